@@ -1,0 +1,1 @@
+//! Azure Resource Manager billing client and the billing domain.

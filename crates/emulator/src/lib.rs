@@ -1,0 +1,1 @@
+//! A loopback Azure for tests, benchmarks and demo mode.
