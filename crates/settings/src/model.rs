@@ -1,0 +1,77 @@
+use serde::{Deserialize, Serialize};
+
+/// The file-name template a fresh install uses for saved invoices.
+pub const DEFAULT_FILE_NAME_TEMPLATE: &str = "{billingAccount}/{yyyy}-{mm} {invoiceName}.pdf";
+
+/// The UI language. `System` follows the operating system's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum Language {
+    #[default]
+    System,
+    En,
+    Nl,
+}
+
+/// The colour theme. `System` follows the operating system's light/dark preference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum Theme {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+/// Everything the user can set. Fields missing from an older file take their defaults, and
+/// unknown fields from a newer version are ignored, so upgrades and downgrades keep the rest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase", default)]
+pub struct Settings {
+    pub language: Language,
+    pub theme: Theme,
+    /// Where saved invoices go; `None` means the OS download folder.
+    pub download_folder: Option<String>,
+    pub file_name_template: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            language: Language::default(),
+            theme: Theme::default(),
+            download_folder: None,
+            file_name_template: DEFAULT_FILE_NAME_TEMPLATE.to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_fields_take_defaults_and_unknown_fields_are_ignored() {
+        let parsed: Settings =
+            serde_json::from_str(r#"{"theme":"dark","futureOption":42}"#).unwrap();
+        assert_eq!(parsed.theme, Theme::Dark);
+        assert_eq!(parsed.language, Language::System);
+        assert_eq!(parsed.file_name_template, DEFAULT_FILE_NAME_TEMPLATE);
+    }
+
+    #[test]
+    fn round_trips_through_json_with_camel_case_names() {
+        let settings = Settings {
+            language: Language::Nl,
+            theme: Theme::Light,
+            download_folder: Some("/tmp/facturen".into()),
+            file_name_template: "{invoiceName}.pdf".into(),
+        };
+        let json = serde_json::to_string(&settings).unwrap();
+        assert!(json.contains(r#""downloadFolder":"/tmp/facturen""#), "{json}");
+        assert_eq!(serde_json::from_str::<Settings>(&json).unwrap(), settings);
+    }
+}
