@@ -1,0 +1,146 @@
+// In-page stand-in for the Rust shell, used only by the `e2e` build flavour (browser tests).
+// State lives in memory; tests steer it through `window.__e2e` or seed it before the page
+// loads with `window.__E2E_INIT__` (e.g. Playwright's `addInitScript`).
+import { emit } from "@tauri-apps/api/event";
+import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
+import type { AccountSummary, AppError, AppInfo, JobProgress, Settings } from "../lib/bindings";
+import { app, DEFAULT_SETTINGS } from "../lib/state.svelte";
+
+export interface E2eInit {
+  settings?: Partial<Settings>;
+  /** Returned by `get_settings` as the corrupt-settings warning. */
+  warning?: AppError | null;
+  accounts?: AccountSummary[];
+  jobs?: JobProgress[];
+  /** Next answer of `choose_folder` (null = the user cancelled the picker). */
+  folder?: string | null;
+  /** One-shot failures per command name, e.g. `{ save_settings: {...} }`. */
+  failNext?: Record<string, AppError>;
+  demoAvailable?: boolean;
+}
+
+export interface E2eCall {
+  cmd: string;
+  args: unknown;
+}
+
+export interface E2eHandle {
+  /** Every command the UI invoked, in order (event plumbing excluded). */
+  calls: E2eCall[];
+  callsTo(cmd: string): E2eCall[];
+  /** Emits a shell event; the name may be the wire name or the bindings key (`jobProgressEvent`). */
+  emit(event: string, payload: unknown): Promise<void>;
+  setAccounts(accounts: AccountSummary[]): Promise<void>;
+  setFolder(folder: string | null): void;
+  failNext(cmd: string, error: AppError): void;
+  settings(): Settings;
+  jobs(): JobProgress[];
+}
+
+declare global {
+  interface Window {
+    __e2e?: E2eHandle;
+    __E2E_INIT__?: E2eInit;
+  }
+}
+
+const EVENT_NAMES: Record<string, string> = {
+  jobProgressEvent: "job-progress-event",
+  menuEvent: "menu-event",
+  settingsChanged: "settings-changed",
+};
+
+const APP_INFO: AppInfo = {
+  name: "Invoice Desk",
+  version: "0.1.0-e2e",
+  os: "linux x86_64",
+  logDir: "/home/tester/.local/share/invoice-desk/logs",
+  settingsFile: "/home/tester/.config/invoice-desk/settings.json",
+  debug: false,
+};
+
+function appError(code: AppError["code"], message: string): AppError {
+  return { code, message, hint: null, details: null };
+}
+
+export function installMock(): { demoAvailable: boolean } {
+  const init = window.__E2E_INIT__ ?? {};
+  let settings: Settings = { ...DEFAULT_SETTINGS, ...init.settings };
+  const warning = init.warning ?? null;
+  let accounts: AccountSummary[] = init.accounts ?? [];
+  const jobs: JobProgress[] = init.jobs ?? [];
+  let folder: string | null = init.folder === undefined ? "/home/tester/Documents/Invoices" : init.folder;
+  const failures = new Map<string, AppError>(Object.entries(init.failNext ?? {}));
+  const calls: E2eCall[] = [];
+
+  const wire = (event: string) => EVENT_NAMES[event] ?? event;
+
+  function upsertJob(job: JobProgress) {
+    const index = jobs.findIndex((known) => known.id === job.id);
+    if (index === -1) jobs.push(job);
+    else jobs[index] = job;
+  }
+
+  async function handle(cmd: string, args: Record<string, unknown>): Promise<unknown> {
+    calls.push({ cmd, args });
+    const failure = failures.get(cmd);
+    if (failure) {
+      failures.delete(cmd);
+      throw failure;
+    }
+    switch (cmd) {
+      case "get_settings":
+        return { settings, warning };
+      case "save_settings":
+        settings = args.settings as Settings;
+        return settings;
+      case "app_info":
+        return APP_INFO;
+      case "choose_folder":
+        return folder;
+      case "show_logs":
+        return null;
+      case "list_accounts":
+        return accounts;
+      case "sign_in":
+        throw appError("sign_in_unavailable", "Sign-in is not available in this build.");
+      case "list_jobs":
+        return jobs;
+      case "cancel_job": {
+        const job = jobs.find((known) => known.id === args.id);
+        if (!job) throw appError("job_not_found", `No job with id ${String(args.id)}.`);
+        const cancelled: JobProgress = { ...job, phase: "cancelled", bytesPerSecond: null };
+        upsertJob(cancelled);
+        await emit(wire("jobProgressEvent"), cancelled);
+        return null;
+      }
+      default:
+        throw appError("internal", `The e2e mock does not know the command "${cmd}".`);
+    }
+  }
+
+  mockWindows("main");
+  mockIPC((cmd, args) => handle(cmd, (args ?? {}) as Record<string, unknown>), { shouldMockEvents: true });
+
+  window.__e2e = {
+    calls,
+    callsTo: (cmd) => calls.filter((call) => call.cmd === cmd),
+    async emit(event, payload) {
+      if (wire(event) === "job-progress-event") upsertJob(payload as JobProgress);
+      await emit(wire(event), payload);
+    },
+    async setAccounts(next) {
+      accounts = next;
+      await app.reloadAccounts();
+    },
+    setFolder(next) {
+      folder = next;
+    },
+    failNext(cmd, error) {
+      failures.set(cmd, error);
+    },
+    settings: () => settings,
+    jobs: () => jobs,
+  };
+  return { demoAvailable: init.demoAvailable ?? false };
+}

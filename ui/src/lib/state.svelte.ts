@@ -1,0 +1,224 @@
+import {
+  attempt,
+  call,
+  commands,
+  events,
+  toAppError,
+  type AccountSummary,
+  type AppError,
+  type JobProgress,
+  type MenuAction,
+  type Settings,
+} from "./ipc";
+
+export const DEFAULT_SETTINGS: Settings = {
+  language: "system",
+  theme: "system",
+  downloadFolder: null,
+  fileNameTemplate: "{billingAccount}/{yyyy}-{mm} {invoiceName}",
+};
+
+export type Screen = "loading" | "welcome" | "main" | "settings";
+export type SaveState = "idle" | "saving" | "saved" | "error";
+
+export interface Notice {
+  id: number;
+  error: AppError;
+  tone: "error" | "warning";
+}
+
+export interface JobSummary {
+  count: number;
+  finished: number;
+  failed: number;
+  cancelled: number;
+}
+
+const ENDED: ReadonlySet<JobProgress["phase"]> = new Set(["finished", "failed", "cancelled"]);
+
+export function isActive(job: JobProgress): boolean {
+  return !ENDED.has(job.phase);
+}
+
+/** Counts per outcome once every job has ended; null while any job still runs (or none exist). */
+export function summarizeJobs(jobs: readonly JobProgress[]): JobSummary | null {
+  if (jobs.length === 0 || jobs.some(isActive)) return null;
+  const count = (phase: JobProgress["phase"]) => jobs.filter((job) => job.phase === phase).length;
+  return { count: jobs.length, finished: count("finished"), failed: count("failed"), cancelled: count("cancelled") };
+}
+
+/** Everything the shell shows, loaded from and saved through the Rust side. */
+export class AppState {
+  ready = $state(false);
+  settings = $state<Settings>({ ...DEFAULT_SETTINGS });
+  accounts = $state<AccountSummary[]>([]);
+  jobs = $state<JobProgress[]>([]);
+  notices = $state<Notice[]>([]);
+
+  settingsOpen = $state(false);
+  aboutOpen = $state(false);
+  detailsOpen = $state(true);
+  activityOpen = $state(false);
+  /** Set when the sidebar filter should take focus once it is on screen. */
+  filterFocusPending = $state(false);
+
+  saveState = $state<SaveState>("idle");
+  saveError = $state<AppError | null>(null);
+
+  screen: Screen = $derived(
+    !this.ready ? "loading" : this.settingsOpen ? "settings" : this.accounts.length > 0 ? "main" : "welcome",
+  );
+  runningJobs = $derived(this.jobs.filter(isActive).length);
+  jobSummary = $derived(summarizeJobs(this.jobs));
+
+  #noticeId = 0;
+  #saveSeq = 0;
+  #saveChain: Promise<void> = Promise.resolve();
+
+  /** Loads settings, accounts and jobs and subscribes to the shell's events. Returns an unsubscribe. */
+  async start(): Promise<() => void> {
+    const unlisten = await this.#listen();
+    const [settings, accounts, jobs] = await Promise.all([
+      call(() => commands.getSettings()),
+      call(() => commands.listAccounts()),
+      attempt(() => commands.listJobs()),
+    ]);
+    if (settings.status === "ok") {
+      this.settings = settings.data.settings;
+      if (settings.data.warning) this.notify(settings.data.warning, "warning");
+    } else {
+      this.notify(settings.error);
+    }
+    if (accounts.status === "ok") this.accounts = accounts.data;
+    else this.notify(accounts.error);
+    if (jobs.status === "ok") this.jobs = jobs.data;
+    else this.notify(jobs.error);
+    this.ready = true;
+    return () => unlisten.forEach((stop) => stop());
+  }
+
+  async #listen(): Promise<Array<() => void>> {
+    try {
+      return await Promise.all([
+        events.jobProgressEvent.listen((event) => this.upsertJob(event.payload)),
+        events.settingsChanged.listen((event) => {
+          this.settings = event.payload;
+        }),
+        events.menuEvent.listen((event) => this.onMenu(event.payload.action)),
+      ]);
+    } catch (error) {
+      this.notify(toAppError(error));
+      return [];
+    }
+  }
+
+  notify(error: AppError, tone: Notice["tone"] = "error"): void {
+    this.#noticeId += 1;
+    this.notices.push({ id: this.#noticeId, error, tone });
+  }
+
+  dismiss(id: number): void {
+    this.notices = this.notices.filter((notice) => notice.id !== id);
+  }
+
+  /** Applies a change at once (theme and language follow live) and saves it in order. */
+  updateSettings(patch: Partial<Settings>): Promise<void> {
+    const next: Settings = { ...this.settings, ...patch };
+    this.settings = next;
+    this.saveState = "saving";
+    const seq = ++this.#saveSeq;
+    this.#saveChain = this.#saveChain.then(async () => {
+      const result = await call(() => commands.saveSettings(next));
+      if (result.status === "error") {
+        this.saveState = "error";
+        this.saveError = result.error;
+      } else if (seq === this.#saveSeq) {
+        this.settings = result.data;
+        this.saveState = "saved";
+        this.saveError = null;
+      }
+    });
+    return this.#saveChain;
+  }
+
+  async chooseFolder(): Promise<void> {
+    const result = await call(() => commands.chooseFolder(this.settings.downloadFolder));
+    if (result.status === "error") {
+      this.saveState = "error";
+      this.saveError = result.error;
+    } else if (result.data !== null) {
+      await this.updateSettings({ downloadFolder: result.data });
+    }
+  }
+
+  async reloadAccounts(): Promise<void> {
+    const result = await call(() => commands.listAccounts());
+    if (result.status === "ok") this.accounts = result.data;
+    else this.notify(result.error);
+  }
+
+  upsertJob(job: JobProgress): void {
+    const index = this.jobs.findIndex((known) => known.id === job.id);
+    if (index === -1) {
+      this.jobs.push(job);
+      this.activityOpen = true;
+    } else {
+      this.jobs[index] = job;
+    }
+  }
+
+  async cancelJob(id: string): Promise<void> {
+    const result = await call(() => commands.cancelJob(id));
+    if (result.status === "error") this.notify(result.error);
+  }
+
+  async showLogs(): Promise<void> {
+    const result = await call(() => commands.showLogs());
+    if (result.status === "error") this.notify(result.error);
+  }
+
+  openSettings(): void {
+    this.aboutOpen = false;
+    this.settingsOpen = true;
+  }
+
+  closeSettings(): void {
+    this.settingsOpen = false;
+  }
+
+  /** Puts the sidebar filter in focus (leaving Settings first); no-op without accounts. */
+  findInSidebar(): void {
+    if (this.accounts.length === 0) return;
+    this.aboutOpen = false;
+    this.settingsOpen = false;
+    this.filterFocusPending = true;
+  }
+
+  onMenu(action: MenuAction): void {
+    switch (action) {
+      case "settings":
+        this.openSettings();
+        break;
+      case "about":
+        this.aboutOpen = true;
+        break;
+      case "showLogs":
+        void this.showLogs();
+        break;
+      case "toggleDetails":
+        this.detailsOpen = !this.detailsOpen;
+        break;
+      case "toggleActivity":
+        this.activityOpen = !this.activityOpen;
+        break;
+      case "find":
+        this.findInSidebar();
+        break;
+      case "supportRequest":
+        // The shell opens the support page itself; nothing to show here.
+        break;
+    }
+  }
+}
+
+export const app = new AppState();
