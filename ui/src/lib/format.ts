@@ -42,19 +42,17 @@ export function formatMonth(value: Date | string, lang: Lang): string {
   return new Intl.DateTimeFormat(intlLocale(lang), { month: "long", year: "numeric" }).format(toDate(value));
 }
 
-/** A transfer speed in the UI language, e.g. "1.2 MB/s" / "1,2 MB/s". */
+/** A transfer speed with SI unit symbols, e.g. "1.3 MB/s" / "1,3 MB/s". */
 export function formatSpeed(bytesPerSecond: number, lang: Lang): string {
-  const units = ["byte", "kilobyte", "megabyte", "gigabyte"] as const;
+  const symbols = ["B/s", "kB/s", "MB/s", "GB/s"];
   let value = bytesPerSecond;
   let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
+  while (value >= 1000 && unit < symbols.length - 1) {
     value /= 1000;
     unit += 1;
   }
-  return new Intl.NumberFormat(intlLocale(lang), {
-    style: "unit",
-    unit: `${units[unit]}-per-second`,
-    unitDisplay: "short",
+  const number = new Intl.NumberFormat(intlLocale(lang), {
     maximumFractionDigits: value < 10 && unit > 0 ? 1 : 0,
   }).format(value);
+  return `${number}\u00a0${symbols[unit]}`;
 }
