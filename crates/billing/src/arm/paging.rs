@@ -1,0 +1,86 @@
+//! `nextLink` paging as a stream of items.
+
+use std::collections::HashSet;
+
+use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use super::client::{ArmClient, Request};
+use crate::error::BillingError;
+use crate::model::Page;
+
+/// Items of a pageable list, fetched page by page as the stream is polled.
+pub type ItemStream<T> = BoxStream<'static, Result<T, BillingError>>;
+
+struct Cursor {
+    client: ArmClient,
+    next: Option<Url>,
+    seen: HashSet<String>,
+    pages: usize,
+}
+
+impl ArmClient {
+    /// Pages of the list at `first`, following `nextLink` verbatim until it is absent, empty or
+    /// null. A link seen before, or more than the client's page limit, ends with an error
+    /// rather than looping.
+    pub(crate) fn pages<T>(&self, first: Url) -> BoxStream<'static, Result<Page<T>, BillingError>>
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        let cursor = Cursor {
+            client: self.clone(),
+            seen: HashSet::from([first.as_str().to_owned()]),
+            next: Some(first),
+            pages: 0,
+        };
+        stream::try_unfold(cursor, |mut cursor| async move {
+            let Some(url) = cursor.next.take() else {
+                return Ok(None);
+            };
+            cursor.pages += 1;
+            if cursor.pages > cursor.client.max_pages() {
+                return Err(paging_error(format!(
+                    "more than {} pages",
+                    cursor.client.max_pages()
+                )));
+            }
+            let response = cursor.client.send(&Request::get(url)).await?;
+            let page: Page<T> = response.json("list page")?;
+            cursor.next = match page.next_link.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(link) => {
+                    if !cursor.seen.insert(link.to_owned()) {
+                        return Err(paging_error(format!("nextLink repeats: {link}")));
+                    }
+                    let base = cursor.client.endpoint().base_url();
+                    let url = Url::parse(link)
+                        .or_else(|_| base.join(link))
+                        .map_err(|_| paging_error(format!("nextLink is not a URL: {link}")))?;
+                    Some(url)
+                }
+            };
+            Ok(Some((page, cursor)))
+        })
+        .boxed()
+    }
+
+    /// The items of every page, in order.
+    pub(crate) fn items<T>(&self, first: Url) -> ItemStream<T>
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        self.pages::<T>(first)
+            .map_ok(|page| stream::iter(page.value.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+}
+
+fn paging_error(what: String) -> BillingError {
+    BillingError::MalformedResponse {
+        what: "paging".into(),
+        snippet: what,
+        request_id: None,
+    }
+}
