@@ -144,7 +144,6 @@ export class AppState {
   async chooseFolder(): Promise<void> {
     const result = await call(() => commands.chooseFolder(this.settings.downloadFolder));
     if (result.status === "error") {
-      this.saveState = "error";
       this.saveError = result.error;
     } else if (result.data !== null) {
       await this.updateSettings({ downloadFolder: result.data });
