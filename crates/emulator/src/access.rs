@@ -1,0 +1,118 @@
+//! Who may do what: role grants on billing scopes, worded as ARM words its 403s.
+
+use axum::http::StatusCode;
+
+use crate::auth::Claims;
+use crate::error::ArmError;
+use crate::scenario::model::{Agreement, Role, Scope, World};
+
+/// The kind of access an operation needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    Read,
+    InvoiceRead,
+    Write,
+    CostRead,
+}
+
+fn role_allows(world: &World, role: Role, scope: &Scope, need: Need) -> bool {
+    let view_charges = |for_department: bool| {
+        world
+            .account_of(scope)
+            .and_then(|a| world.account(&a).and_then(|a| a.enrollment.clone()))
+            .is_some_and(|e| {
+                if for_department {
+                    e.department_admin_view_charges
+                } else {
+                    e.account_owner_view_charges
+                }
+            })
+    };
+    match role {
+        Role::AccountAdmin
+        | Role::BillingAccountOwner
+        | Role::BillingProfileOwner
+        | Role::BillingProfileContributor
+        | Role::EnterpriseAdmin => true,
+        Role::BillingProfileReader => need != Need::Write,
+        Role::InvoiceManager => matches!(need, Need::Read | Need::InvoiceRead),
+        Role::SubscriptionReader => matches!(need, Need::Read | Need::CostRead),
+        Role::DepartmentAdmin => {
+            need == Need::Read || (need == Need::CostRead && view_charges(true))
+        }
+        Role::EaAccountOwner => {
+            need == Need::Read || (need == Need::CostRead && view_charges(false))
+        }
+    }
+}
+
+/// The roles the caller holds on the scope or any ancestor.
+pub fn roles_on(world: &World, who: &Claims, scope: &Scope) -> Vec<Role> {
+    let ancestors = world.ancestors(scope);
+    world
+        .grants
+        .iter()
+        .filter(|g| g.principal == who.oid && ancestors.contains(&g.scope))
+        .map(|g| g.role)
+        .collect()
+}
+
+pub fn allowed(world: &World, who: &Claims, scope: &Scope, need: Need) -> bool {
+    roles_on(world, who, scope)
+        .into_iter()
+        .any(|r| role_allows(world, r, scope, need))
+}
+
+/// Whether the caller holds any role on this scope, its ancestors or descendants.
+pub fn touches(world: &World, who: &Claims, scope: &Scope) -> bool {
+    if !roles_on(world, who, scope).is_empty() {
+        return true;
+    }
+    world
+        .grants
+        .iter()
+        .filter(|g| g.principal == who.oid)
+        .any(|g| {
+            // A grant below the scope makes the scope visible (ARM lists the account for profile users).
+            g.scope != *scope
+                && world.ancestors(&g.scope).contains(scope)
+                && !matches!(g.scope, Scope::Subscription(_))
+        })
+}
+
+pub fn forbidden(who: &Claims, action: &str, scope: &str) -> ArmError {
+    ArmError::new(
+        StatusCode::FORBIDDEN,
+        "AuthorizationFailed",
+        format!(
+            "The client '{}' with object id '{}' does not have authorization to perform action '{action}' over scope '{scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.",
+            who.upn, who.oid
+        ),
+    )
+}
+
+/// Succeeds when allowed, otherwise the ARM 403 naming the action and scope.
+pub fn require(
+    world: &World,
+    who: &Claims,
+    scope: &Scope,
+    need: Need,
+    action: &str,
+) -> Result<(), ArmError> {
+    if allowed(world, who, scope, need) {
+        Ok(())
+    } else {
+        Err(forbidden(who, action, &scope.arm_id()))
+    }
+}
+
+/// MOSP: is the caller the account admin of the subscription's account?
+pub fn is_account_admin(world: &World, who: &Claims, subscription: &str) -> bool {
+    let Some(sub) = world.subscription(subscription) else {
+        return false;
+    };
+    world
+        .account(&sub.account)
+        .is_some_and(|a| a.agreement == Agreement::Mosp)
+        && roles_on(world, who, &Scope::Account(sub.account.clone())).contains(&Role::AccountAdmin)
+}

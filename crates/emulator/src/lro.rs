@@ -1,0 +1,123 @@
+//! Long-running operations: a started operation answers 202 for N polls, then its result.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use axum::http::{HeaderName, StatusCode};
+use serde_json::Value;
+
+use crate::app::Ctx;
+use crate::error::ArmError;
+use crate::reply::Reply;
+
+#[derive(Debug)]
+struct Operation {
+    pending_polls: u32,
+    result: Value,
+    /// The Location this operation is polled at, repeated on every 202.
+    location: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Operations {
+    map: Mutex<HashMap<String, Operation>>,
+}
+
+pub enum PollState {
+    Pending { location: String },
+    Done(Value),
+}
+
+impl Operations {
+    /// Registers an operation; `location` receives the new id and returns the poll URL.
+    pub fn start(
+        &self,
+        pending_polls: u32,
+        result: Value,
+        location: impl FnOnce(&str) -> String,
+    ) -> (String, String) {
+        let id = uuid_like();
+        let loc = location(&id);
+        let mut map = self
+            .map
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        map.insert(
+            id.clone(),
+            Operation {
+                pending_polls,
+                result,
+                location: loc.clone(),
+            },
+        );
+        (id, loc)
+    }
+
+    /// Replaces the result of an operation whose id was needed to build it.
+    pub fn set_result(&self, id: &str, result: Value) {
+        let mut map = self
+            .map
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(op) = map.get_mut(id) {
+            op.result = result;
+        }
+    }
+
+    pub fn poll(&self, id: &str) -> Option<PollState> {
+        let mut map = self
+            .map
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let op = map.get_mut(id)?;
+        if op.pending_polls > 0 {
+            op.pending_polls -= 1;
+            return Some(PollState::Pending {
+                location: op.location.clone(),
+            });
+        }
+        Some(PollState::Done(op.result.clone()))
+    }
+}
+
+fn uuid_like() -> String {
+    let a: u128 = rand::random();
+    let h = format!("{a:032x}");
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+/// 202 Accepted with `Location` and `Retry-After`, as every Azure LRO starts.
+pub fn accepted(ctx: &Ctx<'_>, location: &str) -> Reply {
+    Reply::empty(StatusCode::ACCEPTED)
+        .header(HeaderName::from_static("location"), location)
+        .header(
+            HeaderName::from_static("retry-after"),
+            &ctx.app.settings.retry_after_secs.to_string(),
+        )
+}
+
+/// Answers a poll of operation `id`.
+pub fn answer(ctx: &Ctx<'_>, id: &str) -> Result<Reply, ArmError> {
+    let op = id.rsplit('_').next().unwrap_or(id);
+    match ctx.app.operations.poll(op) {
+        None => Err(ArmError::new(
+            StatusCode::NOT_FOUND,
+            "OperationNotFound",
+            format!("The operation '{id}' could not be found."),
+        )),
+        Some(PollState::Pending { location }) => Ok(accepted(ctx, &location)),
+        Some(PollState::Done(v)) => Ok(Reply::ok(v)),
+    }
+}
+
+/// The api-version the caller used, echoed into Location links.
+pub fn api_version(ctx: &Ctx<'_>) -> String {
+    ctx.query("api-version").unwrap_or("2024-04-01").to_owned()
+}
