@@ -18,6 +18,8 @@ struct Cursor {
     next: Option<Url>,
     seen: HashSet<String>,
     pages: usize,
+    /// A bad `nextLink` is reported after the items of the page that carried it.
+    pending: Option<BillingError>,
 }
 
 impl ArmClient {
@@ -33,8 +35,12 @@ impl ArmClient {
             seen: HashSet::from([first.as_str().to_owned()]),
             next: Some(first),
             pages: 0,
+            pending: None,
         };
         stream::try_unfold(cursor, |mut cursor| async move {
+            if let Some(error) = cursor.pending.take() {
+                return Err(error);
+            }
             let Some(url) = cursor.next.take() else {
                 return Ok(None);
             };
@@ -47,19 +53,22 @@ impl ArmClient {
             }
             let response = cursor.client.send(&Request::get(url)).await?;
             let page: Page<T> = response.json("list page")?;
-            cursor.next = match page.next_link.as_deref().map(str::trim) {
-                None | Some("") => None,
-                Some(link) => {
-                    if !cursor.seen.insert(link.to_owned()) {
-                        return Err(paging_error(format!("nextLink repeats: {link}")));
-                    }
-                    let base = cursor.client.endpoint().base_url();
-                    let url = Url::parse(link)
-                        .or_else(|_| base.join(link))
-                        .map_err(|_| paging_error(format!("nextLink is not a URL: {link}")))?;
-                    Some(url)
+            match page.next_link.as_deref().map(str::trim) {
+                None | Some("") => {}
+                Some(link) if !cursor.seen.insert(link.to_owned()) => {
+                    cursor.pending = Some(paging_error(format!("nextLink repeats: {link}")));
                 }
-            };
+                Some(link) => {
+                    let base = cursor.client.endpoint().base_url();
+                    match Url::parse(link).or_else(|_| base.join(link)) {
+                        Ok(url) => cursor.next = Some(url),
+                        Err(_) => {
+                            cursor.pending =
+                                Some(paging_error(format!("nextLink is not a URL: {link}")));
+                        }
+                    }
+                }
+            }
             Ok(Some((page, cursor)))
         })
         .boxed()
