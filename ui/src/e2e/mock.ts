@@ -4,7 +4,7 @@
 import { emit } from "@tauri-apps/api/event";
 import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
 import type { AccountSummary, AppError, AppInfo, JobProgress, Settings } from "../lib/bindings";
-import { app, DEFAULT_SETTINGS } from "../lib/state.svelte";
+import { app, DEFAULT_SETTINGS, withDefaults, type UiSettings } from "../lib/state.svelte";
 
 export interface E2eInit {
   settings?: Partial<Settings>;
@@ -33,7 +33,7 @@ export interface E2eHandle {
   setAccounts(accounts: AccountSummary[]): Promise<void>;
   setFolder(folder: string | null): void;
   failNext(cmd: string, error: AppError): void;
-  settings(): Settings;
+  settings(): UiSettings;
   jobs(): JobProgress[];
 }
 
@@ -65,7 +65,7 @@ function appError(code: AppError["code"], message: string): AppError {
 
 export function installMock(): { demoAvailable: boolean } {
   const init = window.__E2E_INIT__ ?? {};
-  let settings: Settings = { ...DEFAULT_SETTINGS, ...init.settings };
+  let settings: UiSettings = { ...DEFAULT_SETTINGS, ...init.settings };
   const warning = init.warning ?? null;
   let accounts: AccountSummary[] = init.accounts ?? [];
   const jobs: JobProgress[] = init.jobs ?? [];
@@ -92,7 +92,7 @@ export function installMock(): { demoAvailable: boolean } {
       case "get_settings":
         return { settings, warning };
       case "save_settings":
-        settings = args.settings as Settings;
+        settings = withDefaults(args.settings as Settings);
         return settings;
       case "app_info":
         return APP_INFO;

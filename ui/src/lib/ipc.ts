@@ -1,4 +1,7 @@
-import type { AppError, Result } from "./bindings";
+import type { AppError } from "./bindings";
+
+/** What every fallible command answers (the shape tauri-specta generates). */
+export type Result<T, E = AppError> = { status: "ok"; data: T } | { status: "error"; error: E };
 
 export { commands, events } from "./bindings";
 export type * from "./bindings";

@@ -11,12 +11,24 @@ import {
   type Settings,
 } from "./ipc";
 
-export const DEFAULT_SETTINGS: Settings = {
+/** Settings with every field present: the file may leave fields out, the UI fills in defaults. */
+export type UiSettings = Required<Settings>;
+
+export const DEFAULT_SETTINGS: UiSettings = {
   language: "system",
   theme: "system",
   downloadFolder: null,
   fileNameTemplate: "{billingAccount}/{yyyy}-{mm} {invoiceName}",
 };
+
+export function withDefaults(settings: Settings): UiSettings {
+  return {
+    language: settings.language ?? DEFAULT_SETTINGS.language,
+    theme: settings.theme ?? DEFAULT_SETTINGS.theme,
+    downloadFolder: settings.downloadFolder ?? DEFAULT_SETTINGS.downloadFolder,
+    fileNameTemplate: settings.fileNameTemplate ?? DEFAULT_SETTINGS.fileNameTemplate,
+  };
+}
 
 export type Screen = "loading" | "welcome" | "main" | "settings";
 export type SaveState = "idle" | "saving" | "saved" | "error";
@@ -50,7 +62,7 @@ export function summarizeJobs(jobs: readonly JobProgress[]): JobSummary | null {
 /** Everything the shell shows, loaded from and saved through the Rust side. */
 export class AppState {
   ready = $state(false);
-  settings = $state<Settings>({ ...DEFAULT_SETTINGS });
+  settings = $state<UiSettings>({ ...DEFAULT_SETTINGS });
   accounts = $state<AccountSummary[]>([]);
   jobs = $state<JobProgress[]>([]);
   notices = $state<Notice[]>([]);
@@ -84,7 +96,7 @@ export class AppState {
       attempt(() => commands.listJobs()),
     ]);
     if (settings.status === "ok") {
-      this.settings = settings.data.settings;
+      this.settings = withDefaults(settings.data.settings);
       if (settings.data.warning) this.notify(settings.data.warning, "warning");
     } else {
       this.notify(settings.error);
@@ -102,7 +114,7 @@ export class AppState {
       return await Promise.all([
         events.jobProgressEvent.listen((event) => this.upsertJob(event.payload)),
         events.settingsChanged.listen((event) => {
-          this.settings = event.payload;
+          this.settings = withDefaults(event.payload);
         }),
         events.menuEvent.listen((event) => this.onMenu(event.payload.action)),
       ]);
@@ -122,8 +134,8 @@ export class AppState {
   }
 
   /** Applies a change at once (theme and language follow live) and saves it in order. */
-  updateSettings(patch: Partial<Settings>): Promise<void> {
-    const next: Settings = { ...this.settings, ...patch };
+  updateSettings(patch: Partial<UiSettings>): Promise<void> {
+    const next: UiSettings = { ...this.settings, ...patch };
     this.settings = next;
     this.saveState = "saving";
     const seq = ++this.#saveSeq;
@@ -133,7 +145,7 @@ export class AppState {
         this.saveState = "error";
         this.saveError = result.error;
       } else if (seq === this.#saveSeq) {
-        this.settings = result.data;
+        this.settings = withDefaults(result.data);
         this.saveState = "saved";
         this.saveError = null;
       }
