@@ -23,9 +23,9 @@ pub fn render(world: &World, a: &Account, has_read: bool) -> Value {
     if let Some(email) = &a.notification_email {
         props["notificationEmailAddress"] = json!(email);
     }
+    props["soldTo"] = json!({"addressLine1": "Herengracht 1", "city": "Amsterdam", "companyName": a.display_name, "country": "NL", "postalCode": "1015 BA", "region": "NH", "isValidAddress": true});
     if a.agreement == Agreement::Mca {
         props["hasNoBillingProfiles"] = json!(!world.profiles.iter().any(|p| p.account == a.name));
-        props["soldTo"] = json!({"addressLine1": "1 Microsoft Way", "city": "Redmond", "companyName": a.display_name, "country": "US", "postalCode": "98052-8300", "region": "WA", "isValidAddress": true});
     }
     if let Some(e) = &a.enrollment {
         props["enrollmentDetails"] = json!({

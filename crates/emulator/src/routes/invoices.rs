@@ -219,8 +219,20 @@ pub fn readable<'w>(
     action: &str,
 ) -> Result<&'w Invoice, ArmError> {
     let who = ctx.who()?;
-    account(world, ba)?;
-    let inv = world.invoice(ba, name).ok_or_else(|| {
+    // `billingAccounts/default/invoices/{name}` (Invoices_Get) finds the invoice by name alone.
+    let by_name = ba.eq_ignore_ascii_case("default");
+    if !by_name {
+        account(world, ba)?;
+    }
+    let found = if by_name {
+        world
+            .invoices
+            .iter()
+            .find(|i| i.name.eq_ignore_ascii_case(name))
+    } else {
+        world.invoice(ba, name)
+    };
+    let inv = found.ok_or_else(|| {
         ArmError::not_found(&format!(
             "/providers/Microsoft.Billing/billingAccounts/{ba}/invoices/{name}"
         ))

@@ -183,6 +183,10 @@ pub fn billing_property(ctx: &Ctx<'_>, params: &Params) -> Result<Reply, ArmErro
     let props = json!({
         "billingAccountAgreementType": a.agreement.arm_name(),
         "billingAccountDisplayName": a.display_name,
+        // 2018-11-01-preview names, still answered for older clients.
+        "billingAccountName": a.display_name,
+        "billingProfileName": profile_name,
+        "invoiceSectionName": s.display_name,
         "billingAccountId": account_id,
         "billingAccountSoldToCountry": "NL",
         "billingAccountStatus": "Active",
