@@ -714,3 +714,68 @@ async fn concurrency_is_limited_across_clones() {
     assert!(results.iter().all(Result::is_ok));
     assert_eq!(peak.load(Ordering::SeqCst), 2);
 }
+
+#[tokio::test]
+async fn endless_fresh_next_links_stop_at_the_page_limit() {
+    let base = Arc::new(Mutex::new(String::new()));
+    let link = base.clone();
+    let server = serve(move |seen| {
+        let base = link.lock().unwrap().clone();
+        reply(
+            200,
+            &[],
+            &format!(
+                r#"{{"value":[{{"name":"p{0}"}}],"nextLink":"{base}/page/{0}"}}"#,
+                seen.n
+            ),
+        )
+    })
+    .await;
+    base.lock().unwrap().clone_from(&server.base);
+    let client = ArmClient::builder(
+        Cloud::Custom {
+            arm_url: server.base.clone(),
+            token_scope: String::new(),
+        },
+        Arc::new(StaticTokenCredential::for_a_day(TOKEN)),
+    )
+    .max_pages(3)
+    .build()
+    .unwrap();
+    let results: Vec<_> = client
+        .list_billing_accounts(&ListOptions::default())
+        .collect()
+        .await;
+    assert_eq!(results.len(), 4, "three pages of one item, then the limit");
+    assert_eq!(
+        results[3].as_ref().unwrap_err().code(),
+        "malformed_response"
+    );
+    assert_eq!(server.count(), 3);
+}
+
+#[tokio::test]
+async fn long_running_operation_has_an_overall_deadline() {
+    let server = start_lro(|_| (202, "")).await;
+    let client = ArmClient::builder(
+        Cloud::Custom {
+            arm_url: server.base.clone(),
+            token_scope: String::new(),
+        },
+        Arc::new(StaticTokenCredential::for_a_day(TOKEN)),
+    )
+    .lro_policy(LroPolicy {
+        timeout: Duration::from_millis(300),
+        ..fast_lro()
+    })
+    .build()
+    .unwrap();
+    let started = Instant::now();
+    let err = client
+        .download_invoice("a", "G1", None, &LroOptions::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "timeout", "{err}");
+    assert!(started.elapsed() < Duration::from_secs(1));
+    assert!(server.count() > 2, "it polled before giving up");
+}
