@@ -1,11 +1,12 @@
 //! `bench`: exactly 100 scopes with 24 months of invoices each, for the listing benchmark.
 
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
 
-use super::builder::{Builder, MospHistory};
+use super::builder::{Builder, MospHistory, add_months};
 use super::model::{Role, Scope, World};
 
 pub const SCOPES: usize = 100;
+pub const MONTHS: i32 = 24;
 
 pub fn build(now: OffsetDateTime) -> World {
     let mut b = Builder::new(0xBE_7C4, now);
@@ -20,7 +21,7 @@ pub fn build(now: OffsetDateTime) -> World {
             i % 2 == 0,
             &[],
         );
-        b.mca_invoices(&mca, &p, "USD", 25, &["Due"]);
+        b.mca_invoices(&mca, &p, "USD", MONTHS, &["Due"]);
         b.grant(
             &user,
             Scope::Profile(mca.clone(), p),
@@ -30,7 +31,9 @@ pub fn build(now: OffsetDateTime) -> World {
     let mosp = b.mosp_account("Bench MOSP", "bench@contoso.example", &tenant);
     b.grant(&user, Scope::Account(mosp.clone()), Role::AccountAdmin);
     let history = MospHistory {
-        created_days_ago: 24 * 31 + 5,
+        // Three days past 24 whole periods: exactly 24 invoices, whatever today's date.
+        created_days_ago: (b.today - (add_months(b.today, -MONTHS) - Duration::days(3)))
+            .whole_days(),
         currency: "USD",
         offer_id: "MS-AZR-0003P",
         quota_id: "PayAsYouGo_2014-09-01",

@@ -309,7 +309,7 @@ impl Builder {
         id
     }
 
-    /// Monthly MCA invoices for the last `months` calendar months; newest first gets `statuses`.
+    /// `months` monthly MCA invoices for the most recent issued months; the newest get `statuses`.
     pub fn mca_invoices(
         &mut self,
         account: &str,
@@ -319,7 +319,11 @@ impl Builder {
         statuses: &[&'static str],
     ) {
         let this_month = first_of_month(self.today);
-        for back in 1..=months {
+        let mut made = 0;
+        for back in 1..=months + 1 {
+            if made == months {
+                break;
+            }
             let start = add_months(this_month, -back);
             let end = add_months(start, 1) - Duration::days(1);
             let invoice_date = end + Duration::days(5);
@@ -346,6 +350,7 @@ impl Builder {
                 document_type: "Invoice",
                 documents,
             });
+            made += 1;
         }
         let profile = profile.to_owned();
         self.mark_recent_due(
