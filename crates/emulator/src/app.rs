@@ -131,16 +131,13 @@ pub async fn dispatch(
     req: Request,
 ) -> Response {
     let (parts, body) = req.into_parts();
-    let body = match axum::body::to_bytes(body, 64 * 1024 * 1024).await {
-        Ok(b) => b,
-        Err(_) => {
-            return ArmError::bad_request(
-                "InvalidRequestContent",
-                "The request content could not be read.",
-            )
-            .into_reply()
-            .into_response();
-        }
+    let Ok(body) = axum::body::to_bytes(body, 64 * 1024 * 1024).await else {
+        return ArmError::bad_request(
+            "InvalidRequestContent",
+            "The request content could not be read.",
+        )
+        .into_reply()
+        .into_response();
     };
     let raw_path = parts.uri.path().to_owned();
     let segments = decode_segments(&raw_path);

@@ -210,7 +210,7 @@ pub fn serve(ctx: &Ctx<'_>) -> Reply {
     let now = App::now();
     if ctx.has_fault(&FaultKind::ExpiredSas) || expiry.is_ok_and(|e| e <= now) {
         let fmt = |t: OffsetDateTime| httpdate::fmt_http_date(std::time::SystemTime::from(t));
-        let exp = expiry.map(fmt).unwrap_or_else(|_| se.to_owned());
+        let exp = expiry.map_or_else(|_| se.to_owned(), fmt);
         return auth_failed(format!(
             "Signed expiry time [{exp}] must be after signed start time [{}]",
             fmt(now)

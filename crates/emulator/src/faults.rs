@@ -311,10 +311,10 @@ pub fn after(active: &[FaultKind], mut reply: Reply) -> Reply {
     for f in active {
         match f {
             FaultKind::Reset { after_bytes } => {
-                reply = wrap(reply, |body| reset_after(body, *after_bytes))
+                reply = wrap(reply, |body| reset_after(body, *after_bytes));
             }
             FaultKind::SlowBody { bytes_per_sec } => {
-                reply = wrap(reply, |body| slow(body, *bytes_per_sec))
+                reply = wrap(reply, |body| slow(body, *bytes_per_sec));
             }
             _ => {}
         }

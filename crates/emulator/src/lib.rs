@@ -79,6 +79,7 @@ impl Default for EmulatorConfig {
 }
 
 /// Every scenario name [`EmulatorConfig::scenario`] accepts.
+#[must_use]
 pub fn scenario_names() -> Vec<&'static str> {
     scenario::NAMES.to_vec()
 }
@@ -164,16 +165,19 @@ impl Emulator {
     }
 
     /// `http(s)://127.0.0.1:PORT/`: use it where `https://management.azure.com/` would go.
+    #[must_use]
     pub fn base_url(&self) -> Url {
         self.app.base_url.clone()
     }
 
     /// A bearer token for a scenario user (home tenant, one hour), as `GET /_emulator/token` gives.
+    #[must_use]
     pub fn token_for(&self, upn: &str) -> Option<String> {
         control::token(&self.app, upn, None, 3600)
     }
 
     /// A token in a given tenant and with a given lifetime (negative: already expired).
+    #[must_use]
     pub fn token_with(
         &self,
         upn: &str,
@@ -183,10 +187,12 @@ impl Emulator {
         control::token(&self.app, upn, tenant, lifetime_secs)
     }
 
+    #[must_use]
     pub fn users(&self) -> Vec<UserInfo> {
         control::users(&self.app)
     }
 
+    #[must_use]
     pub fn scenario(&self) -> &str {
         &self.app.scenario
     }
@@ -202,6 +208,7 @@ impl Emulator {
     }
 
     /// The PEM of the self-signed certificate when serving TLS, to trust in clients.
+    #[must_use]
     pub fn ca_certificate_pem(&self) -> Option<&str> {
         self.certificate_pem.as_deref()
     }

@@ -1,9 +1,11 @@
 //! A small, valid PDF per invoice document, written by hand with exact xref offsets.
 
+use std::fmt::Write as _;
+
 use crate::routes::common::amount;
 use crate::scenario::model::{Document, Invoice, World};
 
-/// Escapes text for a PDF literal string in WinAnsi: Latin-1 passes as octal, the rest as '?'.
+/// Escapes text for a PDF literal string in `WinAnsi`: Latin-1 passes as octal, the rest as '?'.
 fn pdf_text(s: &str) -> String {
     let mut out = String::new();
     for c in s.chars() {
@@ -14,7 +16,7 @@ fn pdf_text(s: &str) -> String {
             }
             ' '..='~' => out.push(c),
             c if u32::from(c) >= 0xA0 && u32::from(c) <= 0xFF => {
-                out.push_str(&format!("\\{:03o}", u32::from(c)))
+                let _ = write!(out, "\\{:03o}", u32::from(c));
             }
             '\u{2014}' => out.push_str("\\227"),
             _ => out.push('?'),
@@ -70,12 +72,13 @@ pub fn document(world: &World, inv: &Invoice, doc: &Document) -> Vec<u8> {
     for (i, line) in lines.iter().enumerate() {
         let text = line.chars().take(90).collect::<String>();
         if i == 0 {
-            content.push_str(&format!(
+            let _ = write!(
+                content,
                 "/F1 18 Tf\n({}) Tj\n/F1 11 Tf\nT*\nT*\n",
                 pdf_text(&text)
-            ));
+            );
         } else {
-            content.push_str(&format!("({}) Tj\nT*\n", pdf_text(&text)));
+            let _ = write!(content, "({}) Tj\nT*\n", pdf_text(&text));
         }
     }
     content.push_str("ET\n");

@@ -13,7 +13,7 @@ pub fn store(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
     let mut out = Vec::new();
     let mut central = Vec::new();
     // 2026-01-01 00:00 in DOS format.
-    let (dos_time, dos_date) = (0u16, ((2026 - 1980) << 9 | 1 << 5 | 1) as u16);
+    let (dos_time, dos_date): (u16, u16) = (0, (46 << 9) | (1 << 5) | 1);
     for (name, data) in entries {
         let crc = crc32fast::hash(data);
         let size = u32::try_from(data.len()).unwrap_or(u32::MAX);

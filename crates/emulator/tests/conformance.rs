@@ -3,11 +3,11 @@
 //! compared as the union of all items; the emulator may add keys).
 //!
 //! Covered example files (`shared/azure-spec-examples/`, name suffixes):
-//! - 2018-03-01-preview: BillingPeriodsGet, BillingPeriodsList, InvoicesGet, InvoicesList, InvoicesGetLatest
-//! - 2018-11-01-preview: BillingProperty
-//! - 2019-10-01-preview: BillingProperty, BillingSubscriptionInvoiceDownload
-//! - 2020-05-01: BillingProfile, BillingProperty, ModernInvoiceDownload, MultipleBillingSubscriptionInvoiceDownload,
-//!   Policy, BillingAccountPermissionsList, BillingSubscriptionInvoiceDownload, MultipleModernInvoiceDownload
+//! - 2018-03-01-preview: `BillingPeriodsGet`, `BillingPeriodsList`, `InvoicesGet`, `InvoicesList`, `InvoicesGetLatest`
+//! - 2018-11-01-preview: `BillingProperty`
+//! - 2019-10-01-preview: `BillingProperty`, `BillingSubscriptionInvoiceDownload`
+//! - 2020-05-01: `BillingProfile`, `BillingProperty`, `ModernInvoiceDownload`, `MultipleBillingSubscriptionInvoiceDownload`,
+//!   Policy, `BillingAccountPermissionsList`, `BillingSubscriptionInvoiceDownload`, `MultipleModernInvoiceDownload`
 //! - 2024-04-01: billingAccountForLegacyAccountDetails, billingAccountsList, billingAccountsGet, billingAccountsUpdate,
 //!   billingPermissionsListByBillingAccount, billingPermissionsListByBillingProfile, billingPropertyGetMOSP,
 //!   billingRoleAssignmentListByBillingProfile, billingRoleDefinitionListByBillingProfile, checkAccessByBillingProfile,
@@ -15,20 +15,20 @@
 //!   billingProfilesGet, billingProfilesListByBillingAccount, billingSubscriptionsGet, billingSubscriptionsListByBillingAccount,
 //!   invoicesDownloadByBillingAccount, invoicesDownloadByBillingSubscription, invoicesDownloadDocumentsByBillingSubscription,
 //!   invoicesGet, invoicesGetByBillingAccount, invoicesListByBillingProfile, invoicesListByBillingSubscription
-//! - Cost Management 2022-05-01: CostDetailsOperationResultsBySubscriptionScope, GenerateCostDetailsReportBySubscriptionAndTimePeriod,
-//!   GenerateCostDetailsReportByBillingProfileAndInvoiceId, GenerateCostDetailsReportByEnrollmentAccountsAndTimePeriod,
-//!   GenerateCostDetailsReportByBillingAccountEnterpriseAgreementCustomerAndBillingPeriod
-//! - Resources 2022-12-01: GetSubscription
+//! - Cost Management 2022-05-01: `CostDetailsOperationResultsBySubscriptionScope`, `GenerateCostDetailsReportBySubscriptionAndTimePeriod`,
+//!   `GenerateCostDetailsReportByBillingProfileAndInvoiceId`, `GenerateCostDetailsReportByEnrollmentAccountsAndTimePeriod`,
+//!   `GenerateCostDetailsReportByBillingAccountEnterpriseAgreementCustomerAndBillingPeriod`
+//! - Resources 2022-12-01: `GetSubscription`
 //!
 //! Skipped, and why:
-//! - 2018-11-01-preview Policy, 2020-05-01 UpdatePolicy, 2024-04-01 policiesPutByBillingProfile: policy writes and the
+//! - 2018-11-01-preview Policy, 2020-05-01 `UpdatePolicy`, 2024-04-01 policiesPutByBillingProfile: policy writes and the
 //!   2018 policy shape are not emulated (the app only reads policies, with 2024-04-01).
 //! - 2024-08-01-preview billingProfilesUpdateInvoiceRecipientContacts: preview operation, not released.
 //! - 2024-04-01 billingPropertyPatchSubscriptionServiceUsageAddress: the app never changes usage addresses.
 //! - 2024-04-01 invoicesDownloadSummaryByBillingAccount: EA summary download is behind a feature flag in the app, not emulated.
-//! - 2019-10-01-preview BillingProfileInvoiceDownload: a route retired after 2019-10-01-preview.
-//! - Consumption 2023-05-01 UsageDetails*: superseded by Cost Details, which the app uses.
-//! - Cost Management GenerateDetailedCostReport*: superseded by generateCostDetailsReport.
+//! - 2019-10-01-preview `BillingProfileInvoiceDownload`: a route retired after 2019-10-01-preview.
+//! - Consumption 2023-05-01 `UsageDetails`*: superseded by Cost Details, which the app uses.
+//! - Cost Management `GenerateDetailedCostReport`*: superseded by generateCostDetailsReport.
 //!
 //! Keys allowed to be missing: `indirectRelationshipInfo` on billing profiles (only for indirect
 //! customers of a partner, which no scenario has), and `billingPeriod` in the request body echoed by

@@ -2,6 +2,7 @@
 
 mod common;
 
+use base64::Engine as _;
 use common::{BA_OWNER, EA_ADMIN, MCA_OWNER, MOSP_ADMIN, MOSP_READER, NO_ROLE, enc};
 use invoice_desk_emulator::EmulatorConfig;
 use reqwest::{Method, StatusCode};
@@ -64,7 +65,6 @@ async fn missing_expired_and_forged_tokens_get_arm_401s() {
     let token = env.token(MOSP_ADMIN);
     let parts: Vec<&str> = token.split('.').collect();
     assert_eq!(parts.len(), 3);
-    use base64::Engine;
     let claims: serde_json::Value = serde_json::from_slice(
         &base64::engine::general_purpose::URL_SAFE_NO_PAD
             .decode(parts[1])

@@ -126,7 +126,7 @@ pub fn patch(ctx: &Ctx<'_>, params: &Params) -> Result<Reply, ArmError> {
         a.notification_email = Some(email.to_owned());
     }
     if let Some(d) = props.get("displayName").and_then(Value::as_str) {
-        a.display_name = d.to_owned();
+        d.clone_into(&mut a.display_name);
     }
     let snapshot = a.clone();
     Ok(Reply::ok(render(&world, &snapshot, true)))

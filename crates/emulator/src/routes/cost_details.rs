@@ -133,12 +133,13 @@ fn period(
             "can only have either timePeriod or invoiceId or billingPeriod",
         ));
     }
-    if let Some(m) = body.get("metric").and_then(Value::as_str) {
-        if !m.eq_ignore_ascii_case("ActualCost") && !m.eq_ignore_ascii_case("AmortizedCost") {
-            return Err(invalid(&format!(
-                "metric '{m}' is not supported. Supported values are 'ActualCost' and 'AmortizedCost'."
-            )));
-        }
+    if let Some(m) = body.get("metric").and_then(Value::as_str)
+        && !m.eq_ignore_ascii_case("ActualCost")
+        && !m.eq_ignore_ascii_case("AmortizedCost")
+    {
+        return Err(invalid(&format!(
+            "metric '{m}' is not supported. Supported values are 'ActualCost' and 'AmortizedCost'."
+        )));
     }
     let agreement = world
         .account_of(scope)
@@ -231,14 +232,16 @@ fn spec_for(world: &World, scope: &Scope, start: Date, end: Date, invoice: Strin
             .subscriptions
             .iter()
             .find(|s| s.account == ba)
-            .map(|s| (s.id.clone(), s.display_name.clone(), s.currency.clone()))
-            .unwrap_or_else(|| {
-                (
-                    "00000000-0000-0000-0000-000000000000".into(),
-                    "Enterprise subscription".into(),
-                    "EUR".into(),
-                )
-            }),
+            .map_or_else(
+                || {
+                    (
+                        "00000000-0000-0000-0000-000000000000".into(),
+                        "Enterprise subscription".into(),
+                        "EUR".into(),
+                    )
+                },
+                |s| (s.id.clone(), s.display_name.clone(), s.currency.clone()),
+            ),
     };
     let (profile_id, profile_name) = match scope {
         Scope::Profile(a, p) => (

@@ -44,7 +44,12 @@ fn requested_doc<'c>(ctx: &'c Ctx<'_>) -> Option<&'c str> {
 }
 
 /// Answers 200 when the link is "cached" (downloaded before in this run), else starts an LRO.
-fn respond(ctx: &Ctx<'_>, cache_key: String, link: (String, String), location_base: &str) -> Reply {
+fn respond(
+    ctx: &Ctx<'_>,
+    cache_key: String,
+    link: &(String, String),
+    location_base: &str,
+) -> Reply {
     let result = json!({"url": link.0, "expiryTime": link.1});
     let first_time = ctx
         .app
@@ -83,7 +88,7 @@ pub fn download_by_account(ctx: &Ctx<'_>, params: &Params) -> Result<Reply, ArmE
     );
     let link = blob::document_link(ctx, &doc);
     drop(world);
-    Ok(respond(ctx, doc, link, &base))
+    Ok(respond(ctx, doc, &link, &base))
 }
 
 pub fn download_by_subscription(ctx: &Ctx<'_>, params: &Params) -> Result<Reply, ArmError> {
@@ -97,7 +102,7 @@ pub fn download_by_subscription(ctx: &Ctx<'_>, params: &Params) -> Result<Reply,
     );
     let link = blob::document_link(ctx, &doc);
     drop(world);
-    Ok(respond(ctx, doc, link, &base))
+    Ok(respond(ctx, doc, &link, &base))
 }
 
 /// Body: `[{"invoiceName": "...", "documentName": "..."}]` (2024-04-01), or, for 2020-05-01,
@@ -186,7 +191,7 @@ pub fn download_documents_by_account(ctx: &Ctx<'_>, params: &Params) -> Result<R
     Ok(respond(
         ctx,
         format!("bundle:{}", docs.join(",")),
-        link,
+        &link,
         &base,
     ))
 }
@@ -210,7 +215,7 @@ pub fn download_documents_by_subscription(
     Ok(respond(
         ctx,
         format!("bundle:{}", docs.join(",")),
-        link,
+        &link,
         &base,
     ))
 }

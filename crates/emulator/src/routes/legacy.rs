@@ -97,11 +97,9 @@ fn render_invoice(ctx: &Ctx<'_>, s: &Subscription, inv: &Invoice, with_url: bool
         "invoicePeriodEndDate": inv.period_end.to_string(),
         "billingPeriodIds": [format!("/subscriptions/{}/providers/Microsoft.Billing/billingPeriods/{period}", s.id)],
     });
-    if with_url {
-        if let Some(doc) = inv.documents.first() {
-            let (url, expiry) = blob::document_link(ctx, &doc.name);
-            props["downloadUrl"] = json!({"url": url, "expiryTime": expiry});
-        }
+    if with_url && let Some(doc) = inv.documents.first() {
+        let (url, expiry) = blob::document_link(ctx, &doc.name);
+        props["downloadUrl"] = json!({"url": url, "expiryTime": expiry});
     }
     json!({"id": invoice_id(s, inv), "name": inv.legacy_name(), "type": "Microsoft.Billing/invoices", "properties": props})
 }
@@ -112,7 +110,7 @@ fn sub_invoices<'w>(world: &'w World, s: &Subscription) -> Vec<&'w Invoice> {
         .iter()
         .filter(|i| i.subscription.as_deref() == Some(s.id.as_str()) && i.profile.is_none())
         .collect();
-    v.sort_by(|a, b| b.invoice_date.cmp(&a.invoice_date));
+    v.sort_by_key(|i| std::cmp::Reverse(i.invoice_date));
     v
 }
 

@@ -39,8 +39,10 @@ fn scope(world: &World, params: &Params) -> Result<Scope, ArmError> {
     Ok(Scope::Account(ba))
 }
 
+type Action = (Need, &'static str);
+
 /// Action names per kind of access, as Microsoft.Billing operation names.
-const ACTIONS: &[(Need, &str)] = &[
+const ACTIONS: &[Action] = &[
     (Need::Read, "Microsoft.Billing/billingAccounts/read"),
     (
         Need::Read,
@@ -85,7 +87,7 @@ pub fn permissions(ctx: &Ctx<'_>, params: &Params) -> Result<Reply, ArmError> {
     let world = ctx.app.world();
     let scope = scope(&world, params)?;
     let (actions, not_actions): (Vec<&str>, Vec<&str>) = {
-        let (allowed, denied): (Vec<(Need, &str)>, Vec<(Need, &str)>) = ACTIONS
+        let (allowed, denied): (Vec<Action>, Vec<Action>) = ACTIONS
             .iter()
             .copied()
             .partition(|(n, _)| access::allowed(&world, who, &scope, *n));

@@ -154,7 +154,7 @@ pub fn put(ctx: &Ctx<'_>, params: &Params) -> Result<Reply, ArmError> {
             for item in items {
                 match item.as_str() {
                     Some(s) if s.contains('@') && !s.starts_with('@') && !s.ends_with('@') => {
-                        out.push(s.to_owned())
+                        out.push(s.to_owned());
                     }
                     _ => {
                         return Err(ArmError::bad_request(
@@ -184,13 +184,13 @@ pub fn put(ctx: &Ctx<'_>, params: &Params) -> Result<Reply, ArmError> {
             p.invoice_recipients.clear();
         }
     }
-    if let Some(r) = recipients {
-        if p.invoice_email_opt_in {
-            p.invoice_recipients = r;
-        }
+    if let Some(r) = recipients
+        && p.invoice_email_opt_in
+    {
+        p.invoice_recipients = r;
     }
     if let Some(d) = props.get("displayName").and_then(Value::as_str) {
-        p.display_name = d.to_owned();
+        d.clone_into(&mut p.display_name);
     }
     let result = render(p, true);
     let account_path = format!("/providers/Microsoft.Billing/billingAccounts/{}", p.account);

@@ -363,7 +363,7 @@ impl Builder {
     fn mark_recent_due(&mut self, pred: impl Fn(&Invoice) -> bool, statuses: &[&'static str]) {
         let mut matching: Vec<&mut Invoice> =
             self.world.invoices.iter_mut().filter(|i| pred(i)).collect();
-        matching.sort_by(|a, b| b.invoice_date.cmp(&a.invoice_date));
+        matching.sort_by_key(|i| std::cmp::Reverse(i.invoice_date));
         for (inv, status) in matching.into_iter().zip(statuses) {
             inv.status = status;
         }

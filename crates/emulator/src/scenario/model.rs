@@ -47,6 +47,8 @@ pub struct Enrollment {
     pub account_owner_view_charges: bool,
 }
 
+// Field names follow the ARM properties they render into.
+#[allow(clippy::struct_field_names)]
 #[derive(Debug, Clone)]
 pub struct Account {
     pub name: String,
@@ -96,6 +98,7 @@ pub struct Document {
     pub kind: &'static str,
 }
 
+#[allow(clippy::struct_field_names)]
 #[derive(Debug, Clone)]
 pub struct Invoice {
     pub name: String,

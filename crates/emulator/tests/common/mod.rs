@@ -1,6 +1,8 @@
 //! Shared test helpers: start an emulator, call it over a real socket as a given user.
 #![allow(dead_code, clippy::missing_panics_doc)]
 
+use std::fmt::Write as _;
+
 use invoice_desk_emulator::{Emulator, EmulatorConfig};
 use reqwest::{Method, StatusCode, header::HeaderMap};
 use serde_json::Value;
@@ -69,7 +71,7 @@ pub fn enc(segment: &str) -> String {
         if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
             out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            let _ = write!(out, "%{b:02X}");
         }
     }
     out
