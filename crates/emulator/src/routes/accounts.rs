@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::common::{account, body_json, param};
+use super::common::{account, body_json, param, rfc3339};
 use crate::access::{self, Need};
 use crate::app::{Ctx, Params};
 use crate::error::ArmError;
@@ -47,8 +47,8 @@ pub fn render(world: &World, a: &Account, has_read: bool) -> Value {
         "type": "Microsoft.Billing/billingAccounts",
         "properties": props,
         "systemData": {
-            "createdAt": a.created.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
-            "lastModifiedAt": a.created.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+            "createdAt": rfc3339(a.created),
+            "lastModifiedAt": rfc3339(a.created),
         },
     })
 }

@@ -5,7 +5,7 @@ use time::Date;
 
 use crate::app::{Ctx, Params};
 use crate::error::ArmError;
-use crate::scenario::model::{Account, World};
+use crate::scenario::model::{Account, Profile, World};
 
 pub fn amount(currency: &str, cents: i64) -> Value {
     // Cents fit f64 exactly far beyond any invoice total.
@@ -27,6 +27,19 @@ pub fn account<'w>(world: &'w World, name: &str) -> Result<&'w Account, ArmError
     world.account(name).ok_or_else(|| {
         ArmError::not_found(&format!(
             "/providers/Microsoft.Billing/billingAccounts/{name}"
+        ))
+    })
+}
+
+pub fn rfc3339(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+pub fn profile<'w>(world: &'w World, ba: &str, bp: &str) -> Result<&'w Profile, ArmError> {
+    world.profile(ba, bp).ok_or_else(|| {
+        ArmError::not_found(&format!(
+            "/providers/Microsoft.Billing/billingAccounts/{ba}/billingProfiles/{bp}"
         ))
     })
 }

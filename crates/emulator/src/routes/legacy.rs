@@ -10,7 +10,7 @@ use crate::blob;
 use crate::error::ArmError;
 use crate::paging::page;
 use crate::reply::Reply;
-use crate::scenario::builder::add_months;
+use crate::scenario::builder::{add_months, period_anchor};
 use crate::scenario::model::{Invoice, Scope, Subscription, World};
 
 struct Period {
@@ -20,10 +20,7 @@ struct Period {
 }
 
 fn periods(s: &Subscription, today: Date) -> Vec<Period> {
-    let created = s.created.date();
-    let mut start = created
-        .replace_day(created.day().min(28))
-        .unwrap_or(created);
+    let mut start = period_anchor(s.created.date());
     let mut out = Vec::new();
     while start <= today {
         let next = add_months(start, 1);

@@ -100,11 +100,7 @@ pub fn get(ctx: &Ctx<'_>, params: &Params) -> Result<Reply, ArmError> {
     let world = ctx.app.world();
     let (ba, bp) = (param(params, "ba"), param(params, "bp"));
     account(&world, ba)?;
-    let p = world.profile(ba, bp).ok_or_else(|| {
-        ArmError::not_found(&format!(
-            "/providers/Microsoft.Billing/billingAccounts/{ba}/billingProfiles/{bp}"
-        ))
-    })?;
+    let p = super::common::profile(&world, ba, bp)?;
     access::require(
         &world,
         who,

@@ -2,18 +2,13 @@
 
 use serde_json::{Value, json};
 
-use super::common::{account, amount, param};
+use super::common::{account, amount, param, rfc3339};
 use crate::access::{self, Need};
 use crate::app::{Ctx, Params};
 use crate::error::ArmError;
 use crate::paging::page;
 use crate::reply::Reply;
 use crate::scenario::model::{Agreement, Scope, Subscription, World};
-
-fn rfc3339(t: time::OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
 
 pub fn render(world: &World, s: &Subscription) -> Value {
     let account_path = format!("/providers/Microsoft.Billing/billingAccounts/{}", s.account);
@@ -105,11 +100,7 @@ pub fn list_by_profile(ctx: &Ctx<'_>, params: &Params) -> Result<Reply, ArmError
     let who = ctx.who()?;
     let world = ctx.app.world();
     let (ba, bp) = (param(params, "ba"), param(params, "bp"));
-    let p = world.profile(ba, bp).ok_or_else(|| {
-        ArmError::not_found(&format!(
-            "/providers/Microsoft.Billing/billingAccounts/{ba}/billingProfiles/{bp}"
-        ))
-    })?;
+    let p = super::common::profile(&world, ba, bp)?;
     access::require(
         &world,
         who,

@@ -17,6 +17,14 @@ pub fn add_months(date: Date, months: i32) -> Date {
     Date::from_calendar_date(year, month, day).unwrap_or(date)
 }
 
+/// A MOSP subscription's billing periods run from its creation day of month (capped at the
+/// 28th so every month has that day).
+pub fn period_anchor(created: Date) -> Date {
+    created
+        .replace_day(created.day().min(28))
+        .unwrap_or(created)
+}
+
 pub fn first_of_month(date: Date) -> Date {
     date.replace_day(1).unwrap_or(date)
 }
@@ -219,10 +227,7 @@ impl Builder {
         if h.free {
             return id;
         }
-        let mut start = created
-            .date()
-            .replace_day(created.day().min(28))
-            .unwrap_or(created.date());
+        let mut start = period_anchor(created.date());
         let mut index = 0usize;
         loop {
             let next = add_months(start, 1);
