@@ -1,1 +1,196 @@
+//! The Invoice Desk desktop shell: window, menu, plugins, and the commands the web view calls.
+//! Business logic lives in the `crates/`; this crate only wires it to the window.
 
+mod catalogue;
+mod commands;
+mod error;
+pub mod jobs;
+mod menu;
+mod state;
+
+use std::sync::Mutex;
+
+use tauri::{AppHandle, Manager, Runtime};
+use tauri_plugin_opener::OpenerExt;
+use tauri_specta::Event;
+
+use invoice_desk_settings::{Language, SettingsStore};
+
+use crate::catalogue::{Catalogue, Locale};
+use crate::error::{AppError, ErrorCode};
+use crate::jobs::{JobProgress, Jobs};
+use crate::menu::{MenuAction, MenuEvent};
+use crate::state::AppState;
+
+const MAIN_WINDOW: &str = "main";
+/// Where "Open support request" leads: the Azure portal's new support request page.
+const SUPPORT_REQUEST_URL: &str =
+    "https://portal.azure.com/#view/Microsoft_Azure_Support/NewSupportRequestV3Blade";
+
+/// Sent to the web view whenever a job changes.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, specta::Type, tauri_specta::Event)]
+pub struct JobProgressEvent(pub JobProgress);
+
+/// Every command and event the web view can use, declared once; the TypeScript bindings in
+/// `ui/src/lib/bindings.ts` are generated from this.
+fn ipc() -> tauri_specta::Builder<tauri::Wry> {
+    tauri_specta::Builder::<tauri::Wry>::new()
+        // One TypeScript type per Rust type: the UI both reads and sends these shapes.
+        .disable_serde_phases()
+        .commands(tauri_specta::collect_commands![
+            commands::get_settings,
+            commands::save_settings,
+            commands::app_info,
+            commands::choose_folder,
+            commands::show_logs,
+            commands::list_accounts,
+            commands::sign_in,
+            commands::list_jobs,
+            commands::cancel_job,
+        ])
+        .events(tauri_specta::collect_events![
+            MenuEvent,
+            commands::SettingsChanged,
+            JobProgressEvent
+        ])
+}
+
+pub fn run() {
+    let log_dir = invoice_desk_logging::log_dir();
+    let log_guard = invoice_desk_logging::init(&log_dir)
+        .inspect_err(|err| eprintln!("Invoice Desk: logging disabled: {err}"))
+        .ok();
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), "Invoice Desk starting");
+
+    let store = SettingsStore::default_location();
+    let loaded = store.load();
+    let ipc = ipc();
+
+    let app = tauri::Builder::default()
+        // Must come first: a second launch hands over to the running app and exits.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            focus_main_window(app);
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
+        .invoke_handler(ipc.invoke_handler())
+        .setup(move |app| {
+            ipc.mount_events(app);
+            let handle = app.handle().clone();
+            let jobs = Jobs::new(move |progress: &JobProgress| {
+                if let Err(err) = JobProgressEvent(progress.clone()).emit(&handle) {
+                    tracing::warn!(%err, "could not report job progress");
+                }
+            });
+            let language = loaded.settings.language;
+            app.manage(AppState {
+                store,
+                settings: Mutex::new(loaded.settings),
+                settings_warning: Mutex::new(loaded.warning.map(AppError::from)),
+                jobs,
+                log_dir,
+            });
+            apply_menu(app.handle(), language);
+            Ok(())
+        })
+        .on_menu_event(|app, event| on_menu(app, event.id().as_ref()))
+        .build(tauri::generate_context!())
+        .expect("the Invoice Desk window could not be created");
+
+    app.run(|_, _| {});
+    drop(log_guard);
+}
+
+/// (Re)builds the native menu in the language the setting resolves to.
+pub(crate) fn apply_menu<R: Runtime>(app: &AppHandle<R>, language: Language) {
+    let words = Catalogue::load(Locale::resolve(language));
+    match menu::build(app, &words) {
+        Ok(menu) => {
+            if let Err(err) = app.set_menu(menu) {
+                tracing::warn!(%err, "could not install the menu");
+            }
+        }
+        Err(err) => tracing::warn!(%err, "could not build the menu"),
+    }
+}
+
+fn on_menu(app: &AppHandle, id: &str) {
+    let Some(action) = menu::action_for(id) else {
+        return;
+    };
+    let outcome = match action {
+        MenuAction::ShowLogs => open_log_folder(app),
+        MenuAction::SupportRequest => app
+            .opener()
+            .open_url(SUPPORT_REQUEST_URL, None::<&str>)
+            .map_err(|err| {
+                AppError::new(ErrorCode::Internal, "The browser could not be opened.")
+                    .with_details(err.to_string())
+            }),
+        _ => MenuEvent { action }.emit(app).map_err(|err| {
+            AppError::new(ErrorCode::Internal, "The window did not respond.")
+                .with_details(err.to_string())
+        }),
+    };
+    if let Err(err) = outcome {
+        tracing::warn!(code = ?err.code, details = ?err.details, "menu action failed");
+    }
+}
+
+pub(crate) fn open_log_folder(app: &AppHandle) -> Result<(), AppError> {
+    let dir = app.state::<AppState>().log_dir.clone();
+    std::fs::create_dir_all(&dir)
+        .and_then(|()| {
+            app.opener()
+                .open_path(dir.display().to_string(), None::<&str>)
+                .map_err(std::io::Error::other)
+        })
+        .map_err(|err| {
+            AppError::new(
+                ErrorCode::LogsUnavailable,
+                "The log folder could not be opened.",
+            )
+            .with_hint(format!("The logs are in {}", dir.display()))
+            .with_details(err.to_string())
+        })
+}
+
+fn focus_main_window<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BINDINGS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/src/lib/bindings.ts");
+
+    /// The checked-in TypeScript bindings must match the Rust declarations. Run
+    /// `cargo xtask bindings` to regenerate them after changing a command or event.
+    #[test]
+    fn typescript_bindings_are_up_to_date() {
+        let fresh = tempfile::NamedTempFile::new().unwrap();
+        ipc()
+            .export(typescript(), fresh.path())
+            .expect("bindings could not be generated");
+        let generated = std::fs::read_to_string(fresh.path()).unwrap();
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::write(BINDINGS, &generated).unwrap();
+            return;
+        }
+        let checked_in = std::fs::read_to_string(BINDINGS).unwrap_or_default();
+        assert!(
+            checked_in == generated,
+            "ui/src/lib/bindings.ts is stale: run `cargo xtask bindings` and commit the result"
+        );
+    }
+
+    fn typescript() -> specta_typescript::Typescript {
+        specta_typescript::Typescript::default().header("/* eslint-disable */\n// @ts-nocheck")
+    }
+}

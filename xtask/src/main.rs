@@ -1,1 +1,126 @@
-fn main() {}
+//! `cargo xtask <command>`: the project's own commands. Each installs what it needs first.
+//!
+//! - `run`      build the UI and the app, then open the Invoice Desk window
+//! - `test`     every suite (Rust, UI, browser, end-to-end); one summary line per suite
+//! - `bundle`   a release .deb (or another bundle: `bundle --bundles rpm`)
+//! - `bindings` regenerate the TypeScript IPC bindings from the Rust declarations
+
+mod e2e;
+mod process;
+mod setup;
+mod suites;
+
+use anyhow::{Result, bail};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Err(err) = dispatch(&args) {
+        eprintln!("xtask: {err:#}");
+        std::process::exit(1);
+    }
+}
+
+fn dispatch(args: &[String]) -> Result<()> {
+    let Some((command, rest)) = args.split_first() else {
+        print_usage();
+        return Ok(());
+    };
+    match command.as_str() {
+        "run" => run(rest),
+        "test" => suites::run_all(rest),
+        "bundle" => bundle(rest),
+        "bindings" => bindings(),
+        "help" | "--help" | "-h" => {
+            print_usage();
+            Ok(())
+        }
+        other => bail!("unknown command `{other}`; try `cargo xtask help`"),
+    }
+}
+
+fn print_usage() {
+    println!(
+        "usage: cargo xtask <command>\n\n\
+         commands:\n  \
+         run               build the UI and the app, then open the window\n  \
+         test [SUITE...]   run every test suite (or only the named ones: {})\n  \
+         bundle [--bundles deb]  build a release bundle into target/release/bundle/\n  \
+         bindings          regenerate ui/src/lib/bindings.ts from the Rust commands",
+        suites::names().join(", ")
+    );
+}
+
+fn run(args: &[String]) -> Result<()> {
+    setup::system_packages(setup::Purpose::Run)?;
+    setup::ui_dependencies()?;
+    setup::build_ui()?;
+    let mut cargo = process::cargo(&["run", "--package", "invoice-desk-app", "--"]);
+    cargo.args(args);
+    process::run(&mut cargo)
+}
+
+fn bundle(args: &[String]) -> Result<()> {
+    setup::system_packages(setup::Purpose::Run)?;
+    setup::ui_dependencies()?;
+    setup::build_ui()?;
+    // The build script derives src-tauri/tauri.conf.json, which the Tauri CLI reads.
+    process::run(&mut process::cargo(&[
+        "check",
+        "--package",
+        "invoice-desk-app",
+    ]))?;
+    let bundles = if args.is_empty() {
+        vec!["--bundles".to_owned(), "deb".to_owned()]
+    } else {
+        args.to_vec()
+    };
+    let mut cli = process::npm_exec("tauri");
+    cli.arg("build")
+        .args(&bundles)
+        .env("TAURI_APP_PATH", process::root().join("src-tauri"));
+    cli.current_dir(process::root().join("src-tauri"));
+    process::run(&mut cli)?;
+    let dir = process::target_dir().join("release").join("bundle");
+    println!("bundles are in {}", dir.display());
+    for entry in walk(&dir) {
+        if let Ok(meta) = std::fs::metadata(&entry)
+            && meta.is_file()
+            && entry.extension().is_some_and(|e| e != "json")
+        {
+            #[allow(clippy::cast_precision_loss)] // a file size shown to one decimal
+            let mib = meta.len() as f64 / 1_048_576.0;
+            println!("  {} ({mib:.1} MiB)", entry.display());
+        }
+    }
+    Ok(())
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                out.extend(walk(&path));
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out
+}
+
+fn bindings() -> Result<()> {
+    setup::ensure_ui_dist_exists()?;
+    let mut cargo = process::cargo(&[
+        "test",
+        "--package",
+        "invoice-desk-app",
+        "--lib",
+        "typescript_bindings_are_up_to_date",
+    ]);
+    cargo.env("UPDATE_BINDINGS", "1");
+    process::run(&mut cargo)?;
+    println!("wrote ui/src/lib/bindings.ts");
+    Ok(())
+}

@@ -107,7 +107,7 @@ async fn owner_sees_every_account_profile_and_invoice_with_small_pages() {
             props
                 .invoice_period_start_date
                 .as_ref()
-                .and_then(|d| d.datetime())
+                .and_then(invoice_desk_billing::model::ArmDate::datetime)
                 .is_some()
         );
     }

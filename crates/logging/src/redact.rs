@@ -72,7 +72,10 @@ mod tests {
     #[test]
     fn masks_bearer_headers() {
         let line = "sending Authorization: Bearer abc.DEF-123_x~y+z/= to ARM";
-        assert_eq!(redact(line), "sending Authorization: Bearer [redacted] to ARM");
+        assert_eq!(
+            redact(line),
+            "sending Authorization: Bearer [redacted] to ARM"
+        );
     }
 
     #[test]
@@ -95,7 +98,10 @@ mod tests {
     fn masks_sas_signatures_but_keeps_the_rest_of_the_link() {
         let line = "download https://x.blob.core.windows.net/c/inv.pdf?sv=2020&se=2026-01-01T00%3A00Z&sig=AbC%2Bd%3D";
         let out = redact(line);
-        assert!(out.ends_with("se=2026-01-01T00%3A00Z&sig=[redacted]"), "{out}");
+        assert!(
+            out.ends_with("se=2026-01-01T00%3A00Z&sig=[redacted]"),
+            "{out}"
+        );
         assert!(out.contains("inv.pdf?sv=2020"));
     }
 

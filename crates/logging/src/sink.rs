@@ -41,37 +41,55 @@ impl LogGuard {
 /// The OS's per-user log folder for the app: `~/.local/state/invoice-desk/logs` on Linux,
 /// `~/Library/Logs/Invoice Desk` on macOS, `%LOCALAPPDATA%\Invoice Desk\logs` on Windows.
 pub fn log_dir() -> PathBuf {
-    if cfg!(target_os = "macos") {
-        if let Some(home) = dirs::home_dir() {
-            return home.join("Library").join("Logs").join("Invoice Desk");
-        }
+    if cfg!(target_os = "macos")
+        && let Some(home) = dirs::home_dir()
+    {
+        return home.join("Library").join("Logs").join("Invoice Desk");
     }
-    let base = dirs::state_dir().or_else(dirs::data_local_dir).unwrap_or_else(std::env::temp_dir);
-    let app = if cfg!(windows) { "Invoice Desk" } else { "invoice-desk" };
+    let base = dirs::state_dir()
+        .or_else(dirs::data_local_dir)
+        .unwrap_or_else(std::env::temp_dir);
+    let app = if cfg!(windows) {
+        "Invoice Desk"
+    } else {
+        "invoice-desk"
+    };
     base.join(app).join("logs")
 }
 
 /// Sends `tracing` events to a daily rolling file in `dir` (level from `RUST_LOG`, default
 /// `info` for the app's crates), every line scrubbed by [`redact`].
 pub fn init(dir: &Path) -> Result<LogGuard, LoggingError> {
-    std::fs::create_dir_all(dir)
-        .map_err(|source| LoggingError::Folder { path: dir.to_owned(), source })?;
+    std::fs::create_dir_all(dir).map_err(|source| LoggingError::Folder {
+        path: dir.to_owned(),
+        source,
+    })?;
     let appender = RollingFileAppender::builder()
         .rotation(Rotation::DAILY)
         .filename_prefix(FILE_PREFIX)
         .filename_suffix(FILE_SUFFIX)
         .max_log_files(KEEP_FILES)
         .build(dir)
-        .map_err(|err| LoggingError::File { path: dir.to_owned(), reason: err.to_string() })?;
+        .map_err(|err| LoggingError::File {
+            path: dir.to_owned(),
+            reason: err.to_string(),
+        })?;
     let (writer, worker) = tracing_appender::non_blocking(RedactingWriter(appender));
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,invoice_desk=debug,tao=warn,wry=warn"));
     tracing_subscriber::registry()
         .with(filter)
-        .with(tracing_subscriber::fmt::layer().with_ansi(false).with_writer(writer))
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_ansi(false)
+                .with_writer(writer),
+        )
         .try_init()
         .map_err(|_| LoggingError::AlreadyInitialised)?;
-    Ok(LogGuard { _worker: worker, dir: dir.to_owned() })
+    Ok(LogGuard {
+        _worker: worker,
+        dir: dir.to_owned(),
+    })
 }
 
 /// Scrubs each buffer on its way to the file. `tracing_subscriber::fmt` writes one whole event
@@ -110,9 +128,14 @@ mod tests {
         let mut sink = Vec::new();
         {
             let mut writer = RedactingWriter(&mut sink);
-            writer.write_all(b"refresh failed for refresh_token=0.ABC-def&x=1\n").unwrap();
+            writer
+                .write_all(b"refresh failed for refresh_token=0.ABC-def&x=1\n")
+                .unwrap();
         }
-        assert_eq!(String::from_utf8(sink).unwrap(), "refresh failed for refresh_token=[redacted]&x=1\n");
+        assert_eq!(
+            String::from_utf8(sink).unwrap(),
+            "refresh failed for refresh_token=[redacted]&x=1\n"
+        );
     }
 
     #[test]
@@ -129,7 +152,12 @@ mod tests {
         let guard = init(&logs).unwrap();
         tracing::info!(target: "invoice_desk", "calling ARM with Authorization: Bearer s3cr3t-token");
         drop(guard); // flushes
-        let file = std::fs::read_dir(&logs).unwrap().next().unwrap().unwrap().path();
+        let file = std::fs::read_dir(&logs)
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
         let text = std::fs::read_to_string(file).unwrap();
         assert!(text.contains("Bearer [redacted]"), "{text}");
         assert!(!text.contains("s3cr3t"), "{text}");

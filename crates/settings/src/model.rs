@@ -71,7 +71,10 @@ mod tests {
             file_name_template: "{invoiceName}.pdf".into(),
         };
         let json = serde_json::to_string(&settings).unwrap();
-        assert!(json.contains(r#""downloadFolder":"/tmp/facturen""#), "{json}");
+        assert!(
+            json.contains(r#""downloadFolder":"/tmp/facturen""#),
+            "{json}"
+        );
         assert_eq!(serde_json::from_str::<Settings>(&json).unwrap(), settings);
     }
 }

@@ -9,7 +9,11 @@ use crate::Settings;
 pub enum SettingsError {
     /// The file exists but is not valid settings; it was moved to `backup`.
     #[error("the settings file {path} could not be read ({reason}); it was kept as {backup}")]
-    Corrupt { path: PathBuf, backup: PathBuf, reason: String },
+    Corrupt {
+        path: PathBuf,
+        backup: PathBuf,
+        reason: String,
+    },
     /// The file exists but could not be opened (permissions, I/O).
     #[error("the settings file {path} could not be read: {source}")]
     Unreadable { path: PathBuf, source: io::Error },
@@ -37,6 +41,17 @@ impl SettingsStore {
         Self { path: path.into() }
     }
 
+    /// The settings file in the OS's per-user config folder.
+    pub fn default_location() -> Self {
+        let base = dirs::config_dir().unwrap_or_else(std::env::temp_dir);
+        let app = if cfg!(target_os = "linux") {
+            "invoice-desk"
+        } else {
+            "Invoice Desk"
+        };
+        Self::new(base.join(app).join("settings.json"))
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -48,17 +63,26 @@ impl SettingsStore {
         let bytes = match fs::read(&self.path) {
             Ok(bytes) => bytes,
             Err(err) if err.kind() == io::ErrorKind::NotFound => {
-                return LoadOutcome { settings: Settings::default(), warning: None };
+                return LoadOutcome {
+                    settings: Settings::default(),
+                    warning: None,
+                };
             }
             Err(source) => {
                 return LoadOutcome {
                     settings: Settings::default(),
-                    warning: Some(SettingsError::Unreadable { path: self.path.clone(), source }),
+                    warning: Some(SettingsError::Unreadable {
+                        path: self.path.clone(),
+                        source,
+                    }),
                 };
             }
         };
         match serde_json::from_slice::<Settings>(&bytes) {
-            Ok(settings) => LoadOutcome { settings, warning: None },
+            Ok(settings) => LoadOutcome {
+                settings,
+                warning: None,
+            },
             Err(err) => {
                 let backup = self.backup_path();
                 let warning = match fs::rename(&self.path, &backup) {
@@ -75,7 +99,10 @@ impl SettingsStore {
                     },
                 };
                 tracing::warn!(error = %warning, "settings file unusable, using defaults");
-                LoadOutcome { settings: Settings::default(), warning: Some(warning) }
+                LoadOutcome {
+                    settings: Settings::default(),
+                    warning: Some(warning),
+                }
             }
         }
     }
@@ -83,11 +110,16 @@ impl SettingsStore {
     /// Saves atomically: write a sibling temp file, flush it to disk, then rename over the old
     /// file, so a crash or full disk leaves either the old or the new settings, never half.
     pub fn save(&self, settings: &Settings) -> Result<(), SettingsError> {
-        let unwritable = |source| SettingsError::Unwritable { path: self.path.clone(), source };
+        let unwritable = |source| SettingsError::Unwritable {
+            path: self.path.clone(),
+            source,
+        };
         if let Some(dir) = self.path.parent() {
             fs::create_dir_all(dir).map_err(unwritable)?;
         }
-        let json = serde_json::to_vec_pretty(settings).map_err(io::Error::other).map_err(unwritable)?;
+        let json = serde_json::to_vec_pretty(settings)
+            .map_err(io::Error::other)
+            .map_err(unwritable)?;
         let tmp = self.path.with_extension("json.tmp");
         let write = || -> io::Result<()> {
             let mut file = fs::File::create(&tmp)?;
@@ -110,7 +142,9 @@ impl SettingsStore {
         let mut candidate = self.path.with_file_name(format!("{name}.corrupt-{stamp}"));
         let mut n = 1;
         while candidate.exists() {
-            candidate = self.path.with_file_name(format!("{name}.corrupt-{stamp}-{n}"));
+            candidate = self
+                .path
+                .with_file_name(format!("{name}.corrupt-{stamp}-{n}"));
             n += 1;
         }
         candidate
@@ -138,12 +172,19 @@ mod tests {
     fn saved_settings_load_back() {
         let dir = tempfile::tempdir().unwrap();
         let store = store_in(&dir);
-        let settings = Settings { language: Language::Nl, theme: Theme::Dark, ..Settings::default() };
+        let settings = Settings {
+            language: Language::Nl,
+            theme: Theme::Dark,
+            ..Settings::default()
+        };
         store.save(&settings).unwrap();
         let outcome = store.load();
         assert_eq!(outcome.settings, settings);
         assert!(outcome.warning.is_none());
-        assert!(!store.path().with_extension("json.tmp").exists(), "temp file left behind");
+        assert!(
+            !store.path().with_extension("json.tmp").exists(),
+            "temp file left behind"
+        );
     }
 
     #[test]
@@ -159,7 +200,10 @@ mod tests {
             panic!("expected a corrupt-file warning, got {:?}", outcome.warning);
         };
         assert_eq!(fs::read(&backup).unwrap(), b"{\"theme\": \"dark\", oops");
-        assert!(!store.path().exists(), "the corrupt file should have been moved aside");
+        assert!(
+            !store.path().exists(),
+            "the corrupt file should have been moved aside"
+        );
 
         // Saving afterwards writes a fresh file and leaves the backup alone.
         store.save(&Settings::default()).unwrap();
@@ -173,7 +217,10 @@ mod tests {
         let store = store_in(&dir);
         fs::create_dir_all(store.path().parent().unwrap()).unwrap();
         fs::write(store.path(), br#"{"theme": "purple"}"#).unwrap();
-        assert!(matches!(store.load().warning, Some(SettingsError::Corrupt { .. })));
+        assert!(matches!(
+            store.load().warning,
+            Some(SettingsError::Corrupt { .. })
+        ));
     }
 
     #[test]

@@ -1,0 +1,195 @@
+//! The commands the web view calls. Each is thin: it turns an intent into a crate call and a
+//! crate error into an [`AppError`].
+
+// `#[tauri::command]` hands extractors over by value, and every fallible-looking signature here
+// is the IPC contract the UI is generated from, so these two pedantic lints do not apply.
+#![allow(clippy::needless_pass_by_value, clippy::unnecessary_wraps)]
+
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, State};
+use tauri_plugin_dialog::DialogExt;
+use tauri_specta::Event;
+
+use invoice_desk_settings::Settings;
+
+use crate::error::{AppError, ErrorCode};
+use crate::jobs::JobProgress;
+use crate::state::AppState;
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsState {
+    pub settings: Settings,
+    /// Set when the settings file was unusable and defaults are in use.
+    pub warning: Option<AppError>,
+}
+
+/// Broadcast after settings were saved, so every view (and the native menu) follows.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct SettingsChanged(pub Settings);
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    pub name: String,
+    pub version: String,
+    pub os: String,
+    pub log_dir: String,
+    pub settings_file: String,
+    pub debug: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum Cloud {
+    AzurePublic,
+    AzureChina,
+    AzureUsGov,
+    Custom,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TenantSummary {
+    pub id: String,
+    pub display_name: String,
+    pub enabled: bool,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountSummary {
+    pub id: String,
+    pub display_name: String,
+    pub username: String,
+    pub cloud: Cloud,
+    pub tenants: Vec<TenantSummary>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum SignInMethod {
+    Browser,
+    DeviceCode,
+    AzureCli,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn get_settings(state: State<'_, AppState>) -> Result<SettingsState, AppError> {
+    let warning = state
+        .settings_warning
+        .lock()
+        .map(|w| w.clone())
+        .unwrap_or_default();
+    Ok(SettingsState {
+        settings: state.settings(),
+        warning,
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn save_settings(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    settings: Settings,
+) -> Result<Settings, AppError> {
+    state.store.save(&settings)?;
+    let language_changed = state.settings().language != settings.language;
+    state.set_settings(settings.clone());
+    if let Ok(mut warning) = state.settings_warning.lock() {
+        // A successful save replaces the unusable file, so its warning no longer applies.
+        *warning = None;
+    }
+    if language_changed {
+        crate::apply_menu(&app, settings.language);
+    }
+    if let Err(err) = SettingsChanged(settings.clone()).emit(&app) {
+        tracing::warn!(%err, "could not broadcast settings change");
+    }
+    tracing::info!(language = ?settings.language, theme = ?settings.theme, "settings saved");
+    Ok(settings)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn app_info(app: AppHandle, state: State<'_, AppState>) -> AppInfo {
+    let package = app.package_info();
+    AppInfo {
+        name: package.name.clone(),
+        version: package.version.to_string(),
+        os: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
+        log_dir: state.log_dir.display().to_string(),
+        settings_file: state.store.path().display().to_string(),
+        debug: cfg!(debug_assertions),
+    }
+}
+
+/// Opens the native folder picker, starting in `current`; `None` when the user cancels.
+#[tauri::command]
+#[specta::specta]
+pub async fn choose_folder(
+    app: AppHandle,
+    current: Option<String>,
+) -> Result<Option<String>, AppError> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let mut dialog = app.dialog().file();
+    if let Some(dir) = current.filter(|d| std::path::Path::new(d).is_dir()) {
+        dialog = dialog.set_directory(dir);
+    }
+    dialog.pick_folder(move |picked| {
+        let _ = tx.send(picked);
+    });
+    let picked = rx.await.map_err(|_| {
+        AppError::new(
+            ErrorCode::FolderUnavailable,
+            "The folder picker closed unexpectedly.",
+        )
+    })?;
+    picked
+        .map(|path| {
+            path.into_path()
+                .map(|p| p.display().to_string())
+                .map_err(|err| {
+                    AppError::new(ErrorCode::FolderUnavailable, "That folder cannot be used.")
+                        .with_details(err.to_string())
+                })
+        })
+        .transpose()
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn show_logs(app: AppHandle) -> Result<(), AppError> {
+    crate::open_log_folder(&app)
+}
+
+/// The signed-in accounts. Sign-in is not part of this build yet, so there are none.
+#[tauri::command]
+#[specta::specta]
+pub fn list_accounts() -> Result<Vec<AccountSummary>, AppError> {
+    Ok(Vec::new())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn sign_in(method: SignInMethod) -> Result<AccountSummary, AppError> {
+    tracing::info!(?method, "sign-in requested but not available in this build");
+    Err(AppError::new(
+        ErrorCode::SignInUnavailable,
+        "Signing in is not available in this version of Invoice Desk yet.",
+    ))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn list_jobs(state: State<'_, AppState>) -> Vec<JobProgress> {
+    state.jobs.list()
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn cancel_job(state: State<'_, AppState>, id: String) -> Result<(), AppError> {
+    state.jobs.cancel(&id)
+}

@@ -1,0 +1,269 @@
+//! Long-running work (downloads, usage reports, sync) as jobs the activity tray shows.
+//!
+//! The registry owns each job's latest progress and its cancellation token; every change is
+//! reported through one `notify` callback, which the shell turns into a `job-progress-event`.
+
+use std::sync::{Arc, Mutex};
+
+use serde::{Deserialize, Serialize};
+use tokio_util::sync::CancellationToken;
+
+use crate::error::{AppError, ErrorCode};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum JobKind {
+    Download,
+    UsageReport,
+    Sync,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum JobPhase {
+    Queued,
+    Running,
+    Finished,
+    Failed,
+    Cancelled,
+}
+
+impl JobPhase {
+    fn is_final(self) -> bool {
+        matches!(self, Self::Finished | Self::Failed | Self::Cancelled)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct JobProgress {
+    pub id: String,
+    pub kind: JobKind,
+    pub title: String,
+    pub phase: JobPhase,
+    // Byte and item counts stay far below 2^53, so TypeScript's `number` holds them exactly.
+    #[specta(type = u32)]
+    pub done: u64,
+    #[specta(type = Option<u32>)]
+    pub total: Option<u64>,
+    #[specta(type = Option<u32>)]
+    pub bytes_per_second: Option<u64>,
+    pub error: Option<AppError>,
+}
+
+type Notify = Arc<dyn Fn(&JobProgress) + Send + Sync>;
+
+struct Entry {
+    progress: JobProgress,
+    cancel: CancellationToken,
+}
+
+/// All jobs of this run, newest last.
+#[derive(Clone)]
+pub struct Jobs {
+    entries: Arc<Mutex<Vec<Entry>>>,
+    notify: Notify,
+}
+
+impl std::fmt::Debug for Jobs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Jobs")
+            .field("count", &self.lock().len())
+            .finish()
+    }
+}
+
+impl Jobs {
+    pub fn new(notify: impl Fn(&JobProgress) + Send + Sync + 'static) -> Self {
+        Self {
+            entries: Arc::default(),
+            notify: Arc::new(notify),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Entry>> {
+        // A panic while holding the lock leaves plain data behind; keep serving it.
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Registers a job and returns the handle its worker reports through.
+    pub fn start(&self, kind: JobKind, title: impl Into<String>, total: Option<u64>) -> JobHandle {
+        let id = uuid::Uuid::new_v4().to_string();
+        let cancel = CancellationToken::new();
+        let progress = JobProgress {
+            id: id.clone(),
+            kind,
+            title: title.into(),
+            phase: JobPhase::Queued,
+            done: 0,
+            total,
+            bytes_per_second: None,
+            error: None,
+        };
+        (self.notify)(&progress);
+        self.lock().push(Entry {
+            progress,
+            cancel: cancel.clone(),
+        });
+        JobHandle {
+            jobs: self.clone(),
+            id,
+            cancel,
+        }
+    }
+
+    pub fn list(&self) -> Vec<JobProgress> {
+        self.lock().iter().map(|e| e.progress.clone()).collect()
+    }
+
+    /// Asks a job to stop. Its worker sees the token and reports `Cancelled` itself, so a
+    /// cancelled job never looks finished while it is still writing.
+    pub fn cancel(&self, id: &str) -> Result<(), AppError> {
+        let entries = self.lock();
+        let entry = entries
+            .iter()
+            .find(|e| e.progress.id == id)
+            .ok_or_else(|| {
+                AppError::new(ErrorCode::JobNotFound, "That job no longer exists.")
+                    .with_details(format!("job id {id}"))
+            })?;
+        entry.cancel.cancel();
+        Ok(())
+    }
+
+    fn update(&self, id: &str, change: impl FnOnce(&mut JobProgress)) {
+        let snapshot = {
+            let mut entries = self.lock();
+            let Some(entry) = entries.iter_mut().find(|e| e.progress.id == id) else {
+                return;
+            };
+            if entry.progress.phase.is_final() {
+                return;
+            }
+            change(&mut entry.progress);
+            entry.progress.clone()
+        };
+        (self.notify)(&snapshot);
+    }
+}
+
+/// What a worker holds to report progress and notice cancellation.
+#[derive(Debug)]
+pub struct JobHandle {
+    jobs: Jobs,
+    id: String,
+    cancel: CancellationToken,
+}
+
+impl JobHandle {
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub fn cancellation(&self) -> &CancellationToken {
+        &self.cancel
+    }
+
+    pub fn progress(&self, done: u64, total: Option<u64>, bytes_per_second: Option<u64>) {
+        self.jobs.update(&self.id, |p| {
+            p.phase = JobPhase::Running;
+            p.done = done;
+            p.total = total.or(p.total);
+            p.bytes_per_second = bytes_per_second;
+        });
+    }
+
+    pub fn finish(self) {
+        self.jobs.update(&self.id, |p| {
+            p.phase = JobPhase::Finished;
+            p.bytes_per_second = None;
+            if let Some(total) = p.total {
+                p.done = total;
+            }
+        });
+    }
+
+    pub fn fail(self, error: AppError) {
+        self.jobs.update(&self.id, |p| {
+            p.phase = JobPhase::Failed;
+            p.bytes_per_second = None;
+            p.error = Some(error);
+        });
+    }
+
+    pub fn cancelled(self) {
+        self.jobs.update(&self.id, |p| {
+            p.phase = JobPhase::Cancelled;
+            p.bytes_per_second = None;
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn recording() -> (Jobs, Arc<Mutex<Vec<JobProgress>>>) {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let sink = seen.clone();
+        (
+            Jobs::new(move |p| sink.lock().unwrap().push(p.clone())),
+            seen,
+        )
+    }
+
+    #[test]
+    fn reports_every_step_of_a_job() {
+        let (jobs, seen) = recording();
+        let job = jobs.start(JobKind::Download, "G123 invoice", Some(100));
+        job.progress(40, None, Some(2048));
+        job.finish();
+        let phases: Vec<_> = seen
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|p| (p.phase, p.done))
+            .collect();
+        assert_eq!(
+            phases,
+            vec![
+                (JobPhase::Queued, 0),
+                (JobPhase::Running, 40),
+                (JobPhase::Finished, 100)
+            ]
+        );
+        assert_eq!(jobs.list()[0].phase, JobPhase::Finished);
+    }
+
+    #[test]
+    fn cancel_reaches_the_worker_and_unknown_ids_are_a_typed_error() {
+        let (jobs, _) = recording();
+        let job = jobs.start(JobKind::Sync, "archive", None);
+        assert!(!job.cancellation().is_cancelled());
+        jobs.cancel(job.id()).unwrap();
+        assert!(job.cancellation().is_cancelled());
+        job.cancelled();
+        assert_eq!(jobs.list()[0].phase, JobPhase::Cancelled);
+        assert_eq!(
+            jobs.cancel("nope").unwrap_err().code,
+            ErrorCode::JobNotFound
+        );
+    }
+
+    #[test]
+    fn a_finished_job_ignores_late_updates() {
+        let (jobs, seen) = recording();
+        let job = jobs.start(JobKind::UsageReport, "usage", None);
+        let late = JobHandle {
+            jobs: jobs.clone(),
+            id: job.id().to_owned(),
+            cancel: job.cancel.clone(),
+        };
+        job.fail(AppError::new(ErrorCode::Internal, "boom"));
+        late.progress(5, None, None);
+        assert_eq!(seen.lock().unwrap().len(), 2);
+        assert_eq!(jobs.list()[0].phase, JobPhase::Failed);
+    }
+}

@@ -1,0 +1,110 @@
+//! The native menu bar (File, View, Help), in the UI language.
+
+use serde::{Deserialize, Serialize};
+use tauri::menu::{Menu, MenuBuilder, MenuItemBuilder, PredefinedMenuItem, SubmenuBuilder};
+use tauri::{AppHandle, Runtime};
+
+use crate::catalogue::Catalogue;
+
+/// What a menu item asks the web view to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum MenuAction {
+    Settings,
+    About,
+    ShowLogs,
+    SupportRequest,
+    ToggleDetails,
+    ToggleActivity,
+    Find,
+}
+
+/// Sent to the web view when a menu item that concerns it is chosen.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+#[serde(rename_all = "camelCase")]
+pub struct MenuEvent {
+    pub action: MenuAction,
+}
+
+/// Catalogue keys the menu uses (checked for both languages by a test).
+#[cfg(test)]
+pub const TEXT_KEYS: &[&str] = &[
+    "menu.file",
+    "menu.settings",
+    "menu.showLogs",
+    "menu.quit",
+    "menu.view",
+    "menu.find",
+    "menu.toggleDetails",
+    "menu.toggleActivity",
+    "menu.help",
+    "menu.supportRequest",
+    "menu.about",
+];
+
+const ITEMS: &[(&str, MenuAction)] = &[
+    ("settings", MenuAction::Settings),
+    ("about", MenuAction::About),
+    ("show_logs", MenuAction::ShowLogs),
+    ("support_request", MenuAction::SupportRequest),
+    ("toggle_details", MenuAction::ToggleDetails),
+    ("toggle_activity", MenuAction::ToggleActivity),
+    ("find", MenuAction::Find),
+];
+
+pub fn action_for(id: &str) -> Option<MenuAction> {
+    ITEMS
+        .iter()
+        .find(|(item, _)| *item == id)
+        .map(|(_, action)| *action)
+}
+
+pub fn build<R: Runtime>(app: &AppHandle<R>, words: &Catalogue) -> tauri::Result<Menu<R>> {
+    let item = |id: &str, key: &str, accel: Option<&str>| {
+        let mut builder = MenuItemBuilder::with_id(id, words.text(key));
+        if let Some(accel) = accel {
+            builder = builder.accelerator(accel);
+        }
+        builder.build(app)
+    };
+    let file = SubmenuBuilder::new(app, words.text("menu.file"))
+        .item(&item("settings", "menu.settings", Some("CmdOrCtrl+,"))?)
+        .item(&item("show_logs", "menu.showLogs", None)?)
+        .separator()
+        .item(&PredefinedMenuItem::quit(
+            app,
+            Some(&words.text("menu.quit")),
+        )?)
+        .build()?;
+    let view = SubmenuBuilder::new(app, words.text("menu.view"))
+        .item(&item("find", "menu.find", Some("CmdOrCtrl+F"))?)
+        .item(&item(
+            "toggle_details",
+            "menu.toggleDetails",
+            Some("CmdOrCtrl+D"),
+        )?)
+        .item(&item(
+            "toggle_activity",
+            "menu.toggleActivity",
+            Some("CmdOrCtrl+J"),
+        )?)
+        .build()?;
+    let help = SubmenuBuilder::new(app, words.text("menu.help"))
+        .item(&item("support_request", "menu.supportRequest", None)?)
+        .separator()
+        .item(&item("about", "menu.about", None)?)
+        .build()?;
+    MenuBuilder::new(app).items(&[&file, &view, &help]).build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_item_id_maps_to_its_action() {
+        assert_eq!(action_for("show_logs"), Some(MenuAction::ShowLogs));
+        assert_eq!(action_for("find"), Some(MenuAction::Find));
+        assert_eq!(action_for("quit"), None);
+    }
+}

@@ -1,0 +1,59 @@
+//! What the end-to-end tests stand on: a small W3C WebDriver client for tauri-driver, and the
+//! environment `cargo xtask test e2e` prepares (display, driver, app binary, isolated config).
+//!
+//! A hand-written client rather than a WebDriver crate: the link between tauri-driver and
+//! WebKitWebDriver drops about one request in eight, and every call here must be retried on
+//! transport errors and carry its own timeout (a session whose app died hangs otherwise).
+
+mod webdriver;
+
+pub use webdriver::{Element, Session, WebDriverError};
+
+use std::path::PathBuf;
+
+/// The environment the xtask sets up. Tests fail loudly outside it rather than pass vacuously.
+#[derive(Debug, Clone)]
+pub struct Env {
+    pub driver: String,
+    pub app: PathBuf,
+    pub config_home: PathBuf,
+    pub screenshots: PathBuf,
+}
+
+impl Env {
+    pub fn from_process() -> Self {
+        let var = |name: &str| {
+            std::env::var(name).unwrap_or_else(|_| {
+                panic!("{name} is not set: run the end-to-end tests with `cargo xtask test e2e`")
+            })
+        };
+        Self {
+            driver: var("INVOICE_DESK_E2E_DRIVER"),
+            app: var("INVOICE_DESK_E2E_APP").into(),
+            config_home: var("INVOICE_DESK_E2E_CONFIG").into(),
+            screenshots: var("INVOICE_DESK_E2E_SHOTS").into(),
+        }
+    }
+
+    /// The app's settings file inside the isolated config folder.
+    pub fn settings_file(&self) -> PathBuf {
+        self.config_home.join("invoice-desk").join("settings.json")
+    }
+
+    /// Starts the app with a fresh (or the given) settings file, so tests don't leak into each other.
+    pub fn launch(&self, settings: Option<&str>) -> Session {
+        let dir = self.config_home.join("invoice-desk");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        if let Some(text) = settings {
+            std::fs::write(self.settings_file(), text).unwrap();
+        }
+        self.relaunch()
+    }
+
+    /// Starts the app again keeping whatever it saved.
+    pub fn relaunch(&self) -> Session {
+        Session::start(&self.driver, &self.app, self.screenshots.clone())
+            .unwrap_or_else(|err| panic!("the app did not start under WebDriver: {err}"))
+    }
+}

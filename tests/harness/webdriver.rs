@@ -1,0 +1,255 @@
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use reqwest::blocking::Client;
+use serde_json::{Value, json};
+
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+const TRIES: usize = 4;
+
+#[derive(Debug)]
+pub enum WebDriverError {
+    Transport(String),
+    Protocol {
+        status: u16,
+        error: String,
+        message: String,
+    },
+    Timeout(String),
+}
+
+impl std::fmt::Display for WebDriverError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Transport(m) => write!(f, "transport: {m}"),
+            Self::Protocol {
+                status,
+                error,
+                message,
+            } => write!(f, "{status} {error}: {message}"),
+            Self::Timeout(m) => write!(f, "timed out: {m}"),
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, WebDriverError>;
+
+/// One running app, driven over WebDriver. Dropping it ends the session (and the app) after
+/// saving a final screenshot, so a failing test still leaves a picture behind.
+#[derive(Debug)]
+pub struct Session {
+    http: Client,
+    base: String,
+    shots: PathBuf,
+    last_name: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Element {
+    id: String,
+}
+
+impl Session {
+    pub fn start(driver: &str, app: &Path, shots: PathBuf) -> Result<Self> {
+        let http = Client::builder()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .map_err(|e| WebDriverError::Transport(e.to_string()))?;
+        let caps =
+            json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": app}}}});
+        let value = call(
+            &http,
+            &reqwest::Method::POST,
+            &format!("{driver}/session"),
+            Some(&caps),
+        )?;
+        let id = value["sessionId"].as_str().unwrap_or_default().to_owned();
+        let session = Self {
+            http,
+            base: format!("{driver}/session/{id}"),
+            shots,
+            last_name: None,
+        };
+        // The window paints before the UI has mounted: wait for it rather than sleep.
+        session.wait_for("body > *", Duration::from_secs(30))?;
+        Ok(session)
+    }
+
+    fn send(&self, method: &reqwest::Method, path: &str, body: Option<&Value>) -> Result<Value> {
+        call(&self.http, method, &format!("{}{path}", self.base), body)
+    }
+
+    pub fn find(&self, css: &str) -> Result<Element> {
+        let found = self.send(
+            &reqwest::Method::POST,
+            "/element",
+            Some(&json!({"using": "css selector", "value": css})),
+        )?;
+        found[ELEMENT_KEY]
+            .as_str()
+            .map(|id| Element { id: id.to_owned() })
+            .ok_or_else(|| WebDriverError::Transport(format!("no element id for {css}")))
+    }
+
+    /// Polls until `css` matches a displayed element.
+    pub fn wait_for(&self, css: &str, timeout: Duration) -> Result<Element> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Ok(element) = self.find(css)
+                && self.is_displayed(&element).unwrap_or(false)
+            {
+                return Ok(element);
+            }
+            if Instant::now() > deadline {
+                return Err(WebDriverError::Timeout(format!("waiting for `{css}`")));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Polls until the text of `css` satisfies `check`, returning it.
+    pub fn wait_for_text(&self, css: &str, check: impl Fn(&str) -> bool) -> Result<String> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut last = String::new();
+        loop {
+            if let Ok(element) = self.find(css) {
+                last = self.text(&element).unwrap_or_default();
+                if check(&last) {
+                    return Ok(last);
+                }
+            }
+            if Instant::now() > deadline {
+                return Err(WebDriverError::Timeout(format!(
+                    "text of `{css}` stayed {last:?}"
+                )));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    pub fn is_displayed(&self, element: &Element) -> Result<bool> {
+        let v = self.send(
+            &reqwest::Method::GET,
+            &format!("/element/{}/displayed", element.id),
+            None,
+        )?;
+        Ok(v.as_bool().unwrap_or(false))
+    }
+
+    pub fn click(&self, element: &Element) -> Result<()> {
+        self.send(
+            &reqwest::Method::POST,
+            &format!("/element/{}/click", element.id),
+            Some(&json!({})),
+        )
+        .map(drop)
+    }
+
+    pub fn text(&self, element: &Element) -> Result<String> {
+        let v = self.send(
+            &reqwest::Method::GET,
+            &format!("/element/{}/text", element.id),
+            None,
+        )?;
+        Ok(v.as_str().unwrap_or_default().to_owned())
+    }
+
+    pub fn attribute(&self, element: &Element, name: &str) -> Result<Option<String>> {
+        let v = self.send(
+            &reqwest::Method::GET,
+            &format!("/element/{}/attribute/{name}", element.id),
+            None,
+        )?;
+        Ok(v.as_str().map(str::to_owned))
+    }
+
+    /// Runs a script in the page; `arguments` are passed as the W3C `args`.
+    pub fn execute(&self, script: &str, arguments: &[Value]) -> Result<Value> {
+        self.send(
+            &reqwest::Method::POST,
+            "/execute/sync",
+            Some(&json!({"script": script, "args": arguments})),
+        )
+    }
+
+    /// Chooses `value` in a `<select>` the way a user would, firing its change event.
+    pub fn select(&self, css: &str, value: &str) -> Result<()> {
+        let element = self.wait_for(css, Duration::from_secs(10))?;
+        let handle = json!({ELEMENT_KEY: element.id});
+        self.execute(
+            "const s = arguments[0]; s.value = arguments[1]; s.dispatchEvent(new Event('change', {bubbles: true}));",
+            &[handle, json!(value)],
+        )
+        .map(drop)
+    }
+
+    /// Saves a PNG of the window as `<screenshots>/<name>.png` after two animation frames, so
+    /// the picture shows the state the test just produced rather than the previous frame.
+    pub fn screenshot(&mut self, name: &str) -> Result<PathBuf> {
+        let _ = self.send(
+            &reqwest::Method::POST,
+            "/execute/async",
+            Some(&json!({"script": "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));", "args": []})),
+        );
+        let v = self.send(&reqwest::Method::GET, "/screenshot", None)?;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(v.as_str().unwrap_or_default())
+            .map_err(|e| WebDriverError::Transport(format!("screenshot was not base64: {e}")))?;
+        std::fs::create_dir_all(&self.shots)
+            .map_err(|e| WebDriverError::Transport(e.to_string()))?;
+        let path = self.shots.join(format!("{name}.png"));
+        std::fs::write(&path, png).map_err(|e| WebDriverError::Transport(e.to_string()))?;
+        self.last_name = Some(name.to_owned());
+        Ok(path)
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let name = format!(
+                "failure-{}",
+                self.last_name.clone().unwrap_or_else(|| "session".into())
+            );
+            let _ = self.screenshot(&name);
+        }
+        let _ = self.send(&reqwest::Method::DELETE, "", None);
+    }
+}
+
+/// One W3C call with retries on transport errors (never on protocol errors, which are answers).
+fn call(http: &Client, method: &reqwest::Method, url: &str, body: Option<&Value>) -> Result<Value> {
+    let mut last = String::new();
+    for attempt in 0..TRIES {
+        if attempt > 0 {
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        let mut request = http.request(method.clone(), url);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = match request.send() {
+            Ok(r) => r,
+            Err(err) => {
+                last = err.to_string();
+                continue;
+            }
+        };
+        let status = response.status().as_u16();
+        let Ok(payload) = response.json::<Value>() else {
+            last = format!("HTTP {status} without a JSON body");
+            continue;
+        };
+        let value = payload.get("value").cloned().unwrap_or(Value::Null);
+        if status >= 400 {
+            return Err(WebDriverError::Protocol {
+                status,
+                error: value["error"].as_str().unwrap_or_default().to_owned(),
+                message: value["message"].as_str().unwrap_or_default().to_owned(),
+            });
+        }
+        return Ok(value);
+    }
+    Err(WebDriverError::Transport(format!("{method} {url}: {last}")))
+}

@@ -1,0 +1,175 @@
+//! The end-to-end suite: the real app in a virtual display, driven over WebDriver.
+//!
+//! Starts Xvfb and tauri-driver (inside a private session bus, so single-instance and the
+//! keyring behave as on a desktop) on free ports, runs the `invoice-desk-e2e` tests one at a time
+//! against the freshly built binary, and stops everything it started by process group.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+use crate::process::{self, target_dir};
+use crate::setup;
+
+pub fn run() -> Result<()> {
+    if !cfg!(target_os = "linux") {
+        bail!("the end-to-end suite drives WebKitGTK and runs on Linux only");
+    }
+    let driver_bin = setup::tauri_driver()?;
+    process::run(&mut process::cargo(&[
+        "build",
+        "--package",
+        "invoice-desk-app",
+    ]))?;
+    let app = target_dir().join("debug").join("invoice-desk-app");
+
+    let work = target_dir().join("e2e");
+    let home = work.join("home");
+    let _ = std::fs::remove_dir_all(&home);
+    for sub in ["config", "data", "state", "cache"] {
+        std::fs::create_dir_all(home.join(sub))?;
+    }
+
+    let display = Xvfb::start()?;
+    let port = free_port()?;
+    let driver = Guard::spawn(
+        Command::new("dbus-run-session")
+            .arg("--")
+            .arg(&driver_bin)
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &free_port()?.to_string(),
+            ])
+            .env("DISPLAY", &display.name)
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_STATE_HOME", home.join("state"))
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .env("LANG", "en_US.UTF-8")
+            .env("LANGUAGE", "en_US:en")
+            .env_remove("LC_ALL")
+            .stdout(Stdio::null())
+            .stderr(Stdio::from(std::fs::File::create(
+                work.join("tauri-driver.log"),
+            )?)),
+    )
+    .context("starting tauri-driver")?;
+    wait_for_port(port, Duration::from_secs(20)).context("tauri-driver did not start listening")?;
+
+    let mut tests = process::cargo(&[
+        "nextest",
+        "run",
+        "--package",
+        "invoice-desk-e2e",
+        "--no-fail-fast",
+        "-j",
+        "1",
+    ]);
+    tests
+        .env(
+            "INVOICE_DESK_E2E_DRIVER",
+            format!("http://127.0.0.1:{port}"),
+        )
+        .env("INVOICE_DESK_E2E_APP", &app)
+        .env("INVOICE_DESK_E2E_CONFIG", home.join("config"))
+        .env("INVOICE_DESK_E2E_SHOTS", &work);
+    let outcome = process::run(&mut tests);
+    drop(driver);
+    drop(display);
+    println!("e2e screenshots are in {}", work.display());
+    outcome
+}
+
+/// A child started in its own process group and ended (with everything it started) on drop.
+struct Guard {
+    child: Child,
+}
+
+impl Guard {
+    fn spawn(cmd: &mut Command) -> Result<Self> {
+        use std::os::unix::process::CommandExt;
+        let child = cmd
+            .process_group(0)
+            .spawn()
+            .with_context(|| process::describe(cmd))?;
+        Ok(Self { child })
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = self.child.wait();
+    }
+}
+
+struct Xvfb {
+    name: String,
+    _guard: Guard,
+}
+
+impl Xvfb {
+    fn start() -> Result<Self> {
+        let number = (90..200)
+            .find(|n| !socket_path(*n).exists() && !Path::new(&format!("/tmp/.X{n}-lock")).exists())
+            .context("no free X display number")?;
+        let name = format!(":{number}");
+        let guard = Guard::spawn(
+            Command::new("Xvfb")
+                .args([
+                    name.as_str(),
+                    "-screen",
+                    "0",
+                    "1280x800x24",
+                    "-nolisten",
+                    "tcp",
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        )?;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !socket_path(number).exists() {
+            if Instant::now() > deadline {
+                bail!("Xvfb did not start on {name}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(Self {
+            name,
+            _guard: guard,
+        })
+    }
+}
+
+fn socket_path(number: u32) -> PathBuf {
+    PathBuf::from(format!("/tmp/.X11-unix/X{number}"))
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+fn wait_for_port(port: u16, timeout: Duration) -> Result<()> {
+    let deadline = Instant::now() + timeout;
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if Instant::now() > deadline {
+            bail!("nothing listens on port {port}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Ok(())
+}

@@ -1,0 +1,72 @@
+//! Starting programs the way every xtask command needs: from the repository root, with clear
+//! errors naming the command that failed.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_owned()
+}
+
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from)
+}
+
+pub fn cargo(args: &[&str]) -> Command {
+    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cmd.args(args).current_dir(root());
+    cmd
+}
+
+pub fn npm(args: &[&str]) -> Command {
+    let mut cmd = Command::new(if cfg!(windows) { "npm.cmd" } else { "npm" });
+    cmd.args(args).current_dir(root().join("ui"));
+    cmd
+}
+
+/// A tool from the UI's dev-dependencies (for example the Tauri CLI).
+pub fn npm_exec(tool: &str) -> Command {
+    let bin = root().join("ui").join("node_modules").join(".bin");
+    let name = if cfg!(windows) {
+        format!("{tool}.cmd")
+    } else {
+        tool.to_owned()
+    };
+    let mut cmd = Command::new(bin.join(name));
+    cmd.current_dir(root());
+    cmd
+}
+
+pub fn describe(cmd: &Command) -> String {
+    let args: Vec<_> = cmd
+        .get_args()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    format!("{} {}", cmd.get_program().to_string_lossy(), args.join(" "))
+}
+
+/// Runs to completion with inherited output; an unsuccessful exit is an error.
+pub fn run(cmd: &mut Command) -> Result<()> {
+    let status = cmd
+        .status()
+        .with_context(|| format!("could not start `{}`", describe(cmd)))?;
+    if !status.success() {
+        bail!("`{}` failed ({status})", describe(cmd));
+    }
+    Ok(())
+}
+
+/// Whether a program can be found on PATH.
+pub fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH").is_some_and(|paths| {
+        std::env::split_paths(&paths).any(|dir| {
+            let candidate = dir.join(program);
+            candidate.is_file() || (cfg!(windows) && candidate.with_extension("exe").is_file())
+        })
+    })
+}

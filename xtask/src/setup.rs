@@ -1,0 +1,157 @@
+//! Installing what the commands need, only when it is missing, so a fresh machine with Rust,
+//! Node and git gets everything from the project's own files.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+use crate::process::{self, on_path, root, target_dir};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Run,
+    Test,
+}
+
+/// Debian/Ubuntu packages for building and running the app (WebKitGTK and friends).
+const BUILD_PACKAGES: &[&str] = &[
+    "libwebkit2gtk-4.1-dev",
+    "build-essential",
+    "curl",
+    "wget",
+    "file",
+    "libxdo-dev",
+    "libssl-dev",
+    "libayatana-appindicator3-dev",
+    "librsvg2-dev",
+];
+
+/// Extra packages for the test suites: a virtual display, the WebKit WebDriver, Chromium for the
+/// browser-only UI tests, a session bus, and a Secret Service keyring.
+const TEST_PACKAGES: &[&str] = &[
+    "xvfb",
+    "webkit2gtk-driver",
+    "chromium",
+    "dbus-x11",
+    "gnome-keyring",
+    "libsecret-tools",
+    "xauth",
+];
+
+/// The tauri-driver release line that matches Tauri 2.
+const TAURI_DRIVER_VERSION: &str = "^2";
+
+pub fn system_packages(purpose: Purpose) -> Result<()> {
+    if !cfg!(target_os = "linux") {
+        return Ok(()); // Windows ships WebView2; macOS needs nothing extra.
+    }
+    if !on_path("dpkg-query") || !on_path("apt-get") {
+        println!(
+            "xtask: not a Debian/Ubuntu system; install WebKitGTK 4.1 and its WebDriver yourself"
+        );
+        return Ok(());
+    }
+    let mut wanted: Vec<&str> = BUILD_PACKAGES.to_vec();
+    if purpose == Purpose::Test {
+        wanted.extend_from_slice(TEST_PACKAGES);
+    }
+    let missing: Vec<&str> = wanted.into_iter().filter(|p| !dpkg_installed(p)).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    println!("xtask: installing Debian packages: {}", missing.join(" "));
+    let sudo = !is_root();
+    if sudo && !on_path("sudo") {
+        bail!(
+            "these packages are missing and there is no sudo to install them: {}",
+            missing.join(" ")
+        );
+    }
+    let apt = |args: &[&str]| {
+        let mut cmd = if sudo {
+            Command::new("sudo")
+        } else {
+            Command::new("apt-get")
+        };
+        if sudo {
+            cmd.arg("apt-get");
+        }
+        cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        cmd
+    };
+    process::run(&mut apt(&["update", "-qq"]))?;
+    let mut install = apt(&["install", "-y", "-qq", "--no-install-recommends"]);
+    install.args(&missing);
+    process::run(&mut install)
+}
+
+fn dpkg_installed(package: &str) -> bool {
+    Command::new("dpkg-query")
+        .args(["-W", "-f=${Status}", package])
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains("install ok installed"))
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0")
+}
+
+/// `tauri-driver`, installed into `target/tools` so it never touches the user's cargo bin.
+pub fn tauri_driver() -> Result<PathBuf> {
+    let tools = target_dir().join("tools");
+    let bin = tools.join("bin").join(if cfg!(windows) {
+        "tauri-driver.exe"
+    } else {
+        "tauri-driver"
+    });
+    if !bin.is_file() {
+        println!("xtask: installing tauri-driver into {}", tools.display());
+        let tools_arg = tools.display().to_string();
+        process::run(&mut process::cargo(&[
+            "install",
+            "tauri-driver",
+            "--locked",
+            "--version",
+            TAURI_DRIVER_VERSION,
+            "--root",
+            &tools_arg,
+        ]))?;
+    }
+    Ok(bin)
+}
+
+/// `npm ci` in ui/ when node_modules is missing or older than the lock file.
+pub fn ui_dependencies() -> Result<()> {
+    let ui = root().join("ui");
+    let installed = ui.join("node_modules").join(".package-lock.json");
+    let stale = match (mtime(&installed), mtime(&ui.join("package-lock.json"))) {
+        (Some(installed), Some(lock)) => installed < lock,
+        _ => true,
+    };
+    if stale {
+        process::run(&mut process::npm(&["ci", "--no-audit", "--no-fund"]))
+            .context("installing the UI's npm packages")?;
+    }
+    Ok(())
+}
+
+fn mtime(path: &std::path::Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+pub fn build_ui() -> Result<()> {
+    process::run(&mut process::npm(&["run", "build"])).context("building the UI")
+}
+
+/// The app embeds ui/dist at compile time; commands that only compile Rust need it to exist.
+pub fn ensure_ui_dist_exists() -> Result<()> {
+    if root().join("ui").join("dist").join("index.html").is_file() {
+        return Ok(());
+    }
+    ui_dependencies()?;
+    build_ui()
+}

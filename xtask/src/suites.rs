@@ -1,0 +1,129 @@
+//! `cargo xtask test`: every suite, one summary line each, non-zero exit if any failed.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Result, bail};
+
+use crate::process::{self, on_path};
+use crate::{e2e, setup};
+
+type SuiteFn = fn() -> Result<()>;
+
+const SUITES: &[(&str, SuiteFn)] = &[
+    ("rust-fmt", rust_fmt),
+    ("rust-clippy", rust_clippy),
+    ("rust-tests", rust_tests),
+    ("ui-check", || {
+        process::run(&mut process::npm(&["run", "check"]))
+    }),
+    ("ui-lint", || {
+        process::run(&mut process::npm(&["run", "lint"]))
+    }),
+    ("ui-unit", || process::run(&mut process::npm(&["test"]))),
+    ("ui-browser", ui_browser),
+    ("e2e", e2e::run),
+];
+
+pub fn names() -> Vec<&'static str> {
+    SUITES.iter().map(|(name, _)| *name).collect()
+}
+
+pub fn run_all(args: &[String]) -> Result<()> {
+    for name in args {
+        if !names().contains(&name.as_str()) {
+            bail!("unknown suite `{name}`; suites are: {}", names().join(", "));
+        }
+    }
+    let started = Instant::now();
+    prepare()?;
+    let chosen = SUITES
+        .iter()
+        .filter(|(name, _)| args.is_empty() || args.iter().any(|a| a == name));
+    let mut results = Vec::new();
+    for (name, suite) in chosen {
+        println!("\n==> suite {name}");
+        let t0 = Instant::now();
+        let outcome = suite();
+        if let Err(err) = &outcome {
+            eprintln!("suite {name} failed: {err:#}");
+        }
+        results.push((*name, outcome.is_ok(), t0.elapsed()));
+    }
+    println!();
+    for (name, ok, took) in &results {
+        println!(
+            "suite {name:<12} {} in {}",
+            if *ok { "passed" } else { "FAILED" },
+            seconds(*took)
+        );
+    }
+    let failed = results.iter().filter(|(_, ok, _)| !ok).count();
+    println!("total time {}", seconds(started.elapsed()));
+    println!("suites: {} passed, {failed} failed", results.len() - failed);
+    if failed > 0 {
+        bail!("{failed} suite(s) failed");
+    }
+    Ok(())
+}
+
+fn seconds(d: Duration) -> String {
+    format!("{:.1} s", d.as_secs_f64())
+}
+
+/// Everything the suites share: system packages, npm packages, the built UI (the app embeds it
+/// at compile time, so even clippy needs it), and cargo-nextest.
+fn prepare() -> Result<()> {
+    setup::system_packages(setup::Purpose::Test)?;
+    setup::ui_dependencies()?;
+    setup::build_ui()?;
+    let has_nextest = process::cargo(&["nextest", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_nextest {
+        process::run(&mut process::cargo(&[
+            "install",
+            "cargo-nextest",
+            "--locked",
+        ]))?;
+    }
+    Ok(())
+}
+
+fn rust_fmt() -> Result<()> {
+    process::run(&mut process::cargo(&["fmt", "--all", "--", "--check"]))
+}
+
+fn rust_clippy() -> Result<()> {
+    process::run(&mut process::cargo(&[
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))
+}
+
+/// Unit and integration tests of every crate except the end-to-end one (which needs the
+/// display and driver that the `e2e` suite starts). They run inside a private session bus with
+/// an unlocked Secret Service, so keychain tests use a real backend and never the user's own.
+fn rust_tests() -> Result<()> {
+    let nextest = "cargo nextest run --workspace --exclude invoice-desk-e2e --no-fail-fast";
+    if cfg!(target_os = "linux") && on_path("dbus-run-session") && on_path("gnome-keyring-daemon") {
+        let script = format!(
+            "export XDG_DATA_HOME=\"$(mktemp -d)\"; printf invoice-desk | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec {nextest}"
+        );
+        let mut cmd = std::process::Command::new("dbus-run-session");
+        cmd.args(["--", "sh", "-c", &script])
+            .current_dir(process::root());
+        process::run(&mut cmd)
+    } else {
+        let args: Vec<&str> = nextest.split(' ').skip(1).collect();
+        process::run(&mut process::cargo(&args))
+    }
+}
+
+fn ui_browser() -> Result<()> {
+    process::run(&mut process::npm(&["run", "build:e2e"]))?;
+    process::run(&mut process::npm(&["run", "test:browser"]))
+}
