@@ -8,6 +8,7 @@ pub mod arm;
 pub mod cloud;
 mod credential;
 mod error;
+pub mod inventory;
 pub mod model;
 
 pub use api::{BillingScope, CostDetailsReport, InvoiceQuery, ListOptions};
@@ -17,3 +18,6 @@ pub use arm::{
 pub use cloud::{ArmEndpoint, Cloud};
 pub use credential::StaticTokenCredential;
 pub use error::BillingError;
+pub use inventory::{
+    DiscoveryFailure, Inventory, InvoiceRange, InvoiceScope, ScopeInvoices, list_all_invoices,
+};

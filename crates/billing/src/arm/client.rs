@@ -19,9 +19,14 @@ use super::retry::{RetryPolicy, RetrySafety, may_retry_status, retry_after};
 use crate::cloud::{ArmEndpoint, Cloud};
 use crate::error::BillingError;
 
-/// ARM's documented read budget is generous per tenant but bursts are throttled; eight
-/// parallel calls keep a full invoice sweep fast without provoking 429s.
-pub const DEFAULT_MAX_CONCURRENCY: usize = 8;
+/// Parallel calls by default.
+///
+/// ARM throttles reads with a token bucket of 250 requests refilled at 25 per second (per
+/// principal, subscription or tenant). Sixteen calls in flight at the billing APIs' usual
+/// latency of half a second or more is about 30 reads a second: a sweep of several hundred
+/// scopes stays inside the bucket, and a longer one meets 429s with `Retry-After`, which the
+/// retry policy honours. Fewer permits would leave a 100-scope sweep waiting on latency.
+pub const DEFAULT_MAX_CONCURRENCY: usize = 16;
 /// Guards against a server that pages forever with fresh links.
 pub const DEFAULT_MAX_PAGES: usize = 1000;
 
@@ -37,6 +42,7 @@ struct Inner {
     endpoint: ArmEndpoint,
     credential: Arc<dyn TokenCredential>,
     permits: Semaphore,
+    max_concurrency: usize,
     retry: RetryPolicy,
     lro: LroPolicy,
     max_pages: usize,
@@ -122,6 +128,7 @@ impl ArmClientBuilder {
                 endpoint,
                 credential: self.credential,
                 permits: Semaphore::new(self.max_concurrency),
+                max_concurrency: self.max_concurrency,
                 retry: self.retry,
                 lro: self.lro,
                 max_pages: self.max_pages,
@@ -195,6 +202,12 @@ impl ArmClient {
     #[must_use]
     pub fn endpoint(&self) -> &ArmEndpoint {
         &self.inner.endpoint
+    }
+
+    /// The number of calls this client (and its clones) sends at once.
+    #[must_use]
+    pub fn max_concurrency(&self) -> usize {
+        self.inner.max_concurrency
     }
 
     pub(crate) fn lro_policy(&self) -> &LroPolicy {
@@ -375,6 +388,7 @@ mod tests {
         let clone = client.clone();
         assert!(Arc::ptr_eq(&client.inner, &clone.inner));
         assert_eq!(client.inner.permits.available_permits(), 1);
+        assert_eq!(client.max_concurrency(), 1);
         let debug = format!("{client:?}");
         assert!(!debug.contains("StaticTokenCredential"));
         let bad = ArmClient::builder(
