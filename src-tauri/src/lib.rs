@@ -7,6 +7,7 @@ mod error;
 pub mod jobs;
 mod menu;
 mod state;
+mod window_memory;
 
 use std::sync::Mutex;
 
@@ -92,6 +93,9 @@ pub fn run() {
                 log_dir,
             });
             apply_menu(app.handle(), language);
+            if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
+                window_memory::save_when_settled(&window);
+            }
             Ok(())
         })
         .on_menu_event(|app, event| on_menu(app, event.id().as_ref()))

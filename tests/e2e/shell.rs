@@ -188,3 +188,19 @@ fn a_failed_sign_in_shows_a_translated_typed_error() {
     );
     app.screenshot("sign-in-error").unwrap();
 }
+
+#[test]
+fn the_window_reopens_at_the_size_the_user_left_it() {
+    let env = Env::from_process();
+    let mut app = env.launch(None);
+    heading(&app);
+    app.set_window_size(1010, 690).unwrap();
+    // Saved once the resizing settles; give it a moment, as a user would before quitting.
+    std::thread::sleep(Duration::from_millis(1200));
+    drop(app);
+
+    let mut again = env.relaunch();
+    heading(&again);
+    assert_eq!(again.window_size().unwrap(), (1010, 690));
+    again.screenshot("window-size-restored").unwrap();
+}

@@ -164,6 +164,23 @@ impl Session {
         Ok(v.as_str().map(str::to_owned))
     }
 
+    pub fn set_window_size(&self, width: u32, height: u32) -> Result<()> {
+        self.send(
+            &reqwest::Method::POST,
+            "/window/rect",
+            Some(&json!({"width": width, "height": height})),
+        )
+        .map(drop)
+    }
+
+    pub fn window_size(&self) -> Result<(u64, u64)> {
+        let rect = self.send(&reqwest::Method::GET, "/window/rect", None)?;
+        Ok((
+            rect["width"].as_u64().unwrap_or(0),
+            rect["height"].as_u64().unwrap_or(0),
+        ))
+    }
+
     /// Runs a script in the page; `arguments` are passed as the W3C `args`.
     pub fn execute(&self, script: &str, arguments: &[Value]) -> Result<Value> {
         self.send(
