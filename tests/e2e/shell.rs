@@ -192,7 +192,7 @@ fn a_failed_sign_in_shows_a_translated_typed_error() {
 #[test]
 fn the_window_reopens_at_the_size_the_user_left_it() {
     let env = Env::from_process();
-    let mut app = env.launch(None);
+    let app = env.launch(None);
     heading(&app);
     app.set_window_size(1010, 690).unwrap();
     // Saved once the resizing settles; give it a moment, as a user would before quitting.
