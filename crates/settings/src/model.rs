@@ -25,11 +25,11 @@ pub enum Theme {
     Dark,
 }
 
-/// Everything the user can set. Fields missing from an older file take their defaults, and
-/// unknown fields from a newer version are ignored, so upgrades and downgrades keep the rest.
+/// Everything the user can set. Every field is always present on the wire; reading an older or
+/// newer file (missing or unknown fields) is the store's job, see [`crate::SettingsStore::load`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "camelCase", default)]
+#[serde(rename_all = "camelCase")]
 pub struct Settings {
     pub language: Language,
     pub theme: Theme,
@@ -52,15 +52,6 @@ impl Default for Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn missing_fields_take_defaults_and_unknown_fields_are_ignored() {
-        let parsed: Settings =
-            serde_json::from_str(r#"{"theme":"dark","futureOption":42}"#).unwrap();
-        assert_eq!(parsed.theme, Theme::Dark);
-        assert_eq!(parsed.language, Language::System);
-        assert_eq!(parsed.file_name_template, DEFAULT_FILE_NAME_TEMPLATE);
-    }
 
     #[test]
     fn round_trips_through_json_with_camel_case_names() {

@@ -78,7 +78,7 @@ impl SettingsStore {
                 };
             }
         };
-        match serde_json::from_slice::<Settings>(&bytes) {
+        match parse_lenient(&bytes) {
             Ok(settings) => LoadOutcome {
                 settings,
                 warning: None,
@@ -151,6 +151,25 @@ impl SettingsStore {
     }
 }
 
+/// Reads a settings file written by any version: fields it lacks take their defaults and fields
+/// this version doesn't know are ignored, so an upgrade or downgrade keeps everything else.
+/// A field with a wrong value still makes the file corrupt: guessing could lose a setting.
+fn parse_lenient(bytes: &[u8]) -> Result<Settings, serde_json::Error> {
+    let found: serde_json::Value = serde_json::from_slice(bytes)?;
+    let serde_json::Value::Object(found) = found else {
+        return serde_json::from_value(found);
+    };
+    let mut merged = serde_json::to_value(Settings::default())?;
+    if let serde_json::Value::Object(defaults) = &mut merged {
+        for (key, value) in found {
+            if defaults.contains_key(&key) {
+                defaults.insert(key, value);
+            }
+        }
+    }
+    serde_json::from_value(merged)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,6 +228,23 @@ mod tests {
         store.save(&Settings::default()).unwrap();
         assert!(backup.exists());
         assert!(store.load().warning.is_none());
+    }
+
+    #[test]
+    fn missing_fields_take_defaults_and_unknown_fields_are_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_in(&dir);
+        fs::create_dir_all(store.path().parent().unwrap()).unwrap();
+        fs::write(store.path(), br#"{"theme":"dark","futureOption":42}"#).unwrap();
+        let outcome = store.load();
+        assert!(outcome.warning.is_none());
+        assert_eq!(
+            outcome.settings,
+            Settings {
+                theme: Theme::Dark,
+                ..Settings::default()
+            }
+        );
     }
 
     #[test]

@@ -87,15 +87,15 @@ export type MenuEvent = {
 };
 
 /**
- *  Everything the user can set. Fields missing from an older file take their defaults, and
- *  unknown fields from a newer version are ignored, so upgrades and downgrades keep the rest.
+ *  Everything the user can set. Every field is always present on the wire; reading an older or
+ *  newer file (missing or unknown fields) is the store's job, see [`crate::SettingsStore::load`].
  */
 export type Settings = {
-	language?: Language,
-	theme?: Theme,
+	language: Language,
+	theme: Theme,
 	/**  Where saved invoices go; `None` means the OS download folder. */
-	downloadFolder?: string | null,
-	fileNameTemplate?: string,
+	downloadFolder: string | null,
+	fileNameTemplate: string,
 };
 
 /**  Broadcast after settings were saved, so every view (and the native menu) follows. */
