@@ -2,9 +2,11 @@
 //!
 //! - `run`      build the UI and the app, then open the Invoice Desk window
 //! - `test`     every suite (Rust, UI, browser, end-to-end); one summary line per suite
+//! - `bench`    the listing benchmark against the emulator and the official Python SDK
 //! - `bundle`   a release .deb (or another bundle: `bundle --bundles rpm`)
 //! - `bindings` regenerate the TypeScript IPC bindings from the Rust declarations
 
+mod bench;
 mod e2e;
 mod process;
 mod setup;
@@ -28,6 +30,7 @@ fn dispatch(args: &[String]) -> Result<()> {
     match command.as_str() {
         "run" => run(rest),
         "test" => suites::run_all(rest),
+        "bench" => bench::run(rest),
         "bundle" => bundle(rest),
         "bindings" => bindings(),
         "help" | "--help" | "-h" => {
@@ -44,6 +47,7 @@ fn print_usage() {
          commands:\n  \
          run               build the UI and the app, then open the window\n  \
          test [SUITE...]   run every test suite (or only the named ones: {})\n  \
+         bench [--limit N] [--latency-ms MS] [--runs N] [--no-peer]  the listing benchmark (ratios vs ideal and vs the Python SDK)\n  \
          bundle [--bundles deb]  build a release bundle into target/release/bundle/\n  \
          bindings          regenerate ui/src/lib/bindings.ts from the Rust commands",
         suites::names().join(", ")
