@@ -45,6 +45,7 @@ pub struct App {
     /// Documents already prepared once: later downloads answer 200 at once, as a cache would.
     pub prepared: Mutex<HashSet<String>>,
     pub reports: crate::blob::Reports,
+    pub authority: crate::authority::Authority,
 }
 
 impl App {
@@ -168,6 +169,9 @@ pub async fn dispatch(
     if ctx.segments.first().is_some_and(|s| s == "_emulator") {
         return crate::control::handle(&ctx).into_response();
     }
+    if crate::authority::is_authority_path(&ctx.segments) {
+        return crate::authority::handle(&ctx).into_response();
+    }
     let is_blob = ctx.segments.first().is_some_and(|s| s == "_blob");
     let route = if is_blob { None } else { routes::find(&ctx) };
     let kind = match &route {
@@ -192,7 +196,12 @@ pub async fn dispatch(
 }
 
 fn run(ctx: &mut Ctx<'_>, route: &routes::Matched) -> Result<Reply, ArmError> {
-    ctx.claims = Some(ctx.app.tokens.verify(&ctx.headers, App::now())?);
+    let claims = ctx
+        .app
+        .tokens
+        .verify(&ctx.headers, App::now(), ctx.app.base_url.as_str())?;
+    ctx.app.authority.check_claims_challenge(&claims, ctx.app)?;
+    ctx.claims = Some(claims);
     check_api_version(ctx, route.versions)?;
     (route.handler)(ctx, &route.params)
 }

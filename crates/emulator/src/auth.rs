@@ -15,6 +15,9 @@ type HmacSha256 = Hmac<Sha256>;
 
 pub const AUDIENCE: &str = "https://management.azure.com/";
 
+/// The other audience ARM accepts (what `https://management.core.windows.net//.default` yields).
+pub const LEGACY_AUDIENCE: &str = "https://management.core.windows.net/";
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Claims {
     pub aud: String,
@@ -26,6 +29,30 @@ pub struct Claims {
     pub tid: String,
     pub upn: String,
     pub name: String,
+    /// Unique token id (Entra's `uti`): lets the claims challenge recognise one token.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub uti: String,
+    /// The client the token was issued to (tokens from the authority only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appid: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scp: Option<String>,
+}
+
+/// What an access token is for: the user, tenant, audience, lifetime and client.
+#[derive(Debug, Clone, Copy)]
+pub struct AccessSpec<'a> {
+    pub user: &'a User,
+    pub tenant: &'a str,
+    pub audience: &'a str,
+    pub lifetime_secs: i64,
+    pub client_id: Option<&'a str>,
+}
+
+/// A random URL-safe string of `bytes` random bytes (no dots: never JWT-shaped).
+pub fn random_string(bytes: usize) -> String {
+    let raw: Vec<u8> = (0..bytes).map(|_| rand::random::<u8>()).collect();
+    URL_SAFE_NO_PAD.encode(raw)
 }
 
 #[derive(Debug)]
@@ -54,27 +81,53 @@ impl TokenKey {
         lifetime_secs: i64,
         now: OffsetDateTime,
     ) -> String {
+        let spec = AccessSpec {
+            user,
+            tenant,
+            audience: AUDIENCE,
+            lifetime_secs,
+            client_id: None,
+        };
+        self.mint_access(&spec, now).0
+    }
+
+    /// An ARM access token and its claims.
+    pub fn mint_access(&self, spec: &AccessSpec<'_>, now: OffsetDateTime) -> (String, Claims) {
         let iat = now.unix_timestamp();
         let claims = Claims {
-            aud: AUDIENCE.to_owned(),
-            iss: format!("https://sts.windows.net/{tenant}/"),
+            aud: spec.audience.to_owned(),
+            iss: format!("https://sts.windows.net/{}/", spec.tenant),
             iat,
-            nbf: iat.min(iat + lifetime_secs),
-            exp: iat + lifetime_secs,
-            oid: user.object_id.clone(),
-            tid: tenant.to_owned(),
-            upn: user.upn.clone(),
-            name: user.display_name.clone(),
+            nbf: iat.min(iat + spec.lifetime_secs),
+            exp: iat + spec.lifetime_secs,
+            oid: spec.user.object_id.clone(),
+            tid: spec.tenant.to_owned(),
+            upn: spec.user.upn.clone(),
+            name: spec.user.display_name.clone(),
+            uti: random_string(16),
+            appid: spec.client_id.map(str::to_owned),
+            scp: spec.client_id.map(|_| "user_impersonation".to_owned()),
         };
+        (self.sign_jwt(&claims), claims)
+    }
+
+    /// A JWT-shaped, HMAC-signed token carrying any claims (access and ID tokens).
+    pub fn sign_jwt<T: Serialize>(&self, claims: &T) -> String {
         let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
-        let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims).unwrap_or_default());
+        let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(claims).unwrap_or_default());
         let signing_input = format!("{header}.{payload}");
         let sig = URL_SAFE_NO_PAD.encode(self.sign(signing_input.as_bytes()));
         format!("{signing_input}.{sig}")
     }
 
-    /// Checks signature, audience and expiry, mapping failures to ARM's 401 answers.
-    pub fn verify(&self, headers: &HeaderMap, now: OffsetDateTime) -> Result<Claims, ArmError> {
+    /// Checks signature, audience and expiry, mapping failures to ARM's 401 answers. ARM takes
+    /// both of its audiences, and the emulator also takes its own base URL as one.
+    pub fn verify(
+        &self,
+        headers: &HeaderMap,
+        now: OffsetDateTime,
+        own_audience: &str,
+    ) -> Result<Claims, ArmError> {
         let Some(value) = headers.get(header::AUTHORIZATION) else {
             return Err(unauthorized(
                 "AuthenticationFailed",
@@ -94,7 +147,11 @@ impl TokenKey {
                 )
             })?;
         let claims = self.decode(token.trim()).ok_or_else(invalid_token)?;
-        if claims.aud.trim_end_matches('/') != AUDIENCE.trim_end_matches('/') {
+        let aud = claims.aud.trim_end_matches('/');
+        if ![AUDIENCE, LEGACY_AUDIENCE, own_audience]
+            .iter()
+            .any(|a| a.trim_end_matches('/') == aud)
+        {
             return Err(unauthorized(
                 "InvalidAuthenticationTokenAudience",
                 &format!(

@@ -122,6 +122,26 @@ pub fn handle(ctx: &Ctx<'_>) -> Reply {
             app.faults.clear();
             Reply::empty(StatusCode::NO_CONTENT)
         }
+        (&Method::GET, "authority") => Reply::ok(app.authority.describe()),
+        (&Method::POST, "authority") => authority_settings(app, &ctx.body),
+        (&Method::GET, "devicecode") => Reply::ok(app.authority.pending_device_codes()),
+        (&Method::POST, "devicecode") => {
+            let action = ctx.segments.get(2).map(String::as_str).unwrap_or_default();
+            device_decision(app, action, &ctx.body)
+        }
+        (&Method::POST, "claims-challenge") => {
+            let body = match json_body(&ctx.body) {
+                Ok(v) => v,
+                Err(e) => return e.into_reply(),
+            };
+            match body["upn"].as_str() {
+                Some(upn) if app.world().user_by_upn(upn).is_some() => {
+                    app.authority.arm_claims_challenge(upn);
+                    Reply::ok(json!({"armed": upn}))
+                }
+                _ => unknown_user(app, body["upn"].as_str().unwrap_or_default()),
+            }
+        }
         (&Method::GET, "scenario") => {
             let world = app.world();
             Reply::ok(json!({
@@ -136,5 +156,134 @@ pub fn handle(ctx: &Ctx<'_>) -> Reply {
             }))
         }
         _ => ArmError::no_route(ctx.method.as_str(), &ctx.path).into_reply(),
+    }
+}
+
+fn json_body(body: &[u8]) -> Result<Value, ArmError> {
+    let v: Value = serde_json::from_slice(body).map_err(|e| {
+        ArmError::bad_request(
+            "InvalidRequestContent",
+            format!("The body is not JSON: {e}"),
+        )
+    })?;
+    if v.is_object() {
+        Ok(v)
+    } else {
+        Err(ArmError::bad_request(
+            "InvalidRequestContent",
+            "The body must be a JSON object.",
+        ))
+    }
+}
+
+fn unknown_user(app: &App, upn: &str) -> Reply {
+    ArmError::new(
+        StatusCode::NOT_FOUND,
+        "UnknownUser",
+        format!("No user '{upn}' in scenario '{}'.", app.scenario),
+    )
+    .into_reply()
+}
+
+/// `POST /_emulator/authority`: every field optional; only the given ones change.
+fn authority_settings(app: &App, body: &[u8]) -> Reply {
+    let body = match json_body(body) {
+        Ok(v) => v,
+        Err(e) => return e.into_reply(),
+    };
+    let authority = &app.authority;
+    if let Some(v) = body.get("auto_approve") {
+        match v {
+            Value::Null => authority.set_auto_approve(None),
+            Value::String(upn) if app.world().user_by_upn(upn).is_some() => {
+                authority.set_auto_approve(Some(upn));
+            }
+            _ => return unknown_user(app, v.as_str().unwrap_or_default()),
+        }
+    }
+    if let Some(v) = body.get("fail_next") {
+        if v.is_null() {
+            authority.set_fail_next(None);
+        } else {
+            let Some(error) = v["error"].as_str() else {
+                return ArmError::bad_request(
+                    "InvalidAuthoritySettings",
+                    "fail_next needs an \"error\" (invalid_grant, interaction_required, ...).",
+                )
+                .into_reply();
+            };
+            let codes = v["error_codes"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|c| c.as_u64().and_then(|c| u32::try_from(c).ok()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            authority.set_fail_next(Some(crate::authority::FailNext {
+                grant: v["grant"].as_str().map(str::to_owned),
+                error: error.to_owned(),
+                error_codes: codes,
+                error_description: v["error_description"].as_str().map(str::to_owned),
+            }));
+        }
+    }
+    let mut revoked = None;
+    if let Some(upn) = body["revoke_refresh_tokens_of"].as_str() {
+        revoked = Some(authority.revoke_refresh_tokens(upn));
+    }
+    let mut expired = None;
+    if let Some(upn) = body["expire_refresh_tokens_of"].as_str() {
+        expired = Some(authority.expire_refresh_tokens(upn));
+    }
+    if let Some(list) = body["mfa_tenants"].as_array() {
+        let tenants: Vec<String> = list
+            .iter()
+            .filter_map(|t| t.as_str().map(str::to_owned))
+            .collect();
+        authority.set_mfa_tenants(&tenants);
+    }
+    authority.set_device_code_timing(
+        body["device_code_interval_secs"].as_u64(),
+        body["device_code_lifetime_secs"].as_u64(),
+    );
+    if let Some(secs) = body["access_token_lifetime_secs"].as_i64() {
+        authority.set_access_token_lifetime(secs);
+    }
+    let mut state = authority.describe();
+    state["revoked_refresh_tokens"] = json!(revoked);
+    state["expired_refresh_tokens"] = json!(expired);
+    Reply::ok(state)
+}
+
+/// `POST /_emulator/devicecode/approve {"user_code","upn"}` or `…/decline {"user_code"}`.
+fn device_decision(app: &App, action: &str, body: &[u8]) -> Reply {
+    let body = match json_body(body) {
+        Ok(v) => v,
+        Err(e) => return e.into_reply(),
+    };
+    let Some(code) = body["user_code"].as_str() else {
+        return ArmError::bad_request("MissingUserCode", "Pass {\"user_code\": \"...\"}.")
+            .into_reply();
+    };
+    let upn = match action {
+        "approve" => match body["upn"].as_str() {
+            Some(u) => Some(u),
+            None => {
+                return ArmError::bad_request("MissingUser", "Pass {\"upn\": \"...\"}.")
+                    .into_reply();
+            }
+        },
+        "decline" => None,
+        _ => {
+            return ArmError::no_route("POST", &format!("/_emulator/devicecode/{action}"))
+                .into_reply();
+        }
+    };
+    match app.authority.decide_device_code(app, code, upn) {
+        Ok(()) => Reply::ok(json!({"user_code": code, "approved": upn.is_some()})),
+        Err(message) => {
+            ArmError::new(StatusCode::NOT_FOUND, "DeviceCodeNotPending", message).into_reply()
+        }
     }
 }

@@ -9,6 +9,8 @@ use crate::reply::Reply;
 pub enum EmulatorError {
     #[error("unknown scenario '{0}'")]
     UnknownScenario(String),
+    #[error("no user '{0}' in the scenario (auto_approve)")]
+    UnknownUser(String),
     #[error("the emulator only listens on loopback addresses, not {0}")]
     NotLoopback(std::net::SocketAddr),
     #[error("could not bind {addr}: {source}")]

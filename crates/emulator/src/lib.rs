@@ -4,10 +4,15 @@
 //! Start one with [`Emulator::start`]; get a token for a scenario user with
 //! [`Emulator::token_for`] and call `base_url()` exactly as you would call
 //! `https://management.azure.com/`.
+//!
+//! The same host is also an Entra-ID-like authority (`/{tenant}/oauth2/v2.0/authorize`,
+//! `…/token`, `…/devicecode`): use `base_url()` where `https://login.microsoftonline.com/`
+//! would go. See the crate README, section "Authority".
 
 mod access;
 mod app;
 mod auth;
+mod authority;
 mod blob;
 mod control;
 mod csv;
@@ -58,6 +63,14 @@ pub struct EmulatorConfig {
     pub sas_lifetime_secs: i64,
     /// Fault rules active from the start (added to the scenario's own).
     pub faults: Vec<FaultRule>,
+    /// Authority: approve every authorize request at once as this user (no sign-in page).
+    pub auto_approve: Option<String>,
+    /// Authority: device code polling interval in seconds (default 5).
+    pub device_code_interval_secs: u64,
+    /// Authority: device code lifetime in seconds (default 900).
+    pub device_code_lifetime_secs: u64,
+    /// Authority: lifetime of issued access tokens in seconds (default 3600).
+    pub access_token_lifetime_secs: i64,
 }
 
 impl Default for EmulatorConfig {
@@ -74,6 +87,10 @@ impl Default for EmulatorConfig {
             cost_report_blob_bytes: 1 << 30,
             sas_lifetime_secs: 3600,
             faults: Vec::new(),
+            auto_approve: None,
+            device_code_interval_secs: 5,
+            device_code_lifetime_secs: 900,
+            access_token_lifetime_secs: 3600,
         }
     }
 }
@@ -101,6 +118,11 @@ impl Emulator {
         let (world, mut rules) = scenario::build(&config.scenario, app::App::now())
             .ok_or_else(|| EmulatorError::UnknownScenario(config.scenario.clone()))?;
         rules.extend(config.faults.iter().cloned());
+        if let Some(upn) = &config.auto_approve
+            && world.user_by_upn(upn).is_none()
+        {
+            return Err(EmulatorError::UnknownUser(upn.clone()));
+        }
 
         let listener =
             std::net::TcpListener::bind(config.addr).map_err(|source| EmulatorError::Bind {
@@ -117,6 +139,18 @@ impl Emulator {
         let base_url = Url::parse(&format!("{scheme}://{host}:{}/", local.port()))
             .map_err(|e| EmulatorError::Io(std::io::Error::other(e)))?;
 
+        let authority = authority::Authority::new(&authority::Settings {
+            auto_approve: config.auto_approve.clone(),
+            mfa_tenants: world
+                .tenants
+                .iter()
+                .filter(|t| t.requires_mfa)
+                .map(|t| t.id.clone())
+                .collect(),
+            device_code_interval_secs: config.device_code_interval_secs,
+            device_code_lifetime_secs: config.device_code_lifetime_secs,
+            access_token_lifetime_secs: config.access_token_lifetime_secs,
+        });
         let app = Arc::new(app::App {
             scenario: config.scenario.clone(),
             settings: app::Settings {
@@ -136,6 +170,7 @@ impl Emulator {
             operations: lro::Operations::default(),
             prepared: Mutex::default(),
             reports: blob::Reports::default(),
+            authority,
         });
         app.faults.set(rules);
 
@@ -205,6 +240,69 @@ impl Emulator {
     /// Removes every fault rule (as `DELETE /_emulator/faults`).
     pub fn clear_faults(&self) {
         self.app.faults.clear();
+    }
+
+    /// Authority: approve every authorize request at once as this user (None: show the page).
+    /// False when the scenario has no such user (the setting is left unchanged then).
+    pub fn set_auto_approve(&self, upn: Option<&str>) -> bool {
+        if upn.is_some_and(|u| self.app.world().user_by_upn(u).is_none()) {
+            return false;
+        }
+        self.app.authority.set_auto_approve(upn);
+        true
+    }
+
+    /// Authority: approves a pending device code as `upn` (as `POST /_emulator/devicecode/approve`).
+    pub fn approve_device_code(&self, user_code: &str, upn: &str) -> Result<(), String> {
+        self.app
+            .authority
+            .decide_device_code(&self.app, user_code, Some(upn))
+    }
+
+    /// Authority: the user declines a pending device code.
+    pub fn decline_device_code(&self, user_code: &str) -> Result<(), String> {
+        self.app
+            .authority
+            .decide_device_code(&self.app, user_code, None)
+    }
+
+    /// Authority: revokes every refresh token of the user (next use: `invalid_grant`, AADSTS50173);
+    /// returns how many were active.
+    pub fn revoke_refresh_tokens(&self, upn: &str) -> usize {
+        self.app.authority.revoke_refresh_tokens(upn)
+    }
+
+    /// Authority: expires every refresh token of the user (next use: `invalid_grant`, AADSTS700082).
+    pub fn expire_refresh_tokens(&self, upn: &str) -> usize {
+        self.app.authority.expire_refresh_tokens(upn)
+    }
+
+    /// Authority: the tenants (ids) where tokens need an interactive sign-in at that tenant.
+    pub fn set_mfa_tenants(&self, tenants: &[&str]) {
+        let owned: Vec<String> = tenants.iter().map(|t| (*t).to_owned()).collect();
+        self.app.authority.set_mfa_tenants(&owned);
+    }
+
+    #[must_use]
+    pub fn mfa_tenants(&self) -> Vec<String> {
+        self.app.authority.mfa_tenants()
+    }
+
+    /// Authority: the next token request (of `grant`: `authorization_code`, `refresh_token`,
+    /// `device_code`; None: any) fails with this OAuth error and AADSTS codes.
+    pub fn fail_next_token(&self, grant: Option<&str>, error: &str, error_codes: &[u32]) {
+        self.app.authority.set_fail_next(Some(authority::FailNext {
+            grant: grant.map(str::to_owned),
+            error: error.to_owned(),
+            error_codes: error_codes.to_vec(),
+            error_description: None,
+        }));
+    }
+
+    /// ARM: the user's next call gets 401 with a claims challenge; afterwards only a token issued
+    /// for a request that carried `claims` passes (once), as `POST /_emulator/claims-challenge`.
+    pub fn claims_challenge(&self, upn: &str) {
+        self.app.authority.arm_claims_challenge(upn);
     }
 
     /// The PEM of the self-signed certificate when serving TLS, to trust in clients.

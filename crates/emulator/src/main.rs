@@ -30,6 +30,12 @@ struct Args {
     /// Retry-After seconds on 202 answers.
     #[arg(long)]
     retry_after: Option<u32>,
+    /// Authority: approve every sign-in at once as this user (no account picker page).
+    #[arg(long, value_name = "UPN")]
+    auto_approve: Option<String>,
+    /// Authority: device code polling interval in seconds.
+    #[arg(long, value_name = "SECS")]
+    device_code_interval: Option<u64>,
 }
 
 #[tokio::main]
@@ -40,8 +46,12 @@ async fn main() -> std::process::ExitCode {
         page_size: args.page_size,
         tls: args.tls,
         addr: args.addr,
+        auto_approve: args.auto_approve,
         ..EmulatorConfig::default()
     };
+    if let Some(i) = args.device_code_interval {
+        config.device_code_interval_secs = i;
+    }
     if let Some(b) = args.report_bytes {
         config.cost_report_bytes = b;
     }

@@ -76,8 +76,16 @@ impl Builder {
             id: id.clone(),
             display_name: display_name.to_owned(),
             default_domain: domain.to_owned(),
+            requires_mfa: false,
         });
         id
+    }
+
+    /// Flags a tenant as needing MFA (an interactive sign-in at that tenant).
+    pub fn require_mfa(&mut self, tenant: &str) {
+        if let Some(t) = self.world.tenants.iter_mut().find(|t| t.id == tenant) {
+            t.requires_mfa = true;
+        }
     }
 
     pub fn user(

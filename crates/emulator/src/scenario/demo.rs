@@ -33,6 +33,8 @@ pub fn build(now: OffsetDateTime) -> World {
     let contoso = b.tenant("Contoso", "contoso.onmicrosoft.com");
     let fabrikam = b.tenant("Fabrikam", "fabrikam.onmicrosoft.com");
     let cafe = b.tenant("Café Ünïcode — 請求書", "cafeunicode.onmicrosoft.com");
+    // Morgan's third tenant: a token there needs a sign-in at that tenant (AADSTS50076).
+    b.require_mfa(&cafe);
 
     // MOSP pay-as-you-go account admin, EUR, 14 months, special documents, a new subscription.
     let alex = b.user(
@@ -144,7 +146,7 @@ pub fn build(now: OffsetDateTime) -> World {
     let morgan = b.user(
         "morgan@contoso.example",
         "Morgan Multi-Tenant",
-        "Member of three tenants (Contoso home, Fabrikam, Café Ünïcode — 請求書); MOSP account admin (GBP) of a subscription in the Fabrikam tenant; request a token with &tenant=<id> to switch",
+        "Member of three tenants (Contoso home, Fabrikam, Café Ünïcode — 請求書, which requires MFA: a refresh token from the home sign-in gets interaction_required AADSTS50076 there); MOSP account admin (GBP) of a subscription in the Fabrikam tenant; request a token with &tenant=<id> to switch",
         &[&contoso, &fabrikam, &cafe],
     );
     let morgan_account = b.mosp_account("Morgan: GBP / UK", "morgan@contoso.example", &fabrikam);

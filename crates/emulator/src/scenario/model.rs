@@ -24,6 +24,9 @@ pub struct Tenant {
     pub id: String,
     pub display_name: String,
     pub default_domain: String,
+    /// Tokens for this tenant need an interactive (MFA) sign-in at it: a refresh token from a
+    /// sign-in elsewhere gets `interaction_required` (AADSTS50076).
+    pub requires_mfa: bool,
 }
 
 #[derive(Debug, Clone)]
