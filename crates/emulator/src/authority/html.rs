@@ -46,7 +46,8 @@ pub fn page(status: StatusCode, title: &str, body: &str) -> Reply {
         .header(header::CACHE_CONTROL, "no-store")
         .header(
             header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+            // No `form-action`: browsers apply it to the redirect back to the loopback client.
+            "default-src 'none'; style-src 'unsafe-inline'",
         )
 }
 

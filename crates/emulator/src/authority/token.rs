@@ -39,7 +39,10 @@ fn grant(ctx: &Ctx<'_>, tenant: &str, fields: &[(String, String)]) -> Result<Val
     let path = TenantPath::parse(&world, tenant).ok_or_else(|| unknown_tenant(tenant))?;
     let grant_type =
         param(fields, "grant_type").ok_or_else(|| OAuthError::missing("grant_type"))?;
-    let client_id = param(fields, "client_id").ok_or_else(|| OAuthError::missing("client_id"))?;
+    let basic = basic_client_id(ctx);
+    let client_id = param(fields, "client_id")
+        .or(basic.as_deref())
+        .ok_or_else(|| OAuthError::missing("client_id"))?;
     let short = match grant_type {
         "authorization_code" | "refresh_token" => grant_type,
         DEVICE_GRANT => "device_code",
@@ -84,6 +87,25 @@ fn grant(ctx: &Ctx<'_>, tenant: &str, fields: &[(String, String)]) -> Result<Val
         "refresh_token" => g.refresh(&mut st),
         _ => g.device(&mut st),
     }
+}
+
+/// The client id of an `Authorization: Basic` header (public clients send no secret).
+fn basic_client_id(ctx: &Ctx<'_>) -> Option<String> {
+    let value = ctx
+        .headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let encoded = value.strip_prefix("Basic ")?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let id = text.split(':').next()?;
+    let id = percent_encoding::percent_decode_str(id)
+        .decode_utf8()
+        .ok()?;
+    (!id.is_empty()).then(|| id.into_owned())
 }
 
 fn injected_description(code: u32) -> String {
