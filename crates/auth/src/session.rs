@@ -441,7 +441,7 @@ impl AccountSession {
                 self.mark_needs_sign_in(tenant, error.code(), claims.clone());
             }
             AuthError::ConsentRequired { .. } => {
-                self.mark_needs_sign_in(tenant, error.code(), None)
+                self.mark_needs_sign_in(tenant, error.code(), None);
             }
             // A rejected refresh token at a guest tenant is that tenant's problem; at home it
             // is the whole account's (expired, revoked): every tenant waits for a new sign-in.
