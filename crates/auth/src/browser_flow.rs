@@ -144,8 +144,98 @@ where
 
 #[cfg(test)]
 mod tests {
-    use super::{AuthConfig, request_scopes};
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex};
+
+    use tokio_util::sync::CancellationToken;
+    use url::Url;
+
+    use super::{AuthConfig, BrowserOptions, request_scopes, sign_in_with_browser};
     use crate::cloud::Cloud;
+    use crate::config::RedirectHost;
+    use crate::error::AuthError;
+
+    fn loopback_config() -> AuthConfig {
+        AuthConfig {
+            cloud: Cloud::Custom {
+                authority_host: "http://127.0.0.1:9".into(),
+                arm_endpoint: "http://127.0.0.1:9".into(),
+                token_scope: String::new(),
+            },
+            redirect_host: RedirectHost::Loopback127,
+            ..AuthConfig::default()
+        }
+    }
+
+    /// Starts an attempt, captures the authorize URL, and cancels it.
+    async fn authorize_url(options: &BrowserOptions) -> HashMap<String, String> {
+        let seen = Arc::new(Mutex::new(None));
+        let cancel = CancellationToken::new();
+        let open = {
+            let seen = seen.clone();
+            let cancel = cancel.clone();
+            move |url: &Url| {
+                *seen.lock().unwrap() = Some(url.clone());
+                cancel.cancel();
+                Ok(())
+            }
+        };
+        let http = crate::entra::http_client().unwrap();
+        let err = sign_in_with_browser(&http, &loopback_config(), options, open, &cancel)
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "cancelled");
+        let url = seen.lock().unwrap().clone().unwrap();
+        assert_eq!(url.path(), "/organizations/oauth2/v2.0/authorize");
+        url.query_pairs().into_owned().collect()
+    }
+
+    #[tokio::test]
+    async fn every_attempt_has_fresh_pkce_and_state() {
+        let options = BrowserOptions {
+            login_hint: Some("ada@contoso.example".into()),
+            claims: Some(r#"{"access_token":{"xms_cc":{"values":["CP1"]}}}"#.into()),
+            ..BrowserOptions::default()
+        };
+        let first = authorize_url(&options).await;
+        let second = authorize_url(&options).await;
+        assert_eq!(first["code_challenge_method"], "S256");
+        assert_eq!(first["code_challenge"].len(), 43);
+        assert_ne!(first["code_challenge"], second["code_challenge"]);
+        assert!(first["state"].len() >= 16);
+        assert_ne!(first["state"], second["state"]);
+        assert_ne!(
+            first["redirect_uri"], second["redirect_uri"],
+            "a new port each time"
+        );
+        assert!(first["redirect_uri"].starts_with("http://127.0.0.1:"));
+        assert_eq!(first["response_type"], "code");
+        assert_eq!(first["prompt"], "select_account");
+        assert_eq!(first["client_info"], "1");
+        assert_eq!(first["login_hint"], "ada@contoso.example");
+        assert!(first["claims"].contains("CP1"));
+        assert!(!first.contains_key("code_verifier"));
+        assert!(!first.contains_key("domain_hint"));
+    }
+
+    #[tokio::test]
+    async fn a_browser_that_cannot_open_ends_the_attempt() {
+        let http = crate::entra::http_client().unwrap();
+        let err = sign_in_with_browser(
+            &http,
+            &loopback_config(),
+            &BrowserOptions::default(),
+            |_: &Url| {
+                Err(AuthError::BrowserFailed {
+                    message: "no browser".into(),
+                })
+            },
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(err.code(), "browser_failed");
+    }
 
     #[test]
     fn scopes_default_to_arm_plus_openid() {
