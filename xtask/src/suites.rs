@@ -115,7 +115,9 @@ fn rust_tests() -> Result<()> {
         );
         let mut cmd = std::process::Command::new("dbus-run-session");
         cmd.args(["--", "sh", "-c", &script])
-            .current_dir(process::root());
+            .current_dir(process::root())
+            // A keychain test that cannot reach this Secret Service must fail here, not skip.
+            .env("INVOICE_DESK_REQUIRE_KEYRING", "1");
         process::run(&mut cmd)
     } else {
         let args: Vec<&str> = nextest.split(' ').skip(1).collect();
