@@ -1,0 +1,42 @@
+//! `invoice-desk accounts`: the accounts remembered in the OS keychain (no network).
+
+use crate::cli::{AccountsArgs, GlobalArgs};
+use crate::context::Context;
+use crate::error::{CliError, Exit};
+use crate::output::{AccountJson, account_block};
+
+pub async fn run(global: &GlobalArgs, args: &AccountsArgs) -> Result<Exit, CliError> {
+    let context = Context::load(global, None, None)?;
+    let accounts = context.remembered_accounts().await?;
+    let sessions = accounts.list();
+    if args.json {
+        let list: Vec<AccountJson> = sessions
+            .iter()
+            .map(|s| AccountJson::from(&s.account()))
+            .collect();
+        let text = serde_json::to_string_pretty(&list).map_err(|e| {
+            CliError::new(
+                "output_failed",
+                Exit::Failure,
+                format!("The account list could not be written as JSON: {e}."),
+                "Run the command again with `-v` for details.",
+            )
+        })?;
+        println!("{text}");
+        return Ok(Exit::Ok);
+    }
+    if sessions.is_empty() {
+        println!("No accounts are remembered. Sign in with `invoice-desk login`.");
+        return Ok(Exit::Ok);
+    }
+    for (i, session) in sessions.iter().enumerate() {
+        if i > 0 {
+            println!();
+        }
+        print!(
+            "{}",
+            account_block(&session.account(), |t| session.tenant_state(t))
+        );
+    }
+    Ok(Exit::Ok)
+}
