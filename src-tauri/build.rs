@@ -55,7 +55,11 @@ fn invoice_desk_commands() -> &'static [&'static str] {
         "choose_folder",
         "show_logs",
         "list_accounts",
+        "keychain_status",
         "sign_in",
+        "cancel_sign_in",
+        "sign_out",
+        "remove_all_accounts",
         "list_jobs",
         "cancel_job",
     ]

@@ -37,41 +37,8 @@ pub struct AppInfo {
     pub log_dir: String,
     pub settings_file: String,
     pub debug: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub enum Cloud {
-    AzurePublic,
-    AzureChina,
-    AzureUsGov,
-    Custom,
-}
-
-#[derive(Debug, Clone, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct TenantSummary {
-    pub id: String,
-    pub display_name: String,
-    pub enabled: bool,
-}
-
-#[derive(Debug, Clone, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct AccountSummary {
-    pub id: String,
-    pub display_name: String,
-    pub username: String,
-    pub cloud: Cloud,
-    pub tenants: Vec<TenantSummary>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub enum SignInMethod {
-    Browser,
-    DeviceCode,
-    AzureCli,
+    /// Whether an Azure CLI (`az`) is installed, so its sign-in can be offered.
+    pub azure_cli_available: bool,
 }
 
 #[tauri::command]
@@ -123,6 +90,7 @@ pub fn app_info(app: AppHandle, state: State<'_, AppState>) -> AppInfo {
         log_dir: state.log_dir.display().to_string(),
         settings_file: state.store.path().display().to_string(),
         debug: cfg!(debug_assertions),
+        azure_cli_available: invoice_desk_auth::find_azure_cli().is_some(),
     }
 }
 
@@ -163,23 +131,6 @@ pub async fn choose_folder(
 #[specta::specta]
 pub fn show_logs(app: AppHandle) -> Result<(), AppError> {
     crate::open_log_folder(&app)
-}
-
-/// The signed-in accounts. Sign-in is not part of this build yet, so there are none.
-#[tauri::command]
-#[specta::specta]
-pub fn list_accounts() -> Result<Vec<AccountSummary>, AppError> {
-    Ok(Vec::new())
-}
-
-#[tauri::command]
-#[specta::specta]
-pub fn sign_in(method: SignInMethod) -> Result<AccountSummary, AppError> {
-    tracing::info!(?method, "sign-in requested but not available in this build");
-    Err(AppError::new(
-        ErrorCode::SignInUnavailable,
-        "Signing in is not available in this version of Invoice Desk yet.",
-    ))
 }
 
 #[tauri::command]

@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use invoice_desk_auth::AuthError;
 use invoice_desk_settings::SettingsError;
 
 /// Stable identifiers the UI translates. Never rename one: the catalogues are keyed by them.
@@ -18,6 +19,22 @@ pub enum ErrorCode {
     SignInUnavailable,
     JobNotFound,
     Internal,
+    SignInCancelled,
+    SignInTimedOut,
+    SignInFailed,
+    SignInExpired,
+    SignInAgainRequired,
+    ConsentRequired,
+    DeviceCodeExpired,
+    SignInDeclined,
+    KeychainUnavailable,
+    KeychainFailed,
+    AzureCliMissing,
+    AzureCliFailed,
+    Network,
+    InvalidEndpoint,
+    InvalidConfig,
+    AccountNotFound,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -75,6 +92,58 @@ impl From<SettingsError> for AppError {
             .with_hint("Check that the settings folder is writable and the disk is not full.")
             .with_details(details),
         }
+    }
+}
+
+impl From<AuthError> for AppError {
+    /// Sign-in failures by what the user can do about them. The English text is the log's and
+    /// the fallback; the UI shows its own translation for the code. `details` carries the
+    /// authority's own words (never a token: `AuthError` holds none).
+    fn from(err: AuthError) -> Self {
+        use ErrorCode as C;
+        let details = err.to_string();
+        let (code, message) = match &err {
+            AuthError::Cancelled => (C::SignInCancelled, "Sign-in was cancelled."),
+            AuthError::TimedOut => (C::SignInTimedOut, "Sign-in took too long and was stopped."),
+            AuthError::InvalidGrant { .. } => (C::SignInExpired, "Your sign-in has expired."),
+            AuthError::InteractionRequired { .. } => (
+                C::SignInAgainRequired,
+                "This directory asks you to sign in again.",
+            ),
+            AuthError::ConsentRequired { .. } => (
+                C::ConsentRequired,
+                "An administrator has to approve Invoice Desk first.",
+            ),
+            AuthError::DeviceCodeExpired => (C::DeviceCodeExpired, "The sign-in code expired."),
+            AuthError::Declined => (C::SignInDeclined, "Sign-in was declined."),
+            AuthError::KeychainUnavailable { .. } => (
+                C::KeychainUnavailable,
+                "The system keychain is not available.",
+            ),
+            AuthError::Keychain { .. } => {
+                (C::KeychainFailed, "The system keychain refused the change.")
+            }
+            AuthError::AzureCliMissing => (C::AzureCliMissing, "The Azure CLI was not found."),
+            AuthError::AzureCliFailed { .. } => (
+                C::AzureCliFailed,
+                "The Azure CLI could not provide a sign-in.",
+            ),
+            AuthError::Network { .. } => (
+                C::Network,
+                "Microsoft's sign-in service could not be reached.",
+            ),
+            AuthError::InvalidEndpoint { .. } => {
+                (C::InvalidEndpoint, "The sign-in address is not allowed.")
+            }
+            AuthError::InvalidConfig { .. } => {
+                (C::InvalidConfig, "The sign-in settings are invalid.")
+            }
+            AuthError::AccountNotFound { .. } => {
+                (C::AccountNotFound, "That account is no longer signed in.")
+            }
+            _ => (C::SignInFailed, "Sign-in failed."),
+        };
+        AppError::new(code, message).with_details(details)
     }
 }
 

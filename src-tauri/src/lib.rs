@@ -6,6 +6,7 @@ mod commands;
 mod error;
 pub mod jobs;
 mod menu;
+mod signin;
 mod state;
 mod window_memory;
 
@@ -44,15 +45,21 @@ fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             commands::app_info,
             commands::choose_folder,
             commands::show_logs,
-            commands::list_accounts,
-            commands::sign_in,
+            signin::list_accounts,
+            signin::keychain_status,
+            signin::sign_in,
+            signin::cancel_sign_in,
+            signin::sign_out,
+            signin::remove_all_accounts,
             commands::list_jobs,
             commands::cancel_job,
         ])
         .events(tauri_specta::collect_events![
             MenuEvent,
             commands::SettingsChanged,
-            JobProgressEvent
+            JobProgressEvent,
+            signin::AccountsChanged,
+            signin::DeviceCodeEvent
         ])
 }
 
@@ -85,6 +92,7 @@ pub fn run() {
                 }
             });
             let language = loaded.settings.language;
+            app.manage(signin::SignIn::start());
             app.manage(AppState {
                 store,
                 settings: Mutex::new(loaded.settings),

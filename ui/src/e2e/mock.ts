@@ -57,6 +57,7 @@ const APP_INFO: AppInfo = {
   logDir: "/home/tester/.local/share/invoice-desk/logs",
   settingsFile: "/home/tester/.config/invoice-desk/settings.json",
   debug: false,
+  azureCliAvailable: false,
 };
 
 function appError(code: AppError["code"], message: string): AppError {

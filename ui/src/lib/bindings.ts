@@ -13,15 +13,20 @@ export const commands = {
 	/**  Opens the native folder picker, starting in `current`; `None` when the user cancels. */
 	chooseFolder: (current: string | null) => typedError<string | null, AppError>(__TAURI_INVOKE("choose_folder", { current })),
 	showLogs: () => typedError<null, AppError>(__TAURI_INVOKE("show_logs")),
-	/**  The signed-in accounts. Sign-in is not part of this build yet, so there are none. */
 	listAccounts: () => typedError<AccountSummary[], AppError>(__TAURI_INVOKE("list_accounts")),
+	keychainStatus: () => __TAURI_INVOKE<KeychainStatus>("keychain_status"),
 	signIn: (method: SignInMethod) => typedError<AccountSummary, AppError>(__TAURI_INVOKE("sign_in", { method })),
+	cancelSignIn: () => __TAURI_INVOKE<void>("cancel_sign_in"),
+	signOut: (accountId: string) => typedError<null, AppError>(__TAURI_INVOKE("sign_out", { accountId })),
+	removeAllAccounts: () => typedError<null, AppError>(__TAURI_INVOKE("remove_all_accounts")),
 	listJobs: () => __TAURI_INVOKE<JobProgress[]>("list_jobs"),
 	cancelJob: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("cancel_job", { id })),
 };
 
 /** Events */
 export const events = {
+	accountsChanged: makeEvent<AccountsChanged, AccountsChanged>("accounts-changed"),
+	deviceCodeEvent: makeEvent<DeviceCodeEvent, DeviceCodeEvent>("device-code-event"),
 	jobProgressEvent: makeEvent<JobProgressEvent, JobProgressEvent>("job-progress-event"),
 	menuEvent: makeEvent<MenuEvent, MenuEvent>("menu-event"),
 	settingsChanged: makeEvent<SettingsChanged, SettingsChanged>("settings-changed"),
@@ -35,6 +40,9 @@ export type AccountSummary = {
 	cloud: Cloud,
 	tenants: TenantSummary[],
 };
+
+/**  Sent whenever an account is added, removed or changes state. */
+export type AccountsChanged = AccountSummary[];
 
 export type AppError = {
 	code: ErrorCode,
@@ -50,12 +58,21 @@ export type AppInfo = {
 	logDir: string,
 	settingsFile: string,
 	debug: boolean,
+	/**  Whether an Azure CLI (`az`) is installed, so its sign-in can be offered. */
+	azureCliAvailable: boolean,
 };
 
 export type Cloud = "azurePublic" | "azureChina" | "azureUsGov" | "custom";
 
+/**  The code to type on another device, sent as soon as the authority hands it out. */
+export type DeviceCodeEvent = {
+	userCode: string,
+	verificationUri: string,
+	message: string | null,
+};
+
 /**  Stable identifiers the UI translates. Never rename one: the catalogues are keyed by them. */
-export type ErrorCode = "settings_corrupt" | "settings_unwritable" | "folder_unavailable" | "logs_unavailable" | "sign_in_unavailable" | "job_not_found" | "internal";
+export type ErrorCode = "settings_corrupt" | "settings_unwritable" | "folder_unavailable" | "logs_unavailable" | "sign_in_unavailable" | "job_not_found" | "internal" | "sign_in_cancelled" | "sign_in_timed_out" | "sign_in_failed" | "sign_in_expired" | "sign_in_again_required" | "consent_required" | "device_code_expired" | "sign_in_declined" | "keychain_unavailable" | "keychain_failed" | "azure_cli_missing" | "azure_cli_failed" | "network" | "invalid_endpoint" | "invalid_config" | "account_not_found";
 
 export type JobKind = "download" | "usageReport" | "sync";
 
@@ -74,6 +91,12 @@ export type JobProgress = {
 
 /**  Sent to the web view whenever a job changes. */
 export type JobProgressEvent = JobProgress;
+
+/**  Whether sign-ins are remembered, and why not when the keychain could not be used. */
+export type KeychainStatus = {
+	remembered: boolean,
+	warning: AppError | null,
+};
 
 /**  The UI language. `System` follows the operating system's language. */
 export type Language = "system" | "en" | "nl";
@@ -113,6 +136,11 @@ export type TenantSummary = {
 	id: string,
 	displayName: string,
 	enabled: boolean,
+	/**
+	 *  The directory asked for a fresh sign-in (MFA, Conditional Access): only it shows
+	 *  "Sign in again".
+	 */
+	needsSignIn: boolean,
 };
 
 /**  The colour theme. `System` follows the operating system's light/dark preference. */

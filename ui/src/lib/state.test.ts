@@ -40,8 +40,8 @@ describe("sidebar filter", () => {
       username: "finance@contoso.com",
       cloud: "azurePublic",
       tenants: [
-        { id: "t1", displayName: "Contoso", enabled: true },
-        { id: "t2", displayName: "Fabrikam Labs", enabled: true },
+        { id: "t1", displayName: "Contoso", enabled: true, needsSignIn: false },
+        { id: "t2", displayName: "Fabrikam Labs", enabled: true, needsSignIn: false },
       ],
     },
     { id: "2", displayName: "Personal", username: "me@outlook.com", cloud: "azurePublic", tenants: [] },

@@ -1,0 +1,380 @@
+//! Signing in and out: the commands behind the welcome screen and the accounts list.
+//!
+//! The sign-in itself lives in `invoice-desk-auth`; this module only supplies what needs the
+//! desktop: the system browser, the translated "you can close this tab" page, the device code
+//! shown in the window, and events when the accounts change.
+
+// `#[tauri::command]` hands extractors over by value.
+#![allow(clippy::needless_pass_by_value)]
+
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, Manager, State};
+use tauri_plugin_opener::OpenerExt;
+use tauri_specta::Event;
+use tokio::sync::OnceCell;
+use tokio_util::sync::CancellationToken;
+use url::Url;
+
+use invoice_desk_auth::{
+    AccountSession, Accounts, AuthConfig, AuthError, AuthOverrides, BrowserOptions,
+    Cloud as AuthCloud, CompletionPage, DeviceOptions, TenantState,
+};
+
+use crate::catalogue::{Catalogue, Locale};
+use crate::error::{AppError, ErrorCode};
+use crate::state::AppState;
+
+/// Points the app at another authority and ARM endpoint (the local emulator in tests and demo
+/// mode); both must be set. Plain http is accepted for loopback hosts only.
+const AUTHORITY_ENV: &str = "INVOICE_DESK_AUTHORITY";
+const ARM_ENDPOINT_ENV: &str = "INVOICE_DESK_ARM_ENDPOINT";
+/// A command that opens sign-in pages instead of the system browser (`$INVOICE_DESK_BROWSER <url>`),
+/// for machines whose browser must be chosen explicitly and for end-to-end tests.
+const BROWSER_ENV: &str = "INVOICE_DESK_BROWSER";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum Cloud {
+    AzurePublic,
+    AzureChina,
+    AzureUsGov,
+    Custom,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TenantSummary {
+    pub id: String,
+    pub display_name: String,
+    pub enabled: bool,
+    /// The directory asked for a fresh sign-in (MFA, Conditional Access): only it shows
+    /// "Sign in again".
+    pub needs_sign_in: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountSummary {
+    pub id: String,
+    pub display_name: String,
+    pub username: String,
+    pub cloud: Cloud,
+    pub tenants: Vec<TenantSummary>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum SignInMethod {
+    Browser,
+    DeviceCode,
+    AzureCli,
+}
+
+/// Whether sign-ins are remembered, and why not when the keychain could not be used.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct KeychainStatus {
+    pub remembered: bool,
+    pub warning: Option<AppError>,
+}
+
+/// Sent whenever an account is added, removed or changes state.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct AccountsChanged(pub Vec<AccountSummary>);
+
+/// The code to type on another device, sent as soon as the authority hands it out.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceCodeEvent {
+    pub user_code: String,
+    pub verification_uri: String,
+    pub message: Option<String>,
+}
+
+/// The accounts of this run. Restored from the keychain the first time the UI asks.
+#[derive(Debug)]
+pub struct SignIn {
+    accounts: Result<Accounts, AppError>,
+    keychain_warning: Option<AppError>,
+    restored: OnceCell<()>,
+    cancel: Mutex<Option<CancellationToken>>,
+}
+
+impl SignIn {
+    pub fn start() -> Self {
+        let (store, keychain_error) = invoice_desk_auth::open_store(true);
+        let accounts = load_config()
+            .and_then(|config| Accounts::new(config, store))
+            .map_err(AppError::from);
+        if let Err(err) = &accounts {
+            tracing::warn!(code = ?err.code, "sign-in configuration unusable");
+        }
+        Self {
+            accounts,
+            keychain_warning: keychain_error.map(AppError::from),
+            restored: OnceCell::new(),
+            cancel: Mutex::new(None),
+        }
+    }
+
+    async fn accounts(&self) -> Result<&Accounts, AppError> {
+        let accounts = self.accounts.as_ref().map_err(Clone::clone)?;
+        self.restored
+            .get_or_init(|| async {
+                if let Err(err) = accounts.restore().await {
+                    tracing::warn!(code = err.code(), "stored accounts could not be restored");
+                }
+            })
+            .await;
+        Ok(accounts)
+    }
+
+    async fn summaries(&self) -> Result<Vec<AccountSummary>, AppError> {
+        Ok(self.accounts().await?.list().iter().map(summary).collect())
+    }
+
+    fn begin(&self) -> CancellationToken {
+        let token = CancellationToken::new();
+        if let Ok(mut slot) = self.cancel.lock()
+            && let Some(previous) = slot.replace(token.clone())
+        {
+            previous.cancel(); // one sign-in at a time: a new attempt ends the old one
+        }
+        token
+    }
+}
+
+fn load_config() -> Result<AuthConfig, AuthError> {
+    let mut overrides = AuthOverrides::default();
+    if let (Ok(authority), Ok(arm)) = (
+        std::env::var(AUTHORITY_ENV),
+        std::env::var(ARM_ENDPOINT_ENV),
+    ) {
+        let scope = format!("{}/.default", arm.trim_end_matches('/'));
+        overrides.cloud = Some(AuthCloud::Custom {
+            authority_host: authority,
+            arm_endpoint: arm,
+            token_scope: scope,
+        });
+    }
+    AuthConfig::load(&AuthConfig::config_paths(), &overrides)
+}
+
+fn summary(session: &AccountSession) -> AccountSummary {
+    let account = session.account();
+    let cloud = match account.cloud {
+        AuthCloud::AzurePublic => Cloud::AzurePublic,
+        AuthCloud::AzureChina => Cloud::AzureChina,
+        AuthCloud::AzureUsGov => Cloud::AzureUsGov,
+        AuthCloud::Custom { .. } => Cloud::Custom,
+    };
+    let tenants = account
+        .tenants
+        .iter()
+        .map(|tenant| TenantSummary {
+            display_name: tenant
+                .display_name
+                .clone()
+                .or_else(|| tenant.default_domain.clone())
+                .unwrap_or_else(|| tenant.id.clone()),
+            enabled: tenant.enabled,
+            needs_sign_in: matches!(
+                session.tenant_state(&tenant.id),
+                TenantState::NeedsSignIn { .. }
+            ),
+            id: tenant.id.clone(),
+        })
+        .collect();
+    AccountSummary {
+        id: account.id,
+        display_name: account.display_name,
+        username: account.username,
+        cloud,
+        tenants,
+    }
+}
+
+async fn announce(app: &AppHandle, state: &SignIn) {
+    if let Ok(list) = state.summaries().await
+        && let Err(err) = AccountsChanged(list).emit(app)
+    {
+        tracing::warn!(%err, "could not announce the accounts");
+    }
+}
+
+/// The page the browser shows after the redirect, in the UI language.
+fn completion_page(app: &AppHandle) -> CompletionPage {
+    let locale = Locale::resolve(app.state::<AppState>().settings().language);
+    let words = Catalogue::load(locale);
+    CompletionPage {
+        lang: match locale {
+            Locale::En => "en".into(),
+            Locale::Nl => "nl".into(),
+        },
+        title: words.text("signIn.page.title"),
+        success: words.text("signIn.page.success"),
+        failure: words.text("signIn.page.failure"),
+    }
+}
+
+fn open_in_browser(app: &AppHandle, url: &Url) -> Result<(), AuthError> {
+    let failed = |message: String| AuthError::BrowserFailed { message };
+    if let Ok(command) = std::env::var(BROWSER_ENV) {
+        let mut child = shell_command(&command, url.as_str())
+            .spawn()
+            .map_err(|e| failed(format!("{BROWSER_ENV} could not start: {e}")))?;
+        // Reap it in the background; its exit status says nothing about the sign-in.
+        std::thread::spawn(move || child.wait());
+        return Ok(());
+    }
+    app.opener()
+        .open_url(url.as_str(), None::<&str>)
+        .map_err(|e| failed(e.to_string()))
+}
+
+fn shell_command(command: &str, url: &str) -> std::process::Command {
+    if cfg!(windows) {
+        let mut cmd = std::process::Command::new("cmd");
+        cmd.args(["/C", &format!("{command} \"{url}\"")]);
+        cmd
+    } else {
+        let mut cmd = std::process::Command::new("sh");
+        // The URL is passed as "$1", never spliced into the script.
+        cmd.args(["-c", &format!("{command} \"$1\""), "sh", url]);
+        cmd
+    }
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_accounts(state: State<'_, SignIn>) -> Result<Vec<AccountSummary>, AppError> {
+    state.summaries().await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn keychain_status(state: State<'_, SignIn>) -> KeychainStatus {
+    KeychainStatus {
+        remembered: state.accounts.as_ref().is_ok_and(Accounts::is_persistent),
+        warning: state.keychain_warning.clone(),
+    }
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn sign_in(
+    app: AppHandle,
+    state: State<'_, SignIn>,
+    method: SignInMethod,
+) -> Result<AccountSummary, AppError> {
+    let accounts = state.accounts().await?;
+    let cancel = state.begin();
+    let signed_in = match method {
+        SignInMethod::Browser => {
+            let options = BrowserOptions {
+                page: completion_page(&app),
+                ..BrowserOptions::default()
+            };
+            let opener = app.clone();
+            accounts
+                .sign_in_with_browser(&options, move |url| open_in_browser(&opener, url), &cancel)
+                .await
+        }
+        SignInMethod::DeviceCode => {
+            let emitter = app.clone();
+            let show = move |code: &invoice_desk_auth::DeviceCode| {
+                let event = DeviceCodeEvent {
+                    user_code: code.user_code.clone(),
+                    verification_uri: code.verification_uri.clone(),
+                    message: code.message.clone(),
+                };
+                if let Err(err) = event.emit(&emitter) {
+                    tracing::warn!(%err, "could not show the device code");
+                }
+            };
+            accounts
+                .sign_in_with_device_code(&DeviceOptions::default(), show, &cancel)
+                .await
+        }
+        SignInMethod::AzureCli => {
+            return Err(AppError::new(
+                ErrorCode::SignInUnavailable,
+                "Using an Azure CLI sign-in is not available in the app yet; use the browser or a code.",
+            ));
+        }
+    };
+    let session = signed_in.map_err(AppError::from)?;
+    if let Err(err) = session.refresh_tenants().await {
+        // The account works in its home directory; other directories show up on the next try.
+        tracing::warn!(
+            code = err.code(),
+            "could not list the account's directories"
+        );
+    }
+    tracing::info!(method = ?method, "signed in");
+    announce(&app, &state).await;
+    Ok(summary(&session))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn cancel_sign_in(state: State<'_, SignIn>) {
+    if let Ok(mut slot) = state.cancel.lock()
+        && let Some(token) = slot.take()
+    {
+        token.cancel();
+    }
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn sign_out(
+    app: AppHandle,
+    state: State<'_, SignIn>,
+    account_id: String,
+) -> Result<(), AppError> {
+    state.accounts().await?.sign_out(&account_id).await?;
+    tracing::info!("signed out one account");
+    announce(&app, &state).await;
+    Ok(())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_all_accounts(app: AppHandle, state: State<'_, SignIn>) -> Result<(), AppError> {
+    state.accounts().await?.remove_all().await?;
+    tracing::info!("removed every account");
+    announce(&app, &state).await;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_browser_command_gets_the_url_as_an_argument_not_as_script_text() {
+        let hostile = "http://127.0.0.1:1/?a=1&b=$(touch /tmp/x)";
+        let cmd = shell_command("echo", hostile);
+        let args: Vec<_> = cmd
+            .get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        if cfg!(windows) {
+            return;
+        }
+        assert_eq!(args, vec!["-c", "echo \"$1\"", "sh", hostile]);
+    }
+
+    #[test]
+    fn an_opened_url_reaches_the_browser_command_intact() {
+        if cfg!(windows) {
+            return;
+        }
+        let url = "http://127.0.0.1:9/authorize?state=a&b=$(x)";
+        let out = shell_command("printf %s", url).output().unwrap();
+        assert_eq!(String::from_utf8(out.stdout).unwrap(), url);
+    }
+}
