@@ -65,11 +65,10 @@ fn tenant_label(tenant: &TenantInfo) -> String {
     }
 }
 
-/// The account block shown by `login` and `accounts`. `state` tells whether a tenant can be used
-/// without signing in again.
+/// The lines under an account's name in `login` and `accounts`. `state` tells whether a tenant
+/// can be used without signing in again.
 pub fn account_block(account: &Account, state: impl Fn(&str) -> TenantState) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{}", who(account));
     let _ = writeln!(out, "  id:     {}", account.id);
     let _ = writeln!(out, "  cloud:  {}", account.cloud.key());
     let _ = writeln!(out, "  tenants:");
@@ -153,7 +152,8 @@ mod tests {
                 TenantState::Ready
             }
         });
-        assert!(text.starts_with("Ada <ada@contoso.example>\n"), "{text}");
+        assert!(text.starts_with("  id:     u.home\n"), "{text}");
+        assert_eq!(super::who(&account()), "Ada <ada@contoso.example>");
         assert!(text.contains("home  Contoso  [home, enabled]"), "{text}");
         assert!(text.contains("guest  [enabled, needs sign-in]"), "{text}");
         assert!(text.contains("other  [off]"), "{text}");

@@ -3,7 +3,7 @@
 use crate::cli::{AccountsArgs, GlobalArgs};
 use crate::context::Context;
 use crate::error::{CliError, Exit};
-use crate::output::{AccountJson, account_block};
+use crate::output::{AccountJson, account_block, who};
 
 pub async fn run(global: &GlobalArgs, args: &AccountsArgs) -> Result<Exit, CliError> {
     let context = Context::load(global, None, None)?;
@@ -33,10 +33,9 @@ pub async fn run(global: &GlobalArgs, args: &AccountsArgs) -> Result<Exit, CliEr
         if i > 0 {
             println!();
         }
-        print!(
-            "{}",
-            account_block(&session.account(), |t| session.tenant_state(t))
-        );
+        let account = session.account();
+        println!("{}", who(&account));
+        print!("{}", account_block(&account, |t| session.tenant_state(t)));
     }
     Ok(Exit::Ok)
 }
