@@ -507,3 +507,43 @@ async fn help_lists_the_commands_and_exit_codes() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_keychain_login_says_so_and_accounts_fails_with_a_hint() {
+    let harness = Harness::start(Some(ALEX)).await;
+    let no_bus = harness.config_home.path().join("no-bus");
+    let address = format!("unix:path={}", no_bus.display());
+    let base = harness.base();
+    let mut child = harness
+        .bare(&["login", "--authority", &base, "--arm-endpoint", &base])
+        .env("DBUS_SESSION_BUS_ADDRESS", &address)
+        .spawn()
+        .unwrap();
+    let (url, seen) = wait_for_line(&mut child, "open this URL: ").await;
+    assert!(seen.contains("warning: "), "{seen}");
+    assert!(seen.contains("will not be remembered"), "{seen}");
+    be_the_browser(&url).await;
+    let out = finish(child, seen).await;
+    assert_success(&out);
+    assert!(text(&out.stdout).contains("Not remembered: the OS keychain is not available"));
+
+    let mut command = harness.cli(&["accounts", "--json"]);
+    command.env("DBUS_SESSION_BUS_ADDRESS", &address);
+    let out = output(command).await;
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with("error: The system keychain is not available"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("hint: Unlock or start the OS keychain"),
+        "{stderr}"
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "no empty list that looks like no accounts"
+    );
+    harness.emulator.shutdown().await;
+}
