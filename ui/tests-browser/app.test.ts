@@ -31,8 +31,8 @@ const ACCOUNT: AccountSummary = {
   username: "finance@contoso.com",
   cloud: "azurePublic",
   tenants: [
-    { id: "tenant-1", displayName: "Contoso", enabled: true },
-    { id: "tenant-2", displayName: "Fabrikam Labs", enabled: false },
+    { id: "tenant-1", displayName: "Contoso", enabled: true, needsSignIn: false },
+    { id: "tenant-2", displayName: "Fabrikam Labs", enabled: false, needsSignIn: false },
   ],
 };
 
@@ -109,7 +109,7 @@ async function openSettings(page: Page): Promise<void> {
 
 describe("welcome", () => {
   it("renders the welcome screen with the sign-in choices", async () => {
-    const page = await open();
+    const page = await open({ azureCliAvailable: true });
     expect(await page.textContent("#welcome-heading")).toBe(en["welcome.title"]);
     expect(await page.textContent("main")).toContain(en["welcome.tagline"]);
     expect((await page.textContent("#sign-in-browser"))?.trim()).toBe(en["welcome.signInBrowser"]);
@@ -123,7 +123,7 @@ describe("welcome", () => {
   });
 
   it("shows the translated sign_in_unavailable error after clicking sign-in", async () => {
-    const page = await open();
+    const page = await open({ azureCliAvailable: true });
     await page.click("#sign-in-browser");
     const error = page.locator('[data-testid="error-view"][data-error-code="sign_in_unavailable"]');
     await error.waitFor();
@@ -330,5 +330,212 @@ describe("main layout", () => {
     await page.waitForSelector('[data-testid="settings"]');
     await page.evaluate(() => window.__e2e!.emit("menuEvent", { action: "find" }));
     await page.waitForFunction(() => document.activeElement?.id === "sidebar-filter");
+  });
+});
+
+const SECOND: AccountSummary = {
+  id: "acc-2",
+  displayName: "Fabrikam Billing",
+  username: "billing@fabrikam.example",
+  cloud: "azureUsGov",
+  tenants: [
+    { id: "tenant-3", displayName: "Fabrikam", enabled: true, needsSignIn: false },
+    { id: "tenant-4", displayName: "Fabrikam EU", enabled: true, needsSignIn: true },
+  ],
+};
+
+const KEYCHAIN_WARNING: AppError = {
+  code: "keychain_unavailable",
+  message: "no Secret Service provider on the session bus",
+  hint: null,
+  details: "org.freedesktop.DBus.Error.ServiceUnknown",
+};
+
+const DEVICE_CODE = {
+  userCode: "FQK4-7MZP",
+  verificationUri: "https://microsoft.com/devicelogin",
+  message: "To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code FQK4-7MZP.",
+};
+
+describe("sign-in and accounts", () => {
+  it("a browser sign-in waits calmly, then shows the main layout with the account", async () => {
+    const page = await open({ signIn: { account: ACCOUNT } });
+    await page.click("#sign-in-browser");
+    const waiting = page.locator('[data-testid="sign-in-waiting"]');
+    await waiting.waitFor();
+    expect(await waiting.textContent()).toContain(en["signIn.waiting.browser"]);
+    expect(await page.isDisabled("#sign-in-browser")).toBe(true);
+    expect(await page.isDisabled("#sign-in-device-code")).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("sign-in-cancel");
+    expect(await calls(page, "sign_in")).toEqual([{ cmd: "sign_in", args: { method: "browser" } }]);
+    await shot(page, "sign-in-waiting-light-en");
+
+    await page.evaluate(() => window.__e2e!.finishSignIn());
+    await page.waitForSelector('[data-testid="main-layout"]');
+    const row = page.locator('[data-testid="account-row"][data-account-id="acc-1"]');
+    expect(await row.textContent()).toContain("finance@contoso.com");
+    expect(await row.isVisible()).toBe(true);
+    expect(await page.$('[data-testid="error-view"]')).toBeNull();
+  });
+
+  it("cancel returns to the sign-in buttons without an error", async () => {
+    const page = await open({ signIn: { account: ACCOUNT } });
+    await page.click("#sign-in-browser");
+    await page.waitForSelector('[data-testid="sign-in-waiting"]');
+    await page.click('[data-testid="sign-in-cancel"]');
+    await page.waitForSelector('[data-testid="sign-in-waiting"]', { state: "detached" });
+    expect(await calls(page, "cancel_sign_in")).toHaveLength(1);
+    expect(await page.isEnabled("#sign-in-browser")).toBe(true);
+    expect(await page.$('[data-testid="error-view"]')).toBeNull();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("sign-in-browser");
+    expect(await page.getAttribute(".screen", "data-screen")).toBe("welcome");
+    // Esc cancels too.
+    await page.click("#sign-in-device-code");
+    await page.waitForSelector('[data-testid="sign-in-waiting"]');
+    await page.keyboard.press("Escape");
+    await page.waitForSelector('[data-testid="sign-in-waiting"]', { state: "detached" });
+    expect(await calls(page, "cancel_sign_in")).toHaveLength(2);
+    expect(await page.$('[data-testid="error-view"]')).toBeNull();
+  });
+
+  it("a failed sign-in shows the translated error", async () => {
+    const error: AppError = { code: "sign_in_timed_out", message: "no redirect within 300 s", hint: null, details: null };
+    const page = await open({ signIn: { error } });
+    await page.click("#sign-in-browser");
+    await page.waitForSelector('[data-testid="sign-in-waiting"]');
+    await page.evaluate(() => window.__e2e!.finishSignIn());
+    const view = page.locator('[data-testid="error-view"][data-error-code="sign_in_timed_out"]');
+    await view.waitFor();
+    expect(await view.locator('[data-testid="error-message"]').textContent()).toBe(en["errors.sign_in_timed_out.message"]);
+    expect(await page.isEnabled("#sign-in-browser")).toBe(true);
+  });
+
+  it("device code shows the code and the address as text, and copies the code", async () => {
+    const page = await open({ signIn: { deviceCode: DEVICE_CODE, account: ACCOUNT } });
+    await context!.grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseUrl });
+    await page.click("#sign-in-device-code");
+    const code = page.locator('[data-testid="device-code"]');
+    await code.waitFor();
+    expect(await code.textContent()).toBe("FQK4-7MZP");
+    const waiting = page.locator('[data-testid="sign-in-waiting"]');
+    expect(await waiting.textContent()).toContain("https://microsoft.com/devicelogin");
+    expect(await waiting.textContent()).toContain(en["signIn.deviceCode.expires"]);
+    expect(await page.locator("a").count()).toBe(0);
+    await shot(page, "sign-in-device-code-light-en");
+    await page.click('[data-testid="copy-device-code"]');
+    await page.waitForFunction((copied) => document.querySelector('[data-testid="copy-device-code"]')?.textContent?.includes(copied), en["signIn.deviceCode.copied"]);
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe("FQK4-7MZP");
+    await page.evaluate(() => window.__e2e!.finishSignIn());
+    await page.waitForSelector('[data-testid="main-layout"]');
+  });
+
+  it("device code looks right in Dutch and dark", async () => {
+    const page = await open({ signIn: { deviceCode: DEVICE_CODE, account: ACCOUNT }, settings: { language: "nl", theme: "dark" } });
+    await page.click("#sign-in-device-code");
+    await page.waitForSelector('[data-testid="device-code"]');
+    expect(await page.textContent('[data-testid="sign-in-waiting"]')).toContain(nl["signIn.deviceCode.copy"]);
+    await shot(page, "sign-in-device-code-dark-nl");
+  });
+
+  it("hides the Azure CLI choice when az is not installed", async () => {
+    const page = await open({ azureCliAvailable: false });
+    expect(await page.isVisible("#sign-in-browser")).toBe(true);
+    expect(await page.$("#sign-in-azure-cli")).toBeNull();
+  });
+
+  it("a tenant that needs a new sign-in shows the badge in the sidebar", async () => {
+    const page = await open({ accounts: [ACCOUNT, SECOND] });
+    await page.waitForSelector('[data-testid="main-layout"]');
+    const badge = page.locator('[data-tenant-id="tenant-4"] [data-testid="tenant-needs-sign-in"]');
+    expect((await badge.textContent())?.trim()).toBe(en["sidebar.needsSignIn"]);
+    expect(await badge.getAttribute("title")).toBe(en["sidebar.needsSignInHint"]);
+    expect(await page.locator('[data-testid="tenant-needs-sign-in"]').count()).toBe(1);
+    expect(await page.textContent('[data-testid="account-row"][data-account-id="acc-2"]')).toContain("billing@fabrikam.example");
+    await shot(page, "sidebar-needs-sign-in-light-en");
+  });
+
+  it("accounts-changed switches between welcome and the main layout", async () => {
+    const page = await open();
+    await page.evaluate((account) => window.__e2e!.setAccounts([account]), ACCOUNT);
+    await page.waitForSelector('[data-testid="main-layout"]');
+    await page.evaluate(() => window.__e2e!.setAccounts([]));
+    await page.waitForSelector('[data-testid="welcome"]');
+  });
+
+  it("settings lists the accounts; sign out of the last one returns to welcome", async () => {
+    const page = await open({ accounts: [ACCOUNT] });
+    await page.waitForSelector('[data-testid="main-layout"]');
+    await openSettings(page);
+    const section = page.locator('[data-testid="settings-accounts"]');
+    const text = await section.textContent();
+    expect(text).toContain("Contoso Finance");
+    expect(text).toContain("finance@contoso.com");
+    expect(text).toContain(en["cloud.azurePublic"]);
+    expect(text).toContain(en["settings.keychainRemembered"]);
+    await shot(page, "settings-accounts-light-en");
+    await page.click('[data-testid="sign-out"][data-account-id="acc-1"]');
+    await page.waitForSelector('[data-testid="welcome"]');
+    expect(await calls(page, "sign_out")).toEqual([{ cmd: "sign_out", args: { accountId: "acc-1" } }]);
+  });
+
+  it("remove all accounts asks first; Cancel and Esc keep them, confirming removes them", async () => {
+    const page = await open({ accounts: [ACCOUNT, SECOND] });
+    await page.waitForSelector('[data-testid="main-layout"]');
+    await openSettings(page);
+    await page.click('[data-testid="remove-all-accounts"]');
+    const dialog = page.locator('[data-testid="confirm-dialog"]');
+    await dialog.waitFor({ state: "visible" });
+    expect(await dialog.textContent()).toContain("all 2 accounts");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("confirm-cancel");
+    await shot(page, "settings-remove-all-confirm-light-en");
+    await dialog.locator('[data-testid="confirm-cancel"]').click();
+    await dialog.waitFor({ state: "hidden" });
+    expect(await calls(page, "remove_all_accounts")).toEqual([]);
+    expect(await page.locator('[data-testid="sign-out"]').count()).toBe(2);
+
+    await page.click('[data-testid="remove-all-accounts"]');
+    await dialog.waitFor({ state: "visible" });
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "hidden" });
+    expect(await page.getAttribute(".screen", "data-screen")).toBe("settings");
+    expect(await calls(page, "remove_all_accounts")).toEqual([]);
+
+    await page.click('[data-testid="remove-all-accounts"]');
+    await page.click('[data-testid="confirm-remove-all"]');
+    await page.waitForSelector('[data-testid="welcome"]');
+    expect(await calls(page, "remove_all_accounts")).toHaveLength(1);
+    expect(await page.evaluate(() => window.__e2e!.accounts())).toEqual([]);
+  });
+
+  it("add account from settings signs in another account in place", async () => {
+    const page = await open({ accounts: [ACCOUNT], signIn: { account: SECOND }, settings: { language: "nl", theme: "dark" } });
+    await page.waitForSelector('[data-testid="main-layout"]');
+    await openSettings(page);
+    await page.click('[data-testid="add-account"]');
+    await page.click("#sign-in-browser");
+    await page.waitForSelector('[data-testid="sign-in-waiting"]');
+    expect(await page.textContent('[data-testid="sign-in-waiting"]')).toContain(nl["signIn.waiting.browser"]);
+    await shot(page, "settings-add-account-dark-nl");
+    await page.evaluate(() => window.__e2e!.finishSignIn());
+    await page.waitForSelector('[data-testid="sign-out"][data-account-id="acc-2"]');
+    expect(await page.$('[data-testid="add-account-panel"]')).toBeNull();
+    expect(await page.getAttribute(".screen", "data-screen")).toBe("settings");
+    await shot(page, "settings-accounts-dark-nl");
+  });
+
+  it("a missing keychain shows a notice at start and a warning in settings", async () => {
+    const page = await open({ accounts: [ACCOUNT], keychain: { remembered: false, warning: KEYCHAIN_WARNING } });
+    const notice = page.locator('[data-testid="notices"] [data-testid="keychain-warning"]');
+    await notice.waitFor();
+    expect(await notice.locator('[data-testid="error-message"]').textContent()).toBe(en["errors.keychain_unavailable.message"]);
+    await shot(page, "keychain-warning-notice-light-en");
+    await notice.getByRole("button", { name: en["error.dismiss"] }).click();
+    await notice.waitFor({ state: "detached" });
+    await openSettings(page);
+    const warning = page.locator('[data-testid="settings-accounts"] [data-testid="keychain-warning"]');
+    await warning.waitFor();
+    expect(await warning.locator('[data-testid="error-hint"]').textContent()).toBe(en["errors.keychain_unavailable.hint"]);
+    expect(await page.textContent('[data-testid="settings-accounts"]')).not.toContain(en["settings.keychainRemembered"]);
+    await shot(page, "settings-keychain-warning-light-en");
   });
 });

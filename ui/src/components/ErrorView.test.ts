@@ -34,8 +34,8 @@ describe("ErrorView", () => {
     const { q, target } = render({ error: signIn });
     expect(q("error-view")?.getAttribute("role")).toBe("alert");
     expect(q("error-view")?.dataset.errorCode).toBe("sign_in_unavailable");
-    expect(q("error-message")?.textContent).toBe("Signing in is not available in this version yet.");
-    expect(q("error-hint")?.textContent).toContain("upcoming update");
+    expect(q("error-message")?.textContent).toBe("This way of signing in is not available in this version.");
+    expect(q("error-hint")?.textContent).toContain("use a code on another device");
     const details = q("error-details") as HTMLDetailsElement;
     expect(details.open).toBe(false);
     expect(details.textContent).toContain("sign_in_unavailable");
@@ -49,7 +49,7 @@ describe("ErrorView", () => {
     const { q } = render({ error: signIn });
     i18n.lang = "nl";
     flushSync();
-    expect(q("error-message")?.textContent).toBe("Aanmelden is in deze versie nog niet beschikbaar.");
+    expect(q("error-message")?.textContent).toBe("Deze manier van aanmelden is in deze versie niet beschikbaar.");
     expect(q("error-copy")?.textContent?.trim()).toBe("Kopiëren");
   });
 
@@ -74,7 +74,7 @@ describe("ErrorView", () => {
     q("error-copy")?.click();
     await vi.waitFor(() => expect(writeText).toHaveBeenCalledOnce());
     const copied = writeText.mock.calls[0][0] as string;
-    expect(copied).toContain("sign_in_unavailable: Signing in is not available in this version yet.");
+    expect(copied).toContain("sign_in_unavailable: This way of signing in is not available in this version.");
     expect(copied).toContain("commands::sign_in returned early");
     await vi.waitFor(() => expect(q("error-copy")?.textContent?.trim()).toBe("Copied"));
   });

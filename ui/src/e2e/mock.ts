@@ -3,8 +3,16 @@
 // loads with `window.__E2E_INIT__` (e.g. Playwright's `addInitScript`).
 import { emit } from "@tauri-apps/api/event";
 import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
-import type { AccountSummary, AppError, AppInfo, JobProgress, Settings } from "../lib/bindings";
-import { app, DEFAULT_SETTINGS, withDefaults, type UiSettings } from "../lib/state.svelte";
+import type {
+  AccountSummary,
+  AppError,
+  AppInfo,
+  DeviceCodeEvent,
+  JobProgress,
+  KeychainStatus,
+  Settings,
+} from "../lib/bindings";
+import { DEFAULT_SETTINGS, withDefaults, type UiSettings } from "../lib/state.svelte";
 
 export interface E2eInit {
   settings?: Partial<Settings>;
@@ -17,7 +25,22 @@ export interface E2eInit {
   /** One-shot failures per command name, e.g. `{ save_settings: {...} }`. */
   failNext?: Record<string, AppError>;
   demoAvailable?: boolean;
+  /** `app_info.azureCliAvailable` (default false: "Use my Azure CLI sign-in" is hidden). */
+  azureCliAvailable?: boolean;
+  /** What `keychain_status` answers (default: remembered, no warning). */
+  keychain?: KeychainStatus;
+  /**
+   * How `sign_in` goes. Without it, it fails at once with `sign_in_unavailable`. With it, the
+   * call waits until `__e2e.finishSignIn()` (or `cancel_sign_in`); a `deviceCode` is emitted as
+   * `device-code-event` first. On success the account is added and `accounts-changed` sent.
+   */
+  signIn?: E2eSignIn;
 }
+
+export type E2eSignIn =
+  | { account: AccountSummary }
+  | { deviceCode: DeviceCodeEvent; account: AccountSummary }
+  | { error: AppError };
 
 export interface E2eCall {
   cmd: string;
@@ -33,6 +56,11 @@ export interface E2eHandle {
   setAccounts(accounts: AccountSummary[]): Promise<void>;
   setFolder(folder: string | null): void;
   failNext(cmd: string, error: AppError): void;
+  /** Ends the waiting `sign_in` as configured (or with `outcome`); false when none waits. */
+  finishSignIn(outcome?: E2eSignIn): Promise<boolean>;
+  /** Whether a `sign_in` call is waiting to be finished. */
+  signInPending(): boolean;
+  accounts(): AccountSummary[];
   settings(): UiSettings;
   jobs(): JobProgress[];
 }
@@ -45,6 +73,8 @@ declare global {
 }
 
 const EVENT_NAMES: Record<string, string> = {
+  accountsChanged: "accounts-changed",
+  deviceCodeEvent: "device-code-event",
   jobProgressEvent: "job-progress-event",
   menuEvent: "menu-event",
   settingsChanged: "settings-changed",
@@ -73,6 +103,9 @@ export function installMock(): { demoAvailable: boolean } {
   let folder: string | null = init.folder === undefined ? "/home/tester/Documents/Invoices" : init.folder;
   const failures = new Map<string, AppError>(Object.entries(init.failNext ?? {}));
   const calls: E2eCall[] = [];
+  const appInfo: AppInfo = { ...APP_INFO, azureCliAvailable: init.azureCliAvailable ?? false };
+  const keychain: KeychainStatus = init.keychain ?? { remembered: true, warning: null };
+  let pendingSignIn: { resolve: (outcome: E2eSignIn) => void; reject: (error: AppError) => void } | null = null;
 
   const wire = (event: string) => EVENT_NAMES[event] ?? event;
 
@@ -80,6 +113,23 @@ export function installMock(): { demoAvailable: boolean } {
     const index = jobs.findIndex((known) => known.id === job.id);
     if (index === -1) jobs.push(job);
     else jobs[index] = job;
+  }
+
+  async function setAccounts(next: AccountSummary[]) {
+    accounts = next;
+    await emit(wire("accountsChanged"), accounts);
+  }
+
+  async function signIn(): Promise<AccountSummary> {
+    const config = init.signIn;
+    if (!config) throw appError("sign_in_unavailable", "Sign-in is not available in this build.");
+    if (pendingSignIn) throw appError("sign_in_failed", "A sign-in is already running.");
+    const outcome = new Promise<E2eSignIn>((resolve, reject) => (pendingSignIn = { resolve, reject }));
+    if ("deviceCode" in config) await emit(wire("deviceCodeEvent"), config.deviceCode);
+    const result = await outcome.finally(() => (pendingSignIn = null));
+    if ("error" in result) throw result.error;
+    await setAccounts([...accounts.filter((known) => known.id !== result.account.id), result.account]);
+    return result.account;
   }
 
   async function handle(cmd: string, args: Record<string, unknown>): Promise<unknown> {
@@ -96,7 +146,9 @@ export function installMock(): { demoAvailable: boolean } {
         settings = withDefaults(args.settings as Settings);
         return settings;
       case "app_info":
-        return APP_INFO;
+        return appInfo;
+      case "keychain_status":
+        return keychain;
       case "choose_folder":
         return folder;
       case "show_logs":
@@ -104,7 +156,21 @@ export function installMock(): { demoAvailable: boolean } {
       case "list_accounts":
         return accounts;
       case "sign_in":
-        throw appError("sign_in_unavailable", "Sign-in is not available in this build.");
+        return signIn();
+      case "cancel_sign_in":
+        pendingSignIn?.reject(appError("sign_in_cancelled", "The sign-in was cancelled."));
+        return null;
+      case "sign_out": {
+        const id = args.accountId;
+        if (!accounts.some((account) => account.id === id)) {
+          throw appError("account_not_found", `No account with id ${String(id)}.`);
+        }
+        await setAccounts(accounts.filter((account) => account.id !== id));
+        return null;
+      }
+      case "remove_all_accounts":
+        await setAccounts([]);
+        return null;
       case "list_jobs":
         return jobs;
       case "cancel_job": {
@@ -130,16 +196,23 @@ export function installMock(): { demoAvailable: boolean } {
       if (wire(event) === "job-progress-event") upsertJob(payload as JobProgress);
       await emit(wire(event), payload);
     },
-    async setAccounts(next) {
-      accounts = next;
-      await app.reloadAccounts();
-    },
+    setAccounts,
     setFolder(next) {
       folder = next;
     },
     failNext(cmd, error) {
       failures.set(cmd, error);
     },
+    async finishSignIn(outcome) {
+      const pending = pendingSignIn;
+      const config = outcome ?? init.signIn;
+      if (!pending || !config) return false;
+      if ("error" in config) pending.reject(config.error);
+      else pending.resolve(config);
+      return true;
+    },
+    signInPending: () => pendingSignIn !== null,
+    accounts: () => accounts,
     settings: () => settings,
     jobs: () => jobs,
   };

@@ -6,9 +6,13 @@ import {
   toAppError,
   type AccountSummary,
   type AppError,
+  type AppInfo,
+  type DeviceCodeEvent,
   type JobProgress,
+  type KeychainStatus,
   type MenuAction,
   type Settings,
+  type SignInMethod,
 } from "./ipc";
 
 /** Settings with every field present: the file may leave fields out, the UI fills in defaults. */
@@ -37,6 +41,14 @@ export interface Notice {
   id: number;
   error: AppError;
   tone: "error" | "warning";
+  /** A hook for end-to-end tests on the notice's wrapper. */
+  testid?: string;
+}
+
+/** A sign-in the shell is running: which way, and the code to type once the authority sent it. */
+export interface SignInFlow {
+  method: SignInMethod;
+  deviceCode: DeviceCodeEvent | null;
 }
 
 export interface JobSummary {
@@ -66,6 +78,12 @@ export class AppState {
   accounts = $state<AccountSummary[]>([]);
   jobs = $state<JobProgress[]>([]);
   notices = $state<Notice[]>([]);
+  appInfo = $state<AppInfo | null>(null);
+  keychain = $state<KeychainStatus | null>(null);
+
+  /** The sign-in in progress (one at a time), and the error of the last one that failed. */
+  signInFlow = $state<SignInFlow | null>(null);
+  signInError = $state<AppError | null>(null);
 
   settingsOpen = $state(false);
   aboutOpen = $state(false);
@@ -90,10 +108,12 @@ export class AppState {
   /** Loads settings, accounts and jobs and subscribes to the shell's events. Returns an unsubscribe. */
   async start(): Promise<() => void> {
     const unlisten = await this.#listen();
-    const [settings, accounts, jobs] = await Promise.all([
+    const [settings, accounts, jobs, info, keychain] = await Promise.all([
       call(() => commands.getSettings()),
       call(() => commands.listAccounts()),
       attempt(() => commands.listJobs()),
+      attempt(() => commands.appInfo()),
+      attempt(() => commands.keychainStatus()),
     ]);
     if (settings.status === "ok") {
       this.settings = withDefaults(settings.data.settings);
@@ -101,10 +121,18 @@ export class AppState {
     } else {
       this.notify(settings.error);
     }
-    if (accounts.status === "ok") this.accounts = accounts.data;
+    if (accounts.status === "ok") this.setAccounts(accounts.data);
     else this.notify(accounts.error);
     if (jobs.status === "ok") this.jobs = jobs.data;
     else this.notify(jobs.error);
+    if (info.status === "ok") this.appInfo = info.data;
+    else this.notify(info.error);
+    if (keychain.status === "ok") {
+      this.keychain = keychain.data;
+      if (keychain.data.warning) this.notify(keychain.data.warning, "warning", "keychain-warning");
+    } else {
+      this.notify(keychain.error);
+    }
     this.ready = true;
     return () => unlisten.forEach((stop) => stop());
   }
@@ -117,6 +145,10 @@ export class AppState {
           this.settings = withDefaults(event.payload);
         }),
         events.menuEvent.listen((event) => this.onMenu(event.payload.action)),
+        events.accountsChanged.listen((event) => this.setAccounts(event.payload)),
+        events.deviceCodeEvent.listen((event) => {
+          if (this.signInFlow) this.signInFlow.deviceCode = event.payload;
+        }),
       ]);
     } catch (error) {
       this.notify(toAppError(error));
@@ -124,9 +156,9 @@ export class AppState {
     }
   }
 
-  notify(error: AppError, tone: Notice["tone"] = "error"): void {
+  notify(error: AppError, tone: Notice["tone"] = "error", testid?: string): void {
     this.#noticeId += 1;
-    this.notices.push({ id: this.#noticeId, error, tone });
+    this.notices.push({ id: this.#noticeId, error, tone, testid });
   }
 
   dismiss(id: number): void {
@@ -164,8 +196,63 @@ export class AppState {
 
   async reloadAccounts(): Promise<void> {
     const result = await call(() => commands.listAccounts());
-    if (result.status === "ok") this.accounts = result.data;
+    if (result.status === "ok") this.setAccounts(result.data);
     else this.notify(result.error);
+  }
+
+  /**
+   * The shell's list of accounts. The screen follows it: the main layout while any exist, and
+   * Welcome (leaving Settings) once the last one is gone.
+   */
+  setAccounts(accounts: AccountSummary[]): void {
+    if (this.accounts.length > 0 && accounts.length === 0) this.settingsOpen = false;
+    this.accounts = accounts;
+  }
+
+  /** Runs a sign-in to the end; a cancelled one just ends, any other failure is kept to show. */
+  async signIn(method: SignInMethod): Promise<AccountSummary | null> {
+    if (this.signInFlow) return null;
+    this.signInFlow = { method, deviceCode: null };
+    this.signInError = null;
+    const result = await call(() => commands.signIn(method));
+    this.signInFlow = null;
+    if (result.status === "error") {
+      if (result.error.code !== "sign_in_cancelled") this.signInError = result.error;
+      return null;
+    }
+    // The shell also sends accounts-changed; adding it here keeps the screen right without it.
+    const account = result.data;
+    const index = this.accounts.findIndex((known) => known.id === account.id);
+    if (index === -1) this.setAccounts([...this.accounts, account]);
+    else this.accounts[index] = account;
+    return account;
+  }
+
+  /** Asks the shell to stop the running sign-in; its `signIn` then ends as cancelled. */
+  async cancelSignIn(): Promise<void> {
+    if (!this.signInFlow) return;
+    const result = await attempt(() => commands.cancelSignIn());
+    if (result.status === "error") this.notify(result.error);
+  }
+
+  async signOut(accountId: string): Promise<boolean> {
+    const result = await call(() => commands.signOut(accountId));
+    if (result.status === "error") {
+      this.notify(result.error);
+      return false;
+    }
+    this.setAccounts(this.accounts.filter((account) => account.id !== accountId));
+    return true;
+  }
+
+  async removeAllAccounts(): Promise<boolean> {
+    const result = await call(() => commands.removeAllAccounts());
+    if (result.status === "error") {
+      this.notify(result.error);
+      return false;
+    }
+    this.setAccounts([]);
+    return true;
   }
 
   upsertJob(job: JobProgress): void {
