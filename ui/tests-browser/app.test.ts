@@ -454,6 +454,18 @@ describe("sign-in and accounts", () => {
     await shot(page, "sidebar-needs-sign-in-light-en");
   });
 
+  it("the sign-in-again badge and the accounts look right in Dutch and dark", async () => {
+    const page = await open({ accounts: [ACCOUNT, SECOND], settings: { language: "nl", theme: "dark" } });
+    await page.waitForSelector('[data-testid="main-layout"]');
+    expect((await page.textContent('[data-testid="tenant-needs-sign-in"]'))?.trim()).toBe(nl["sidebar.needsSignIn"]);
+    await shot(page, "sidebar-needs-sign-in-dark-nl");
+    await openSettings(page);
+    await page.click('[data-testid="remove-all-accounts"]');
+    await page.waitForSelector('[data-testid="confirm-dialog"]', { state: "visible" });
+    expect(await page.textContent('[data-testid="confirm-remove-all"]')).toBe(nl["settings.removeAllConfirm"]);
+    await shot(page, "settings-remove-all-confirm-dark-nl");
+  });
+
   it("accounts-changed switches between welcome and the main layout", async () => {
     const page = await open();
     await page.evaluate((account) => window.__e2e!.setAccounts([account]), ACCOUNT);
