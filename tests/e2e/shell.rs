@@ -176,20 +176,6 @@ fn a_corrupt_settings_file_is_reported_and_kept_as_a_backup() {
 }
 
 #[test]
-fn a_failed_sign_in_shows_a_translated_typed_error() {
-    let env = Env::from_process();
-    let mut app = env.launch(None);
-    let button = app.wait_for("[data-testid=sign-in-browser]", WAIT).unwrap();
-    app.click(&button).unwrap();
-    let message = app.wait_for("[data-testid=error-message]", WAIT).unwrap();
-    assert_eq!(
-        app.text(&message).unwrap(),
-        words("en", "errors.sign_in_unavailable.message")
-    );
-    app.screenshot("sign-in-error").unwrap();
-}
-
-#[test]
 fn the_window_reopens_at_the_size_the_user_left_it() {
     let env = Env::from_process();
     let app = env.launch(None);

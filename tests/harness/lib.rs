@@ -18,6 +18,10 @@ pub struct Env {
     pub app: PathBuf,
     pub config_home: PathBuf,
     pub screenshots: PathBuf,
+    /// The isolated XDG home of the app (config, data, state = logs, cache).
+    pub home: PathBuf,
+    /// The local Azure (authority + ARM) the app is pointed at.
+    pub emulator: String,
 }
 
 impl Env {
@@ -32,7 +36,37 @@ impl Env {
             app: var("INVOICE_DESK_E2E_APP").into(),
             config_home: var("INVOICE_DESK_E2E_CONFIG").into(),
             screenshots: var("INVOICE_DESK_E2E_SHOTS").into(),
+            home: var("INVOICE_DESK_E2E_HOME").into(),
+            emulator: var("INVOICE_DESK_E2E_EMULATOR"),
         }
+    }
+
+    /// Makes the emulated authority sign `upn` in as soon as the app's browser asks.
+    pub fn auto_approve(&self, upn: &str) {
+        let response = reqwest::blocking::Client::new()
+            .post(format!("{}/_emulator/authority", self.emulator))
+            .json(&serde_json::json!({ "auto_approve": upn }))
+            .send()
+            .expect("the emulator's control plane answers");
+        assert!(
+            response.status().is_success(),
+            "auto-approve refused: {}",
+            response.status()
+        );
+    }
+
+    /// Declines a pending device-code sign-in, as a user pressing "Cancel" on the other device.
+    pub fn decline_device_code(&self, user_code: &str) {
+        let response = reqwest::blocking::Client::new()
+            .post(format!("{}/_emulator/devicecode/decline", self.emulator))
+            .json(&serde_json::json!({ "user_code": user_code }))
+            .send()
+            .expect("the emulator's control plane answers");
+        assert!(
+            response.status().is_success(),
+            "decline refused: {}",
+            response.status()
+        );
     }
 
     /// The app's settings file inside the isolated config folder.
@@ -44,6 +78,8 @@ impl Env {
     pub fn launch(&self, settings: Option<&str>) -> Session {
         let dir = self.config_home.join("invoice-desk");
         let _ = std::fs::remove_dir_all(&dir);
+        // The remembered window size and position too: each test starts from the defaults.
+        let _ = std::fs::remove_dir_all(self.config_home.join("app.invoicedesk.desktop"));
         std::fs::create_dir_all(&dir).unwrap();
         if let Some(text) = settings {
             std::fs::write(self.settings_file(), text).unwrap();

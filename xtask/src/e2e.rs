@@ -23,6 +23,8 @@ pub fn run() -> Result<()> {
         "build",
         "--package",
         "invoice-desk-app",
+        "--package",
+        "invoice-desk-emulator",
     ]))?;
     let app = target_dir().join("debug").join("invoice-desk-app");
 
@@ -33,18 +35,21 @@ pub fn run() -> Result<()> {
         std::fs::create_dir_all(home.join(sub))?;
     }
 
+    // The local Azure the app signs in to: its authority and ARM endpoint on one loopback port.
+    let (emulator, azure) = start_emulator(&work)?;
     let display = Xvfb::start()?;
     let port = free_port()?;
+    // Inside a private session bus with an unlocked gnome-keyring, so the app remembers
+    // sign-ins in a real Secret Service that is not the user's.
+    let script = format!(
+        "printf invoice-desk | gnome-keyring-daemon --unlock --components=secrets >/dev/null; \
+         exec '{}' --port {port} --native-port {}",
+        driver_bin.display(),
+        free_port()?
+    );
     let driver = Guard::spawn(
         Command::new("dbus-run-session")
-            .arg("--")
-            .arg(&driver_bin)
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &free_port()?.to_string(),
-            ])
+            .args(["--", "sh", "-c", &script])
             .env("DISPLAY", &display.name)
             .env("XDG_CONFIG_HOME", home.join("config"))
             .env("XDG_DATA_HOME", home.join("data"))
@@ -53,6 +58,16 @@ pub fn run() -> Result<()> {
             .env("LANG", "en_US.UTF-8")
             .env("LANGUAGE", "en_US:en")
             .env_remove("LC_ALL")
+            .env("INVOICE_DESK_AUTHORITY", &azure)
+            .env("INVOICE_DESK_ARM_ENDPOINT", &azure)
+            // The "browser" follows the authority's redirect to the app's loopback listener,
+            // as a real browser does once the user picked an account.
+            .env(
+                "INVOICE_DESK_BROWSER",
+                "curl -sS -L -o /dev/null --max-time 60",
+            )
+            // Everything the app can log, so the leak test has the most to search.
+            .env("RUST_LOG", "trace")
             .stdout(Stdio::null())
             .stderr(Stdio::from(std::fs::File::create(
                 work.join("tauri-driver.log"),
@@ -77,12 +92,40 @@ pub fn run() -> Result<()> {
         )
         .env("INVOICE_DESK_E2E_APP", &app)
         .env("INVOICE_DESK_E2E_CONFIG", home.join("config"))
-        .env("INVOICE_DESK_E2E_SHOTS", &work);
+        .env("INVOICE_DESK_E2E_HOME", &home)
+        .env("INVOICE_DESK_E2E_SHOTS", &work)
+        .env("INVOICE_DESK_E2E_EMULATOR", &azure);
     let outcome = process::run(&mut tests);
     drop(driver);
     drop(display);
+    drop(emulator);
     println!("e2e screenshots are in {}", work.display());
     outcome
+}
+
+/// Starts `invoice-desk-emulator` on a free loopback port and returns it with its URL.
+fn start_emulator(work: &Path) -> Result<(Guard, String)> {
+    use std::io::{BufRead, BufReader};
+    let bin = target_dir().join("debug").join("invoice-desk-emulator");
+    let port = free_port()?;
+    let mut guard = Guard::spawn(
+        Command::new(bin)
+            .args(["--addr", &format!("127.0.0.1:{port}"), "--scenario", "demo"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::from(std::fs::File::create(
+                work.join("emulator.log"),
+            )?)),
+    )?;
+    let stdout = guard.child.stdout.take().context("emulator stdout")?;
+    let mut first = String::new();
+    BufReader::new(stdout).read_line(&mut first)?;
+    let url = first
+        .trim()
+        .strip_prefix("listening on ")
+        .with_context(|| format!("the emulator said {first:?} instead of `listening on <url>`"))?
+        .trim_end_matches('/')
+        .to_owned();
+    Ok((guard, url))
 }
 
 /// A child started in its own process group and ended (with everything it started) on drop.

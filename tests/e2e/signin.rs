@@ -1,0 +1,171 @@
+//! Signing in as a user does: "Sign in with Microsoft" opens the (emulated) Microsoft sign-in
+//! in the browser, the account appears with its directories, is remembered in the keychain
+//! across a restart, and "Sign out" removes it. No token ever reaches the logs, the settings
+//! folder or the web view.
+
+use std::path::Path;
+use std::time::Duration;
+
+use invoice_desk_e2e::{Env, Session};
+
+const SIGN_IN_WAIT: Duration = Duration::from_secs(60);
+const WAIT: Duration = Duration::from_secs(15);
+const USER: &str = "morgan@contoso.example";
+
+fn sign_in(env: &Env, app: &Session) {
+    env.auto_approve(USER);
+    let button = app.wait_for("#sign-in-browser", WAIT).unwrap();
+    app.click(&button).unwrap();
+    app.wait_for("[data-testid=account-row]", SIGN_IN_WAIT)
+        .unwrap();
+}
+
+fn account_rows_text(app: &Session) -> String {
+    let row = app.wait_for("[data-testid=account-row]", WAIT).unwrap();
+    app.text(&row).unwrap()
+}
+
+fn sign_out_everything(app: &Session) {
+    let settings = app.wait_for("[data-testid=settings-button]", WAIT).unwrap();
+    app.click(&settings).unwrap();
+    app.wait_for("[data-testid=settings-accounts]", WAIT)
+        .unwrap();
+    while let Ok(button) = app.find("[data-testid=sign-out]") {
+        app.click(&button).unwrap();
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
+/// Every file under `dir`, for the leak search.
+fn files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                out.extend(files(&path));
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn signing_in_shows_the_account_remembers_it_and_signing_out_removes_it() {
+    let env = Env::from_process();
+    let mut app = env.launch(None);
+    sign_in(&env, &app);
+    let text = account_rows_text(&app);
+    assert!(text.contains(USER), "the sidebar shows {text:?}");
+    app.screenshot("signed-in").unwrap();
+    drop(app);
+
+    // Remembered in the keychain: the next start opens on the account, not the welcome screen.
+    let mut again = env.relaunch();
+    assert!(account_rows_text(&again).contains(USER));
+    again.screenshot("signed-in-after-restart").unwrap();
+
+    sign_out_everything(&again);
+    again.wait_for("#welcome-heading", WAIT).unwrap();
+    again.screenshot("signed-out").unwrap();
+    drop(again);
+
+    let last = env.relaunch();
+    last.wait_for("#welcome-heading", WAIT).unwrap();
+}
+
+#[test]
+fn no_token_reaches_the_logs_the_settings_folder_or_the_web_view() {
+    let env = Env::from_process();
+    let app = env.launch(None);
+    sign_in(&env, &app);
+    // Tokens the app holds are JWTs (the emulator issues them in Entra's format); refresh
+    // tokens never leave the keychain. Search for any JWT and any token field with a value.
+    let page = app
+        .execute(
+            "return document.documentElement.outerHTML + JSON.stringify(localStorage) + JSON.stringify(sessionStorage);",
+            &[],
+        )
+        .unwrap();
+    let page = page.as_str().unwrap_or_default().to_owned();
+    sign_out_everything(&app);
+    drop(app);
+
+    let jwt = regex_lite_jwt();
+    assert!(!jwt(&page), "the web view holds a token");
+    let mut searched = 0;
+    for dir in ["config", "state", "cache"] {
+        for file in files(&env.home.join(dir)) {
+            let bytes = std::fs::read(&file).unwrap_or_default();
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(!jwt(&text), "{} holds a token", file.display());
+            assert!(
+                !text.contains("refresh_token="),
+                "{} holds a refresh token",
+                file.display()
+            );
+            searched += 1;
+        }
+    }
+    let logs = files(&env.home.join("state"));
+    assert!(
+        !logs.is_empty(),
+        "no log file was written, so nothing was really searched"
+    );
+    assert!(searched > 0);
+}
+
+/// Whether `text` contains a JWT: three base64url parts, the first a JSON header.
+fn regex_lite_jwt() -> impl Fn(&str) -> bool {
+    let header = format!("{}{}", "ey", "J");
+    move |text: &str| {
+        text.match_indices(&header).any(|(at, _)| {
+            let rest = &text[at..];
+            let token: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                .collect();
+            token.split('.').filter(|part| part.len() >= 10).count() >= 3
+        })
+    }
+}
+
+/// The words a user should see, from the catalogue the app ships.
+fn english(key: &str) -> String {
+    let catalogue: serde_json::Value =
+        serde_json::from_str(include_str!("../../ui/src/i18n/en.json")).unwrap();
+    catalogue[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("{key} missing"))
+        .to_owned()
+}
+
+#[test]
+fn a_device_code_declined_on_the_other_device_is_explained_in_words() {
+    let env = Env::from_process();
+    let mut app = env.launch(None);
+    let button = app.wait_for("#sign-in-device-code", WAIT).unwrap();
+    app.click(&button).unwrap();
+    let code = app
+        .wait_for("[data-testid=device-code]", SIGN_IN_WAIT)
+        .unwrap();
+    let user_code = app.text(&code).unwrap();
+    assert!(!user_code.trim().is_empty(), "no code shown");
+    app.screenshot("device-code").unwrap();
+
+    env.decline_device_code(user_code.trim());
+    let message = app
+        .wait_for("[data-testid=error-message]", SIGN_IN_WAIT)
+        .unwrap();
+    assert_eq!(
+        app.text(&message).unwrap(),
+        english("errors.sign_in_declined.message")
+    );
+    app.screenshot("device-code-declined").unwrap();
+    assert!(
+        app.find("[data-testid=account-row]").is_err(),
+        "nobody should be signed in"
+    );
+}
