@@ -60,6 +60,8 @@ fn invoice_desk_commands() -> &'static [&'static str] {
         "cancel_sign_in",
         "sign_out",
         "remove_all_accounts",
+        "set_tenant_enabled",
+        "sign_in_again",
         "list_jobs",
         "cancel_job",
     ]

@@ -51,6 +51,8 @@ fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             signin::cancel_sign_in,
             signin::sign_out,
             signin::remove_all_accounts,
+            signin::set_tenant_enabled,
+            signin::sign_in_again,
             commands::list_jobs,
             commands::cancel_job,
         ])

@@ -350,6 +350,69 @@ pub async fn remove_all_accounts(app: AppHandle, state: State<'_, SignIn>) -> Re
     Ok(())
 }
 
+fn session_of(accounts: &Accounts, account_id: &str) -> Result<AccountSession, AppError> {
+    accounts.get(account_id).ok_or_else(|| {
+        AuthError::AccountNotFound {
+            account: account_id.to_owned(),
+        }
+        .into()
+    })
+}
+
+/// Turns one of the account's directories on or off. Turning one on checks it at once, so a
+/// directory that demands MFA or Conditional Access says so now — on that directory only.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_tenant_enabled(
+    app: AppHandle,
+    state: State<'_, SignIn>,
+    account_id: String,
+    tenant_id: String,
+    enabled: bool,
+) -> Result<AccountSummary, AppError> {
+    let session = session_of(state.accounts().await?, &account_id)?;
+    session.set_tenant_enabled(&tenant_id, enabled).await?;
+    if enabled {
+        let scope = session.account().cloud.arm_scope()?;
+        if let Err(err) = session.access_token(&tenant_id, &[scope.as_str()]).await {
+            tracing::info!(code = err.code(), "a directory could not be used yet");
+        }
+    }
+    announce(&app, &state).await;
+    Ok(summary(&session))
+}
+
+/// "Sign in again" for one directory: the browser opens at that directory with the account
+/// pre-filled (and any pending claims challenge); other directories are left alone.
+#[tauri::command]
+#[specta::specta]
+pub async fn sign_in_again(
+    app: AppHandle,
+    state: State<'_, SignIn>,
+    account_id: String,
+    tenant_id: String,
+) -> Result<AccountSummary, AppError> {
+    let accounts = state.accounts().await?;
+    let session = session_of(accounts, &account_id)?;
+    let cancel = state.begin();
+    let options = BrowserOptions {
+        page: completion_page(&app),
+        ..BrowserOptions::default()
+    };
+    let opener = app.clone();
+    accounts
+        .sign_in_again(
+            &session,
+            &tenant_id,
+            &options,
+            move |url| open_in_browser(&opener, url),
+            &cancel,
+        )
+        .await?;
+    announce(&app, &state).await;
+    Ok(summary(&session))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

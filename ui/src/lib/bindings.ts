@@ -19,6 +19,16 @@ export const commands = {
 	cancelSignIn: () => __TAURI_INVOKE<void>("cancel_sign_in"),
 	signOut: (accountId: string) => typedError<null, AppError>(__TAURI_INVOKE("sign_out", { accountId })),
 	removeAllAccounts: () => typedError<null, AppError>(__TAURI_INVOKE("remove_all_accounts")),
+	/**
+	 *  Turns one of the account's directories on or off. Turning one on checks it at once, so a
+	 *  directory that demands MFA or Conditional Access says so now — on that directory only.
+	 */
+	setTenantEnabled: (accountId: string, tenantId: string, enabled: boolean) => typedError<AccountSummary, AppError>(__TAURI_INVOKE("set_tenant_enabled", { accountId, tenantId, enabled })),
+	/**
+	 *  "Sign in again" for one directory: the browser opens at that directory with the account
+	 *  pre-filled (and any pending claims challenge); other directories are left alone.
+	 */
+	signInAgain: (accountId: string, tenantId: string) => typedError<AccountSummary, AppError>(__TAURI_INVOKE("sign_in_again", { accountId, tenantId })),
 	listJobs: () => __TAURI_INVOKE<JobProgress[]>("list_jobs"),
 	cancelJob: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("cancel_job", { id })),
 };
