@@ -3,21 +3,33 @@
 //! No UI and no sign-in here: callers hand an [`ArmClient`] a [`Cloud`] and an `azure_core`
 //! [`TokenCredential`](azure_core::credentials::TokenCredential).
 
+pub mod access;
 pub mod api;
 pub mod arm;
+pub mod availability;
 pub mod cloud;
 mod credential;
 mod error;
 pub mod inventory;
 pub mod model;
+pub mod scope;
 
-pub use api::{BillingScope, CostDetailsReport, InvoiceQuery, ListOptions};
+pub use access::{
+    AccessFacts, Action, BillingRole, Capabilities, Capability, Denied, Portal, PortalLink,
+    capabilities,
+};
+/// The account/profile addressing of the permission operations; [`BillingScope`] is the
+/// domain's scope.
+pub use api::BillingScope as PermissionScope;
+pub use api::{CostDetailsReport, InvoiceQuery, ListOptions};
 pub use arm::{
     ArmClient, ArmClientBuilder, LroOptions, LroPolicy, LroProgress, LroStatus, RetryPolicy,
 };
+pub use availability::{Availability, InvoiceAccess, PeriodFacts, availability};
 pub use cloud::{ArmEndpoint, Cloud};
 pub use credential::StaticTokenCredential;
 pub use error::BillingError;
 pub use inventory::{
     DiscoveryFailure, Inventory, InvoiceRange, InvoiceScope, ScopeInvoices, list_all_invoices,
 };
+pub use scope::{BillingScope, ScopeKind};
