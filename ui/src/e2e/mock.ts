@@ -11,6 +11,7 @@ import type {
   JobProgress,
   KeychainStatus,
   Settings,
+  TenantSummary,
 } from "../lib/bindings";
 import { DEFAULT_SETTINGS, withDefaults, type UiSettings } from "../lib/state.svelte";
 
@@ -35,6 +36,13 @@ export interface E2eInit {
    * `device-code-event` first. On success the account is added and `accounts-changed` sent.
    */
   signIn?: E2eSignIn;
+  /**
+   * Tenant ids that come back with `needsSignIn: true` when `set_tenant_enabled` turns them on
+   * (a directory demanding MFA or Conditional Access).
+   */
+  needsSignInWhenEnabled?: string[];
+  /** Milliseconds `set_tenant_enabled` takes, to see its busy state (default 0). */
+  tenantDelayMs?: number;
 }
 
 export type E2eSignIn =
@@ -56,9 +64,12 @@ export interface E2eHandle {
   setAccounts(accounts: AccountSummary[]): Promise<void>;
   setFolder(folder: string | null): void;
   failNext(cmd: string, error: AppError): void;
-  /** Ends the waiting `sign_in` as configured (or with `outcome`); false when none waits. */
+  /**
+   * Ends the waiting `sign_in` as configured (or with `outcome`), or the waiting `sign_in_again`
+   * (success unless `outcome` is an `{error}`); false when none waits.
+   */
   finishSignIn(outcome?: E2eSignIn): Promise<boolean>;
-  /** Whether a `sign_in` call is waiting to be finished. */
+  /** Whether a `sign_in` or `sign_in_again` call is waiting to be finished. */
   signInPending(): boolean;
   accounts(): AccountSummary[];
   settings(): UiSettings;
@@ -105,7 +116,13 @@ export function installMock(): { demoAvailable: boolean } {
   const calls: E2eCall[] = [];
   const appInfo: AppInfo = { ...APP_INFO, azureCliAvailable: init.azureCliAvailable ?? false };
   const keychain: KeychainStatus = init.keychain ?? { remembered: true, warning: null };
-  let pendingSignIn: { resolve: (outcome: E2eSignIn) => void; reject: (error: AppError) => void } | null = null;
+  const needsSignInWhenEnabled = new Set(init.needsSignInWhenEnabled ?? []);
+  const tenantDelayMs = init.tenantDelayMs ?? 0;
+  let pendingSignIn: {
+    kind: "signIn" | "signInAgain";
+    resolve: (outcome: E2eSignIn | null) => void;
+    reject: (error: AppError) => void;
+  } | null = null;
 
   const wire = (event: string) => EVENT_NAMES[event] ?? event;
 
@@ -124,12 +141,51 @@ export function installMock(): { demoAvailable: boolean } {
     const config = init.signIn;
     if (!config) throw appError("sign_in_unavailable", "Sign-in is not available in this build.");
     if (pendingSignIn) throw appError("sign_in_failed", "A sign-in is already running.");
-    const outcome = new Promise<E2eSignIn>((resolve, reject) => (pendingSignIn = { resolve, reject }));
+    const outcome = new Promise<E2eSignIn | null>((resolve, reject) => (pendingSignIn = { kind: "signIn", resolve, reject }));
     if ("deviceCode" in config) await emit(wire("deviceCodeEvent"), config.deviceCode);
-    const result = await outcome.finally(() => (pendingSignIn = null));
+    const result = (await outcome.finally(() => (pendingSignIn = null))) ?? config;
     if ("error" in result) throw result.error;
     await setAccounts([...accounts.filter((known) => known.id !== result.account.id), result.account]);
     return result.account;
+  }
+
+  function findTenant(accountId: unknown, tenantId: unknown): { account: AccountSummary; index: number } {
+    const account = accounts.find((known) => known.id === accountId);
+    if (!account) throw appError("account_not_found", `No account with id ${String(accountId)}.`);
+    const index = account.tenants.findIndex((tenant) => tenant.id === tenantId);
+    if (index === -1) throw appError("internal", `The account has no tenant ${String(tenantId)}.`);
+    return { account, index };
+  }
+
+  /** Replaces one tenant of one account, sends accounts-changed and answers the account. */
+  async function updateTenant(account: AccountSummary, index: number, patch: Partial<TenantSummary>): Promise<AccountSummary> {
+    const tenants = account.tenants.map((tenant, at) => (at === index ? { ...tenant, ...patch } : tenant));
+    const updated: AccountSummary = { ...account, tenants };
+    await setAccounts(accounts.map((known) => (known.id === account.id ? updated : known)));
+    return updated;
+  }
+
+  async function setTenantEnabled(args: Record<string, unknown>): Promise<AccountSummary> {
+    const { account, index } = findTenant(args.accountId, args.tenantId);
+    if (tenantDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, tenantDelayMs));
+    const tenant = account.tenants[index];
+    // The home tenant (listed first) stays on, as in the shell.
+    const enabled = index === 0 || args.enabled === true;
+    const patch: Partial<TenantSummary> = { enabled };
+    if (enabled && !tenant.enabled) patch.needsSignIn = needsSignInWhenEnabled.has(tenant.id);
+    return updateTenant(account, index, patch);
+  }
+
+  async function signInAgain(args: Record<string, unknown>): Promise<AccountSummary> {
+    findTenant(args.accountId, args.tenantId);
+    if (pendingSignIn) throw appError("sign_in_failed", "A sign-in is already running.");
+    const outcome = new Promise<E2eSignIn | null>((resolve, reject) => (pendingSignIn = { kind: "signInAgain", resolve, reject }));
+    const result = await outcome.finally(() => (pendingSignIn = null));
+    if (result && "error" in result) throw result.error;
+    // Looked up again: the list may have changed while the browser was open.
+    const { account, index } = findTenant(args.accountId, args.tenantId);
+    needsSignInWhenEnabled.delete(account.tenants[index].id);
+    return updateTenant(account, index, { needsSignIn: false });
   }
 
   async function handle(cmd: string, args: Record<string, unknown>): Promise<unknown> {
@@ -157,6 +213,10 @@ export function installMock(): { demoAvailable: boolean } {
         return accounts;
       case "sign_in":
         return signIn();
+      case "set_tenant_enabled":
+        return setTenantEnabled(args);
+      case "sign_in_again":
+        return signInAgain(args);
       case "cancel_sign_in":
         pendingSignIn?.reject(appError("sign_in_cancelled", "The sign-in was cancelled."));
         return null;
@@ -205,8 +265,14 @@ export function installMock(): { demoAvailable: boolean } {
     },
     async finishSignIn(outcome) {
       const pending = pendingSignIn;
+      if (!pending) return false;
+      if (pending.kind === "signInAgain") {
+        if (outcome && "error" in outcome) pending.reject(outcome.error);
+        else pending.resolve(null);
+        return true;
+      }
       const config = outcome ?? init.signIn;
-      if (!pending || !config) return false;
+      if (!config) return false;
       if ("error" in config) pending.reject(config.error);
       else pending.resolve(config);
       return true;

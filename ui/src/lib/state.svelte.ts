@@ -51,6 +51,31 @@ export interface SignInFlow {
   deviceCode: DeviceCodeEvent | null;
 }
 
+/** One directory (tenant) of one account: the same tenant can belong to several accounts. */
+export interface TenantRef {
+  accountId: string;
+  tenantId: string;
+}
+
+/** A key for per-directory state (busy switches, errors). */
+export function tenantKey(accountId: string, tenantId: string): string {
+  return `${accountId}\u0000${tenantId}`;
+}
+
+/**
+ * The account's home directory, which is always on: the `utid` half of the account id
+ * (`uid.utid`), else the first directory (the shell lists the home one first).
+ */
+export function homeTenantId(account: AccountSummary): string | null {
+  const dot = account.id.lastIndexOf(".");
+  if (dot !== -1) {
+    const utid = account.id.slice(dot + 1).toLowerCase();
+    const home = account.tenants.find((tenant) => tenant.id.toLowerCase() === utid);
+    if (home) return home.id;
+  }
+  return account.tenants[0]?.id ?? null;
+}
+
 export interface JobSummary {
   count: number;
   finished: number;
@@ -84,6 +109,15 @@ export class AppState {
   /** The sign-in in progress (one at a time), and the error of the last one that failed. */
   signInFlow = $state<SignInFlow | null>(null);
   signInError = $state<AppError | null>(null);
+
+  /** "Sign in again" running for one directory (it shares the shell's one sign-in slot). */
+  signInAgainFor = $state<TenantRef | null>(null);
+  /** Failed "Sign in again" per directory (`tenantKey`), shown at that directory. */
+  signInAgainErrors = $state<Record<string, AppError>>({});
+  /** Directory switches waiting for the shell, with the value asked for (`tenantKey`). */
+  tenantPending = $state<Record<string, boolean>>({});
+  /** Failed directory switches (`tenantKey`). */
+  tenantErrors = $state<Record<string, AppError>>({});
 
   settingsOpen = $state(false);
   aboutOpen = $state(false);
@@ -211,7 +245,7 @@ export class AppState {
 
   /** Runs a sign-in to the end; a cancelled one just ends, any other failure is kept to show. */
   async signIn(method: SignInMethod): Promise<AccountSummary | null> {
-    if (this.signInFlow) return null;
+    if (this.signInFlow || this.signInAgainFor) return null;
     this.signInFlow = { method, deviceCode: null };
     this.signInError = null;
     const result = await call(() => commands.signIn(method));
@@ -220,17 +254,63 @@ export class AppState {
       if (result.error.code !== "sign_in_cancelled") this.signInError = result.error;
       return null;
     }
-    // The shell also sends accounts-changed; adding it here keeps the screen right without it.
-    const account = result.data;
+    this.putAccount(result.data);
+    return result.data;
+  }
+
+  /** One account as the shell answered it (it also sends accounts-changed; this keeps the screen right without it). */
+  putAccount(account: AccountSummary): void {
     const index = this.accounts.findIndex((known) => known.id === account.id);
     if (index === -1) this.setAccounts([...this.accounts, account]);
     else this.accounts[index] = account;
-    return account;
   }
 
-  /** Asks the shell to stop the running sign-in; its `signIn` then ends as cancelled. */
+  /**
+   * Turns one directory on or off. Turning it on checks it at once, so the answer may mark it
+   * as needing a new sign-in. A failure is kept for that directory's row.
+   */
+  async setTenantEnabled(accountId: string, tenantId: string, enabled: boolean): Promise<boolean> {
+    const key = tenantKey(accountId, tenantId);
+    if (key in this.tenantPending) return false;
+    this.tenantPending[key] = enabled;
+    delete this.tenantErrors[key];
+    const result = await call(() => commands.setTenantEnabled(accountId, tenantId, enabled));
+    delete this.tenantPending[key];
+    if (result.status === "error") {
+      this.tenantErrors[key] = result.error;
+      return false;
+    }
+    this.putAccount(result.data);
+    return true;
+  }
+
+  /** Whether "Sign in again" for this directory is waiting for the browser. */
+  isSigningInAgain(accountId: string, tenantId: string): boolean {
+    return this.signInAgainFor?.accountId === accountId && this.signInAgainFor.tenantId === tenantId;
+  }
+
+  /**
+   * "Sign in again" for one directory only. A cancelled one just ends; any other failure is
+   * kept for that directory. Other directories are left alone.
+   */
+  async signInAgain(accountId: string, tenantId: string): Promise<boolean> {
+    if (this.signInFlow || this.signInAgainFor) return false;
+    const key = tenantKey(accountId, tenantId);
+    this.signInAgainFor = { accountId, tenantId };
+    delete this.signInAgainErrors[key];
+    const result = await call(() => commands.signInAgain(accountId, tenantId));
+    this.signInAgainFor = null;
+    if (result.status === "error") {
+      if (result.error.code !== "sign_in_cancelled") this.signInAgainErrors[key] = result.error;
+      return false;
+    }
+    this.putAccount(result.data);
+    return true;
+  }
+
+  /** Asks the shell to stop the running sign-in (also "Sign in again"); it then ends as cancelled. */
   async cancelSignIn(): Promise<void> {
-    if (!this.signInFlow) return;
+    if (!this.signInFlow && !this.signInAgainFor) return;
     const result = await attempt(() => commands.cancelSignIn());
     if (result.status === "error") this.notify(result.error);
   }
