@@ -446,10 +446,13 @@ describe("sign-in and accounts", () => {
   it("a tenant that needs a new sign-in shows the badge in the sidebar", async () => {
     const page = await open({ accounts: [ACCOUNT, SECOND] });
     await page.waitForSelector('[data-testid="main-layout"]');
-    const badge = page.locator('[data-tenant-id="tenant-4"] [data-testid="tenant-needs-sign-in"]');
+    const badge = page.locator('[data-testid="tenant-row"][data-tenant-id="tenant-4"] [data-testid="tenant-sign-in-again"]');
     expect((await badge.textContent())?.trim()).toBe(en["sidebar.needsSignIn"]);
     expect(await badge.getAttribute("title")).toBe(en["sidebar.needsSignInHint"]);
-    expect(await page.locator('[data-testid="tenant-needs-sign-in"]').count()).toBe(1);
+    expect(await badge.getAttribute("data-place")).toBe("sidebar");
+    expect(await page.locator('[data-testid="tenant-sign-in-again"]').count()).toBe(1);
+    expect(await page.getAttribute('[data-testid="tenant-row"][data-tenant-id="tenant-4"]', "data-needs-sign-in")).toBe("true");
+    expect(await page.getAttribute('[data-testid="tenant-row"][data-tenant-id="tenant-3"]', "data-needs-sign-in")).toBe("false");
     expect(await page.textContent('[data-testid="account-row"][data-account-id="acc-2"]')).toContain("billing@fabrikam.example");
     await shot(page, "sidebar-needs-sign-in-light-en");
   });
@@ -457,7 +460,7 @@ describe("sign-in and accounts", () => {
   it("the sign-in-again badge and the accounts look right in Dutch and dark", async () => {
     const page = await open({ accounts: [ACCOUNT, SECOND], settings: { language: "nl", theme: "dark" } });
     await page.waitForSelector('[data-testid="main-layout"]');
-    expect((await page.textContent('[data-testid="tenant-needs-sign-in"]'))?.trim()).toBe(nl["sidebar.needsSignIn"]);
+    expect((await page.textContent('[data-testid="tenant-sign-in-again"]'))?.trim()).toBe(nl["sidebar.needsSignIn"]);
     await shot(page, "sidebar-needs-sign-in-dark-nl");
     await openSettings(page);
     await page.click('[data-testid="remove-all-accounts"]');
@@ -549,5 +552,170 @@ describe("sign-in and accounts", () => {
     expect(await warning.locator('[data-testid="error-hint"]').textContent()).toBe(en["errors.keychain_unavailable.hint"]);
     expect(await page.textContent('[data-testid="settings-accounts"]')).not.toContain(en["settings.keychainRemembered"]);
     await shot(page, "settings-keychain-warning-light-en");
+  });
+});
+
+describe("directories", () => {
+  const HOME_ONLY: AccountSummary = {
+    ...ACCOUNT,
+    tenants: [
+      { id: "tenant-1", displayName: "Contoso", enabled: true, needsSignIn: false },
+      { id: "tenant-2", displayName: "Fabrikam Labs", enabled: false, needsSignIn: false },
+      { id: "tenant-5", displayName: "Northwind Traders", enabled: false, needsSignIn: false },
+    ],
+  };
+  const toggle = (tenantId: string) => `[data-testid="tenant-toggle"][data-account-id="acc-1"][data-tenant-id="${tenantId}"]`;
+  const sidebarRow = (tenantId: string) => `[data-testid="tenant-row"][data-tenant-id="${tenantId}"]`;
+  const again = (place: string, tenantId: string) =>
+    `[data-testid="tenant-sign-in-again"][data-place="${place}"][data-tenant-id="${tenantId}"]`;
+
+  async function openDirectories(init: E2eInit, options: OpenOptions = {}): Promise<Page> {
+    const page = await open({ accounts: [HOME_ONLY], ...init }, options);
+    await page.waitForSelector('[data-testid="main-layout"]');
+    await openSettings(page);
+    await page.waitForSelector(toggle("tenant-1"));
+    return page;
+  }
+
+  it("lists each account's directories; the home one is on and cannot be turned off", async () => {
+    const page = await openDirectories({});
+    const home = page.locator(toggle("tenant-1"));
+    expect(await home.isChecked()).toBe(true);
+    expect(await home.isDisabled()).toBe(true);
+    expect(await home.getAttribute("type")).toBe("checkbox");
+    expect(await page.textContent('[data-testid="tenant-home"][data-tenant-id="tenant-1"]')).toBe(en["settings.homeDirectory"]);
+    expect(await page.locator(toggle("tenant-2")).isChecked()).toBe(false);
+    expect(await page.locator(toggle("tenant-2")).isDisabled()).toBe(false);
+    // Labelled with the directory's name.
+    await page.getByLabel("Northwind Traders", { exact: true }).waitFor();
+    expect(await page.getByLabel("Northwind Traders", { exact: true }).getAttribute("data-tenant-id")).toBe("tenant-5");
+    await shot(page, "settings-directories-light-en");
+  });
+
+  it("turning a directory on calls the command, shows it busy, and updates the row and the sidebar", async () => {
+    const page = await openDirectories({ tenantDelayMs: 300 });
+    await page.click(toggle("tenant-2"));
+    await page.waitForSelector('[data-testid="tenant-busy"][data-tenant-id="tenant-2"]');
+    expect(await page.locator(toggle("tenant-2")).isDisabled()).toBe(true);
+    await page.waitForSelector('[data-testid="settings-tenant"][data-tenant-id="tenant-2"][data-enabled="true"]');
+    expect(await page.$('[data-testid="tenant-busy"]')).toBeNull();
+    expect(await page.locator(toggle("tenant-2")).isChecked()).toBe(true);
+    expect(await calls(page, "set_tenant_enabled")).toEqual([
+      { cmd: "set_tenant_enabled", args: { accountId: "acc-1", tenantId: "tenant-2", enabled: true } },
+    ]);
+    expect(await page.$('[data-testid="tenant-sign-in-again"]')).toBeNull();
+
+    await page.click(toggle("tenant-2"));
+    await page.waitForSelector('[data-testid="settings-tenant"][data-tenant-id="tenant-2"][data-enabled="false"]');
+    expect((await calls(page, "set_tenant_enabled")).map((call) => (call.args as { enabled: boolean }).enabled)).toEqual([true, false]);
+
+    await page.click('[data-testid="settings-back"]');
+    await page.waitForSelector('[data-testid="main-layout"]');
+    expect(await page.getAttribute(sidebarRow("tenant-2"), "class")).toContain("disabled");
+    expect(await page.textContent(`${sidebarRow("tenant-2")} [data-testid="tenant-off"]`)).toBe(en["sidebar.tenantDisabled"]);
+    expect(await page.getAttribute(sidebarRow("tenant-1"), "class")).not.toContain("disabled");
+  });
+
+  it("a failed switch shows the error on that row and puts the switch back", async () => {
+    const page = await openDirectories({ failNext: { set_tenant_enabled: { code: "network", message: "offline", hint: null, details: null } } });
+    await page.click(toggle("tenant-5"));
+    const error = page.locator('[data-testid="tenant-toggle-error"][data-tenant-id="tenant-5"] [data-testid="error-view"]');
+    await error.waitFor();
+    expect(await error.getAttribute("data-error-code")).toBe("network");
+    expect(await page.locator(toggle("tenant-5")).isChecked()).toBe(false);
+    await shot(page, "settings-directory-error-light-en");
+  });
+
+  it("a directory needing sign-in when turned on gets Sign in again in Settings and the sidebar, alone", async () => {
+    const page = await openDirectories({ needsSignInWhenEnabled: ["tenant-5"] });
+    await page.click(toggle("tenant-2"));
+    await page.waitForSelector('[data-testid="settings-tenant"][data-tenant-id="tenant-2"][data-enabled="true"]');
+    await page.click(toggle("tenant-5"));
+    await page.waitForSelector(again("settings", "tenant-5"));
+    expect(await page.locator('[data-testid="tenant-sign-in-again"]').count()).toBe(1);
+    expect(await calls(page, "sign_in_again")).toEqual([]);
+    expect((await page.textContent(again("settings", "tenant-5")))?.trim()).toBe(en["sidebar.needsSignIn"]);
+    await shot(page, "settings-directory-needs-sign-in-light-en");
+    await page.click('[data-testid="settings-back"]');
+    await page.waitForSelector(again("sidebar", "tenant-5"));
+    expect(await page.getAttribute(sidebarRow("tenant-5"), "data-needs-sign-in")).toBe("true");
+    expect(await page.getAttribute(sidebarRow("tenant-2"), "data-needs-sign-in")).toBe("false");
+  });
+
+  it("Sign in again in the sidebar waits for the browser; on finish the badge goes away", async () => {
+    const page = await open({ accounts: [ACCOUNT, SECOND] });
+    await page.waitForSelector('[data-testid="main-layout"]');
+    await page.click(again("sidebar", "tenant-4"));
+    const waiting = page.locator('[data-testid="tenant-sign-in-waiting"][data-tenant-id="tenant-4"][data-place="sidebar"]');
+    await waiting.waitFor();
+    expect(await waiting.textContent()).toContain(en["signIn.waiting.browser"]);
+    expect(await calls(page, "sign_in_again")).toEqual([{ cmd: "sign_in_again", args: { accountId: "acc-2", tenantId: "tenant-4" } }]);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("tenant-sign-in-cancel");
+    await shot(page, "sidebar-sign-in-again-waiting-light-en");
+    expect(await page.evaluate(() => window.__e2e!.finishSignIn())).toBe(true);
+    await page.waitForSelector(`${sidebarRow("tenant-4")}[data-needs-sign-in="false"]`);
+    expect(await page.$('[data-testid="tenant-sign-in-again"]')).toBeNull();
+    expect(await page.$('[data-testid="tenant-sign-in-waiting"]')).toBeNull();
+    expect(await page.$('[data-testid="error-view"]')).toBeNull();
+  });
+
+  it("cancelling Sign in again in Settings resets the row without an error", async () => {
+    const page = await open({ accounts: [ACCOUNT, SECOND] });
+    await page.waitForSelector('[data-testid="main-layout"]');
+    await openSettings(page);
+    await page.click(again("settings", "tenant-4"));
+    const waiting = page.locator('[data-testid="tenant-sign-in-waiting"][data-place="settings"]');
+    await waiting.waitFor();
+    await shot(page, "settings-sign-in-again-waiting-light-en");
+    await page.click('[data-testid="tenant-sign-in-cancel"][data-place="settings"]');
+    await page.waitForSelector(again("settings", "tenant-4"));
+    expect(await page.$('[data-testid="tenant-sign-in-waiting"]')).toBeNull();
+    expect(await page.$('[data-testid="error-view"]')).toBeNull();
+    expect(await calls(page, "cancel_sign_in")).toHaveLength(1);
+    expect(await page.evaluate(() => window.__e2e!.signInPending())).toBe(false);
+  });
+
+  it("a failed Sign in again shows the error at that directory and keeps the button", async () => {
+    const page = await open({ accounts: [ACCOUNT, SECOND] });
+    await page.waitForSelector('[data-testid="main-layout"]');
+    await page.click(again("sidebar", "tenant-4"));
+    await page.waitForSelector('[data-testid="tenant-sign-in-waiting"]');
+    const failure: AppError = { code: "sign_in_failed", message: "AADSTS50076", hint: null, details: "trace id 123" };
+    await page.evaluate((error) => window.__e2e!.finishSignIn({ error }), failure);
+    const error = page.locator('[data-testid="tenant-sign-in-error"][data-place="sidebar"] [data-testid="error-view"]');
+    await error.waitFor();
+    expect(await error.getAttribute("data-error-code")).toBe("sign_in_failed");
+    expect(await page.isVisible(again("sidebar", "tenant-4"))).toBe(true);
+    await shot(page, "sidebar-sign-in-again-error-light-en");
+  });
+
+  it("the new states look right in Dutch and dark", async () => {
+    const page = await open({ accounts: [ACCOUNT, SECOND], settings: { language: "nl", theme: "dark" } });
+    await page.waitForSelector('[data-testid="main-layout"]');
+    await page.click(again("sidebar", "tenant-4"));
+    const waiting = page.locator('[data-testid="tenant-sign-in-waiting"][data-place="sidebar"]');
+    await waiting.waitFor();
+    expect(await waiting.textContent()).toContain(nl["signIn.waiting.browser"]);
+    await shot(page, "sidebar-sign-in-again-waiting-dark-nl");
+    await openSettings(page);
+    await page.waitForSelector('[data-testid="tenant-sign-in-waiting"][data-place="settings"]');
+    expect(await page.textContent('[data-testid="settings-accounts"]')).toContain(nl["settings.directories"]);
+    await shot(page, "settings-sign-in-again-waiting-dark-nl");
+    await page.click('[data-testid="tenant-sign-in-cancel"][data-place="settings"]');
+    await page.waitForSelector(again("settings", "tenant-4"));
+    expect(await page.textContent('[data-testid="tenant-home"][data-tenant-id="tenant-3"]')).toBe(nl["settings.homeDirectory"]);
+    await shot(page, "settings-directories-dark-nl");
+  });
+
+  it("the directories look right in English and dark, and in Dutch and light", async () => {
+    const dark = await openDirectories({ accounts: [HOME_ONLY, SECOND] }, { colorScheme: "dark" });
+    await shot(dark, "settings-directories-dark-en");
+    await context?.close();
+    const page = await open({ accounts: [ACCOUNT, SECOND], settings: { language: "nl" } });
+    await page.waitForSelector('[data-testid="main-layout"]');
+    await shot(page, "sidebar-directories-light-nl");
+    await openSettings(page);
+    await page.waitForSelector(again("settings", "tenant-4"));
+    await shot(page, "settings-directories-light-nl");
   });
 });
