@@ -62,6 +62,9 @@ fn invoice_desk_commands() -> &'static [&'static str] {
         "remove_all_accounts",
         "set_tenant_enabled",
         "sign_in_again",
+        "start_demo",
+        "demo_state",
+        "leave_demo",
         "list_jobs",
         "cancel_job",
     ]

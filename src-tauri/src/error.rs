@@ -35,6 +35,7 @@ pub enum ErrorCode {
     InvalidEndpoint,
     InvalidConfig,
     AccountNotFound,
+    DemoUnavailable,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]

@@ -3,6 +3,7 @@
 
 mod catalogue;
 mod commands;
+mod demo;
 mod error;
 pub mod jobs;
 mod menu;
@@ -53,6 +54,9 @@ fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             signin::remove_all_accounts,
             signin::set_tenant_enabled,
             signin::sign_in_again,
+            signin::start_demo,
+            signin::demo_state,
+            signin::leave_demo,
             commands::list_jobs,
             commands::cancel_job,
         ])
@@ -61,7 +65,8 @@ fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             commands::SettingsChanged,
             JobProgressEvent,
             signin::AccountsChanged,
-            signin::DeviceCodeEvent
+            signin::DeviceCodeEvent,
+            signin::DemoChanged
         ])
 }
 
@@ -105,6 +110,9 @@ pub fn run() {
             apply_menu(app.handle(), language);
             if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
                 window_memory::save_when_settled(&window);
+            }
+            if std::env::args().any(|arg| arg == "--demo") {
+                start_demo_at_launch(app.handle());
             }
             Ok(())
         })
@@ -168,6 +176,17 @@ pub(crate) fn open_log_folder(app: &AppHandle) -> Result<(), AppError> {
             .with_hint(format!("The logs are in {}", dir.display()))
             .with_details(err.to_string())
         })
+}
+
+/// `--demo` (what `cargo xtask run` passes): the window opens on the sample data. The demo
+/// starts before the UI asks for accounts, so the first paint already shows it.
+fn start_demo_at_launch(app: &AppHandle) {
+    let sign_in = app.state::<signin::SignIn>();
+    let page = signin::completion_page(app);
+    let started = tauri::async_runtime::block_on(sign_in.enter_demo(demo::DEFAULT_DEMO_USER, page));
+    if let Err(err) = started {
+        tracing::warn!(code = ?err.code, details = ?err.details, "demo mode could not start");
+    }
 }
 
 fn focus_main_window<R: Runtime>(app: &AppHandle<R>) {

@@ -23,6 +23,7 @@ use invoice_desk_auth::{
 };
 
 use crate::catalogue::{Catalogue, Locale};
+use crate::demo::{DEFAULT_DEMO_USER, Demo, DemoSlot, DemoState};
 use crate::error::{AppError, ErrorCode};
 use crate::state::AppState;
 
@@ -100,6 +101,8 @@ pub struct SignIn {
     keychain_warning: Option<AppError>,
     restored: OnceCell<()>,
     cancel: Mutex<Option<CancellationToken>>,
+    /// While a demo runs, every account command acts on the demo's accounts instead.
+    demo: DemoSlot,
 }
 
 impl SignIn {
@@ -116,10 +119,14 @@ impl SignIn {
             keychain_warning: keychain_error.map(AppError::from),
             restored: OnceCell::new(),
             cancel: Mutex::new(None),
+            demo: DemoSlot::default(),
         }
     }
 
-    async fn accounts(&self) -> Result<&Accounts, AppError> {
+    async fn accounts(&self) -> Result<Accounts, AppError> {
+        if let Some(demo) = self.demo.lock().await.as_ref() {
+            return Ok(demo.accounts().clone());
+        }
         let accounts = self.accounts.as_ref().map_err(Clone::clone)?;
         self.restored
             .get_or_init(|| async {
@@ -128,7 +135,22 @@ impl SignIn {
                 }
             })
             .await;
-        Ok(accounts)
+        Ok(accounts.clone())
+    }
+
+    /// Starts demo mode (or switches its user) and signs in as `upn` through the emulator.
+    pub async fn enter_demo(&self, upn: &str, page: CompletionPage) -> Result<DemoState, AppError> {
+        let mut slot = self.demo.lock().await;
+        if slot.is_none() {
+            *slot = Some(Demo::start().await?);
+        }
+        let demo = slot.as_mut().expect("just started");
+        demo.sign_in_as(upn, page).await?;
+        Ok(demo.state())
+    }
+
+    async fn demo_state(&self) -> Option<DemoState> {
+        self.demo.lock().await.as_ref().map(Demo::state)
     }
 
     async fn summaries(&self) -> Result<Vec<AccountSummary>, AppError> {
@@ -205,7 +227,7 @@ async fn announce(app: &AppHandle, state: &SignIn) {
 }
 
 /// The page the browser shows after the redirect, in the UI language.
-fn completion_page(app: &AppHandle) -> CompletionPage {
+pub(crate) fn completion_page(app: &AppHandle) -> CompletionPage {
     let locale = Locale::resolve(app.state::<AppState>().settings().language);
     let words = Catalogue::load(locale);
     CompletionPage {
@@ -370,7 +392,7 @@ pub async fn set_tenant_enabled(
     tenant_id: String,
     enabled: bool,
 ) -> Result<AccountSummary, AppError> {
-    let session = session_of(state.accounts().await?, &account_id)?;
+    let session = session_of(&state.accounts().await?, &account_id)?;
     session.set_tenant_enabled(&tenant_id, enabled).await?;
     if enabled {
         let scope = session.account().cloud.arm_scope()?;
@@ -393,7 +415,7 @@ pub async fn sign_in_again(
     tenant_id: String,
 ) -> Result<AccountSummary, AppError> {
     let accounts = state.accounts().await?;
-    let session = session_of(accounts, &account_id)?;
+    let session = session_of(&accounts, &account_id)?;
     let cancel = state.begin();
     let options = BrowserOptions {
         page: completion_page(&app),
@@ -411,6 +433,58 @@ pub async fn sign_in_again(
         .await?;
     announce(&app, &state).await;
     Ok(summary(&session))
+}
+
+/// Sent when demo mode starts, switches user or ends (`state: null`).
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct DemoChanged {
+    pub state: Option<DemoState>,
+}
+
+async fn announce_demo(app: &AppHandle, state: &SignIn) {
+    if let Err(err) = (DemoChanged {
+        state: state.demo_state().await,
+    })
+    .emit(app)
+    {
+        tracing::warn!(%err, "could not announce demo mode");
+    }
+    announce(app, state).await;
+}
+
+/// "Try with demo data", and the scenario picker: sign in to the built-in sample Azure as one
+/// of its users (the default is a pay-as-you-go account administrator).
+#[tauri::command]
+#[specta::specta]
+pub async fn start_demo(
+    app: AppHandle,
+    state: State<'_, SignIn>,
+    upn: Option<String>,
+) -> Result<DemoState, AppError> {
+    let upn = upn.unwrap_or_else(|| DEFAULT_DEMO_USER.to_owned());
+    let demo = state.enter_demo(&upn, completion_page(&app)).await?;
+    tracing::info!("demo mode on");
+    announce_demo(&app, &state).await;
+    Ok(demo)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn demo_state(state: State<'_, SignIn>) -> Result<Option<DemoState>, AppError> {
+    Ok(state.demo_state().await)
+}
+
+/// Leaves demo mode: the sample Azure stops and the real accounts (if any) are back.
+#[tauri::command]
+#[specta::specta]
+pub async fn leave_demo(app: AppHandle, state: State<'_, SignIn>) -> Result<(), AppError> {
+    let demo = state.demo.lock().await.take();
+    if let Some(demo) = demo {
+        demo.stop().await;
+        tracing::info!("demo mode off");
+    }
+    announce_demo(&app, &state).await;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -45,7 +45,7 @@ fn print_usage() {
     println!(
         "usage: cargo xtask <command>\n\n\
          commands:\n  \
-         run               build the UI and the app, then open the window\n  \
+         run [--no-demo]   build the UI and the app, then open the window on demo data\n  \
          test [SUITE...]   run every test suite (or only the named ones: {})\n  \
          bench [--limit N] [--latency-ms MS] [--runs N] [--no-peer]  the listing benchmark (ratios vs ideal and vs the Python SDK)\n  \
          bundle [--bundles deb]  build a release bundle into target/release/bundle/\n  \
@@ -59,7 +59,11 @@ fn run(args: &[String]) -> Result<()> {
     setup::ui_dependencies()?;
     setup::build_ui()?;
     let mut cargo = process::cargo(&["run", "--package", "invoice-desk-app", "--"]);
-    cargo.args(args);
+    // Opens on the built-in sample data unless asked not to (`cargo xtask run --no-demo`).
+    if !args.iter().any(|a| a == "--no-demo") {
+        cargo.arg("--demo");
+    }
+    cargo.args(args.iter().filter(|a| *a != "--no-demo"));
     process::run(&mut cargo)
 }
 

@@ -29,6 +29,14 @@ export const commands = {
 	 *  pre-filled (and any pending claims challenge); other directories are left alone.
 	 */
 	signInAgain: (accountId: string, tenantId: string) => typedError<AccountSummary, AppError>(__TAURI_INVOKE("sign_in_again", { accountId, tenantId })),
+	/**
+	 *  "Try with demo data", and the scenario picker: sign in to the built-in sample Azure as one
+	 *  of its users (the default is a pay-as-you-go account administrator).
+	 */
+	startDemo: (upn: string | null) => typedError<DemoState, AppError>(__TAURI_INVOKE("start_demo", { upn })),
+	demoState: () => typedError<DemoState | null, AppError>(__TAURI_INVOKE("demo_state")),
+	/**  Leaves demo mode: the sample Azure stops and the real accounts (if any) are back. */
+	leaveDemo: () => typedError<null, AppError>(__TAURI_INVOKE("leave_demo")),
 	listJobs: () => __TAURI_INVOKE<JobProgress[]>("list_jobs"),
 	cancelJob: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("cancel_job", { id })),
 };
@@ -36,6 +44,7 @@ export const commands = {
 /** Events */
 export const events = {
 	accountsChanged: makeEvent<AccountsChanged, AccountsChanged>("accounts-changed"),
+	demoChanged: makeEvent<DemoChanged, DemoChanged>("demo-changed"),
 	deviceCodeEvent: makeEvent<DeviceCodeEvent, DeviceCodeEvent>("device-code-event"),
 	jobProgressEvent: makeEvent<JobProgressEvent, JobProgressEvent>("job-progress-event"),
 	menuEvent: makeEvent<MenuEvent, MenuEvent>("menu-event"),
@@ -74,6 +83,22 @@ export type AppInfo = {
 
 export type Cloud = "azurePublic" | "azureChina" | "azureUsGov" | "custom";
 
+/**  Sent when demo mode starts, switches user or ends (`state: null`). */
+export type DemoChanged = {
+	state: DemoState | null,
+};
+
+/**  What the window shows while in demo mode: who is signed in, and who else can be picked. */
+export type DemoState = {
+	user: string,
+	users: DemoUser[],
+};
+
+export type DemoUser = {
+	upn: string,
+	displayName: string,
+};
+
 /**  The code to type on another device, sent as soon as the authority hands it out. */
 export type DeviceCodeEvent = {
 	userCode: string,
@@ -82,7 +107,7 @@ export type DeviceCodeEvent = {
 };
 
 /**  Stable identifiers the UI translates. Never rename one: the catalogues are keyed by them. */
-export type ErrorCode = "settings_corrupt" | "settings_unwritable" | "folder_unavailable" | "logs_unavailable" | "sign_in_unavailable" | "job_not_found" | "internal" | "sign_in_cancelled" | "sign_in_timed_out" | "sign_in_failed" | "sign_in_expired" | "sign_in_again_required" | "consent_required" | "device_code_expired" | "sign_in_declined" | "keychain_unavailable" | "keychain_failed" | "azure_cli_missing" | "azure_cli_failed" | "network" | "invalid_endpoint" | "invalid_config" | "account_not_found";
+export type ErrorCode = "settings_corrupt" | "settings_unwritable" | "folder_unavailable" | "logs_unavailable" | "sign_in_unavailable" | "job_not_found" | "internal" | "sign_in_cancelled" | "sign_in_timed_out" | "sign_in_failed" | "sign_in_expired" | "sign_in_again_required" | "consent_required" | "device_code_expired" | "sign_in_declined" | "keychain_unavailable" | "keychain_failed" | "azure_cli_missing" | "azure_cli_failed" | "network" | "invalid_endpoint" | "invalid_config" | "account_not_found" | "demo_unavailable";
 
 export type JobKind = "download" | "usageReport" | "sync";
 
