@@ -1,7 +1,7 @@
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AccountSummary, AppError } from "./bindings";
-import { AppState } from "./state.svelte";
+import { AppState, homeTenantId, tenantKey } from "./state.svelte";
 
 const account: AccountSummary = {
   id: "a1",
@@ -61,5 +61,83 @@ describe("accounts", () => {
     state.openSettings();
     state.setAccounts([]);
     expect(state.screen).toBe("settings");
+  });
+});
+
+describe("directories", () => {
+  const withTenants: AccountSummary = {
+    ...account,
+    id: "uid.HOME-T",
+    tenants: [
+      { id: "other", displayName: "Other", enabled: false, needsSignIn: false },
+      { id: "home-t", displayName: "Home", enabled: true, needsSignIn: false },
+      { id: "mfa", displayName: "MFA", enabled: true, needsSignIn: true },
+    ],
+  };
+  const key = (tenantId: string) => tenantKey(withTenants.id, tenantId);
+
+  it("finds the home directory from the account id, else the first one", () => {
+    expect(homeTenantId(withTenants)).toBe("home-t");
+    expect(homeTenantId({ ...withTenants, id: "no-dot" })).toBe("other");
+    expect(homeTenantId({ ...withTenants, tenants: [] })).toBeNull();
+  });
+
+  it("a switch is pending with the value asked for, then takes the shell's answer", async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    mockIPC(async (cmd, args) => {
+      if (cmd !== "set_tenant_enabled") return null;
+      await gate;
+      const { tenantId, enabled } = args as { tenantId: string; enabled: boolean };
+      return { ...withTenants, tenants: withTenants.tenants.map((t) => (t.id === tenantId ? { ...t, enabled, needsSignIn: true } : t)) };
+    });
+    const state = new AppState();
+    state.setAccounts([withTenants]);
+    const running = state.setTenantEnabled(withTenants.id, "other", true);
+    expect(state.tenantPending[key("other")]).toBe(true);
+    expect(await state.setTenantEnabled(withTenants.id, "other", true)).toBe(false);
+    release();
+    expect(await running).toBe(true);
+    expect(state.tenantPending).toEqual({});
+    expect(state.accounts[0].tenants[0]).toMatchObject({ enabled: true, needsSignIn: true });
+  });
+
+  it("a failed switch keeps the error for that directory", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "set_tenant_enabled") throw failure("network");
+      return null;
+    });
+    const state = new AppState();
+    state.setAccounts([withTenants]);
+    expect(await state.setTenantEnabled(withTenants.id, "other", true)).toBe(false);
+    expect(state.tenantErrors[key("other")]?.code).toBe("network");
+    expect(state.accounts[0].tenants[0].enabled).toBe(false);
+  });
+
+  it("sign in again runs for one directory; cancelled ends quietly, failures stay at that directory", async () => {
+    let next: AppError | null = failure("sign_in_cancelled");
+    mockIPC((cmd) => {
+      if (cmd !== "sign_in_again") return null;
+      if (next) throw next;
+      return { ...withTenants, tenants: withTenants.tenants.map((t) => ({ ...t, needsSignIn: false })) };
+    });
+    const state = new AppState();
+    state.setAccounts([withTenants]);
+    const running = state.signInAgain(withTenants.id, "mfa");
+    expect(state.isSigningInAgain(withTenants.id, "mfa")).toBe(true);
+    expect(state.isSigningInAgain(withTenants.id, "home-t")).toBe(false);
+    expect(await state.signIn("browser")).toBeNull();
+    expect(await running).toBe(false);
+    expect(state.signInAgainFor).toBeNull();
+    expect(state.signInAgainErrors).toEqual({});
+
+    next = failure("sign_in_failed");
+    expect(await state.signInAgain(withTenants.id, "mfa")).toBe(false);
+    expect(state.signInAgainErrors[key("mfa")]?.code).toBe("sign_in_failed");
+
+    next = null;
+    expect(await state.signInAgain(withTenants.id, "mfa")).toBe(true);
+    expect(state.signInAgainErrors).toEqual({});
+    expect(state.accounts[0].tenants[2].needsSignIn).toBe(false);
   });
 });
