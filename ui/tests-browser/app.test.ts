@@ -569,6 +569,12 @@ describe("directories", () => {
   const again = (place: string, tenantId: string) =>
     `[data-testid="tenant-sign-in-again"][data-place="${place}"][data-tenant-id="${tenantId}"]`;
 
+  /** A screenshot with `selector` scrolled into the middle of the Settings page. */
+  async function shotAt(page: Page, selector: string, name: string): Promise<void> {
+    await page.locator(selector).first().evaluate((element) => element.scrollIntoView({ block: "center" }));
+    await shot(page, name);
+  }
+
   async function openDirectories(init: E2eInit, options: OpenOptions = {}): Promise<Page> {
     const page = await open({ accounts: [HOME_ONLY], ...init }, options);
     await page.waitForSelector('[data-testid="main-layout"]');
@@ -589,7 +595,7 @@ describe("directories", () => {
     // Labelled with the directory's name.
     await page.getByLabel("Northwind Traders", { exact: true }).waitFor();
     expect(await page.getByLabel("Northwind Traders", { exact: true }).getAttribute("data-tenant-id")).toBe("tenant-5");
-    await shot(page, "settings-directories-light-en");
+    await shotAt(page, toggle("tenant-1"), "settings-directories-light-en");
   });
 
   it("turning a directory on calls the command, shows it busy, and updates the row and the sidebar", async () => {
@@ -623,7 +629,7 @@ describe("directories", () => {
     await error.waitFor();
     expect(await error.getAttribute("data-error-code")).toBe("network");
     expect(await page.locator(toggle("tenant-5")).isChecked()).toBe(false);
-    await shot(page, "settings-directory-error-light-en");
+    await shotAt(page, '[data-testid="tenant-toggle-error"]', "settings-directory-error-light-en");
   });
 
   it("a directory needing sign-in when turned on gets Sign in again in Settings and the sidebar, alone", async () => {
@@ -635,7 +641,7 @@ describe("directories", () => {
     expect(await page.locator('[data-testid="tenant-sign-in-again"]').count()).toBe(1);
     expect(await calls(page, "sign_in_again")).toEqual([]);
     expect((await page.textContent(again("settings", "tenant-5")))?.trim()).toBe(en["sidebar.needsSignIn"]);
-    await shot(page, "settings-directory-needs-sign-in-light-en");
+    await shotAt(page, again("settings", "tenant-5"), "settings-directory-needs-sign-in-light-en");
     await page.click('[data-testid="settings-back"]');
     await page.waitForSelector(again("sidebar", "tenant-5"));
     expect(await page.getAttribute(sidebarRow("tenant-5"), "data-needs-sign-in")).toBe("true");
@@ -666,7 +672,7 @@ describe("directories", () => {
     await page.click(again("settings", "tenant-4"));
     const waiting = page.locator('[data-testid="tenant-sign-in-waiting"][data-place="settings"]');
     await waiting.waitFor();
-    await shot(page, "settings-sign-in-again-waiting-light-en");
+    await shotAt(page, '[data-testid="tenant-sign-in-waiting"]', "settings-sign-in-again-waiting-light-en");
     await page.click('[data-testid="tenant-sign-in-cancel"][data-place="settings"]');
     await page.waitForSelector(again("settings", "tenant-4"));
     expect(await page.$('[data-testid="tenant-sign-in-waiting"]')).toBeNull();
@@ -700,22 +706,22 @@ describe("directories", () => {
     await openSettings(page);
     await page.waitForSelector('[data-testid="tenant-sign-in-waiting"][data-place="settings"]');
     expect(await page.textContent('[data-testid="settings-accounts"]')).toContain(nl["settings.directories"]);
-    await shot(page, "settings-sign-in-again-waiting-dark-nl");
+    await shotAt(page, '[data-testid="tenant-sign-in-waiting"]', "settings-sign-in-again-waiting-dark-nl");
     await page.click('[data-testid="tenant-sign-in-cancel"][data-place="settings"]');
     await page.waitForSelector(again("settings", "tenant-4"));
     expect(await page.textContent('[data-testid="tenant-home"][data-tenant-id="tenant-3"]')).toBe(nl["settings.homeDirectory"]);
-    await shot(page, "settings-directories-dark-nl");
+    await shotAt(page, again("settings", "tenant-4"), "settings-directories-dark-nl");
   });
 
   it("the directories look right in English and dark, and in Dutch and light", async () => {
     const dark = await openDirectories({ accounts: [HOME_ONLY, SECOND] }, { colorScheme: "dark" });
-    await shot(dark, "settings-directories-dark-en");
+    await shotAt(dark, '[data-testid="settings-account"][data-account-id="acc-2"]', "settings-directories-dark-en");
     await context?.close();
     const page = await open({ accounts: [ACCOUNT, SECOND], settings: { language: "nl" } });
     await page.waitForSelector('[data-testid="main-layout"]');
     await shot(page, "sidebar-directories-light-nl");
     await openSettings(page);
     await page.waitForSelector(again("settings", "tenant-4"));
-    await shot(page, "settings-directories-light-nl");
+    await shotAt(page, again("settings", "tenant-4"), "settings-directories-light-nl");
   });
 });
