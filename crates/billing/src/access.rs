@@ -440,7 +440,7 @@ fn deny(
 }
 
 /// The role that would allow `action` on this kind of scope, and who grants it.
-fn requirement(kind: ScopeKind, action: Action) -> (BillingRole, BillingRole) {
+pub(crate) fn requirement(kind: ScopeKind, action: Action) -> (BillingRole, BillingRole) {
     use BillingRole as R;
     match (kind, action) {
         (ScopeKind::MospSubscription, Action::DownloadUsage) => {

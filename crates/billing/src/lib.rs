@@ -7,11 +7,13 @@ pub mod access;
 pub mod api;
 pub mod arm;
 pub mod availability;
+pub mod browse;
 pub mod cloud;
 mod credential;
 mod error;
 pub mod inventory;
 pub mod model;
+pub mod periods;
 pub mod scope;
 
 pub use access::{
@@ -26,6 +28,10 @@ pub use arm::{
     ArmClient, ArmClientBuilder, LroOptions, LroPolicy, LroProgress, LroStatus, RetryPolicy,
 };
 pub use availability::{Availability, InvoiceAccess, PeriodFacts, availability};
+pub use browse::{
+    Caller, Discovery, PeriodRow, ScopeEntry, ScopeFacts, ScopeIssue, discover_scopes,
+    scope_periods,
+};
 pub use cloud::{ArmEndpoint, Cloud};
 pub use credential::StaticTokenCredential;
 pub use error::BillingError;

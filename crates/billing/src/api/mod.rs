@@ -4,6 +4,7 @@ mod accounts;
 mod billing_property;
 mod cost_details;
 mod documents;
+mod enrollment;
 mod invoices;
 pub(crate) mod operations;
 mod periods;

@@ -100,6 +100,22 @@ pub(crate) static SUBSCRIPTIONS_GET: Operation =
     op(Method::GET, "/subscriptions/{}", RESOURCES, Idempotent);
 pub(crate) static TENANTS_LIST: Operation = op(Method::GET, "/tenants", RESOURCES, Idempotent);
 
+pub(crate) static DEPARTMENTS_LIST: Operation = op(
+    Method::GET,
+    "/providers/Microsoft.Billing/billingAccounts/{}/departments",
+    BILLING,
+    Idempotent,
+);
+pub(crate) static ENROLLMENT_ACCOUNTS_LIST: Operation = op(
+    Method::GET,
+    "/providers/Microsoft.Billing/billingAccounts/{}/enrollmentAccounts",
+    BILLING,
+    Idempotent,
+);
+/// `billingPermissions` of any billing scope id (account, profile, department, enrollment account).
+pub(crate) static PERMISSIONS_AT: Operation =
+    op(Method::GET, "/{*}/billingPermissions", BILLING, Idempotent);
+
 pub(crate) static BILLING_PROPERTY_GET: Operation = op(
     Method::GET,
     "/subscriptions/{}/providers/Microsoft.Billing/billingProperty/default",

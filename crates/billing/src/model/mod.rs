@@ -7,6 +7,7 @@ mod common;
 mod cost_details;
 mod date;
 mod document;
+mod enrollment;
 pub mod enums;
 mod error;
 mod invoice;
@@ -29,6 +30,9 @@ pub use cost_details::{
 };
 pub use date::ArmDate;
 pub use document::{DocumentDownloadRequest, DocumentDownloadResult};
+pub use enrollment::{
+    Department, DepartmentProperties, EnrollmentAccount, EnrollmentAccountProperties,
+};
 pub use enums::AgreementType;
 pub use error::{ArmError, ArmErrorResponse, ErrorAdditionalInfo};
 pub use invoice::{
