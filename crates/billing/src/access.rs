@@ -450,11 +450,9 @@ pub(crate) fn requirement(kind: ScopeKind, action: Action) -> (BillingRole, Bill
         (ScopeKind::McaBillingProfile | ScopeKind::McaInvoiceSection, Action::ManageEmail) => {
             (R::BillingProfileContributor, R::BillingProfileOwner)
         }
-        (ScopeKind::McaBillingProfile | ScopeKind::McaInvoiceSection, Action::DownloadUsage) => {
-            (R::BillingProfileReader, R::BillingProfileOwner)
-        }
+        // Reader is the least role that reads invoices and usage (invoice manager: invoices).
         (ScopeKind::McaBillingProfile | ScopeKind::McaInvoiceSection, _) => {
-            (R::InvoiceManager, R::BillingProfileOwner)
+            (R::BillingProfileReader, R::BillingProfileOwner)
         }
         (ScopeKind::EaDepartment, _) => (R::DepartmentAdministrator, R::EnterpriseAdministrator),
         (ScopeKind::EaEnrollmentAccount, _) => (R::EaAccountOwner, R::EnterpriseAdministrator),

@@ -7,7 +7,7 @@ use std::time::Duration;
 use invoice_desk_billing::access::{Action, BillingRole, ViewChargesPolicy};
 use invoice_desk_billing::browse::{Caller, Discovery, discover_scopes, scope_periods};
 use invoice_desk_billing::model::{AgreementType, InvoiceStatus};
-use invoice_desk_billing::periods::default_range;
+use invoice_desk_billing::periods::{PeriodSource, default_range};
 use invoice_desk_billing::{
     ArmClient, Availability, Cloud, Portal, RetryPolicy, ScopeKind, StaticTokenCredential,
 };
@@ -394,6 +394,90 @@ async fn owen_is_stopped_by_the_view_charges_policy_and_dan_is_not() {
         dan.scopes
             .iter()
             .all(|e| e.scope.kind != ScopeKind::EaEnrollment)
+    );
+    emulator.shutdown().await;
+}
+
+fn fault(route: &str, status: u16) -> invoice_desk_emulator::FaultRule {
+    invoice_desk_emulator::FaultRule {
+        route: Some(route.into()),
+        method: Some("GET".into()),
+        count: None,
+        kind: invoice_desk_emulator::FaultKind::Status { status },
+    }
+}
+
+#[tokio::test]
+async fn mosp_periods_fall_back_to_the_invoices_when_billing_periods_are_missing() {
+    let emulator = start().await;
+    let (s, found) = discover(&emulator, "alex@contoso.example").await;
+    let payg = found
+        .scopes
+        .iter()
+        .find(|e| e.scope.display_name == "Pay-As-You-Go")
+        .unwrap();
+    let with_periods = scope_periods(&s.client, payg, default_range(today()), today())
+        .await
+        .unwrap();
+    emulator.set_faults(vec![fault("*/billingPeriods*", 404)]);
+    let rows = scope_periods(&s.client, payg, default_range(today()), today())
+        .await
+        .unwrap();
+    assert!(
+        rows.iter()
+            .all(|r| r.period.source == PeriodSource::Invoices)
+    );
+    let starts = |rows: &[invoice_desk_billing::PeriodRow]| {
+        rows.iter().map(|r| r.period.start).collect::<Vec<_>>()
+    };
+    assert_eq!(starts(&rows), starts(&with_periods));
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_failing_scope_keeps_its_error_and_the_others_go_on() {
+    let emulator = start().await;
+    let s = session(&emulator, "alex@contoso.example");
+    // Billing subscriptions (offer id, purchase date) fail for everyone.
+    emulator.set_faults(vec![fault("*/billingSubscriptions/*", 500)]);
+    let found = discover_scopes(&s.client, &s.caller, &portal()).await;
+    assert_eq!(found.scopes.len(), 3);
+    for entry in &found.scopes {
+        assert_eq!(entry.issues.len(), 1, "{:?}", entry.issues);
+        assert_eq!(entry.issues[0].step, "billing_subscription");
+        assert_eq!(entry.issues[0].code, "server");
+        assert!(entry.capabilities.list_invoices.is_allowed());
+    }
+    // Invoices of a profile failing: that scope's periods fail, discovery did not.
+    emulator.clear_faults();
+    let (s, olivia) = discover(&emulator, "olivia.owner@contoso.example").await;
+    emulator.set_faults(vec![fault("*/billingProfiles/*/invoices", 503)]);
+    let error = scope_periods(
+        &s.client,
+        &olivia.scopes[0],
+        default_range(today()),
+        today(),
+    )
+    .await
+    .unwrap_err();
+    assert!(error.is_transient());
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn forbidden_invoice_lists_become_no_permission_with_the_profile_owner() {
+    let emulator = start().await;
+    let (s, found) = discover(&emulator, "rita.reader@contoso.example").await;
+    emulator.set_faults(vec![fault("*/billingProfiles/*/invoices", 403)]);
+    let rows = scope_periods(&s.client, &found.scopes[0], default_range(today()), today())
+        .await
+        .unwrap();
+    assert_eq!(
+        rows[0].availability,
+        Availability::NoPermission {
+            missing_role: BillingRole::BillingProfileReader,
+            granted_by: BillingRole::BillingProfileOwner,
+        }
     );
     emulator.shutdown().await;
 }
