@@ -26,8 +26,10 @@ fn account_rows_text(app: &Session) -> String {
 }
 
 fn sign_out_everything(app: &Session) {
-    let settings = app.wait_for("[data-testid=settings-button]", WAIT).unwrap();
-    app.click(&settings).unwrap();
+    if app.find("[data-testid=settings-accounts]").is_err() {
+        let settings = app.wait_for("[data-testid=settings-button]", WAIT).unwrap();
+        app.click(&settings).unwrap();
+    }
     app.wait_for("[data-testid=settings-accounts]", WAIT)
         .unwrap();
     while let Ok(button) = app.find("[data-testid=sign-out]") {
@@ -168,4 +170,69 @@ fn a_device_code_declined_on_the_other_device_is_explained_in_words() {
         app.find("[data-testid=account-row]").is_err(),
         "nobody should be signed in"
     );
+}
+
+/// The id of the directory whose name contains `name`, from its switch in Settings.
+fn tenant_id_by_name(app: &Session, name: &str) -> String {
+    let found = app
+        .execute(
+            "for (const input of document.querySelectorAll('[data-testid=tenant-toggle]')) {
+               let node = input;
+               while (node && !(node.textContent || '').includes(arguments[0])) node = node.parentElement;
+               if (node && node.querySelectorAll('[data-testid=tenant-toggle]').length === 1) return input.dataset.tenantId;
+             }
+             return null;",
+            &[serde_json::json!(name)],
+        )
+        .unwrap();
+    found
+        .as_str()
+        .unwrap_or_else(|| panic!("no directory switch for {name}"))
+        .to_owned()
+}
+
+#[test]
+fn a_directory_that_demands_mfa_is_marked_alone_and_signing_in_again_clears_it() {
+    let env = Env::from_process();
+    let mut app = env.launch(None);
+    sign_in(&env, &app);
+    let settings = app.wait_for("[data-testid=settings-button]", WAIT).unwrap();
+    app.click(&settings).unwrap();
+    app.wait_for("[data-testid=tenant-toggle]", WAIT).unwrap();
+
+    // The emulator's third directory for this user demands MFA (AADSTS50076).
+    let strict = tenant_id_by_name(&app, "Café");
+    let toggle = app
+        .wait_for(
+            &format!("[data-testid=tenant-toggle][data-tenant-id='{strict}']"),
+            WAIT,
+        )
+        .unwrap();
+    app.click(&toggle).unwrap();
+    let again = format!(
+        "[data-testid=tenant-sign-in-again][data-place=settings][data-tenant-id='{strict}']"
+    );
+    let button = app.wait_for(&again, SIGN_IN_WAIT).unwrap();
+    let marked = app
+        .execute(
+            "return document.querySelectorAll('[data-testid=tenant-sign-in-again][data-place=settings]').length;",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(marked, 1, "only the strict directory asks to sign in again");
+    app.screenshot("directory-needs-sign-in").unwrap();
+
+    env.auto_approve(USER);
+    app.click(&button).unwrap();
+    let deadline = std::time::Instant::now() + SIGN_IN_WAIT;
+    while app.find(&again).is_ok() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the directory still asks to sign in again"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    app.screenshot("directory-signed-in-again").unwrap();
+    sign_out_everything(&app);
+    app.wait_for("#welcome-heading", WAIT).unwrap();
 }
