@@ -65,6 +65,8 @@ fn invoice_desk_commands() -> &'static [&'static str] {
         "start_demo",
         "demo_state",
         "leave_demo",
+        "list_scopes",
+        "list_periods",
         "list_jobs",
         "cancel_job",
     ]

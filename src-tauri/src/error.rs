@@ -36,6 +36,10 @@ pub enum ErrorCode {
     InvalidConfig,
     AccountNotFound,
     DemoUnavailable,
+    Forbidden,
+    NotFound,
+    Throttled,
+    AzureError,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]

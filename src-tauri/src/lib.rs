@@ -1,6 +1,7 @@
 //! The Invoice Desk desktop shell: window, menu, plugins, and the commands the web view calls.
 //! Business logic lives in the `crates/`; this crate only wires it to the window.
 
+mod browse;
 mod catalogue;
 mod commands;
 mod demo;
@@ -57,6 +58,8 @@ fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             signin::start_demo,
             signin::demo_state,
             signin::leave_demo,
+            browse::list_scopes,
+            browse::list_periods,
             commands::list_jobs,
             commands::cancel_job,
         ])
@@ -100,6 +103,7 @@ pub fn run() {
             });
             let language = loaded.settings.language;
             app.manage(signin::SignIn::start());
+            app.manage(browse::Browse::default());
             app.manage(AppState {
                 store,
                 settings: Mutex::new(loaded.settings),

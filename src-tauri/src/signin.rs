@@ -153,6 +153,11 @@ impl SignIn {
         self.demo.lock().await.as_ref().map(Demo::state)
     }
 
+    /// The signed-in account (real or demo) with this id.
+    pub async fn session(&self, account_id: &str) -> Result<AccountSession, AppError> {
+        session_of(&self.accounts().await?, account_id)
+    }
+
     async fn summaries(&self) -> Result<Vec<AccountSummary>, AppError> {
         Ok(self.accounts().await?.list().iter().map(summary).collect())
     }

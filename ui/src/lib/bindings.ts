@@ -37,6 +37,13 @@ export const commands = {
 	demoState: () => typedError<DemoState | null, AppError>(__TAURI_INVOKE("demo_state")),
 	/**  Leaves demo mode: the sample Azure stops and the real accounts (if any) are back. */
 	leaveDemo: () => typedError<null, AppError>(__TAURI_INVOKE("leave_demo")),
+	/**  The billing scopes of one signed-in directory, with what the user may do on each. */
+	listScopes: (accountId: string, tenantId: string) => typedError<ScopeSummary[], AppError>(__TAURI_INVOKE("list_scopes", { accountId, tenantId })),
+	/**
+	 *  The billing periods of a scope (newest first) for the last `months` months (default 13),
+	 *  each with its invoices or the reason there is none.
+	 */
+	listPeriods: (scopeId: string, months: number | null) => typedError<PeriodView[], AppError>(__TAURI_INVOKE("list_periods", { scopeId, months })),
 	listJobs: () => __TAURI_INVOKE<JobProgress[]>("list_jobs"),
 	cancelJob: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("cancel_job", { id })),
 };
@@ -81,6 +88,27 @@ export type AppInfo = {
 	azureCliAvailable: boolean,
 };
 
+export type CapabilitiesView = {
+	listInvoices: CapabilityView,
+	downloadInvoices: CapabilityView,
+	downloadUsage: CapabilityView,
+	manageEmail: CapabilityView,
+};
+
+export type CapabilityView = {
+	/**  `allowed`, `denied` or `notOffered`. */
+	state: string,
+	/**  Not offered: why (`ea_invoices_are_emailed`, `portal_only`). */
+	reason: string | null,
+	/**  Denied: the least role that would allow it, and who can grant it (role codes). */
+	missingRole: string | null,
+	grantedBy: string | null,
+	/**  Denied by an EA view-charges policy rather than a role. */
+	policy: string | null,
+	/**  Where in the Azure portal this is changed. */
+	portalUrl: string | null,
+};
+
 export type Cloud = "azurePublic" | "azureChina" | "azureUsGov" | "custom";
 
 /**  Sent when demo mode starts, switches user or ends (`state: null`). */
@@ -107,7 +135,28 @@ export type DeviceCodeEvent = {
 };
 
 /**  Stable identifiers the UI translates. Never rename one: the catalogues are keyed by them. */
-export type ErrorCode = "settings_corrupt" | "settings_unwritable" | "folder_unavailable" | "logs_unavailable" | "sign_in_unavailable" | "job_not_found" | "internal" | "sign_in_cancelled" | "sign_in_timed_out" | "sign_in_failed" | "sign_in_expired" | "sign_in_again_required" | "consent_required" | "device_code_expired" | "sign_in_declined" | "keychain_unavailable" | "keychain_failed" | "azure_cli_missing" | "azure_cli_failed" | "network" | "invalid_endpoint" | "invalid_config" | "account_not_found" | "demo_unavailable";
+export type ErrorCode = "settings_corrupt" | "settings_unwritable" | "folder_unavailable" | "logs_unavailable" | "sign_in_unavailable" | "job_not_found" | "internal" | "sign_in_cancelled" | "sign_in_timed_out" | "sign_in_failed" | "sign_in_expired" | "sign_in_again_required" | "consent_required" | "device_code_expired" | "sign_in_declined" | "keychain_unavailable" | "keychain_failed" | "azure_cli_missing" | "azure_cli_failed" | "network" | "invalid_endpoint" | "invalid_config" | "account_not_found" | "demo_unavailable" | "forbidden" | "not_found" | "throttled" | "azure_error";
+
+export type FactView = {
+	code: string,
+	value: string,
+};
+
+export type InvoiceView = {
+	name: string,
+	invoiceDate: string | null,
+	dueDate: string | null,
+	periodStart: string | null,
+	periodEnd: string | null,
+	/**  Azure's status as sent (`Due`, `Paid`, `OverDue`, `Void`, … or a new one). */
+	status: string | null,
+	documentType: string | null,
+	amountDue: MoneyView | null,
+	billedAmount: MoneyView | null,
+	totalAmount: MoneyView | null,
+	/**  The kinds of documents available (`Invoice`, `CreditNote`, `TaxReceipt`, `Summary`, …). */
+	documents: string[],
+};
 
 export type JobKind = "download" | "usageReport" | "sync";
 
@@ -142,6 +191,52 @@ export type MenuAction = "settings" | "about" | "showLogs" | "supportRequest" | 
 /**  Sent to the web view when a menu item that concerns it is chosen. */
 export type MenuEvent = {
 	action: MenuAction,
+};
+
+export type MoneyView = {
+	/**  Exact decimal as text (never a float): `"1234.56"`. */
+	value: string,
+	currency: string | null,
+};
+
+export type PeriodView = {
+	start: string,
+	end: string,
+	name: string | null,
+	invoices: InvoiceView[],
+	reason: ReasonView,
+	expectedInvoiceDate: string,
+};
+
+/**  Why a period has no invoice (`code` = `available` when it has one). */
+export type ReasonView = {
+	code: string,
+	subscriptionCreated: string | null,
+	expectedOn: string | null,
+	missingRole: string | null,
+	grantedBy: string | null,
+	recipient: string | null,
+	signals: string[],
+	facts: FactView[],
+};
+
+export type ScopeSummary = {
+	/**  The ARM resource id: the scope's identity everywhere in the app. */
+	id: string,
+	accountId: string,
+	tenantId: string,
+	/**  A plain-kind code the UI words: `mosp_subscription`, `mca_billing_profile`, `ea_department`, … */
+	kind: string,
+	/**  `MicrosoftOnlineServicesProgram`, `MicrosoftCustomerAgreement`, `EnterpriseAgreement`, … */
+	agreement: string,
+	displayName: string,
+	billingAccountName: string | null,
+	currency: string | null,
+	/**  The caller's billing roles here (role codes). */
+	roles: string[],
+	capabilities: CapabilitiesView,
+	/**  Parts of this scope that could not be read (the rest still shows). */
+	issues: AppError[],
 };
 
 /**

@@ -1,0 +1,395 @@
+//! Browsing: the billing scopes of a signed-in directory and the billing periods of a scope,
+//! each period with its invoices or the reason there is none. The rules live in
+//! `invoice-desk-billing` (`browse`, `access`, `availability`); this module turns their answers
+//! into the typed shapes the web view renders, and keeps the last discovery per directory so a
+//! period listing doesn't discover again.
+
+#![allow(clippy::needless_pass_by_value)] // `#[tauri::command]` hands extractors over by value
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use tauri::State;
+use tokio::sync::Mutex;
+
+use invoice_desk_billing::{
+    ArmClient, Availability, BillingError, Caller, Capability, InvoiceRange, Portal, ScopeEntry,
+    browse::today_utc, periods::default_range,
+};
+
+use crate::error::{AppError, ErrorCode};
+use crate::signin::SignIn;
+
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CapabilityView {
+    /// `allowed`, `denied` or `notOffered`.
+    pub state: String,
+    /// Not offered: why (`ea_invoices_are_emailed`, `portal_only`).
+    pub reason: Option<String>,
+    /// Denied: the least role that would allow it, and who can grant it (role codes).
+    pub missing_role: Option<String>,
+    pub granted_by: Option<String>,
+    /// Denied by an EA view-charges policy rather than a role.
+    pub policy: Option<String>,
+    /// Where in the Azure portal this is changed.
+    pub portal_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CapabilitiesView {
+    pub list_invoices: CapabilityView,
+    pub download_invoices: CapabilityView,
+    pub download_usage: CapabilityView,
+    pub manage_email: CapabilityView,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ScopeSummary {
+    /// The ARM resource id: the scope's identity everywhere in the app.
+    pub id: String,
+    pub account_id: String,
+    pub tenant_id: String,
+    /// A plain-kind code the UI words: `mosp_subscription`, `mca_billing_profile`, `ea_department`, …
+    pub kind: String,
+    /// `MicrosoftOnlineServicesProgram`, `MicrosoftCustomerAgreement`, `EnterpriseAgreement`, …
+    pub agreement: String,
+    pub display_name: String,
+    pub billing_account_name: Option<String>,
+    pub currency: Option<String>,
+    /// The caller's billing roles here (role codes).
+    pub roles: Vec<String>,
+    pub capabilities: CapabilitiesView,
+    /// Parts of this scope that could not be read (the rest still shows).
+    pub issues: Vec<AppError>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct MoneyView {
+    /// Exact decimal as text (never a float): `"1234.56"`.
+    pub value: String,
+    pub currency: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct InvoiceView {
+    pub name: String,
+    pub invoice_date: Option<String>,
+    pub due_date: Option<String>,
+    pub period_start: Option<String>,
+    pub period_end: Option<String>,
+    /// Azure's status as sent (`Due`, `Paid`, `OverDue`, `Void`, … or a new one).
+    pub status: Option<String>,
+    pub document_type: Option<String>,
+    pub amount_due: Option<MoneyView>,
+    pub billed_amount: Option<MoneyView>,
+    pub total_amount: Option<MoneyView>,
+    /// The kinds of documents available (`Invoice`, `CreditNote`, `TaxReceipt`, `Summary`, …).
+    pub documents: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct FactView {
+    pub code: String,
+    pub value: String,
+}
+
+/// Why a period has no invoice (`code` = `available` when it has one).
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ReasonView {
+    pub code: String,
+    pub subscription_created: Option<String>,
+    pub expected_on: Option<String>,
+    pub missing_role: Option<String>,
+    pub granted_by: Option<String>,
+    pub recipient: Option<String>,
+    pub signals: Vec<String>,
+    pub facts: Vec<FactView>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PeriodView {
+    pub start: String,
+    pub end: String,
+    pub name: Option<String>,
+    pub invoices: Vec<InvoiceView>,
+    pub reason: ReasonView,
+    pub expected_invoice_date: String,
+}
+
+/// One directory's discovery, kept for the period listings that follow.
+struct Discovered {
+    client: ArmClient,
+    entries: Vec<ScopeEntry>,
+}
+
+/// Scope discoveries by `(account, tenant)`.
+#[derive(Default)]
+pub struct Browse {
+    discovered: Mutex<HashMap<(String, String), Arc<Discovered>>>,
+}
+
+impl std::fmt::Debug for Browse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Browse").finish_non_exhaustive()
+    }
+}
+
+impl From<BillingError> for AppError {
+    fn from(err: BillingError) -> Self {
+        use ErrorCode as C;
+        let details = err.to_string();
+        let (code, message) = match &err {
+            BillingError::Unauthenticated { .. } | BillingError::Credential { .. } => {
+                (C::SignInExpired, "Azure did not accept your sign-in.")
+            }
+            BillingError::Forbidden { .. } => (C::Forbidden, "Your role does not allow this."),
+            BillingError::NotFound { .. } => (C::NotFound, "Azure could not find this."),
+            BillingError::Throttled { .. } => (
+                C::Throttled,
+                "Azure asked to slow down; try again in a moment.",
+            ),
+            BillingError::Network { .. } | BillingError::Timeout { .. } => {
+                (C::Network, "Azure could not be reached.")
+            }
+            BillingError::Cancelled => (C::SignInCancelled, "Cancelled."),
+            BillingError::InvalidEndpoint { .. } => {
+                (C::InvalidEndpoint, "The Azure address is not allowed.")
+            }
+            _ => (C::AzureError, "Azure answered with an error."),
+        };
+        let mut error = AppError::new(code, message).with_details(details);
+        if let Some(id) = err.request_id() {
+            error = error.with_hint(format!("Azure request id {id}"));
+        }
+        error
+    }
+}
+
+fn capability(c: &Capability) -> CapabilityView {
+    let mut view = CapabilityView {
+        state: String::new(),
+        reason: None,
+        missing_role: None,
+        granted_by: None,
+        policy: None,
+        portal_url: None,
+    };
+    match c {
+        Capability::Allowed => view.state = "allowed".into(),
+        Capability::Denied(denied) => {
+            view.state = "denied".into();
+            view.missing_role = Some(denied.missing_role.code().into());
+            view.granted_by = Some(denied.granted_by.code().into());
+            view.policy = denied.policy.map(|p| p.code().into());
+            view.portal_url = Some(denied.portal.url.clone());
+        }
+        Capability::NotOffered { reason, portal } => {
+            view.state = "notOffered".into();
+            view.reason = Some(reason.code().into());
+            view.portal_url = Some(portal.url.clone());
+        }
+    }
+    view
+}
+
+fn scope_summary(account_id: &str, tenant_id: &str, entry: &ScopeEntry) -> ScopeSummary {
+    let scope = &entry.scope;
+    let caps = &entry.capabilities;
+    ScopeSummary {
+        id: scope.id.clone(),
+        account_id: account_id.to_owned(),
+        tenant_id: tenant_id.to_owned(),
+        kind: scope.plain_kind().to_owned(),
+        agreement: scope.agreement.to_string(),
+        display_name: scope.display_name.clone(),
+        billing_account_name: scope.billing_account_display_name.clone(),
+        currency: scope.currency.clone(),
+        roles: entry.roles.iter().map(|r| r.code().to_owned()).collect(),
+        capabilities: CapabilitiesView {
+            list_invoices: capability(&caps.list_invoices),
+            download_invoices: capability(&caps.download_invoices),
+            download_usage: capability(&caps.download_usage),
+            manage_email: capability(&caps.manage_email),
+        },
+        issues: entry
+            .issues
+            .iter()
+            .map(|issue| {
+                AppError::new(ErrorCode::AzureError, issue.message.clone())
+                    .with_details(format!("{} ({})", issue.step, issue.code))
+            })
+            .collect(),
+    }
+}
+
+fn reason(availability: &Availability) -> ReasonView {
+    let mut view = ReasonView {
+        code: availability.code().to_owned(),
+        subscription_created: None,
+        expected_on: None,
+        missing_role: None,
+        granted_by: None,
+        recipient: None,
+        signals: Vec::new(),
+        facts: Vec::new(),
+    };
+    match availability {
+        Availability::SubscriptionTooNew {
+            created,
+            invoice_expected_after,
+        } => {
+            view.subscription_created = Some(created.to_string());
+            view.expected_on = Some(invoice_expected_after.to_string());
+        }
+        Availability::NotGeneratedYet { expected_on } => {
+            view.expected_on = Some(expected_on.to_string())
+        }
+        Availability::NoPermission {
+            missing_role,
+            granted_by,
+        } => {
+            view.missing_role = Some(missing_role.code().into());
+            view.granted_by = Some(granted_by.code().into());
+        }
+        Availability::FreeTrialOrCreditNotExceeded { signals } => {
+            view.signals = signals.iter().map(|s| (*s).to_owned()).collect();
+        }
+        Availability::EaInvoicesAreEmailed { recipient } => view.recipient.clone_from(recipient),
+        Availability::Unknown { facts_shown } => {
+            view.facts = facts_shown
+                .iter()
+                .map(|f| FactView {
+                    code: f.code.to_owned(),
+                    value: f.value.clone(),
+                })
+                .collect();
+        }
+        Availability::Available { .. } => {}
+    }
+    view
+}
+
+fn money(m: Option<&invoice_desk_billing::periods::Money>) -> Option<MoneyView> {
+    m.map(|m| MoneyView {
+        value: m.value.to_string(),
+        currency: m.currency.clone(),
+    })
+}
+
+fn period_view(row: &invoice_desk_billing::PeriodRow) -> PeriodView {
+    PeriodView {
+        start: row.period.start.to_string(),
+        end: row.period.end.to_string(),
+        name: row.period.name.clone(),
+        invoices: row
+            .invoices
+            .iter()
+            .map(|i| InvoiceView {
+                name: i.name.clone(),
+                invoice_date: i.invoice_date.map(|d| d.to_string()),
+                due_date: i.due_date.map(|d| d.to_string()),
+                period_start: i.period_start.map(|d| d.to_string()),
+                period_end: i.period_end.map(|d| d.to_string()),
+                status: i.status.as_ref().map(|s| s.as_str().to_owned()),
+                document_type: i.document_type.as_ref().map(|s| s.as_str().to_owned()),
+                amount_due: money(i.amount_due.as_ref()),
+                billed_amount: money(i.billed_amount.as_ref()),
+                total_amount: money(i.total_amount.as_ref()),
+                documents: i.documents.iter().map(|d| d.as_str().to_owned()).collect(),
+            })
+            .collect(),
+        reason: reason(&row.availability),
+        expected_invoice_date: row.expected_invoice_date.to_string(),
+    }
+}
+
+/// The billing scopes of one signed-in directory, with what the user may do on each.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_scopes(
+    sign_in: State<'_, SignIn>,
+    browse: State<'_, Browse>,
+    account_id: String,
+    tenant_id: String,
+) -> Result<Vec<ScopeSummary>, AppError> {
+    let session = sign_in.session(&account_id).await?;
+    let account = session.account();
+    let cloud = account.cloud.to_billing()?;
+    let portal = Portal::for_cloud(&cloud);
+    let credential = Arc::new(session.session(Some(&tenant_id)));
+    let client = ArmClient::builder(cloud, credential).build()?;
+    // The account id is `uid.utid`; uid is the user's object id, which finds their own roles.
+    let object_id = account.id.split('.').next().map(str::to_owned);
+    let caller = Caller {
+        tenant_id: Some(tenant_id.clone()),
+        object_id,
+    };
+    let discovery = invoice_desk_billing::discover_scopes(&client, &caller, &portal).await;
+    if discovery.scopes.is_empty()
+        && let Some(failure) = discovery.failures.first()
+    {
+        return Err(
+            AppError::new(ErrorCode::AzureError, failure.issue.message.clone())
+                .with_details(format!("{} ({})", failure.what, failure.issue.code)),
+        );
+    }
+    let summaries = discovery
+        .scopes
+        .iter()
+        .map(|e| scope_summary(&account_id, &tenant_id, e))
+        .collect();
+    browse.discovered.lock().await.insert(
+        (account_id, tenant_id),
+        Arc::new(Discovered {
+            client,
+            entries: discovery.scopes,
+        }),
+    );
+    Ok(summaries)
+}
+
+/// The billing periods of a scope (newest first) for the last `months` months (default 13),
+/// each with its invoices or the reason there is none.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_periods(
+    browse: State<'_, Browse>,
+    scope_id: String,
+    months: Option<u32>,
+) -> Result<Vec<PeriodView>, AppError> {
+    let found = {
+        let discovered = browse.discovered.lock().await;
+        discovered.values().find_map(|d| {
+            d.entries
+                .iter()
+                .find(|e| e.scope.id.eq_ignore_ascii_case(&scope_id))
+                .map(|e| (d.clone(), e.clone()))
+        })
+    };
+    let (discovered, entry) = found.ok_or_else(|| {
+        AppError::new(ErrorCode::NotFound, "That billing scope is not loaded.")
+            .with_details(scope_id.clone())
+    })?;
+    let today = today_utc();
+    let range = months.map_or_else(
+        || default_range(today),
+        |m| {
+            InvoiceRange::last_months(
+                today,
+                u16::try_from(m.saturating_sub(1)).unwrap_or(u16::MAX),
+            )
+        },
+    );
+    let rows =
+        invoice_desk_billing::scope_periods(&discovered.client, &entry, range, today).await?;
+    Ok(rows.iter().map(period_view).collect())
+}
