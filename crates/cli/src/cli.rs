@@ -1,7 +1,10 @@
 //! The command line as clap sees it. Command and flag names are product interfaces: scripts and
 //! scheduled tasks depend on them, so they only ever gain new ones.
 
-use clap::{ArgAction, Args, Parser, Subcommand};
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use time::{Date, Month};
+
+use crate::catalogue::Lang;
 
 const AFTER_HELP: &str = "\
 Exit codes:
@@ -9,6 +12,12 @@ Exit codes:
   1  failure (the message says what went wrong, the hint what to do)
   2  usage: a wrong flag or value on the command line or in auth.toml
   3  needs sign-in: run `invoice-desk login` (again)
+  4  permission: Azure refused access (403); the hint says which role to ask for
+  5  Azure error: throttled, a server error or no network, even after retries
+
+`--demo` runs every command against built-in sample data (a local Azure inside the program,
+signed in as `--account`, default alex@contoso.example); nothing is read from or written to
+the keychain and nothing goes to Azure.
 
 The cloud, client id and tenant can also be set for everyone in the organisation config file
 auth.toml (see README, \"Use your organisation's own app registration\").";
@@ -41,9 +50,49 @@ pub struct GlobalArgs {
     /// A custom cloud's Azure Resource Manager endpoint (with --authority).
     #[arg(long, global = true, value_name = "URL", requires = "authority")]
     pub arm_endpoint: Option<String>,
+    /// The account to act as: its username (UPN) or id (default: every remembered account;
+    /// with --demo the demo user, default alex@contoso.example).
+    #[arg(long, global = true, value_name = "UPN")]
+    pub account: Option<String>,
+    /// How to sign in: browser (default), device-code, or azure-cli (reuse `az login`; the
+    /// other commands then use the Azure CLI's sign-in instead of remembered accounts).
+    #[arg(long, global = true, value_enum, value_name = "HOW")]
+    pub auth: Option<AuthMethod>,
+    /// Built-in sample data: a local Azure inside the program, signed in as --account; never
+    /// the keychain, never real Azure.
+    #[arg(
+        long,
+        global = true,
+        conflicts_with_all = ["cloud", "authority", "arm_endpoint"]
+    )]
+    pub demo: bool,
+    /// Machine-readable output: JSON on stdout (field names are a stable interface).
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Language of the human output and of the reasons: en or nl (default: from LANG).
+    #[arg(long, global = true, value_enum, value_name = "LANG")]
+    pub lang: Option<Lang>,
     /// Diagnostics on stderr (-v: debug, -vv: trace); tokens are never printed.
     #[arg(short, long, global = true, action = ArgAction::Count)]
     pub verbose: u8,
+}
+
+impl GlobalArgs {
+    /// `--lang`, else the environment's language.
+    pub fn language(&self) -> Lang {
+        self.lang.unwrap_or_else(Lang::from_env)
+    }
+}
+
+/// `--auth`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuthMethod {
+    /// The system browser (authorization code + PKCE, loopback redirect).
+    Browser,
+    /// A code entered on another device.
+    DeviceCode,
+    /// The Azure CLI's sign-in (`az login`).
+    AzureCli,
 }
 
 #[derive(Debug, Subcommand)]
@@ -54,6 +103,63 @@ pub enum Command {
     Accounts(AccountsArgs),
     /// Sign out: remove an account's entries from the OS keychain.
     Logout(LogoutArgs),
+    /// List every billing scope you can reach, your roles there and what you may do.
+    #[command(after_help = SCOPES_HELP)]
+    Scopes,
+    /// List a scope's billing periods, newest first, with their invoices or why there is none.
+    #[command(after_help = INVOICES_HELP)]
+    Invoices(InvoicesArgs),
+}
+
+const SCOPES_HELP: &str = "\
+Every enabled tenant of the chosen account (--account; default every remembered account) is
+searched: pay-as-you-go subscriptions, Microsoft Customer Agreement billing profiles, Enterprise
+Agreement enrollments, departments and accounts.
+
+--json prints an array of {id, kind, agreement, displayName, account, tenantId, roles, can}, where
+can has listInvoices, downloadInvoices, downloadUsage and manageEmail, each
+{allowed: true|false, reason: null|\"a sentence naming the missing role and who can grant it\"}.
+
+Exit codes: 0 ok, 1 failure, 2 usage, 3 needs sign-in, 4 permission (403), 5 Azure error.";
+
+const INVOICES_HELP: &str = "\
+--scope takes an id from `invoice-desk scopes` (case does not matter). The range is by billing
+period: --from and --to are months (YYYY-MM); the default is the current month and the twelve
+before it.
+
+--json prints an array, newest period first, of {periodStart, periodEnd, invoices, reason}:
+invoices are {name, invoiceDate, dueDate, status, amountDue {value, currency}, billedAmount
+{value, currency}, documents}, amounts exact decimal strings, dates YYYY-MM-DD; reason
+{code, message} is there only when the period has no invoice (codes: subscription_too_new,
+not_generated_yet, no_permission, free_trial_or_credit_not_exceeded, ea_invoices_are_emailed,
+unknown).
+
+Exit codes: 0 ok, 1 failure, 2 usage, 3 needs sign-in, 4 permission (403), 5 Azure error.";
+
+#[derive(Debug, Clone, Args)]
+pub struct InvoicesArgs {
+    /// The scope's ARM id, as `invoice-desk scopes` shows it.
+    #[arg(long, value_name = "ID")]
+    pub scope: String,
+    /// The first billing month (YYYY-MM).
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+    pub from: Option<Date>,
+    /// The last billing month (YYYY-MM).
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+    pub to: Option<Date>,
+}
+
+/// `YYYY-MM` → the first day of that month.
+pub fn parse_month(text: &str) -> Result<Date, String> {
+    let bad = || format!("`{text}` is not a month: use YYYY-MM, e.g. 2025-03");
+    let (year, month) = text.trim().split_once('-').ok_or_else(bad)?;
+    if year.len() != 4 || month.len() != 2 {
+        return Err(bad());
+    }
+    let year: i32 = year.parse().map_err(|_| bad())?;
+    let month: u8 = month.parse().map_err(|_| bad())?;
+    let month = Month::try_from(month).map_err(|_| bad())?;
+    Date::from_calendar_date(year, month, 1).map_err(|_| bad())
 }
 
 #[derive(Debug, Clone, Default, Args)]
@@ -76,11 +182,11 @@ pub struct LoginArgs {
 }
 
 #[derive(Debug, Clone, Default, Args)]
-pub struct AccountsArgs {
-    /// A JSON array: id, username, displayName, cloud, homeTenant, tenants [{id, displayName, enabled}].
-    #[arg(long)]
-    pub json: bool,
-}
+#[command(
+    after_help = "--json prints an array of {id, username, displayName, cloud, homeTenant, \
+tenants [{id, displayName, enabled}]}."
+)]
+pub struct AccountsArgs {}
 
 #[derive(Debug, Clone, Default, Args)]
 pub struct LogoutArgs {
@@ -137,5 +243,50 @@ mod tests {
             Cli::try_parse_from(["invoice-desk", "login", "--device-code", "--azure-cli"]).is_err()
         );
         assert!(Cli::try_parse_from(["invoice-desk", "logout", "a", "--all"]).is_err());
+    }
+
+    #[test]
+    fn browse_flags_parse_and_demo_excludes_other_clouds() {
+        let cli = Cli::try_parse_from([
+            "invoice-desk",
+            "invoices",
+            "--scope",
+            "/subscriptions/x",
+            "--from",
+            "2025-02",
+            "--json",
+            "--demo",
+            "--account",
+            "dev@contoso.example",
+            "--lang",
+            "nl",
+        ])
+        .unwrap();
+        let Command::Invoices(args) = &cli.command else {
+            panic!("invoices");
+        };
+        assert_eq!(args.from.unwrap().to_string(), "2025-02-01");
+        assert!(cli.global.json && cli.global.demo);
+        assert_eq!(cli.global.language(), crate::catalogue::Lang::Nl);
+        for bad in [
+            &["invoice-desk", "invoices"][..],
+            &[
+                "invoice-desk",
+                "invoices",
+                "--scope",
+                "x",
+                "--from",
+                "2025-13",
+            ],
+            &["invoice-desk", "invoices", "--scope", "x", "--to", "25-01"],
+            &["invoice-desk", "scopes", "--demo", "--cloud", "china"],
+            &["invoice-desk", "scopes", "--lang", "fr"],
+            &["invoice-desk", "scopes", "--auth", "magic"],
+        ] {
+            let err = Cli::try_parse_from(bad).unwrap_err();
+            assert_eq!(err.exit_code(), 2, "{bad:?}");
+        }
+        let cli = Cli::try_parse_from(["invoice-desk", "accounts", "--json"]).unwrap();
+        assert!(cli.global.json);
     }
 }

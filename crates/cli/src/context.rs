@@ -213,7 +213,7 @@ mod tests {
             cloud: cloud.map(str::to_owned),
             authority: authority.map(str::to_owned),
             arm_endpoint: arm.map(str::to_owned),
-            verbose: 0,
+            ..GlobalArgs::default()
         }
     }
 

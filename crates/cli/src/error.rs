@@ -14,6 +14,10 @@ pub enum Exit {
     Failure = 1,
     Usage = 2,
     NeedsSignIn = 3,
+    /// Azure refused access (403).
+    Permission = 4,
+    /// Throttled, a server error or no network, after the client's retries.
+    Azure = 5,
 }
 
 impl From<Exit> for ExitCode {
@@ -98,6 +102,40 @@ impl From<AuthError> for CliError {
     }
 }
 
+/// A billing failure by its stable code ([`invoice_desk_billing::BillingError::code`]):
+/// needs sign-in, permission, Azure (transient, after retries) or other.
+pub fn billing_failure(code: &'static str, what: &str, message: &str) -> CliError {
+    let (exit, hint) = match code {
+        "unauthenticated" | "credential" => (
+            Exit::NeedsSignIn,
+            "Sign in again with `invoice-desk login` (with `--tenant <id>` for a tenant that asks for MFA).",
+        ),
+        "forbidden" => (
+            Exit::Permission,
+            "Ask for a billing role on that scope; `invoice-desk scopes` says which role and who can grant it.",
+        ),
+        "throttled" | "server" | "network" | "timeout" => (
+            Exit::Azure,
+            "Azure did not answer after several tries; try again in a few minutes (`-v` shows more).",
+        ),
+        "invalid_endpoint" => (
+            Exit::Usage,
+            "Give https URLs to `--authority` and `--arm-endpoint`; plain http only for 127.0.0.1 or localhost.",
+        ),
+        _ => (
+            Exit::Failure,
+            "Run the command again with `-v` for details.",
+        ),
+    };
+    CliError::new(code, exit, format!("{what}: {}", sentence(message)), hint)
+}
+
+impl From<&invoice_desk_billing::BillingError> for CliError {
+    fn from(error: &invoice_desk_billing::BillingError) -> Self {
+        billing_failure(error.code(), "Azure billing failed", &error.to_string())
+    }
+}
+
 /// What to do about an auth failure, by its stable code.
 pub fn hint(code: &str) -> &'static str {
     match code {
@@ -173,6 +211,27 @@ mod tests {
         assert_eq!(rendered.lines().count(), 2);
         assert!(rendered.lines().nth(1).unwrap().starts_with("hint: "));
         assert_eq!(CliError::from(AuthError::Cancelled).exit, Exit::Failure);
+    }
+
+    #[test]
+    fn billing_errors_map_to_exit_codes() {
+        use super::billing_failure;
+        for (code, exit) in [
+            ("forbidden", Exit::Permission),
+            ("throttled", Exit::Azure),
+            ("server", Exit::Azure),
+            ("network", Exit::Azure),
+            ("timeout", Exit::Azure),
+            ("credential", Exit::NeedsSignIn),
+            ("unauthenticated", Exit::NeedsSignIn),
+            ("malformed_response", Exit::Failure),
+        ] {
+            let err = billing_failure(code, "Listing failed", "boom");
+            assert_eq!(err.exit, exit, "{code}");
+            assert_eq!(err.message, "Listing failed: Boom.");
+        }
+        assert_eq!(Exit::Permission as u8, 4);
+        assert_eq!(Exit::Azure as u8, 5);
     }
 
     #[test]

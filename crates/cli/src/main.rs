@@ -1,13 +1,18 @@
 //! `invoice-desk`: the command-line front of Invoice Desk (no window, no WebKit).
 //!
 //! Exit codes: 0 success, 1 failure, 2 usage (wrong flag or value, on the command line or in
-//! auth.toml), 3 needs sign-in. Failures print `error: <sentence>` and `hint: <what to do>`.
+//! auth.toml), 3 needs sign-in, 4 permission (403), 5 Azure error (throttled, server, network
+//! after retries). Failures print `error: <sentence>` and `hint: <what to do>`.
 
+mod catalogue;
 mod cli;
 mod commands;
 mod context;
+mod demo;
 mod error;
 mod output;
+mod sources;
+mod table;
 mod trace;
 
 use std::process::ExitCode;
@@ -60,6 +65,8 @@ async fn run(cli: &Cli) -> Result<Exit, CliError> {
         Command::Login(args) => commands::login::run(&cli.global, args).await,
         Command::Accounts(args) => commands::accounts::run(&cli.global, args).await,
         Command::Logout(args) => commands::logout::run(&cli.global, args).await,
+        Command::Scopes => commands::scopes::run(&cli.global).await,
+        Command::Invoices(args) => commands::invoices::run(&cli.global, args).await,
     }
 }
 

@@ -47,6 +47,20 @@ impl From<&Account> for AccountJson {
     }
 }
 
+/// Prints `value` as pretty JSON on stdout.
+pub fn print_json<T: Serialize>(value: &T) -> Result<(), crate::error::CliError> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| {
+        crate::error::CliError::new(
+            "output_failed",
+            crate::error::Exit::Failure,
+            format!("The output could not be written as JSON: {e}."),
+            "Run the command again with `-v` for details.",
+        )
+    })?;
+    println!("{text}");
+    Ok(())
+}
+
 /// `Ada Lovelace <ada@contoso.example>` (or just the username when the name is the same).
 pub fn who(account: &Account) -> String {
     if account.display_name.is_empty() || account.display_name == account.username {

@@ -2,14 +2,26 @@
 
 use crate::cli::{AccountsArgs, GlobalArgs};
 use crate::context::Context;
+use crate::demo::{DEFAULT_DEMO_USER, Demo};
 use crate::error::{CliError, Exit};
 use crate::output::{AccountJson, account_block, who};
+use invoice_desk_auth::AccountSession;
 
-pub async fn run(global: &GlobalArgs, args: &AccountsArgs) -> Result<Exit, CliError> {
+pub async fn run(global: &GlobalArgs, _args: &AccountsArgs) -> Result<Exit, CliError> {
+    if global.demo {
+        // The demo user, signed in to the sample data (nothing remembered).
+        let demo = Demo::start(global.account.as_deref().unwrap_or(DEFAULT_DEMO_USER)).await?;
+        let result = show(global, std::slice::from_ref(&demo.session));
+        demo.stop().await;
+        return result;
+    }
     let context = Context::load(global, None, None)?;
     let accounts = context.remembered_accounts().await?;
-    let sessions = accounts.list();
-    if args.json {
+    show(global, &accounts.list())
+}
+
+fn show(global: &GlobalArgs, sessions: &[AccountSession]) -> Result<Exit, CliError> {
+    if global.json {
         let list: Vec<AccountJson> = sessions
             .iter()
             .map(|s| AccountJson::from(&s.account()))

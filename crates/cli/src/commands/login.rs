@@ -15,7 +15,7 @@ use invoice_desk_billing::ArmClient;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-use crate::cli::{GlobalArgs, LoginArgs};
+use crate::cli::{AuthMethod, GlobalArgs, LoginArgs};
 use crate::context::Context;
 use crate::error::{CliError, Exit, hint};
 use crate::output::{account_block, who};
@@ -25,8 +25,17 @@ use crate::output::{account_block, who};
 pub const BROWSER_ENV: &str = "INVOICE_DESK_BROWSER";
 
 pub async fn run(global: &GlobalArgs, args: &LoginArgs) -> Result<Exit, CliError> {
+    if global.demo {
+        return Err(CliError::new(
+            "invalid_config",
+            Exit::Usage,
+            "`login` does not take --demo: the demo signs in by itself.",
+            "Run e.g. `invoice-desk scopes --demo` instead.",
+        ));
+    }
+    let method = method(global, args)?;
     let context = Context::load(global, args.client_id.as_deref(), args.tenant.as_deref())?;
-    if args.azure_cli {
+    if method == AuthMethod::AzureCli {
         return azure_cli(&context, args).await;
     }
     let remember = !args.no_remember;
@@ -38,7 +47,7 @@ pub async fn run(global: &GlobalArgs, args: &LoginArgs) -> Result<Exit, CliError
         ));
     }
     let cancel = cancel_on_ctrl_c();
-    let session = if args.device_code {
+    let session = if method == AuthMethod::DeviceCode {
         accounts
             .sign_in_with_device_code(&DeviceOptions::default(), show_device_code, &cancel)
             .await?
@@ -59,6 +68,26 @@ pub async fn run(global: &GlobalArgs, args: &LoginArgs) -> Result<Exit, CliError
         println!("Not remembered: the OS keychain is not available.");
     }
     Ok(Exit::Ok)
+}
+
+/// `--auth`, or the older `--device-code` / `--azure-cli`; they must not disagree.
+fn method(global: &GlobalArgs, args: &LoginArgs) -> Result<AuthMethod, CliError> {
+    let from_flags = if args.azure_cli {
+        Some(AuthMethod::AzureCli)
+    } else if args.device_code {
+        Some(AuthMethod::DeviceCode)
+    } else {
+        None
+    };
+    match (global.auth, from_flags) {
+        (Some(a), Some(b)) if a != b => Err(CliError::new(
+            "invalid_config",
+            Exit::Usage,
+            "--auth says one way to sign in and --device-code or --azure-cli another.",
+            "Give only one of them.",
+        )),
+        (a, b) => Ok(a.or(b).unwrap_or(AuthMethod::Browser)),
+    }
 }
 
 /// The account's other tenants from ARM; a failure only costs the listing.
@@ -146,13 +175,15 @@ fn show_device_code(code: &DeviceCode) {
 
 /// Who the Azure CLI is signed in as, from its ARM token's claims (read locally, never shown).
 #[derive(Debug, Default)]
-struct CliIdentity {
-    name: Option<String>,
-    username: Option<String>,
-    tenant: Option<String>,
+pub(crate) struct CliIdentity {
+    pub name: Option<String>,
+    pub username: Option<String>,
+    pub tenant: Option<String>,
+    /// The user's object id (`oid`), to find their own billing role assignments.
+    pub object_id: Option<String>,
 }
 
-fn identity_from_token(token: &str) -> CliIdentity {
+pub(crate) fn identity_from_token(token: &str) -> CliIdentity {
     let claims = token
         .split('.')
         .nth(1)
@@ -173,6 +204,7 @@ fn identity_from_token(token: &str) -> CliIdentity {
             .or_else(|| text("preferred_username"))
             .or_else(|| text("email")),
         tenant: text("tid"),
+        object_id: text("oid"),
     }
 }
 
@@ -270,6 +302,7 @@ mod tests {
         assert_eq!(id.name.as_deref(), Some("Alex"));
         assert_eq!(id.username.as_deref(), Some("alex@contoso.example"));
         assert_eq!(id.tenant.as_deref(), Some("t1"));
+        assert_eq!(id.object_id.as_deref(), Some("o"));
         let none = identity_from_token("opaque");
         assert!(none.username.is_none());
     }

@@ -6,6 +6,14 @@ use crate::error::{CliError, Exit};
 use crate::output::who;
 
 pub async fn run(global: &GlobalArgs, args: &LogoutArgs) -> Result<Exit, CliError> {
+    if global.demo {
+        return Err(CliError::new(
+            "invalid_config",
+            Exit::Usage,
+            "`logout` does not take --demo: the demo keeps nothing to sign out of.",
+            "Leave out --demo to sign out of a remembered account.",
+        ));
+    }
     let context = Context::load(global, None, None)?;
     let accounts = context.remembered_accounts().await?;
     if args.all {

@@ -2,5 +2,7 @@
 //! [`crate::context::Context`] like the others.
 
 pub mod accounts;
+pub mod invoices;
 pub mod login;
 pub mod logout;
+pub mod scopes;

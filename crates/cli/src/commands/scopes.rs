@@ -1,0 +1,209 @@
+//! `invoice-desk scopes`: every billing scope of every enabled tenant, with the caller's roles
+//! and what they may do there.
+
+use std::fmt::Write as _;
+
+use invoice_desk_billing::{Action, Capability, ScopeEntry};
+use serde::Serialize;
+
+use crate::catalogue::{self, Lang};
+use crate::cli::GlobalArgs;
+use crate::error::{CliError, Exit};
+use crate::output::print_json;
+use crate::sources::{Found, Sources};
+use crate::table::{self, Align};
+
+/// One element of `invoice-desk scopes --json`. The field names are a stable interface.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScopeJson {
+    /// The ARM resource id.
+    pub id: String,
+    /// `mosp_subscription`, `mca_billing_profile`, `ea_enrollment`, `ea_department`, …
+    pub kind: &'static str,
+    /// Azure's agreement type: `MicrosoftOnlineServicesProgram`, `MicrosoftCustomerAgreement`,
+    /// `EnterpriseAgreement`, `MicrosoftPartnerAgreement`, …
+    pub agreement: String,
+    pub display_name: String,
+    /// The signed-in account's username.
+    pub account: String,
+    pub tenant_id: Option<String>,
+    /// Role codes, e.g. `account_administrator`, `billing_profile_reader`.
+    pub roles: Vec<&'static str>,
+    pub can: CanJson,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CanJson {
+    pub list_invoices: ActionJson,
+    pub download_invoices: ActionJson,
+    pub download_usage: ActionJson,
+    pub manage_email: ActionJson,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ActionJson {
+    pub allowed: bool,
+    /// Why not, in `--lang`: the missing role and who can grant it, or why the app does not
+    /// offer it here. `null` when allowed.
+    pub reason: Option<String>,
+}
+
+fn action_json(lang: Lang, entry: &ScopeEntry, action: Action) -> ActionJson {
+    let capability = entry.capabilities.get(action);
+    ActionJson {
+        allowed: capability.is_allowed(),
+        reason: catalogue::capability_reason(
+            lang,
+            capability,
+            entry.facts.ea_invoice_recipient.as_deref(),
+        ),
+    }
+}
+
+pub fn scope_json(lang: Lang, found: &Found<'_>) -> ScopeJson {
+    let entry = &found.entry;
+    let scope = &entry.scope;
+    ScopeJson {
+        id: scope.id.clone(),
+        kind: scope.plain_kind(),
+        agreement: scope.agreement.as_str().to_owned(),
+        display_name: scope.display_name.clone(),
+        account: found.source.account.clone(),
+        tenant_id: scope
+            .tenant_id
+            .clone()
+            .or_else(|| Some(found.source.tenant.clone()).filter(|t| !t.is_empty())),
+        roles: entry.roles.iter().map(|r| r.code()).collect(),
+        can: CanJson {
+            list_invoices: action_json(lang, entry, Action::ListInvoices),
+            download_invoices: action_json(lang, entry, Action::DownloadInvoices),
+            download_usage: action_json(lang, entry, Action::DownloadUsage),
+            manage_email: action_json(lang, entry, Action::ManageEmail),
+        },
+    }
+}
+
+pub async fn run(global: &GlobalArgs) -> Result<Exit, CliError> {
+    let lang = global.language();
+    let sources = Sources::open(global).await?;
+    let outcome = match sources.discover().await {
+        Ok(found) => {
+            if global.json {
+                let list: Vec<ScopeJson> = found.iter().map(|f| scope_json(lang, f)).collect();
+                print_json(&list)
+            } else {
+                print!("{}", human(lang, &found));
+                Ok(())
+            }
+        }
+        Err(error) => Err(error),
+    };
+    sources.close().await;
+    outcome.map(|()| Exit::Ok)
+}
+
+fn mark(lang: Lang, capability: &Capability) -> &'static str {
+    let words = catalogue::words(lang);
+    if capability.is_allowed() {
+        words.yes
+    } else {
+        words.no
+    }
+}
+
+/// One table per account and tenant, then the reasons for every "no".
+pub fn human(lang: Lang, found: &[Found<'_>]) -> String {
+    let words = catalogue::words(lang);
+    if found.is_empty() {
+        return format!("{}\n", words.no_scopes);
+    }
+    let mut groups: Vec<((String, String), Vec<&Found<'_>>)> = Vec::new();
+    for f in found {
+        let key = (f.source.account.clone(), f.source.tenant.clone());
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, list)) => list.push(f),
+            None => groups.push((key, vec![f])),
+        }
+    }
+    let mut out = String::new();
+    for (i, ((account, tenant), list)) in groups.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let _ = writeln!(out, "{account} \u{2014} {} {tenant}", words.tenant);
+        let rows: Vec<Vec<String>> = list
+            .iter()
+            .map(|f| {
+                let entry = &f.entry;
+                let caps = &entry.capabilities;
+                vec![
+                    entry.scope.display_name.clone(),
+                    catalogue::kind_name(lang, entry.scope.kind).to_owned(),
+                    entry
+                        .roles
+                        .iter()
+                        .map(|r| catalogue::role_name(lang, *r))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    mark(lang, &caps.list_invoices).to_owned(),
+                    mark(lang, &caps.download_invoices).to_owned(),
+                    mark(lang, &caps.download_usage).to_owned(),
+                    mark(lang, &caps.manage_email).to_owned(),
+                    entry.scope.id.clone(),
+                ]
+            })
+            .collect();
+        out.push_str(&table::render(
+            &words.scope_headers,
+            &[Align::Left; 8],
+            &rows,
+        ));
+        let mut notes = String::new();
+        for f in list {
+            let entry = &f.entry;
+            // Actions with the same reason and portal page share one note.
+            let mut grouped: Vec<(String, Option<String>, Vec<&'static str>)> = Vec::new();
+            for action in Action::ALL {
+                let capability = entry.capabilities.get(action);
+                let Some(reason) = catalogue::capability_reason(
+                    lang,
+                    capability,
+                    entry.facts.ea_invoice_recipient.as_deref(),
+                ) else {
+                    continue;
+                };
+                let portal = match capability {
+                    Capability::Denied(d) => Some(d.portal.url.clone()),
+                    Capability::NotOffered { portal, .. } => Some(portal.url.clone()),
+                    Capability::Allowed => None,
+                };
+                let name = catalogue::action_name(lang, action);
+                match grouped
+                    .iter_mut()
+                    .find(|(r, p, _)| *r == reason && *p == portal)
+                {
+                    Some((_, _, names)) => names.push(name),
+                    None => grouped.push((reason, portal, vec![name])),
+                }
+            }
+            for (reason, portal, names) in grouped {
+                let _ = writeln!(
+                    notes,
+                    "  {} \u{2014} {}: {reason}",
+                    table::truncate(&table::clean(&entry.scope.display_name), table::MAX_CELL),
+                    names.join(", ")
+                );
+                if let Some(url) = portal {
+                    let _ = writeln!(notes, "    {url}");
+                }
+            }
+        }
+        if !notes.is_empty() {
+            let _ = writeln!(out, "\n{}:", words.not_allowed);
+            out.push_str(&notes);
+        }
+    }
+    out
+}

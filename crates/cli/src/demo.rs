@@ -1,0 +1,124 @@
+//! `--demo`: the built-in sample data. The emulator runs inside this process on a random
+//! loopback port and the command signs in through its Microsoft-like authority exactly as with
+//! the real one (PKCE, loopback redirect); the "browser" is an HTTP client that follows the
+//! redirect, as the emulator approves the demo user at once. The sign-in lives in memory only:
+//! never the keychain, never real Azure.
+
+use std::sync::Arc;
+
+use invoice_desk_auth::{
+    AccountSession, Accounts, AuthConfig, AuthError, AuthOverrides, BrowserOptions, Cloud,
+    MemoryStore,
+};
+use invoice_desk_emulator::{Emulator, EmulatorConfig};
+use tokio_util::sync::CancellationToken;
+use url::Url;
+
+use crate::error::{CliError, Exit};
+
+/// The demo user when `--account` is not given: a pay-as-you-go account administrator.
+pub const DEFAULT_DEMO_USER: &str = "alex@contoso.example";
+
+/// A running demo: the in-process emulator and the demo user's sign-in.
+pub struct Demo {
+    emulator: Emulator,
+    _accounts: Accounts,
+    pub session: AccountSession,
+}
+
+impl std::fmt::Debug for Demo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Demo")
+            .field("user", &self.session.account().username)
+            .finish_non_exhaustive()
+    }
+}
+
+fn unavailable(reason: impl std::fmt::Display) -> CliError {
+    CliError::new(
+        "demo_unavailable",
+        Exit::Failure,
+        format!("The demo data could not be started: {reason}."),
+        "Run the command again with `-v` for details.",
+    )
+}
+
+impl Demo {
+    /// Starts the sample Azure and signs in as `upn` (every tenant of the user turned on).
+    pub async fn start(upn: &str) -> Result<Self, CliError> {
+        let emulator = Emulator::start(EmulatorConfig::default())
+            .await
+            .map_err(unavailable)?;
+        let upn = upn.trim();
+        let known = emulator
+            .users()
+            .into_iter()
+            .find(|u| u.upn.eq_ignore_ascii_case(upn))
+            .map(|u| u.upn);
+        let Some(upn) = known.filter(|u| emulator.set_auto_approve(Some(u))) else {
+            let users: Vec<String> = emulator.users().into_iter().map(|u| u.upn).collect();
+            emulator.shutdown().await;
+            return Err(CliError::new(
+                "demo_user_unknown",
+                Exit::Usage,
+                format!("`{upn}` is not one of the demo users."),
+                format!("Give --account one of: {}.", users.join(", ")),
+            ));
+        };
+        let base = emulator
+            .base_url()
+            .as_str()
+            .trim_end_matches('/')
+            .to_owned();
+        let overrides = AuthOverrides {
+            cloud: Some(Cloud::Custom {
+                authority_host: base.clone(),
+                arm_endpoint: base.clone(),
+                token_scope: format!("{base}/.default"),
+            }),
+            ..AuthOverrides::default()
+        };
+        // No config files: an organisation's settings are for its real tenant, not the demo.
+        let config = AuthConfig::load(&[], &overrides)?;
+        let accounts = Accounts::new(config, Arc::new(MemoryStore::new()))?;
+        let browser = reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .map_err(unavailable)?;
+        let follow = move |url: &Url| -> Result<(), AuthError> {
+            let (browser, url) = (browser.clone(), url.clone());
+            tokio::spawn(async move {
+                // Following the authority's redirect delivers the code to the listener.
+                if let Err(err) = browser.get(url).send().await {
+                    tracing::warn!(%err, "the demo sign-in page did not answer");
+                }
+            });
+            Ok(())
+        };
+        let session = accounts
+            .sign_in_with_browser(
+                &BrowserOptions::default(),
+                follow,
+                &CancellationToken::new(),
+            )
+            .await?;
+        tracing::debug!(user = %upn, "demo sign-in done");
+        match session.refresh_tenants().await {
+            Ok(tenants) => {
+                for tenant in tenants {
+                    session.set_tenant_enabled(&tenant.id, true).await?;
+                }
+            }
+            Err(err) => tracing::warn!(code = err.code(), "demo tenants could not be listed"),
+        }
+        Ok(Self {
+            emulator,
+            _accounts: accounts,
+            session,
+        })
+    }
+
+    pub async fn stop(self) {
+        self.emulator.shutdown().await;
+    }
+}

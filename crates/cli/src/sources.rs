@@ -1,0 +1,244 @@
+//! Where `scopes` and `invoices` look: every enabled tenant of the chosen account(s) (or the
+//! demo user, or the Azure CLI's sign-in), each as an ARM client, and the billing scopes
+//! discovered there.
+
+use std::sync::Arc;
+
+use azure_core::credentials::TokenCredential;
+use futures::future::join_all;
+use invoice_desk_auth::{AccountSession, AuthError, TenantState, azure_cli_credential};
+use invoice_desk_billing::{ArmClient, Caller, Discovery, Portal, ScopeEntry, discover_scopes};
+
+use crate::cli::{AuthMethod, GlobalArgs};
+use crate::context::Context;
+use crate::demo::{DEFAULT_DEMO_USER, Demo};
+use crate::error::{CliError, Exit, billing_failure};
+
+/// One account in one tenant, ready to call ARM.
+#[derive(Debug)]
+pub struct Source {
+    /// The account's username (UPN).
+    pub account: String,
+    pub tenant: String,
+    pub client: ArmClient,
+    pub caller: Caller,
+    pub portal: Portal,
+    session: Option<AccountSession>,
+}
+
+/// A scope found in one source.
+#[derive(Debug)]
+pub struct Found<'a> {
+    pub source: &'a Source,
+    pub entry: ScopeEntry,
+}
+
+/// The sources of one command, and the demo that backs them with `--demo`.
+#[derive(Debug)]
+pub struct Sources {
+    pub list: Vec<Source>,
+    /// Tenants that could not be used (need sign-in), as errors to warn about or fail with.
+    pub skipped: Vec<CliError>,
+    demo: Option<Demo>,
+}
+
+fn warn(text: &str) {
+    eprintln!("warning: {}", invoice_desk_logging::redact(text));
+}
+
+impl Sources {
+    pub async fn open(global: &GlobalArgs) -> Result<Self, CliError> {
+        if global.demo {
+            if global.auth == Some(AuthMethod::AzureCli) {
+                return Err(CliError::new(
+                    "invalid_config",
+                    Exit::Usage,
+                    "--demo cannot be combined with --auth azure-cli.",
+                    "Leave out --auth for the demo data.",
+                ));
+            }
+            let upn = global.account.as_deref().unwrap_or(DEFAULT_DEMO_USER);
+            let demo = Demo::start(upn).await?;
+            let mut sources = Self::from_sessions(std::slice::from_ref(&demo.session))?;
+            sources.demo = Some(demo);
+            return Ok(sources);
+        }
+        let context = Context::load(global, None, None)?;
+        if global.auth == Some(AuthMethod::AzureCli) {
+            return Self::azure_cli(&context).await;
+        }
+        let accounts = context.remembered_accounts().await?;
+        let sessions = match global.account.as_deref() {
+            Some(wanted) => Context::pick_account(&accounts, Some(wanted))?
+                .into_iter()
+                .collect(),
+            None => accounts.list(),
+        };
+        if sessions.is_empty() {
+            return Err(CliError::new(
+                "not_signed_in",
+                Exit::NeedsSignIn,
+                "No account is signed in.",
+                "Sign in with `invoice-desk login` (or look at sample data with `--demo`).",
+            ));
+        }
+        Self::from_sessions(&sessions)
+    }
+
+    fn from_sessions(sessions: &[AccountSession]) -> Result<Self, CliError> {
+        let mut list = Vec::new();
+        let mut skipped = Vec::new();
+        for session in sessions {
+            let account = session.account();
+            let cloud = account.cloud.to_billing()?;
+            let portal = Portal::for_cloud(&cloud);
+            let object_id = account.id.split('.').next().map(str::to_owned);
+            for tenant in account.tenants.iter().filter(|t| t.enabled) {
+                if let TenantState::NeedsSignIn { code, .. } = session.tenant_state(&tenant.id) {
+                    skipped.push(needs_sign_in(&account.username, &tenant.id, &code));
+                    continue;
+                }
+                let credential: Arc<dyn TokenCredential> =
+                    Arc::new(session.session(Some(&tenant.id)));
+                let client = ArmClient::builder(cloud.clone(), credential)
+                    .build()
+                    .map_err(|e| CliError::from(&e))?;
+                list.push(Source {
+                    account: account.username.clone(),
+                    tenant: tenant.id.clone(),
+                    client,
+                    caller: Caller {
+                        tenant_id: Some(tenant.id.clone()),
+                        object_id: object_id.clone(),
+                    },
+                    portal: portal.clone(),
+                    session: Some(session.clone()),
+                });
+            }
+        }
+        Ok(Self {
+            list,
+            skipped,
+            demo: None,
+        })
+    }
+
+    /// The Azure CLI's sign-in: its default tenant, the user from its token.
+    async fn azure_cli(context: &Context) -> Result<Self, CliError> {
+        let cloud = &context.config.cloud;
+        let credential = azure_cli_credential(None)?;
+        let token = credential
+            .get_token(&[&cloud.arm_scope()?], None)
+            .await
+            .map_err(|e| {
+                CliError::from(AuthError::AzureCliFailed {
+                    message: invoice_desk_logging::redact(&e.to_string()).into_owned(),
+                })
+            })?;
+        let identity = crate::commands::login::identity_from_token(token.token.secret());
+        drop(token);
+        let billing_cloud = cloud.to_billing()?;
+        let portal = Portal::for_cloud(&billing_cloud);
+        let client = ArmClient::builder(billing_cloud, credential)
+            .build()
+            .map_err(|e| CliError::from(&e))?;
+        let tenant = identity.tenant.clone().unwrap_or_default();
+        Ok(Self {
+            list: vec![Source {
+                account: identity.username.unwrap_or_else(|| "azure-cli".into()),
+                tenant: tenant.clone(),
+                client,
+                caller: Caller {
+                    tenant_id: identity.tenant,
+                    object_id: identity.object_id,
+                },
+                portal,
+                session: None,
+            }],
+            skipped: Vec::new(),
+            demo: None,
+        })
+    }
+
+    /// Every scope of every source (sources in parallel). Failures of some sources are
+    /// warnings; when nothing was found and something failed, the first failure is the error.
+    pub async fn discover(&self) -> Result<Vec<Found<'_>>, CliError> {
+        let discoveries: Vec<Discovery> = join_all(
+            self.list
+                .iter()
+                .map(|s| discover_scopes(&s.client, &s.caller, &s.portal)),
+        )
+        .await;
+        let mut found = Vec::new();
+        let mut failures: Vec<CliError> = self.skipped.clone();
+        for (source, discovery) in self.list.iter().zip(discoveries) {
+            let mut codes = Vec::new();
+            for failure in discovery.failures {
+                let code = failure.issue.code;
+                if codes.contains(&code) {
+                    continue;
+                }
+                codes.push(code);
+                failures.push(source.failure(code, &failure.what, &failure.issue.message));
+            }
+            for entry in discovery.scopes {
+                for issue in &entry.issues {
+                    warn(&format!(
+                        "{}: reading {} failed ({}); what is shown may be incomplete",
+                        entry.scope.display_name, issue.step, issue.code
+                    ));
+                }
+                found.push(Found { source, entry });
+            }
+        }
+        if found.is_empty()
+            && let Some(first) = failures.first()
+        {
+            for other in &failures[1..] {
+                warn(&other.message);
+            }
+            return Err(first.clone());
+        }
+        for failure in &failures {
+            warn(&format!("{} {}", failure.message, failure.hint));
+        }
+        Ok(found)
+    }
+
+    pub async fn close(self) {
+        if let Some(demo) = self.demo {
+            demo.stop().await;
+        }
+    }
+}
+
+impl Source {
+    /// A failure in this source; a credential failure on a tenant that now needs an
+    /// interactive sign-in says so.
+    pub fn failure(&self, code: &'static str, what: &str, message: &str) -> CliError {
+        if let Some(session) = &self.session
+            && let TenantState::NeedsSignIn { code, .. } = session.tenant_state(&self.tenant)
+        {
+            return needs_sign_in(&self.account, &self.tenant, &code);
+        }
+        billing_failure(
+            code,
+            &format!(
+                "{} in tenant {}: listing {what} failed",
+                self.account, self.tenant
+            ),
+            message,
+        )
+    }
+}
+
+fn needs_sign_in(account: &str, tenant: &str, code: &str) -> CliError {
+    CliError::new(
+        "needs_sign_in",
+        Exit::NeedsSignIn,
+        format!("{account} needs to sign in again in tenant {tenant} ({code})."),
+        format!(
+            "Run `invoice-desk login --tenant {tenant}` to complete MFA or Conditional Access there."
+        ),
+    )
+}
