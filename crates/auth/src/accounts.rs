@@ -106,18 +106,8 @@ impl Accounts {
     {
         let tokens =
             sign_in_with_browser(&self.http, &self.config, options, open_browser, cancel).await?;
-        let tenant = options.tenant.as_deref().unwrap_or(&self.config.tenant);
-        let session = AccountSession::from_sign_in(
-            self.http.clone(),
-            &self.config,
-            tenant,
-            &options.scopes,
-            tokens,
-            self.vault.clone(),
-        )
-        .await?;
-        self.insert(session.clone());
-        Ok(session)
+        self.add(options.tenant.as_deref(), &options.scopes, tokens)
+            .await
     }
 
     /// Signs in with a device code and adds (or replaces) the account.
@@ -132,12 +122,23 @@ impl Accounts {
     {
         let tokens =
             sign_in_with_device_code(&self.http, &self.config, options, on_code, cancel).await?;
-        let tenant = options.tenant.as_deref().unwrap_or(&self.config.tenant);
+        self.add(options.tenant.as_deref(), &options.scopes, tokens)
+            .await
+    }
+
+    /// Turns the tokens of a completed sign-in into a (new or replaced) account.
+    async fn add(
+        &self,
+        tenant: Option<&str>,
+        scopes: &[String],
+        tokens: crate::entra::TokenSet,
+    ) -> Result<AccountSession, AuthError> {
+        let tenant = tenant.unwrap_or(&self.config.tenant);
         let session = AccountSession::from_sign_in(
             self.http.clone(),
             &self.config,
             tenant,
-            &options.scopes,
+            scopes,
             tokens,
             self.vault.clone(),
         )
