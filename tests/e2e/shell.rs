@@ -190,3 +190,54 @@ fn the_window_reopens_at_the_size_the_user_left_it() {
     assert_eq!(again.window_size().unwrap(), (1010, 690));
     again.screenshot("window-size-restored").unwrap();
 }
+
+/// The running app's process: the one whose program is the binary under test.
+fn running_app_pid(env: &Env) -> u32 {
+    let target = std::fs::canonicalize(&env.app).unwrap();
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        if std::fs::read_link(entry.path().join("exe")).is_ok_and(|exe| exe == target) {
+            found.push(pid);
+        }
+    }
+    assert_eq!(found.len(), 1, "expected exactly one running app, found {found:?}");
+    found[0]
+}
+
+#[test]
+fn a_second_launch_hands_over_to_the_running_window_and_exits() {
+    let env = Env::from_process();
+    let app = env.launch(None);
+    heading(&app);
+    // Start the binary again the way a second double-click would: same desktop session.
+    let pid = running_app_pid(&env);
+    let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap();
+    let vars = environ.split(|b| *b == 0).filter_map(|pair| {
+        let text = String::from_utf8_lossy(pair).into_owned();
+        text.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned()))
+    });
+    let mut second = std::process::Command::new(&env.app)
+        .env_clear()
+        .envs(vars)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = second.try_wait().unwrap() {
+            break Some(status);
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = second.kill();
+            let _ = second.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let status = status.expect("the second launch kept running: a second window instead of the first one");
+    assert!(status.success(), "the second launch failed: {status}");
+    // The first window is still there and still answers.
+    assert_eq!(heading(&app), words("en", "welcome.title"));
+}
