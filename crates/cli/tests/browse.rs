@@ -1,0 +1,686 @@
+//! `invoice-desk scopes` and `invoices` through the real binary on the built-in demo data
+//! (`--demo`: the emulator inside the process, signed in as `--account`, nothing in the
+//! keychain), one test per emulator scenario, mostly with `--json`.
+
+use std::process::{Command, Output, Stdio};
+
+use invoice_desk_emulator::{Emulator, EmulatorConfig};
+use serde_json::Value;
+
+fn cli(args: &[&str]) -> Output {
+    let config = tempfile::tempdir().unwrap();
+    Command::new(env!("CARGO_BIN_EXE_invoice-desk"))
+        .args(args)
+        // A keychain service nobody uses: demo mode must not open it at all.
+        .env(
+            "INVOICE_DESK_KEYRING_SERVICE",
+            "invoice-desk-browse-test-unused",
+        )
+        .env("XDG_CONFIG_HOME", config.path())
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn ok(args: &[&str]) -> Output {
+    let out = cli(args);
+    assert!(
+        out.status.success(),
+        "{args:?}: exit {:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status.code(),
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    out
+}
+
+fn json(args: &[&str]) -> Vec<Value> {
+    let out = ok(args);
+    serde_json::from_slice::<Value>(&out.stdout)
+        .unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}):\n{}", text(&out.stdout)))
+        .as_array()
+        .expect("an array")
+        .clone()
+}
+
+fn scopes(upn: &str) -> Vec<Value> {
+    json(&["scopes", "--demo", "--account", upn, "--json"])
+}
+
+fn periods(upn: &str, scope: &str, extra: &[&str]) -> Vec<Value> {
+    let mut args = vec![
+        "invoices",
+        "--demo",
+        "--account",
+        upn,
+        "--json",
+        "--scope",
+        scope,
+    ];
+    args.extend(extra);
+    json(&args)
+}
+
+fn named<'a>(scopes: &'a [Value], name: &str) -> &'a Value {
+    scopes
+        .iter()
+        .find(|s| s["displayName"].as_str().unwrap().starts_with(name))
+        .unwrap_or_else(|| panic!("no scope `{name}` in {scopes:#?}"))
+}
+
+fn id(scope: &Value) -> &str {
+    scope["id"].as_str().unwrap()
+}
+
+fn can<'a>(scope: &'a Value, action: &str) -> (bool, Option<&'a str>) {
+    let verdict = &scope["can"][action];
+    (
+        verdict["allowed"].as_bool().expect("allowed is a bool"),
+        verdict["reason"].as_str(),
+    )
+}
+
+fn reason_codes(periods: &[Value]) -> Vec<&str> {
+    periods
+        .iter()
+        .filter_map(|p| p["reason"]["code"].as_str())
+        .collect()
+}
+
+fn is_date(value: &Value) -> bool {
+    value.as_str().is_some_and(|d| {
+        d.len() == 10
+            && d.chars().enumerate().all(|(i, c)| {
+                if i == 4 || i == 7 {
+                    c == '-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            })
+    })
+}
+
+fn is_decimal(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
+    !whole.is_empty()
+        && whole.chars().all(|c| c.is_ascii_digit())
+        && (1..=4).contains(&fraction.len())
+        && fraction.chars().all(|c| c.is_ascii_digit())
+}
+
+/// `12.50` → `12.5`, `3.0` → `3`.
+fn normalized(number: &str) -> String {
+    if number.contains('.') {
+        number
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_owned()
+    } else {
+        number.to_owned()
+    }
+}
+
+const SCOPE_FIELDS: [&str; 8] = [
+    "account",
+    "agreement",
+    "can",
+    "displayName",
+    "id",
+    "kind",
+    "roles",
+    "tenantId",
+];
+
+#[test]
+fn alex_sees_pay_as_you_go_subscriptions_and_the_new_one_is_too_new() {
+    let list = scopes("alex@contoso.example");
+    assert_eq!(list.len(), 3, "{list:#?}");
+    for scope in &list {
+        let mut keys: Vec<&str> = scope
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(keys, SCOPE_FIELDS);
+        assert_eq!(scope["kind"], "mosp_subscription");
+        assert_eq!(scope["agreement"], "MicrosoftOnlineServicesProgram");
+        assert_eq!(scope["account"], "alex@contoso.example");
+        assert!(scope["tenantId"].as_str().is_some_and(|t| !t.is_empty()));
+        assert!(id(scope).starts_with("/subscriptions/"));
+        assert_eq!(scope["roles"], serde_json::json!(["account_administrator"]));
+        assert_eq!(can(scope, "listInvoices"), (true, None));
+        assert_eq!(can(scope, "downloadInvoices"), (true, None));
+        assert_eq!(can(scope, "downloadUsage"), (true, None));
+        let (allowed, reason) = can(scope, "manageEmail");
+        assert!(!allowed);
+        assert!(reason.unwrap().contains("Azure portal"), "{reason:?}");
+    }
+
+    let new = named(&list, "New project");
+    let rows = periods("alex@contoso.example", id(new), &[]);
+    assert!(!rows.is_empty());
+    assert_eq!(rows[0]["reason"]["code"], "subscription_too_new");
+    let message = rows[0]["reason"]["message"].as_str().unwrap();
+    assert!(message.contains("30 days"), "{message}");
+    assert!(rows[0]["invoices"].as_array().unwrap().is_empty());
+
+    let payg = named(&list, "Pay-As-You-Go");
+    let rows = periods("alex@contoso.example", id(payg), &[]);
+    assert!(rows.len() >= 12, "{}", rows.len());
+    let starts: Vec<&str> = rows
+        .iter()
+        .map(|r| r["periodStart"].as_str().unwrap())
+        .collect();
+    assert!(
+        starts.windows(2).all(|w| w[0] > w[1]),
+        "newest first: {starts:?}"
+    );
+    assert_eq!(rows[0]["reason"]["code"], "not_generated_yet");
+    let invoices: Vec<&Value> = rows
+        .iter()
+        .flat_map(|r| r["invoices"].as_array().unwrap())
+        .collect();
+    assert!(invoices.len() >= 11, "{}", invoices.len());
+    for row in &rows {
+        assert!(
+            is_date(&row["periodStart"]) && is_date(&row["periodEnd"]),
+            "{row}"
+        );
+        let has_invoices = !row["invoices"].as_array().unwrap().is_empty();
+        assert_eq!(row.get("reason").is_none(), has_invoices, "{row}");
+    }
+    for invoice in &invoices {
+        let mut keys: Vec<&str> = invoice
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "amountDue",
+                "billedAmount",
+                "documents",
+                "dueDate",
+                "invoiceDate",
+                "name",
+                "status"
+            ]
+        );
+        assert!(is_date(&invoice["invoiceDate"]) && is_date(&invoice["dueDate"]));
+        let billed = &invoice["billedAmount"];
+        assert!(is_decimal(billed["value"].as_str().unwrap()), "{billed}");
+        assert_eq!(billed["currency"], "EUR");
+    }
+    let documents: Vec<&str> = invoices
+        .iter()
+        .flat_map(|i| i["documents"].as_array().unwrap())
+        .map(|d| d.as_str().unwrap())
+        .collect();
+    for kind in ["invoice", "credit_note", "tax_receipt"] {
+        assert!(documents.contains(&kind), "{kind} in {documents:?}");
+    }
+
+    // The id matches whatever its case; --from/--to narrow the periods.
+    let upper = id(payg).to_uppercase();
+    let narrowed = periods(
+        "alex@contoso.example",
+        &upper,
+        &["--from", &starts[3][..7], "--to", &starts[1][..7]],
+    );
+    assert!(
+        (2..=4).contains(&narrowed.len()),
+        "{} periods between {} and {}",
+        narrowed.len(),
+        starts[3],
+        starts[1]
+    );
+    // Every period overlaps the months asked for.
+    let first_day = format!("{}-01", &starts[3][..7]);
+    let last_month = &starts[1][..7];
+    for row in &narrowed {
+        assert!(
+            row["periodEnd"].as_str().unwrap() >= first_day.as_str(),
+            "{row}"
+        );
+        assert!(
+            &row["periodStart"].as_str().unwrap()[..7] <= last_month,
+            "{row}"
+        );
+    }
+}
+
+#[test]
+fn trial_has_no_invoice_because_of_the_free_trial() {
+    let list = scopes("trial@contoso.example");
+    assert_eq!(list.len(), 1);
+    let rows = periods("trial@contoso.example", id(&list[0]), &[]);
+    assert!(!rows.is_empty());
+    assert!(
+        reason_codes(&rows)
+            .iter()
+            .all(|c| *c == "free_trial_or_credit_not_exceeded"),
+        "{rows:#?}"
+    );
+    assert_eq!(reason_codes(&rows).len(), rows.len());
+}
+
+#[test]
+fn dev_may_not_download_and_is_told_to_ask_the_account_administrator() {
+    let list = scopes("dev@contoso.example");
+    assert_eq!(list.len(), 1);
+    let scope = &list[0];
+    let (allowed, reason) = can(scope, "downloadInvoices");
+    assert!(!allowed);
+    let reason = reason.unwrap();
+    assert!(
+        reason.contains("account administrator role") && reason.contains("can grant"),
+        "{reason}"
+    );
+    assert_eq!(can(scope, "downloadUsage"), (true, None));
+    let rows = periods("dev@contoso.example", id(scope), &[]);
+    assert!(rows.len() >= 12);
+    for row in &rows {
+        assert_eq!(row["reason"]["code"], "no_permission", "{row}");
+        assert!(
+            row["reason"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("account administrator"),
+            "{row}"
+        );
+    }
+
+    // The same in Dutch.
+    let nl = json(&[
+        "scopes",
+        "--demo",
+        "--account",
+        "dev@contoso.example",
+        "--json",
+        "--lang",
+        "nl",
+    ]);
+    let reason = can(&nl[0], "downloadInvoices").1.unwrap();
+    assert!(
+        reason.contains("accountbeheerder") && reason.contains("toekennen"),
+        "{reason}"
+    );
+    let rows = periods("dev@contoso.example", id(scope), &["--lang", "nl"]);
+    let message = rows[0]["reason"]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("Je mag de facturen hier niet zien"),
+        "{message}"
+    );
+    assert_eq!(rows[0]["reason"]["code"], "no_permission");
+}
+
+#[test]
+fn dutch_comes_from_lang_too() {
+    let list = scopes("trial@contoso.example");
+    let out = {
+        let config = tempfile::tempdir().unwrap();
+        Command::new(env!("CARGO_BIN_EXE_invoice-desk"))
+            .args([
+                "invoices",
+                "--demo",
+                "--account",
+                "trial@contoso.example",
+                "--json",
+                "--scope",
+                id(&list[0]),
+            ])
+            .env("XDG_CONFIG_HOME", config.path())
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", "nl_NL.UTF-8")
+            .output()
+            .unwrap()
+    };
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let message = rows[0]["reason"]["message"].as_str().unwrap();
+    assert!(message.contains("gratis proefversie"), "{message}");
+    // --lang wins over LANG.
+    let rows = periods("trial@contoso.example", id(&list[0]), &["--lang", "en"]);
+    let message = rows[0]["reason"]["message"].as_str().unwrap();
+    assert!(message.contains("free trial"), "{message}");
+}
+
+/// The invoices of a profile straight from the emulator's ARM: name → (amountDue, billed).
+async fn wire_amounts(profile_id: &str) -> Vec<(String, Value, Value)> {
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let token = emulator.token_for("olivia.owner@contoso.example").unwrap();
+    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    let mut url = format!(
+        "{}{}/invoices?api-version=2024-04-01",
+        emulator.base_url().as_str().trim_end_matches('/'),
+        profile_id
+    );
+    let mut out = Vec::new();
+    loop {
+        let page: Value = client
+            .get(&url)
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        for invoice in page["value"].as_array().unwrap() {
+            let p = &invoice["properties"];
+            out.push((
+                invoice["name"].as_str().unwrap().to_owned(),
+                p["amountDue"].clone(),
+                p["billedAmount"].clone(),
+            ));
+        }
+        match page["nextLink"].as_str() {
+            Some(next) => next.clone_into(&mut url),
+            None => break,
+        }
+    }
+    emulator.shutdown().await;
+    out
+}
+
+#[tokio::test]
+async fn olivia_sees_three_mca_profiles_with_invoices_in_every_status_and_exact_amounts() {
+    let list = scopes("olivia.owner@contoso.example");
+    assert_eq!(list.len(), 3, "{list:#?}");
+    for scope in &list {
+        assert_eq!(scope["kind"], "mca_billing_profile");
+        assert_eq!(scope["agreement"], "MicrosoftCustomerAgreement");
+        assert!(id(scope).contains("/billingProfiles/"));
+        assert_eq!(scope["roles"], serde_json::json!(["billing_profile_owner"]));
+        for action in [
+            "listInvoices",
+            "downloadInvoices",
+            "downloadUsage",
+            "manageEmail",
+        ] {
+            assert_eq!(can(scope, action), (true, None), "{action}");
+        }
+    }
+    assert!(list.iter().any(|s| {
+        s["displayName"]
+            .as_str()
+            .unwrap()
+            .contains("\u{8acb}\u{6c42}\u{66f8}")
+    }));
+
+    let mut statuses = Vec::new();
+    let mut compared = 0;
+    for scope in &list {
+        let rows = periods("olivia.owner@contoso.example", id(scope), &[]);
+        let months: Vec<&str> = rows
+            .iter()
+            .map(|r| r["periodStart"].as_str().unwrap())
+            .collect();
+        assert!(months.windows(2).all(|w| w[0] > w[1]), "{months:?}");
+        assert!(
+            months.iter().all(|m| m.ends_with("-01")),
+            "calendar months: {months:?}"
+        );
+        let wire = wire_amounts(id(scope)).await;
+        for invoice in rows.iter().flat_map(|r| r["invoices"].as_array().unwrap()) {
+            statuses.push(invoice["status"].as_str().unwrap().to_owned());
+            let name = invoice["name"].as_str().unwrap();
+            let Some((_, due, billed)) = wire.iter().find(|(n, _, _)| n == name) else {
+                panic!("{name} is not on the wire");
+            };
+            for (ours, theirs) in [
+                (&invoice["amountDue"], due),
+                (&invoice["billedAmount"], billed),
+            ] {
+                let value = ours["value"].as_str().expect("the amount is a string");
+                assert!(is_decimal(value), "{value}");
+                // The same number as on the wire, digit for digit (trailing zeros aside).
+                assert_eq!(
+                    normalized(value),
+                    normalized(&theirs["value"].to_string()),
+                    "{name}"
+                );
+                assert_eq!(ours["currency"], theirs["currency"], "{name}");
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared >= 10, "{compared}");
+    statuses.sort();
+    statuses.dedup();
+    for status in ["due", "over_due", "past_due", "paid", "void"] {
+        assert!(
+            statuses.iter().any(|s| s == status),
+            "{status} in {statuses:?}"
+        );
+    }
+}
+
+#[test]
+fn rita_reads_but_may_not_change_the_invoice_email() {
+    let list = scopes("rita.reader@contoso.example");
+    assert!(!list.is_empty());
+    for scope in &list {
+        assert_eq!(scope["kind"], "mca_billing_profile");
+        assert!(
+            scope["roles"]
+                .as_array()
+                .unwrap()
+                .contains(&Value::from("billing_profile_reader"))
+        );
+        assert_eq!(can(scope, "listInvoices"), (true, None));
+        assert_eq!(can(scope, "downloadInvoices"), (true, None));
+        let (allowed, reason) = can(scope, "manageEmail");
+        assert!(!allowed);
+        let reason = reason.unwrap();
+        assert!(
+            reason.contains("billing profile contributor")
+                && reason.contains("the billing profile owner"),
+            "{reason}"
+        );
+    }
+}
+
+#[test]
+fn nora_has_no_scopes() {
+    assert!(scopes("nora.norole@contoso.example").is_empty());
+    let out = ok(&[
+        "scopes",
+        "--demo",
+        "--account",
+        "nora.norole@contoso.example",
+    ]);
+    assert_eq!(text(&out.stdout).trim(), "No billing scopes found.");
+}
+
+#[test]
+fn erin_is_told_ea_invoices_are_emailed_to_the_invoice_recipient() {
+    let list = scopes("erin.ea@contoso.example");
+    assert!(!list.is_empty());
+    assert!(list.iter().all(|s| s["agreement"] == "EnterpriseAgreement"));
+    let kinds: Vec<&str> = list.iter().map(|s| s["kind"].as_str().unwrap()).collect();
+    for kind in ["ea_enrollment", "ea_department", "ea_enrollment_account"] {
+        assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
+    }
+    let enrollment = list.iter().find(|s| s["kind"] == "ea_enrollment").unwrap();
+    assert!(
+        enrollment["roles"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("enterprise_administrator"))
+    );
+    let (allowed, reason) = can(enrollment, "downloadInvoices");
+    assert!(!allowed);
+    assert!(
+        reason.unwrap().contains("invoices@contoso.example"),
+        "{reason:?}"
+    );
+    assert_eq!(can(enrollment, "downloadUsage"), (true, None));
+    let rows = periods("erin.ea@contoso.example", id(enrollment), &[]);
+    assert!(rows.len() >= 12);
+    for row in &rows {
+        assert_eq!(row["reason"]["code"], "ea_invoices_are_emailed", "{row}");
+        let message = row["reason"]["message"].as_str().unwrap();
+        assert!(message.contains("invoices@contoso.example"), "{message}");
+    }
+}
+
+#[test]
+fn owen_may_not_download_usage_and_dan_may() {
+    let owen = scopes("owen.account@contoso.example");
+    assert!(!owen.is_empty());
+    for scope in &owen {
+        let (allowed, reason) = can(scope, "downloadUsage");
+        assert!(!allowed, "{scope}");
+        let reason = reason.unwrap();
+        assert!(
+            reason.contains("Account owners can view charges")
+                && reason.contains("enterprise administrator"),
+            "{reason}"
+        );
+    }
+    let dan = scopes("dan.dept@contoso.example");
+    assert!(!dan.is_empty());
+    for scope in &dan {
+        assert_eq!(can(scope, "downloadUsage"), (true, None), "{scope}");
+    }
+}
+
+#[test]
+fn an_unknown_scope_fails_with_a_hint() {
+    let out = cli(&[
+        "invoices",
+        "--demo",
+        "--scope",
+        "/subscriptions/00000000-0000-0000-0000-000000000000",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(
+        stderr.contains("hint: ") && stderr.contains("invoice-desk scopes"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+
+    // Usage errors exit 2; an unknown demo user too, naming the real ones.
+    let out = cli(&["invoices", "--demo", "--scope", "x", "--from", "2025-13"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = cli(&["scopes", "--demo", "--account", "nobody@contoso.example"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("alex@contoso.example"));
+}
+
+/// The display column where `needle` starts in `line` (these lines are ASCII apart from `…`
+/// and `–`, one column each).
+fn column(line: &str, needle: &str) -> Option<usize> {
+    line.find(needle).map(|at| line[..at].chars().count())
+}
+
+#[test]
+fn human_tables_line_up() {
+    let out = ok(&["scopes", "--demo", "--lang", "en"]);
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(lines[0].starts_with("alex@contoso.example"), "{stdout}");
+    let header = lines[1];
+    assert!(header.starts_with("NAME"), "{stdout}");
+    let rows: Vec<&str> = lines[2..]
+        .iter()
+        .copied()
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert_eq!(rows.len(), 3, "{stdout}");
+    for (title, needle) in [("KIND", "Pay-as-you-go"), ("ID", "/subscriptions/")] {
+        let at = column(header, title).unwrap();
+        for row in &rows {
+            assert_eq!(column(row, needle), Some(at), "{title}:\n{stdout}");
+        }
+    }
+    assert!(stdout.contains("Not allowed:"), "{stdout}");
+
+    let list = scopes("alex@contoso.example");
+    let payg = id(named(&list, "Pay-As-You-Go")).to_owned();
+    let out = ok(&["invoices", "--demo", "--scope", &payg, "--lang", "en"]);
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(lines[0].starts_with("Pay-As-You-Go"), "{stdout}");
+    let header = lines[1];
+    let date_at = column(header, "DATE").unwrap();
+    let billed_end = column(header, "BILLED").unwrap() + "BILLED".len();
+    let mut checked = 0;
+    for row in &lines[2..] {
+        let Some(first_eur) = column(row, " EUR") else {
+            continue;
+        };
+        // Invoice rows: the invoice date sits under DATE, the billed amount ends under BILLED.
+        let cells: Vec<&str> = row[row.find("  ").unwrap()..].split_whitespace().collect();
+        assert!(cells.len() >= 7, "{row}");
+        assert_eq!(column(row, cells[1]), Some(date_at), "{stdout}");
+        let billed_currency = row.rfind(" EUR").unwrap();
+        assert_eq!(
+            row[..billed_currency].chars().count() + " EUR".len(),
+            billed_end,
+            "{stdout}"
+        );
+        assert!(first_eur < billed_currency);
+        checked += 1;
+    }
+    assert!(checked >= 10, "{stdout}");
+    // A period without an invoice shows its reason.
+    assert!(stdout.contains("not been generated yet"), "{stdout}");
+}
+
+#[test]
+fn help_documents_the_fields_and_exit_codes() {
+    let out = ok(&["invoices", "--help"]);
+    let help = text(&out.stdout);
+    for needle in [
+        "--scope",
+        "--from",
+        "--to",
+        "periodStart",
+        "amountDue",
+        "reason",
+        "4 permission",
+        "5 Azure error",
+    ] {
+        assert!(help.contains(needle), "{needle}:\n{help}");
+    }
+    let help = text(&ok(&["scopes", "--help"]).stdout);
+    for needle in [
+        "listInvoices",
+        "manageEmail",
+        "tenantId",
+        "--demo",
+        "--lang",
+    ] {
+        assert!(help.contains(needle), "{needle}:\n{help}");
+    }
+    let help = text(&ok(&["--help"]).stdout);
+    for needle in [
+        "scopes",
+        "invoices",
+        "4  permission",
+        "5  Azure error",
+        "--account",
+        "--auth",
+    ] {
+        assert!(help.contains(needle), "{needle}:\n{help}");
+    }
+}
