@@ -497,6 +497,41 @@ fn rita_reads_but_may_not_change_the_invoice_email() {
 }
 
 #[test]
+fn morgan_sees_the_fabrikam_subscription_and_is_told_which_tenant_needs_mfa() {
+    let out = ok(&[
+        "scopes",
+        "--demo",
+        "--account",
+        "morgan@contoso.example",
+        "--json",
+    ]);
+    let list: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list.len(), 1, "{list:#?}");
+    assert_eq!(list[0]["kind"], "mosp_subscription");
+    assert_eq!(list[0]["account"], "morgan@contoso.example");
+    // Not the home tenant: the subscription lives in Fabrikam.
+    let accounts = json(&[
+        "accounts",
+        "--demo",
+        "--account",
+        "morgan@contoso.example",
+        "--json",
+    ]);
+    assert_eq!(accounts.len(), 1);
+    assert_eq!(accounts[0]["username"], "morgan@contoso.example");
+    let tenants = accounts[0]["tenants"].as_array().unwrap();
+    assert_eq!(tenants.len(), 3, "{tenants:#?}");
+    assert!(tenants.iter().all(|t| t["enabled"] == true));
+    assert_ne!(list[0]["tenantId"], accounts[0]["homeTenant"]);
+    // The tenant that demands MFA is a warning, not a failure.
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with("warning: ") && stderr.contains("needs to sign in again"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn nora_has_no_scopes() {
     assert!(scopes("nora.norole@contoso.example").is_empty());
     let out = ok(&[
@@ -613,6 +648,9 @@ fn human_tables_line_up() {
         }
     }
     assert!(stdout.contains("Not allowed:"), "{stdout}");
+    let nl = text(&ok(&["scopes", "--demo", "--lang", "nl"]).stdout);
+    assert!(nl.lines().nth(1).unwrap().starts_with("NAAM"), "{nl}");
+    assert!(nl.contains("Betalen-per-gebruik-abonnement") && nl.contains("Niet toegestaan:"));
 
     let list = scopes("alex@contoso.example");
     let payg = id(named(&list, "Pay-As-You-Go")).to_owned();
