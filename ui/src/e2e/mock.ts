@@ -7,12 +7,16 @@ import type {
   AccountSummary,
   AppError,
   AppInfo,
+  DemoState,
   DeviceCodeEvent,
   JobProgress,
   KeychainStatus,
+  PeriodView,
+  ScopeSummary,
   Settings,
   TenantSummary,
 } from "../lib/bindings";
+import { contosoScopes, DEMO_TENANT, DEMO_USERS, demoAccount, demoScopes, fabrikamScopes, genericScopes, periodsFor } from "./fixtures";
 import { DEFAULT_SETTINGS, withDefaults, type UiSettings } from "../lib/state.svelte";
 
 export interface E2eInit {
@@ -25,7 +29,19 @@ export interface E2eInit {
   folder?: string | null;
   /** One-shot failures per command name, e.g. `{ save_settings: {...} }`. */
   failNext?: Record<string, AppError>;
+  /** `false`: `start_demo` fails with `demo_unavailable` (default: the demo works). */
   demoAvailable?: boolean;
+  /** Start in demo mode (launched with --demo), signed in as `user` (default: the first demo user). */
+  demo?: { user?: string };
+  /** `list_scopes` answers per tenant id (default: fixtures by the directory's name). */
+  scopes?: Record<string, ScopeSummary[]>;
+  /** One-shot `list_scopes` failures per tenant id (that directory only; a retry then works). */
+  failScopes?: Record<string, AppError>;
+  /** `list_periods` answers per scope id (default: the fixtures). */
+  periods?: Record<string, PeriodView[]>;
+  /** Milliseconds `list_scopes` / `list_periods` take, to see the skeletons. */
+  scopesDelayMs?: number;
+  periodsDelayMs?: number;
   /** `app_info.azureCliAvailable` (default false: "Use my Azure CLI sign-in" is hidden). */
   azureCliAvailable?: boolean;
   /** What `keychain_status` answers (default: remembered, no warning). */
@@ -72,6 +88,10 @@ export interface E2eHandle {
   /** Whether a `sign_in` or `sign_in_again` call is waiting to be finished. */
   signInPending(): boolean;
   accounts(): AccountSummary[];
+  /** The demo state the shell would report (null outside demo mode). */
+  demo(): DemoState | null;
+  /** Makes the next `list_scopes` of this tenant fail. */
+  failScopes(tenantId: string, error: AppError): void;
   settings(): UiSettings;
   jobs(): JobProgress[];
 }
@@ -85,6 +105,7 @@ declare global {
 
 const EVENT_NAMES: Record<string, string> = {
   accountsChanged: "accounts-changed",
+  demoChanged: "demo-changed",
   deviceCodeEvent: "device-code-event",
   jobProgressEvent: "job-progress-event",
   menuEvent: "menu-event",
@@ -105,7 +126,7 @@ function appError(code: AppError["code"], message: string): AppError {
   return { code, message, hint: null, details: null };
 }
 
-export function installMock(): { demoAvailable: boolean } {
+export function installMock(): void {
   const init = window.__E2E_INIT__ ?? {};
   let settings: UiSettings = { ...DEFAULT_SETTINGS, ...init.settings };
   const warning = init.warning ?? null;
@@ -118,6 +139,16 @@ export function installMock(): { demoAvailable: boolean } {
   const keychain: KeychainStatus = init.keychain ?? { remembered: true, warning: null };
   const needsSignInWhenEnabled = new Set(init.needsSignInWhenEnabled ?? []);
   const tenantDelayMs = init.tenantDelayMs ?? 0;
+  const failScopes = new Map<string, AppError>(Object.entries(init.failScopes ?? {}));
+  const scopesDelayMs = init.scopesDelayMs ?? 0;
+  const periodsDelayMs = init.periodsDelayMs ?? 0;
+  let realAccounts: AccountSummary[] = accounts;
+  let demo: DemoState | null = null;
+  if (init.demo) {
+    demo = { user: init.demo.user ?? DEMO_USERS[0].upn, users: DEMO_USERS };
+    accounts = [demoAccount(demo.user)];
+  }
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   let pendingSignIn: {
     kind: "signIn" | "signInAgain";
     resolve: (outcome: E2eSignIn | null) => void;
@@ -188,6 +219,50 @@ export function installMock(): { demoAvailable: boolean } {
     return updateTenant(account, index, { needsSignIn: false });
   }
 
+  async function listScopes(args: Record<string, unknown>): Promise<ScopeSummary[]> {
+    const { account, index } = findTenant(args.accountId, args.tenantId);
+    const tenant = account.tenants[index];
+    if (scopesDelayMs > 0) await sleep(scopesDelayMs);
+    const failure = failScopes.get(tenant.id);
+    if (failure) {
+      failScopes.delete(tenant.id);
+      throw failure;
+    }
+    if (init.scopes?.[tenant.id]) return init.scopes[tenant.id];
+    if (demo && tenant.id === DEMO_TENANT) return demoScopes(account.id, demo.user);
+    const name = tenant.displayName.toLowerCase();
+    if (name.includes("contoso")) return contosoScopes(account.id, tenant.id);
+    if (name.includes("fabrikam")) return fabrikamScopes(account.id, tenant.id);
+    return genericScopes(account.id, tenant.id, tenant.displayName);
+  }
+
+  async function listPeriods(args: Record<string, unknown>): Promise<PeriodView[]> {
+    const scopeId = String(args.scopeId);
+    if (periodsDelayMs > 0) await sleep(periodsDelayMs);
+    const periods = init.periods?.[scopeId] ?? periodsFor(scopeId);
+    if (!periods) throw appError("not_found", `No billing scope ${scopeId}.`);
+    return periods;
+  }
+
+  async function startDemo(args: Record<string, unknown>): Promise<DemoState> {
+    if (init.demoAvailable === false) throw appError("demo_unavailable", "The sample Azure could not be started.");
+    const upn = typeof args.upn === "string" ? args.upn : DEMO_USERS[0].upn;
+    if (!DEMO_USERS.some((user) => user.upn === upn)) throw appError("account_not_found", `No demo user ${upn}.`);
+    if (!demo) realAccounts = accounts;
+    demo = { user: upn, users: DEMO_USERS };
+    await emit(wire("demoChanged"), { state: demo });
+    await setAccounts([demoAccount(upn)]);
+    return demo;
+  }
+
+  async function leaveDemo(): Promise<null> {
+    if (!demo) return null;
+    demo = null;
+    await emit(wire("demoChanged"), { state: null });
+    await setAccounts(realAccounts);
+    return null;
+  }
+
   async function handle(cmd: string, args: Record<string, unknown>): Promise<unknown> {
     calls.push({ cmd, args });
     const failure = failures.get(cmd);
@@ -233,6 +308,16 @@ export function installMock(): { demoAvailable: boolean } {
         return null;
       case "list_jobs":
         return jobs;
+      case "list_scopes":
+        return listScopes(args);
+      case "list_periods":
+        return listPeriods(args);
+      case "start_demo":
+        return startDemo(args);
+      case "demo_state":
+        return demo;
+      case "leave_demo":
+        return leaveDemo();
       case "cancel_job": {
         const job = jobs.find((known) => known.id === args.id);
         if (!job) throw appError("job_not_found", `No job with id ${String(args.id)}.`);
@@ -279,8 +364,11 @@ export function installMock(): { demoAvailable: boolean } {
     },
     signInPending: () => pendingSignIn !== null,
     accounts: () => accounts,
+    demo: () => demo,
+    failScopes(tenantId, error) {
+      failScopes.set(tenantId, error);
+    },
     settings: () => settings,
     jobs: () => jobs,
   };
-  return { demoAvailable: init.demoAvailable ?? false };
 }

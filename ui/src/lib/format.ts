@@ -56,3 +56,57 @@ export function formatSpeed(bytesPerSecond: number, lang: Lang): string {
   }).format(value);
   return `${number}\u00a0${symbols[unit]}`;
 }
+
+/**
+ * An exact decimal amount ("1234.5") with its currency in the UI language. The string goes to
+ * Intl as it is (Intl.NumberFormat reads decimal strings exactly), never through a float.
+ */
+export function formatDecimal(value: string, currency: string | null, lang: Lang): string {
+  const options: Intl.NumberFormatOptions = currency
+    ? { style: "currency", currency }
+    : { minimumFractionDigits: 2, maximumFractionDigits: 2 };
+  try {
+    return new Intl.NumberFormat(intlLocale(lang), options).format(value as unknown as number);
+  } catch {
+    // An unknown currency code: the number in the UI language, then the code as sent.
+    const number = new Intl.NumberFormat(intlLocale(lang), { minimumFractionDigits: 2 }).format(value as unknown as number);
+    return currency ? `${number}\u00a0${currency}` : number;
+  }
+}
+
+function lastDayOfMonth(year: number, month: number): number {
+  return new Date(year, month, 0).getDate();
+}
+
+/** Whether a period is exactly one calendar month (1st to last day). */
+export function isCalendarMonth(start: string, end: string): boolean {
+  const a = /^(\d{4})-(\d{2})-(\d{2})$/.exec(start);
+  const b = /^(\d{4})-(\d{2})-(\d{2})$/.exec(end);
+  if (!a || !b || a[1] !== b[1] || a[2] !== b[2] || a[3] !== "01") return false;
+  return Number(b[3]) === lastDayOfMonth(Number(b[1]), Number(b[2]));
+}
+
+/**
+ * A billing period: a calendar month by its name ("oktober 2026"), any other span as a range
+ * ("15 sep. – 14 okt. 2026" / "Sep 15 – Oct 14, 2026").
+ */
+export function formatPeriod(start: string, end: string, lang: Lang): string {
+  if (isCalendarMonth(start, end)) return formatMonth(start, lang);
+  const format = new Intl.DateTimeFormat(intlLocale(lang), { day: "numeric", month: "short", year: "numeric" });
+  const parts = format.formatRangeToParts(toDate(start), toDate(end));
+  return parts
+    .map((part) => {
+      if (lang === "nl" && part.type === "month" && !part.value.endsWith(".") && part.value !== "mei") {
+        return `${part.value}.`;
+      }
+      return part.value;
+    })
+    .join("");
+}
+
+/** A short month label for a chart axis: "okt. '26" / "Oct '26". */
+export function formatShortMonth(value: string, lang: Lang): string {
+  const parts = new Intl.DateTimeFormat(intlLocale(lang), { month: "short" }).formatToParts(toDate(value));
+  const month = parts.find((part) => part.type === "month")?.value ?? "";
+  return `${month.replace(/\.$/, "")} '${value.slice(2, 4)}`;
+}

@@ -7,6 +7,7 @@ import {
   type AccountSummary,
   type AppError,
   type AppInfo,
+  type DemoState,
   type DeviceCodeEvent,
   type JobProgress,
   type KeychainStatus,
@@ -126,6 +127,13 @@ export class AppState {
   /** Set when the sidebar filter should take focus once it is on screen. */
   filterFocusPending = $state(false);
 
+  /** Demo mode (the built-in sample Azure): who is signed in and who can be picked; null outside it. */
+  demo = $state<DemoState | null>(null);
+  demoBusy = $state(false);
+  demoError = $state<AppError | null>(null);
+  /** Bumped whenever the data source changes (demo started, switched, left): listings start afresh. */
+  dataEpoch = $state(0);
+
   saveState = $state<SaveState>("idle");
   saveError = $state<AppError | null>(null);
 
@@ -142,13 +150,16 @@ export class AppState {
   /** Loads settings, accounts and jobs and subscribes to the shell's events. Returns an unsubscribe. */
   async start(): Promise<() => void> {
     const unlisten = await this.#listen();
-    const [settings, accounts, jobs, info, keychain] = await Promise.all([
+    const [settings, accounts, jobs, info, keychain, demo] = await Promise.all([
       call(() => commands.getSettings()),
       call(() => commands.listAccounts()),
       attempt(() => commands.listJobs()),
       attempt(() => commands.appInfo()),
       attempt(() => commands.keychainStatus()),
+      call(() => commands.demoState()),
     ]);
+    // Launched with --demo: the window opens in demo mode.
+    if (demo.status === "ok") this.demo = demo.data;
     if (settings.status === "ok") {
       this.settings = withDefaults(settings.data.settings);
       if (settings.data.warning) this.notify(settings.data.warning, "warning");
@@ -180,6 +191,7 @@ export class AppState {
         }),
         events.menuEvent.listen((event) => this.onMenu(event.payload.action)),
         events.accountsChanged.listen((event) => this.setAccounts(event.payload)),
+        events.demoChanged.listen((event) => this.setDemo(event.payload.state)),
         events.deviceCodeEvent.listen((event) => {
           if (this.signInFlow) this.signInFlow.deviceCode = event.payload;
         }),
@@ -241,6 +253,45 @@ export class AppState {
   setAccounts(accounts: AccountSummary[]): void {
     if (this.accounts.length > 0 && accounts.length === 0) this.settingsOpen = false;
     this.accounts = accounts;
+  }
+
+  /** The demo state as the shell reports it; a new user (or leaving) starts the listings afresh. */
+  setDemo(state: DemoState | null): void {
+    if ((state?.user ?? null) !== (this.demo?.user ?? null)) this.dataEpoch += 1;
+    this.demo = state;
+  }
+
+  /** "Try with demo data" (`upn` null: the default user) and the scenario picker. */
+  async startDemo(upn: string | null): Promise<boolean> {
+    if (this.demoBusy) return false;
+    this.demoBusy = true;
+    this.demoError = null;
+    const result = await call(() => commands.startDemo(upn));
+    this.demoBusy = false;
+    if (result.status === "error") {
+      this.demoError = result.error;
+      if (this.screen !== "welcome") this.notify(result.error);
+      return false;
+    }
+    this.setDemo(result.data);
+    await this.reloadAccounts();
+    return true;
+  }
+
+  /** Leaves demo mode: the real accounts come back, or Welcome when there are none. */
+  async leaveDemo(): Promise<boolean> {
+    if (this.demoBusy) return false;
+    this.demoBusy = true;
+    const result = await call(() => commands.leaveDemo());
+    this.demoBusy = false;
+    if (result.status === "error") {
+      this.notify(result.error);
+      return false;
+    }
+    this.setDemo(null);
+    this.settingsOpen = false;
+    await this.reloadAccounts();
+    return true;
   }
 
   /** Runs a sign-in to the end; a cancelled one just ends, any other failure is kept to show. */

@@ -1,0 +1,324 @@
+// Realistic answers for the e2e mock: billing scopes per directory and their billing periods,
+// as the shell words them (codes, exact decimal strings, ARM ids). "Today" is 2026-11-03.
+import type { AccountSummary, CapabilitiesView, CapabilityView, DemoState, InvoiceView, PeriodView, ReasonView, ScopeSummary } from "../lib/bindings";
+
+const PORTAL = "https://portal.azure.com/#view/Microsoft_Azure_GTM/ModernBillingMenuBlade";
+
+const allowed: CapabilityView = { state: "allowed", reason: null, missingRole: null, grantedBy: null, policy: null, portalUrl: null };
+
+function caps(patch: Partial<CapabilitiesView> = {}): CapabilitiesView {
+  return { listInvoices: allowed, downloadInvoices: allowed, downloadUsage: allowed, manageEmail: allowed, ...patch };
+}
+
+function reason(code: string, patch: Partial<ReasonView> = {}): ReasonView {
+  return { code, subscriptionCreated: null, expectedOn: null, missingRole: null, grantedBy: null, recipient: null, signals: [], facts: [], ...patch };
+}
+
+function invoice(name: string, start: string, end: string, issued: string, status: string, value: string, currency: string, patch: Partial<InvoiceView> = {}): InvoiceView {
+  const due = addDays(issued, 30);
+  return {
+    name,
+    invoiceDate: issued,
+    dueDate: due,
+    periodStart: start,
+    periodEnd: end,
+    status,
+    documentType: "Invoice",
+    amountDue: { value: status === "Paid" || status === "Void" ? "0.00" : value, currency },
+    billedAmount: { value, currency },
+    totalAmount: { value, currency },
+    documents: ["Invoice"],
+    ...patch,
+  };
+}
+
+function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+function monthEnd(start: string): string {
+  const d = new Date(`${start}T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() + 1, 0);
+  return d.toISOString().slice(0, 10);
+}
+
+/** A month-long period starting on `start`; MOSP periods run from a day in one month to the day before it in the next. */
+function period(start: string, end: string, invoices: InvoiceView[], why: ReasonView | null, expected: string): PeriodView {
+  return { start, end, name: null, invoices, reason: why ?? reason("available"), expectedInvoiceDate: expected };
+}
+
+export const SUB_PRODUCTION = "/subscriptions/6d3f1a52-0c4e-4c8e-9b7d-2f1c0a9e4b11";
+export const SUB_SANDBOX = "/subscriptions/0b8e7c2d-51f4-4a3b-8e6f-9c2d1e0f7a22";
+export const SUB_MARKETING = "/subscriptions/9f1e2d3c-4b5a-4678-9abc-def012345633";
+export const MCA_PROFILE = "/providers/Microsoft.Billing/billingAccounts/7c1e9f3a-2b4d-5e6f-8a9b-0c1d2e3f4a5b:1f2e3d4c-5b6a-4789-8abc-def012345678_2019-05-31/billingProfiles/ABCD-EFGH-IJK-LMN";
+export const EA_DEPARTMENT = "/providers/Microsoft.Billing/billingAccounts/8608480/departments/1234";
+export const MCA_FABRIKAM = "/providers/Microsoft.Billing/billingAccounts/2a3b4c5d-6e7f-4081-9234-56789abcdef0:00000000-0000-0000-0000-000000000002_2019-05-31/billingProfiles/WXYZ-1234-ABC-DEF";
+export const SUB_TRIAL = "/subscriptions/3c4d5e6f-7081-4923-a4b5-c6d7e8f90a44";
+
+function scope(id: string, tenantId: string, accountId: string, patch: Partial<ScopeSummary>): ScopeSummary {
+  return {
+    id,
+    accountId,
+    tenantId,
+    kind: "other",
+    agreement: "Other",
+    displayName: id,
+    billingAccountName: null,
+    currency: "EUR",
+    roles: [],
+    capabilities: caps(),
+    issues: [],
+    ...patch,
+  };
+}
+
+/** The Contoso directory: two pay-as-you-go subscriptions, one without access, an MCA profile and an EA department. */
+export function contosoScopes(accountId: string, tenantId: string): ScopeSummary[] {
+  return [
+    scope(SUB_PRODUCTION, tenantId, accountId, {
+      kind: "mosp_subscription",
+      agreement: "MicrosoftOnlineServicesProgram",
+      displayName: "Contoso Production",
+      roles: ["account_administrator"],
+    }),
+    scope(SUB_SANDBOX, tenantId, accountId, {
+      kind: "mosp_subscription",
+      agreement: "MicrosoftOnlineServicesProgram",
+      displayName: "Contoso Sandbox",
+      roles: ["account_administrator"],
+    }),
+    scope(SUB_MARKETING, tenantId, accountId, {
+      kind: "mosp_subscription",
+      agreement: "MicrosoftOnlineServicesProgram",
+      displayName: "Marketing Web",
+      roles: ["subscription_user"],
+      capabilities: caps({
+        listInvoices: { ...allowed, state: "denied", missingRole: "account_administrator", grantedBy: "account_administrator", portalUrl: `https://portal.azure.com/#blade/Microsoft_Azure_Billing/SubscriptionsBlade` },
+        downloadInvoices: { ...allowed, state: "denied", missingRole: "account_administrator", grantedBy: "account_administrator", portalUrl: `https://portal.azure.com/#blade/Microsoft_Azure_Billing/SubscriptionsBlade` },
+        downloadUsage: { ...allowed, state: "denied", missingRole: "account_administrator", grantedBy: "account_administrator", portalUrl: `https://portal.azure.com/#blade/Microsoft_Azure_Billing/SubscriptionsBlade` },
+        manageEmail: { ...allowed, state: "denied", missingRole: "account_administrator", grantedBy: "account_administrator", portalUrl: null },
+      }),
+    }),
+    scope(MCA_PROFILE, tenantId, accountId, {
+      kind: "mca_billing_profile",
+      agreement: "MicrosoftCustomerAgreement",
+      displayName: "Contoso Europe",
+      billingAccountName: "Contoso Ltd",
+      roles: ["billing_profile_reader"],
+      capabilities: caps({
+        manageEmail: {
+          state: "denied",
+          reason: null,
+          missingRole: "billing_profile_contributor",
+          grantedBy: "billing_profile_owner",
+          policy: null,
+          portalUrl: `${PORTAL}/~/Properties/billingProfileId/ABCD-EFGH-IJK-LMN`,
+        },
+      }),
+    }),
+    scope(EA_DEPARTMENT, tenantId, accountId, {
+      kind: "ea_department",
+      agreement: "EnterpriseAgreement",
+      displayName: "Research",
+      billingAccountName: "Contoso Enrollment 8608480",
+      currency: "USD",
+      roles: ["department_administrator"],
+      capabilities: caps({
+        listInvoices: { ...allowed, state: "notOffered", reason: "ea_invoices_are_emailed" },
+        downloadInvoices: { ...allowed, state: "notOffered", reason: "ea_invoices_are_emailed" },
+        downloadUsage: {
+          state: "denied",
+          reason: null,
+          missingRole: null,
+          grantedBy: "enterprise_administrator",
+          policy: "department_admin_view_charges",
+          portalUrl: `${PORTAL}/~/Policies/billingAccountId/8608480`,
+        },
+        manageEmail: { ...allowed, state: "notOffered", reason: "portal_only" },
+      }),
+    }),
+  ];
+}
+
+export function fabrikamScopes(accountId: string, tenantId: string): ScopeSummary[] {
+  return [
+    scope(MCA_FABRIKAM, tenantId, accountId, {
+      kind: "mca_billing_profile",
+      agreement: "MicrosoftCustomerAgreement",
+      displayName: "Fabrikam Labs billing",
+      billingAccountName: "Fabrikam Inc.",
+      currency: "USD",
+      roles: ["billing_profile_owner"],
+    }),
+    scope(SUB_TRIAL, tenantId, accountId, {
+      kind: "mosp_subscription",
+      agreement: "MicrosoftOnlineServicesProgram",
+      displayName: "Fabrikam Trial",
+      roles: ["account_administrator"],
+    }),
+  ];
+}
+
+/** Any other directory: one MCA profile named after it. */
+export function genericScopes(accountId: string, tenantId: string, name: string): ScopeSummary[] {
+  return [
+    scope(`/providers/Microsoft.Billing/billingAccounts/${tenantId}/billingProfiles/P1`, tenantId, accountId, {
+      kind: "mca_billing_profile",
+      agreement: "MicrosoftCustomerAgreement",
+      displayName: `${name} billing profile`,
+      roles: ["billing_profile_owner"],
+    }),
+  ];
+}
+
+function moSpPeriods(): PeriodView[] {
+  const out: PeriodView[] = [];
+  // Current period: not generated yet.
+  out.push(period("2026-10-05", "2026-11-04", [], reason("not_generated_yet", { expectedOn: "2026-11-06" }), "2026-11-06"));
+  const amounts = ["1284.37", "1190.05", "1342.90", "986.12", "1021.44", "1105.60", "874.08"];
+  for (let i = 0; i < amounts.length; i += 1) {
+    const month = 9 - i; // Sep back to Mar
+    const start = `2026-${String(month).padStart(2, "0")}-05`;
+    const end = addDays(`2026-${String(month + 1).padStart(2, "0")}-05`, -1);
+    const issued = addDays(end, 2);
+    const status = i === 0 ? "Due" : "Paid";
+    if (month === 4) {
+      out.push(
+        period(start, end, [], reason("unknown", {
+          facts: [
+            { code: "scope_kind", value: "mosp_subscription" },
+            { code: "period", value: `${start} – ${end}` },
+            { code: "expected_on", value: issued },
+            { code: "today", value: "2026-11-03" },
+            { code: "invoice_access", value: "allowed" },
+          ],
+        }), issued),
+      );
+      continue;
+    }
+    out.push(period(start, end, [invoice(`E0${month}00KZ${String(4810 + i)}`, start, end, issued, status, amounts[i], "EUR", { documents: ["Invoice", "Summary"] })], null, issued));
+  }
+  return out;
+}
+
+function sandboxPeriods(): PeriodView[] {
+  return [
+    period("2026-10-20", "2026-11-19", [], reason("subscription_too_new", { subscriptionCreated: "2026-10-20", expectedOn: "2026-11-19" }), "2026-11-21"),
+  ];
+}
+
+function marketingPeriods(): PeriodView[] {
+  const out: PeriodView[] = [];
+  for (let month = 10; month >= 6; month -= 1) {
+    const start = `2026-${String(month).padStart(2, "0")}-12`;
+    const end = addDays(`2026-${String(month + 1).padStart(2, "0")}-12`, -1);
+    out.push(
+      period(start, end, [], month === 10 ? reason("not_generated_yet", { expectedOn: addDays(end, 2) }) : reason("no_permission", { missingRole: "account_administrator", grantedBy: "account_administrator" }), addDays(end, 2)),
+    );
+  }
+  return out;
+}
+
+function mcaPeriods(): PeriodView[] {
+  const statuses: Array<[string, string, Partial<InvoiceView>?]> = [
+    ["Due", "4210.75"],
+    ["OverDue", "3987.40"],
+    ["Paid", "4105.00"],
+    ["Paid", "-120.50", { documentType: "CreditNote", documents: ["CreditNote"] }],
+    ["Void", "3890.10"],
+    ["PartiallyPaid", "3702.33", { documents: ["Invoice", "TaxReceipt"] }],
+    ["Locked", "3650.00"],
+  ];
+  const out: PeriodView[] = [period("2026-10-01", "2026-10-31", [], reason("not_generated_yet", { expectedOn: "2026-11-05" }), "2026-11-05")];
+  statuses.forEach(([status, value, patch], i) => {
+    const month = 9 - i;
+    const start = `2026-${String(month).padStart(2, "0")}-01`;
+    const end = monthEnd(start);
+    const issued = addDays(end, 5);
+    out.push(period(start, end, [invoice(`G0${String(48213 + i * 7)}`, start, end, issued, status, value, "EUR", patch)], null, issued));
+  });
+  return out;
+}
+
+function eaPeriods(): PeriodView[] {
+  const out: PeriodView[] = [];
+  for (let month = 10; month >= 5; month -= 1) {
+    const start = `2026-${String(month).padStart(2, "0")}-01`;
+    const end = monthEnd(start);
+    out.push(period(start, end, [], reason("ea_invoices_are_emailed", { recipient: "Anne de Vries (ap@contoso.com)" }), addDays(end, 10)));
+  }
+  return out;
+}
+
+function fabrikamPeriods(): PeriodView[] {
+  const out: PeriodView[] = [];
+  const amounts = ["15230.00", "14980.55", "16012.90"];
+  amounts.forEach((value, i) => {
+    const month = 10 - i;
+    const start = `2026-${String(month).padStart(2, "0")}-01`;
+    const end = monthEnd(start);
+    const issued = addDays(end, 3);
+    out.push(period(start, end, month === 10 ? [] : [invoice(`G1${String(77001 + i)}`, start, end, issued, month === 9 ? "Due" : "Paid", value, "USD")], month === 10 ? reason("not_generated_yet", { expectedOn: issued }) : null, issued));
+  });
+  return out;
+}
+
+function trialPeriods(): PeriodView[] {
+  return [
+    period("2026-10-08", "2026-11-07", [], reason("free_trial_or_credit_not_exceeded", { signals: ["offer_free_trial", "spending_limit_on"] }), "2026-11-09"),
+    period("2026-09-08", "2026-10-07", [], reason("free_trial_or_credit_not_exceeded", { signals: ["offer_free_trial", "spending_limit_on"] }), "2026-10-09"),
+  ];
+}
+
+export function periodsFor(scopeId: string): PeriodView[] | null {
+  switch (scopeId) {
+    case SUB_PRODUCTION:
+      return moSpPeriods();
+    case SUB_SANDBOX:
+      return sandboxPeriods();
+    case SUB_MARKETING:
+      return marketingPeriods();
+    case MCA_PROFILE:
+      return mcaPeriods();
+    case EA_DEPARTMENT:
+      return eaPeriods();
+    case MCA_FABRIKAM:
+      return fabrikamPeriods();
+    case SUB_TRIAL:
+      return trialPeriods();
+    default:
+      return scopeId.endsWith("/billingProfiles/P1") ? fabrikamPeriods() : null;
+  }
+}
+
+/** The emulator's users, as the demo picker lists them. */
+export const DEMO_USERS: DemoState["users"] = [
+  { upn: "payg-admin@demo.invoicedesk.test", displayName: "Pay-as-you-go administrator" },
+  { upn: "mca-reader@demo.invoicedesk.test", displayName: "MCA billing profile reader" },
+  { upn: "ea-admin@demo.invoicedesk.test", displayName: "EA department administrator" },
+  { upn: "trial@demo.invoicedesk.test", displayName: "Free trial" },
+];
+
+export const DEMO_TENANT = "demo-tenant";
+
+export function demoAccount(upn: string): AccountSummary {
+  const user = DEMO_USERS.find((candidate) => candidate.upn === upn) ?? DEMO_USERS[0];
+  return {
+    id: `demo.${user.upn}`,
+    displayName: user.displayName,
+    username: user.upn,
+    cloud: "custom",
+    tenants: [{ id: DEMO_TENANT, displayName: "Sample Azure", enabled: true, needsSignIn: false }],
+  };
+}
+
+/** What each demo user can reach. */
+export function demoScopes(accountId: string, upn: string): ScopeSummary[] {
+  const contoso = contosoScopes(accountId, DEMO_TENANT);
+  if (upn.startsWith("payg-admin")) return contoso.filter((entry) => entry.kind === "mosp_subscription");
+  if (upn.startsWith("mca-reader")) return contoso.filter((entry) => entry.kind === "mca_billing_profile");
+  if (upn.startsWith("ea-admin")) return contoso.filter((entry) => entry.kind === "ea_department");
+  return fabrikamScopes(accountId, DEMO_TENANT).filter((entry) => entry.kind === "mosp_subscription");
+}

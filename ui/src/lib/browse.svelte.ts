@@ -1,0 +1,187 @@
+// What the main window browses: the billing scopes of each signed-in directory (loaded one
+// directory at a time, each with its own error and retry), the selected scope's billing periods,
+// the selected invoice and the period whose reason card is open. Kept outside the components so
+// a trip to Settings and back keeps the selection.
+import { untrack } from "svelte";
+import { call, commands, type AccountSummary, type AppError, type InvoiceView, type MoneyView, type PeriodView, type ScopeSummary } from "./ipc";
+import { groupScopes, indexScopes, type IndexedScope, type ScopeGroup } from "./scopes";
+import { tenantKey } from "./state.svelte";
+
+export type LoadStatus = "loading" | "ok" | "error";
+
+export interface TenantScopes {
+  status: LoadStatus;
+  index: IndexedScope[];
+  /** The index grouped by kind and sorted by name, once per listing. */
+  groups: ScopeGroup[];
+  error: AppError | null;
+}
+
+export interface ScopePeriods {
+  status: LoadStatus;
+  periods: PeriodView[];
+  error: AppError | null;
+}
+
+/** A row of the table: an invoice (`invoice` set) or a period without one. */
+export interface PeriodRow {
+  key: string;
+  period: PeriodView;
+  invoice: InvoiceView | null;
+}
+
+/** The amount a row shows: what was billed, else the total, else what is due. */
+export function shownAmount(invoice: InvoiceView): MoneyView | null {
+  return invoice.billedAmount ?? invoice.totalAmount ?? invoice.amountDue;
+}
+
+/** One row per invoice, and one per period without any; newest period first. */
+export function periodRows(periods: readonly PeriodView[]): PeriodRow[] {
+  const sorted = [...periods].sort((a, b) => (a.start < b.start ? 1 : a.start > b.start ? -1 : 0));
+  const rows: PeriodRow[] = [];
+  for (const period of sorted) {
+    if (period.invoices.length === 0) {
+      rows.push({ key: `p:${period.start}`, period, invoice: null });
+      continue;
+    }
+    for (const invoice of period.invoices) rows.push({ key: `i:${period.start}:${invoice.name}`, period, invoice });
+  }
+  return rows;
+}
+
+function scopesLoaded(scopes: ScopeSummary[]): TenantScopes {
+  const index = indexScopes(scopes);
+  return { status: "ok", index, groups: groupScopes(index), error: null };
+}
+
+export class BrowseState {
+  /** Per directory (`tenantKey`). Replaced, never mutated in place: a listing can be large. */
+  tenants = $state.raw<Record<string, TenantScopes>>({});
+  /** Per scope id. */
+  periods = $state.raw<Record<string, ScopePeriods>>({});
+  selectedScopeId = $state<string | null>(null);
+  /** The selected table row (`PeriodRow.key`). */
+  selectedRow = $state<string | null>(null);
+  /** The period (its start) whose reason card is open. */
+  reasonFor = $state<string | null>(null);
+
+  #epoch = -1;
+  #generation = 0;
+
+  /** Every scope loaded so far, by id. */
+  scopesById: Map<string, ScopeSummary> = $derived.by(() => {
+    // A fresh map per listing, never mutated afterwards: no reactivity needed inside it.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
+    const map = new Map<string, ScopeSummary>();
+    for (const entry of Object.values(this.tenants)) for (const indexed of entry.index) map.set(indexed.scope.id, indexed.scope);
+    return map;
+  });
+
+  selectedScope: ScopeSummary | null = $derived(
+    this.selectedScopeId ? (this.scopesById.get(this.selectedScopeId) ?? null) : null,
+  );
+
+  selectedPeriods: ScopePeriods | null = $derived(this.selectedScopeId ? (this.periods[this.selectedScopeId] ?? null) : null);
+
+  rows: PeriodRow[] = $derived(this.selectedPeriods?.status === "ok" ? periodRows(this.selectedPeriods.periods) : []);
+
+  selectedInvoiceRow: PeriodRow | null = $derived(this.rows.find((row) => row.key === this.selectedRow && row.invoice) ?? null);
+
+  reasonPeriod: PeriodView | null = $derived(
+    this.reasonFor ? (this.selectedPeriods?.periods.find((period) => period.start === this.reasonFor) ?? null) : null,
+  );
+
+  /**
+   * Follows the accounts: loads the scopes of every enabled directory not loaded yet, forgets
+   * directories that need a new sign-in, and starts afresh when the data source changed
+   * (`epoch`: demo started, switched or left).
+   */
+  sync(accounts: readonly AccountSummary[], epoch: number): void {
+    untrack(() => {
+      if (epoch !== this.#epoch) {
+        this.#epoch = epoch;
+        this.reset();
+      }
+      const next = { ...this.tenants };
+      let changed = false;
+      const wanted: Array<[string, string]> = [];
+      for (const account of accounts) {
+        for (const tenant of account.tenants) {
+          const key = tenantKey(account.id, tenant.id);
+          if (tenant.needsSignIn && key in next) {
+            delete next[key];
+            changed = true;
+          }
+          if (tenant.enabled && !tenant.needsSignIn && !(key in next)) wanted.push([account.id, tenant.id]);
+        }
+      }
+      if (changed) this.tenants = next;
+      for (const [accountId, tenantId] of wanted) void this.loadScopes(accountId, tenantId);
+    });
+  }
+
+  reset(): void {
+    this.#generation += 1;
+    this.tenants = {};
+    this.periods = {};
+    this.selectedScopeId = null;
+    this.selectedRow = null;
+    this.reasonFor = null;
+  }
+
+  async loadScopes(accountId: string, tenantId: string): Promise<void> {
+    const key = tenantKey(accountId, tenantId);
+    const generation = this.#generation;
+    this.tenants = { ...this.tenants, [key]: { status: "loading", index: [], groups: [], error: null } };
+    const result = await call(() => commands.listScopes(accountId, tenantId));
+    if (generation !== this.#generation) return;
+    this.tenants = {
+      ...this.tenants,
+      [key]:
+        result.status === "ok"
+          ? scopesLoaded(result.data)
+          : { status: "error", index: [], groups: [], error: result.error },
+    };
+  }
+
+  async loadPeriods(scopeId: string): Promise<void> {
+    const generation = this.#generation;
+    this.periods = { ...this.periods, [scopeId]: { status: "loading", periods: [], error: null } };
+    const result = await call(() => commands.listPeriods(scopeId, null));
+    if (generation !== this.#generation) return;
+    this.periods = {
+      ...this.periods,
+      [scopeId]:
+        result.status === "ok"
+          ? { status: "ok", periods: result.data, error: null }
+          : { status: "error", periods: [], error: result.error },
+    };
+  }
+
+  selectScope(scopeId: string): void {
+    if (this.selectedScopeId !== scopeId) {
+      this.selectedScopeId = scopeId;
+      this.selectedRow = null;
+      this.reasonFor = null;
+    }
+    const known = this.periods[scopeId];
+    if (!known || known.status === "error") void this.loadPeriods(scopeId);
+  }
+
+  selectRow(key: string): void {
+    this.selectedRow = key;
+    const row = this.rows.find((candidate) => candidate.key === key);
+    this.reasonFor = row && !row.invoice ? row.period.start : null;
+  }
+
+  openReason(periodStart: string): void {
+    this.selectedRow = `p:${periodStart}`;
+    this.reasonFor = periodStart;
+  }
+
+  closeReason(): void {
+    this.reasonFor = null;
+  }
+}
+
+export const browse = new BrowseState();
