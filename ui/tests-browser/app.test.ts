@@ -115,7 +115,7 @@ describe("welcome", () => {
     expect((await page.textContent("#sign-in-browser"))?.trim()).toBe(en["welcome.signInBrowser"]);
     expect(await page.isVisible("#sign-in-device-code")).toBe(true);
     expect(await page.isVisible("#sign-in-azure-cli")).toBe(true);
-    expect(await page.$('[data-testid="demo"]')).toBeNull();
+    expect((await page.textContent('[data-testid="try-demo"]'))?.trim()).toBe(en["welcome.demo"]);
     expect(await page.getAttribute("html", "lang")).toBe("en");
     expect(await page.getAttribute("html", "data-theme")).toBe("light");
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("welcome-heading");
@@ -140,11 +140,11 @@ describe("welcome", () => {
     await shot(page, "welcome-sign-in-error");
   });
 
-  it("follows a Dutch OS language and shows the demo button when offered", async () => {
-    const page = await open({ demoAvailable: true }, { locale: "nl-NL" });
+  it("follows a Dutch OS language and always offers the demo", async () => {
+    const page = await open({}, { locale: "nl-NL" });
     expect(await page.getAttribute("html", "lang")).toBe("nl");
     expect((await page.textContent("#sign-in-browser"))?.trim()).toBe(nl["welcome.signInBrowser"]);
-    expect((await page.textContent('[data-testid="demo"]'))?.trim()).toBe(nl["welcome.demo"]);
+    expect((await page.textContent('[data-testid="try-demo"]'))?.trim()).toBe(nl["welcome.demo"]);
   });
 });
 
@@ -255,7 +255,8 @@ describe("main layout", () => {
     expect(await page.isVisible('aside[data-testid="details-panel"]')).toBe(true);
     expect(await page.isVisible('section[data-testid="activity-tray"]')).toBe(true);
     expect(await page.textContent('[data-testid="account-tree"]')).toContain("Contoso Finance");
-    expect(await page.textContent('[data-testid="table-empty"]')).toContain(en["table.emptyTitle"]);
+    await page.waitForSelector('[data-testid="scope-row"]');
+    expect(await page.textContent('[data-testid="table-empty"]')).toContain(en["table.chooseTitle"]);
     await shot(page, "main-light-en");
 
     await page.keyboard.press("Control+f");
@@ -275,7 +276,8 @@ describe("main layout", () => {
     const page = await open({ accounts: [ACCOUNT], settings: { language: "nl", theme: "dark" } });
     await page.waitForSelector('[data-testid="main-layout"]');
     expect(await page.getAttribute("html", "data-theme")).toBe("dark");
-    expect(await page.textContent('[data-testid="table-empty"]')).toContain(nl["table.emptyTitle"]);
+    await page.waitForSelector('[data-testid="scope-row"]');
+    expect(await page.textContent('[data-testid="table-empty"]')).toContain(nl["table.chooseTitle"]);
     await shot(page, "main-dark-nl");
   });
 

@@ -1,0 +1,383 @@
+// Browsing in headless Chromium against the e2e mock: scopes per directory, billing periods,
+// reason cards, capabilities, demo mode. Needs `npm run build:e2e` first.
+import { existsSync, mkdirSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { preview, type PreviewServer } from "vite";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { E2eInit } from "../src/e2e/mock";
+import type { AccountSummary } from "../src/lib/bindings";
+import en from "../src/i18n/en.json";
+import nl from "../src/i18n/nl.json";
+
+const UI = fileURLToPath(new URL("..", import.meta.url));
+const DIST = fileURLToPath(new URL("../dist-e2e", import.meta.url));
+const SHOTS = fileURLToPath(new URL("../../target/ui-screenshots", import.meta.url));
+const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+const SUB_PRODUCTION = "/subscriptions/6d3f1a52-0c4e-4c8e-9b7d-2f1c0a9e4b11";
+const SUB_SANDBOX = "/subscriptions/0b8e7c2d-51f4-4a3b-8e6f-9c2d1e0f7a22";
+const SUB_MARKETING = "/subscriptions/9f1e2d3c-4b5a-4678-9abc-def012345633";
+const MCA_PROFILE = "/providers/Microsoft.Billing/billingAccounts/7c1e9f3a-2b4d-5e6f-8a9b-0c1d2e3f4a5b:1f2e3d4c-5b6a-4789-8abc-def012345678_2019-05-31/billingProfiles/ABCD-EFGH-IJK-LMN";
+const EA_DEPARTMENT = "/providers/Microsoft.Billing/billingAccounts/8608480/departments/1234";
+
+const ACCOUNT: AccountSummary = {
+  id: "acc-1",
+  displayName: "Contoso Finance",
+  username: "finance@contoso.com",
+  cloud: "azurePublic",
+  tenants: [
+    { id: "tenant-1", displayName: "Contoso", enabled: true, needsSignIn: false },
+    { id: "tenant-2", displayName: "Fabrikam Labs", enabled: true, needsSignIn: false },
+  ],
+};
+
+let server: PreviewServer;
+let browser: Browser;
+let baseUrl: string;
+let context: BrowserContext | undefined;
+let pageErrors: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(`${DIST}/index.html`)) throw new Error("dist-e2e is missing: run `npm run build:e2e` first");
+  mkdirSync(SHOTS, { recursive: true });
+  server = await preview({
+    configFile: false,
+    root: UI,
+    logLevel: "warn",
+    build: { outDir: "dist-e2e" },
+    preview: { host: "127.0.0.1", port: 0, strictPort: false, open: false },
+  });
+  baseUrl = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}/`;
+  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => (server ? server.httpServer.close(() => resolve()) : resolve()));
+});
+
+afterEach(async () => {
+  await context?.close();
+  context = undefined;
+  expect(pageErrors).toEqual([]);
+});
+
+async function open(init: E2eInit = {}, options: { colorScheme?: "light" | "dark"; locale?: string } = {}): Promise<Page> {
+  pageErrors = [];
+  context = await browser.newContext({
+    viewport: { width: 1280, height: 760 },
+    deviceScaleFactor: 1,
+    locale: options.locale ?? "en-US",
+    colorScheme: options.colorScheme ?? "light",
+    reducedMotion: "reduce",
+    permissions: ["clipboard-read", "clipboard-write"],
+  });
+  const page = await context.newPage();
+  page.on("pageerror", (error) => pageErrors.push(String(error)));
+  await page.addInitScript((seed) => {
+    window.__E2E_INIT__ = seed;
+  }, init);
+  await page.goto(baseUrl);
+  await page.waitForSelector('.screen:not([data-screen="loading"])');
+  return page;
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+  await page.screenshot({ path: `${SHOTS}/${name}.png` });
+}
+
+const calls = (page: Page, cmd: string) => page.evaluate((name) => window.__e2e!.callsTo(name), cmd);
+const scopeRow = (id: string) => `[data-testid="scope-row"][data-scope-id="${id}"]`;
+
+async function selectScope(page: Page, id: string): Promise<void> {
+  await page.click(scopeRow(id));
+  await page.waitForSelector('[data-testid="period-row"]');
+}
+
+/** Opens Settings, picks a language and comes back to the main window. */
+async function switchLanguage(page: Page, lang: "en" | "nl"): Promise<void> {
+  await page.click('[data-testid="settings-button"]');
+  await page.selectOption('[data-testid="language-select"]', lang);
+  await page.waitForFunction((want) => document.documentElement.lang === want, lang);
+  await page.click('[data-testid="settings-back"]');
+  await page.waitForSelector('[data-testid="main-layout"]');
+}
+
+describe("sidebar scopes", () => {
+  it("lists each directory's scopes grouped by agreement, with badges and role hints, and selects with the keyboard", async () => {
+    const page = await open({ accounts: [ACCOUNT], scopesDelayMs: 300 });
+    await page.waitForSelector('[data-testid="scopes-loading"][data-tenant-id="tenant-1"]');
+    await shot(page, "browse-sidebar-loading");
+    await page.waitForSelector(scopeRow(SUB_PRODUCTION));
+    const groups = await page.$$eval('[data-testid="tenant-row"][data-tenant-id="tenant-1"] [data-testid="scope-group"]', (nodes) =>
+      nodes.map((node) => [node.getAttribute("data-kind"), node.querySelector(".group-label")?.textContent]),
+    );
+    expect(groups).toEqual([
+      ["mosp_subscription", en["scopeKind.mosp_subscription"]],
+      ["mca_billing_profile", en["scopeKind.mca_billing_profile"]],
+      ["ea_department", en["scopeKind.ea_department"]],
+    ]);
+    expect(await page.textContent(`${scopeRow(SUB_PRODUCTION)} .badge`)).toBe("MOSP");
+    expect(await page.textContent(`${scopeRow(MCA_PROFILE)} .badge`)).toBe("MCA");
+    expect(await page.textContent(`${scopeRow(EA_DEPARTMENT)} .badge`)).toBe("EA");
+    expect((await page.textContent(`${scopeRow(SUB_PRODUCTION)} [data-testid="role-hint"]`))?.trim()).toBe(en["roleHint.account_administrator"]);
+    expect((await page.textContent(`${scopeRow(MCA_PROFILE)} [data-testid="role-hint"]`))?.trim()).toBe(en["roleHint.billing_profile_reader"]);
+    expect(await page.getAttribute(scopeRow(EA_DEPARTMENT), "data-kind")).toBe("ea_department");
+    // Both directories loaded, each with its own call.
+    expect((await calls(page, "list_scopes")).map((call) => (call.args as { tenantId: string }).tenantId).sort()).toEqual(["tenant-1", "tenant-2"]);
+    await shot(page, "browse-sidebar-light-en");
+
+    // Keyboard: from the filter down into the scopes, arrows move, Enter selects.
+    await page.focus("#sidebar-filter");
+    await page.keyboard.press("ArrowDown");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("data-scope-id"))).toBe(SUB_PRODUCTION);
+    await page.keyboard.press("ArrowDown");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("data-scope-id"))).toBe(SUB_SANDBOX);
+    await page.keyboard.press("Enter");
+    await page.waitForSelector('[data-testid="period-row"][data-reason="subscription_too_new"]');
+    expect(await page.getAttribute(scopeRow(SUB_SANDBOX), "aria-current")).toBe("true");
+
+    // The filter narrows scopes by name.
+    await page.fill("#sidebar-filter", "europe");
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="scope-row"]').length === 1);
+    expect(await page.getAttribute('[data-testid="scope-row"]', "data-scope-id")).toBe(MCA_PROFILE);
+  });
+
+  it("a directory whose scopes fail shows its error with Retry while the other still shows", async () => {
+    const throttled = { code: "throttled" as const, message: "Too many requests", hint: null, details: "429 from ARM" };
+    const page = await open({ accounts: [ACCOUNT], failScopes: { "tenant-2": throttled } });
+    const error = page.locator('[data-testid="scopes-error"][data-tenant-id="tenant-2"]');
+    await error.waitFor();
+    expect(await error.getAttribute("data-error-code")).toBe("throttled");
+    expect(await error.textContent()).toContain(en["errors.throttled.message"]);
+    await page.waitForSelector(scopeRow(SUB_PRODUCTION));
+    await shot(page, "browse-scopes-error-light-en");
+    await page.click('[data-testid="scopes-retry"][data-tenant-id="tenant-2"]');
+    await page.waitForSelector('[data-testid="tenant-row"][data-tenant-id="tenant-2"] [data-testid="scope-row"]');
+    expect(await page.$('[data-testid="scopes-error"]')).toBeNull();
+  });
+
+  it("the scopes error looks right in Dutch and dark", async () => {
+    const page = await open(
+      { accounts: [ACCOUNT], failScopes: { "tenant-2": { code: "azure_error", message: "500", hint: null, details: null } }, settings: { language: "nl", theme: "dark" } },
+      { colorScheme: "dark" },
+    );
+    const error = page.locator('[data-testid="scopes-error"][data-tenant-id="tenant-2"]');
+    await error.waitFor();
+    expect(await error.textContent()).toContain(nl["errors.azure_error.message"]);
+    expect(await page.textContent('[data-testid="scopes-retry"]')).toContain(nl["sidebar.retry"]);
+    await page.waitForSelector(scopeRow(SUB_PRODUCTION));
+    expect(await page.textContent('[data-testid="scope-group"][data-kind="mosp_subscription"] .group-label')).toBe(nl["scopeKind.mosp_subscription"]);
+    await shot(page, "browse-scopes-error-dark-nl");
+  });
+});
+
+describe("billing periods", () => {
+  it("shows the periods newest first with formatted amounts, statuses, documents and the missing ones", async () => {
+    const page = await open({ accounts: [ACCOUNT], periodsDelayMs: 300 });
+    await page.click(scopeRow(MCA_PROFILE));
+    await page.waitForSelector('[data-testid="table-loading"]');
+    await shot(page, "browse-periods-loading");
+    await page.waitForSelector('[data-testid="period-row"]');
+    expect(await calls(page, "list_periods")).toEqual([{ cmd: "list_periods", args: { scopeId: MCA_PROFILE, months: null } }]);
+    const starts = await page.$$eval('[data-testid="period-row"]', (rows) => rows.map((row) => row.getAttribute("data-period-start")));
+    expect(starts).toEqual([...starts].sort().reverse());
+    const first = page.locator('[data-testid="period-row"]').first();
+    expect(await first.getAttribute("data-reason")).toBe("not_generated_yet");
+    expect(await first.locator("td").first().textContent()).toBe("October 2026");
+    expect(await first.textContent()).toContain("Not generated yet, expected Nov 5, 2026");
+    const due = page.locator('[data-testid="period-row"][data-period-start="2026-09-01"]');
+    expect(await due.locator('[data-testid="invoice-amount"]').textContent()).toContain("€4,210.75");
+    expect(await due.locator('[data-testid="status-pill"]').textContent()).toContain("Due");
+    const statuses = await page.$$eval('[data-testid="status-pill"]', (pills) => pills.map((pill) => pill.textContent?.trim()));
+    expect(statuses).toEqual(["Due", "Overdue", "Paid", "Paid", "Void", "PartiallyPaid", "Locked"]);
+    expect(await page.textContent('[data-testid="period-row"][data-period-start="2026-06-01"]')).toContain("Credit note");
+    expect(await page.textContent('[data-testid="period-row"][data-period-start="2026-06-01"] [data-testid="invoice-amount"]')).toContain("-€120.50");
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector('[data-testid="invoice-amount"]')!).textAlign)).toBe("right");
+
+    // Selecting an invoice shows its facts; the chart has its values in a table.
+    await due.click();
+    const details = page.locator('[data-testid="invoice-details"]');
+    await details.waitFor();
+    expect(await details.textContent()).toContain(en["details.fact.amountDue"]);
+    expect(await page.textContent('[data-testid="detail-billed-amount"]')).toBe("€4,210.75");
+    expect(await page.$$eval('[data-testid="chart-table"] tbody tr', (rows) => rows.length)).toBe(7);
+    expect(await page.textContent('[data-testid="chart-table"]')).toContain("€4,210.75");
+    await shot(page, "browse-periods-light-en");
+
+    // Arrow keys move the selection.
+    await page.keyboard.press("ArrowDown");
+    await page.waitForFunction(() => document.querySelector('[data-testid="period-row"].selected')?.getAttribute("data-period-start") === "2026-08-01");
+  });
+
+  it("looks right in Dutch and dark (amounts and dates in Dutch)", async () => {
+    const page = await open({ accounts: [ACCOUNT], settings: { language: "nl", theme: "dark" } }, { colorScheme: "dark" });
+    await page.waitForSelector(scopeRow(SUB_PRODUCTION));
+    await selectScope(page, SUB_PRODUCTION);
+    const row = page.locator('[data-testid="period-row"][data-period-start="2026-09-05"]');
+    expect(await row.locator('[data-testid="invoice-amount"]').textContent()).toContain("€\u00a01.284,37");
+    expect(await row.locator("td").first().textContent()).toBe("5 sep. – 4 okt. 2026");
+    expect(await row.textContent()).toContain(nl["status.Due"]);
+    expect(await row.textContent()).toContain(nl["document.Summary"]);
+    await row.click();
+    await shot(page, "browse-periods-dark-nl");
+  });
+
+  it("a failing listing shows its error with Retry", async () => {
+    const page = await open({ accounts: [ACCOUNT], failNext: { list_periods: { code: "forbidden", message: "403", hint: null, details: "AuthorizationFailed" } } });
+    await page.waitForSelector(scopeRow(SUB_PRODUCTION));
+    await page.click(scopeRow(SUB_PRODUCTION));
+    const error = page.locator('[data-testid="periods-error"] [data-testid="error-view"][data-error-code="forbidden"]');
+    await error.waitFor();
+    expect(await error.textContent()).toContain(en["errors.forbidden.message"]);
+    await page.click('[data-testid="periods-retry"]');
+    await page.waitForSelector('[data-testid="period-row"]');
+  });
+});
+
+describe("reason card", () => {
+  it("Why? opens the reason card with the translated reason, in English and Dutch", async () => {
+    const page = await open({ accounts: [ACCOUNT] });
+    await page.waitForSelector(scopeRow(SUB_SANDBOX));
+    await selectScope(page, SUB_SANDBOX);
+    const why = page.locator('[data-testid="why"][data-period-start="2026-10-20"]');
+    expect(await why.getAttribute("data-reason")).toBe("subscription_too_new");
+    await why.click();
+    const card = page.locator('[data-testid="reason-card"][data-reason="subscription_too_new"]');
+    await card.waitFor();
+    expect(await card.locator("h3").textContent()).toBe("No invoice yet for Oct 20 – Nov 19, 2026");
+    expect(await card.locator('[data-testid="reason-text"]').textContent()).toBe(
+      en["reason.text.subscription_too_new"].replace("{created}", "Oct 20, 2026"),
+    );
+    expect(await card.textContent()).toContain("Subscription created on Oct 20, 2026");
+    expect(await card.textContent()).toContain("Your role: account administrator");
+    expect(await card.textContent()).toContain("Your first invoice is expected after Nov 19, 2026.");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("reason-headline");
+    await shot(page, "reason-card-light-en");
+
+    await switchLanguage(page, "nl");
+    const dutch = page.locator('[data-testid="reason-card"][data-reason="subscription_too_new"]');
+    await dutch.waitFor();
+    expect(await dutch.locator('[data-testid="reason-text"]').textContent()).toBe(
+      nl["reason.text.subscription_too_new"].replace("{created}", "20 okt. 2026"),
+    );
+    expect(await dutch.locator("h3").textContent()).toBe("Nog geen factuur voor 20 okt. – 19 nov. 2026");
+    await shot(page, "reason-card-light-nl");
+  });
+
+  it("explains EA e-mailed invoices, no permission and unknown with their facts (dark, Dutch)", async () => {
+    const page = await open({ accounts: [ACCOUNT], settings: { language: "nl", theme: "dark" } }, { colorScheme: "dark" });
+    await page.waitForSelector(scopeRow(EA_DEPARTMENT));
+    await selectScope(page, EA_DEPARTMENT);
+    await page.click('[data-testid="why"][data-period-start="2026-10-01"]');
+    const card = page.locator('[data-testid="reason-card"][data-reason="ea_invoices_are_emailed"]');
+    await card.waitFor();
+    expect(await card.locator("h3").textContent()).toBe("Geen factuur voor oktober 2026");
+    expect(await card.locator('[data-testid="reason-text"]').textContent()).toContain("Anne de Vries (ap@contoso.com)");
+    expect(await card.locator('[data-testid="reason-text"]').textContent()).toContain("kunt u de facturen van uw organisatie niet downloaden");
+    await shot(page, "reason-card-ea-dark-nl");
+
+    await selectScope(page, SUB_MARKETING);
+    await page.click('[data-testid="why"][data-reason="no_permission"] >> nth=0');
+    const denied = page.locator('[data-testid="reason-card"][data-reason="no_permission"]');
+    await denied.waitFor();
+    expect(await denied.locator('[data-testid="reason-text"]').textContent()).toBe(
+      nl["reason.text.no_permission"].replace("{role}", nl["role.account_administrator"]).replace("{grantor}", nl["grantor.account_administrator"]),
+    );
+    expect(await denied.locator('[data-testid="portal-url"]').textContent()).toContain("https://portal.azure.com/");
+
+    await selectScope(page, SUB_PRODUCTION);
+    await page.click('[data-testid="why"][data-reason="unknown"]');
+    const unknown = page.locator('[data-testid="reason-card"][data-reason="unknown"]');
+    await unknown.waitFor();
+    expect(await unknown.textContent()).toContain(`${nl["reason.factCode.today"]}: 3 nov. 2026`);
+    await shot(page, "reason-card-unknown-dark-nl");
+  });
+});
+
+describe("capabilities", () => {
+  it("a denied action is disabled with the sentence, who can grant it and the portal link to copy", async () => {
+    const page = await open({ accounts: [ACCOUNT] });
+    await page.waitForSelector(scopeRow(MCA_PROFILE));
+    await selectScope(page, MCA_PROFILE);
+    const email = page.locator('[data-testid="capability"][data-action="manageEmail"]');
+    expect(await email.getAttribute("data-state")).toBe("denied");
+    expect(await email.locator('[data-testid="capability-sentence"]').textContent()).toBe(
+      "You need the billing profile contributor role; a billing profile owner can grant it.",
+    );
+    expect(await email.locator('[data-testid="portal-url"]').textContent()).toContain("https://portal.azure.com/");
+    await email.locator('[data-testid="copy-link"]').click();
+    await page.waitForFunction((text) => document.querySelector('[data-testid="capability"][data-action="manageEmail"] [data-testid="copy-link"]')?.textContent?.includes(text), en["link.copied"]);
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toContain("https://portal.azure.com/#view/");
+    expect(await page.getAttribute('[data-testid="capability"][data-action="listInvoices"]', "data-state")).toBe("allowed");
+    expect(await page.getAttribute('[data-testid="save-pdfs"]', "title")).toBe(en["toolbar.notYet"]);
+
+    await selectScope(page, EA_DEPARTMENT);
+    const usage = page.locator('[data-testid="capability"][data-action="downloadUsage"]');
+    expect(await usage.getAttribute("data-state")).toBe("denied");
+    const sentence = await usage.locator('[data-testid="capability-sentence"]').textContent();
+    expect(sentence).toContain("An enterprise administrator has to turn on the policy");
+    expect(await page.getAttribute('[data-testid="capability"][data-action="listInvoices"]', "data-state")).toBe("notOffered");
+    expect(await page.getAttribute('[data-testid="usage-csv"]', "title")).toContain(sentence!);
+    expect(await page.isDisabled('[data-testid="usage-csv"]')).toBe(true);
+    await page.locator('[data-testid="scope-details"]').scrollIntoViewIfNeeded();
+    await shot(page, "capabilities-light-en");
+  });
+
+  it("the denied sentences are Dutch in Dutch (dark)", async () => {
+    const page = await open({ accounts: [ACCOUNT], settings: { language: "nl", theme: "dark" } }, { colorScheme: "dark" });
+    await page.waitForSelector(scopeRow(MCA_PROFILE));
+    await selectScope(page, MCA_PROFILE);
+    expect(await page.textContent('[data-testid="capability"][data-action="manageEmail"] [data-testid="capability-sentence"]')).toBe(
+      "Hiervoor hebt u de rol bijdrager van het factureringsprofiel nodig; een eigenaar van het factureringsprofiel kan die toekennen.",
+    );
+    await page.locator('[data-testid="capability"][data-action="manageEmail"]').scrollIntoViewIfNeeded();
+    await shot(page, "capabilities-dark-nl");
+  });
+});
+
+describe("demo mode", () => {
+  it("Try with demo data starts the demo; the badge shows, the picker switches users, Leave demo returns to welcome", async () => {
+    const page = await open();
+    await page.click('[data-testid="try-demo"]');
+    await page.waitForSelector('[data-testid="demo-badge"]');
+    expect(await calls(page, "start_demo")).toEqual([{ cmd: "start_demo", args: { upn: null } }]);
+    expect((await page.textContent('[data-testid="demo-badge"]'))?.trim()).toBe(en["toolbar.demoBadge"]);
+    await page.waitForSelector('[data-testid="scope-row"][data-kind="mosp_subscription"]');
+    expect(await page.getAttribute('label[for="demo-user"]', "class")).toContain("visually-hidden");
+    expect(await page.textContent('label[for="demo-user"]')).toBe(en["toolbar.demoUser"]);
+    await shot(page, "demo-light-en");
+
+    await page.selectOption('[data-testid="demo-user-select"]', "mca-reader@demo.invoicedesk.test");
+    await page.waitForSelector('[data-testid="scope-row"][data-kind="mca_billing_profile"]');
+    expect((await calls(page, "start_demo")).at(-1)).toEqual({ cmd: "start_demo", args: { upn: "mca-reader@demo.invoicedesk.test" } });
+    expect(await page.$('[data-testid="scope-row"][data-kind="mosp_subscription"]')).toBeNull();
+    expect(await page.inputValue('[data-testid="demo-user-select"]')).toBe("mca-reader@demo.invoicedesk.test");
+
+    await page.click('[data-testid="leave-demo"]');
+    await page.waitForSelector("#welcome-heading");
+    expect(await calls(page, "leave_demo")).toHaveLength(1);
+    expect(await page.$('[data-testid="demo-badge"]')).toBeNull();
+  });
+
+  it("a window launched in demo mode shows the badge at once (Dutch, dark)", async () => {
+    const page = await open({ demo: {}, settings: { language: "nl", theme: "dark" } }, { colorScheme: "dark" });
+    await page.waitForSelector('[data-testid="demo-badge"]');
+    expect((await page.textContent('[data-testid="demo-badge"]'))?.trim()).toBe(nl["toolbar.demoBadge"]);
+    await selectScope(page, SUB_SANDBOX);
+    await page.click('[data-testid="why"][data-reason="subscription_too_new"]');
+    await page.waitForSelector('[data-testid="reason-card"]');
+    await shot(page, "demo-dark-nl");
+  });
+
+  it("a demo that cannot start says so on Welcome", async () => {
+    const page = await open({ demoAvailable: false });
+    await page.click('[data-testid="try-demo"]');
+    const error = page.locator('[data-testid="demo-error"] [data-testid="error-view"][data-error-code="demo_unavailable"]');
+    await error.waitFor();
+    expect(await error.textContent()).toContain(en["errors.demo_unavailable.message"]);
+  });
+});
