@@ -196,12 +196,18 @@ fn running_app_pid(env: &Env) -> u32 {
     let target = std::fs::canonicalize(&env.app).unwrap();
     let mut found = Vec::new();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
         if std::fs::read_link(entry.path().join("exe")).is_ok_and(|exe| exe == target) {
             found.push(pid);
         }
     }
-    assert_eq!(found.len(), 1, "expected exactly one running app, found {found:?}");
+    assert_eq!(
+        found.len(),
+        1,
+        "expected exactly one running app, found {found:?}"
+    );
     found[0]
 }
 
@@ -215,7 +221,8 @@ fn a_second_launch_hands_over_to_the_running_window_and_exits() {
     let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap();
     let vars = environ.split(|b| *b == 0).filter_map(|pair| {
         let text = String::from_utf8_lossy(pair).into_owned();
-        text.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned()))
+        text.split_once('=')
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
     });
     let mut second = std::process::Command::new(&env.app)
         .env_clear()
@@ -236,7 +243,8 @@ fn a_second_launch_hands_over_to_the_running_window_and_exits() {
         }
         std::thread::sleep(Duration::from_millis(100));
     };
-    let status = status.expect("the second launch kept running: a second window instead of the first one");
+    let status =
+        status.expect("the second launch kept running: a second window instead of the first one");
     assert!(status.success(), "the second launch failed: {status}");
     // The first window is still there and still answers.
     assert_eq!(heading(&app), words("en", "welcome.title"));

@@ -40,6 +40,7 @@ type Result<T> = std::result::Result<T, WebDriverError>;
 #[derive(Debug)]
 pub struct Session {
     http: Client,
+    app: PathBuf,
     base: String,
     shots: PathBuf,
     last_name: Option<String>,
@@ -52,6 +53,9 @@ pub struct Element {
 
 impl Session {
     pub fn start(driver: &str, app: &Path, shots: PathBuf) -> Result<Self> {
+        // A window left over from a test that failed would take the single-instance lock and
+        // swallow this launch; end it first.
+        end_running(app, Duration::ZERO);
         let http = Client::builder()
             .timeout(Duration::from_secs(60))
             .build()
@@ -67,6 +71,7 @@ impl Session {
         let id = value["sessionId"].as_str().unwrap_or_default().to_owned();
         let session = Self {
             http,
+            app: app.to_owned(),
             base: format!("{driver}/session/{id}"),
             shots,
             last_name: None,
@@ -232,6 +237,52 @@ impl Drop for Session {
             let _ = self.screenshot(&name);
         }
         let _ = self.send(&reqwest::Method::DELETE, "", None);
+        // Deleting the session closes the window; make sure the process really went.
+        end_running(&self.app, Duration::from_secs(5));
+    }
+}
+
+/// Ends the app processes started from `app` (the binary under test, launched for this test
+/// run by tauri-driver) that are still running after `grace`: SIGTERM, then SIGKILL, by PID.
+fn end_running(app: &Path, grace: Duration) {
+    let Ok(target) = std::fs::canonicalize(app) else {
+        return;
+    };
+    let running = || -> Vec<u32> {
+        std::fs::read_dir("/proc")
+            .map(|dir| {
+                dir.flatten()
+                    .filter_map(|e| {
+                        e.file_name()
+                            .to_string_lossy()
+                            .parse::<u32>()
+                            .ok()
+                            .map(|pid| (pid, e.path()))
+                    })
+                    .filter(|(_, path)| {
+                        std::fs::read_link(path.join("exe")).is_ok_and(|exe| exe == target)
+                    })
+                    .map(|(pid, _)| pid)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let deadline = Instant::now() + grace;
+    while !running().is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    for signal in ["-TERM", "-KILL"] {
+        let pids = running();
+        if pids.is_empty() {
+            return;
+        }
+        eprintln!("ending a leftover app window ({signal}): {pids:?}");
+        for pid in pids {
+            let _ = std::process::Command::new("kill")
+                .args([signal, &pid.to_string()])
+                .status();
+        }
+        std::thread::sleep(Duration::from_secs(2));
     }
 }
 

@@ -95,7 +95,8 @@ pub fn run() -> Result<()> {
         .env("INVOICE_DESK_E2E_HOME", &home)
         .env("INVOICE_DESK_E2E_SHOTS", &work)
         .env("INVOICE_DESK_E2E_EMULATOR", &azure);
-    let outcome = process::run(&mut tests);
+    // A few seconds per test normally; a hung window must not hold CI.
+    let outcome = process::run_within(&mut tests, Duration::from_secs(15 * 60));
     drop(driver);
     drop(display);
     drop(emulator);

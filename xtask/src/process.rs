@@ -61,6 +61,39 @@ pub fn run(cmd: &mut Command) -> Result<()> {
     Ok(())
 }
 
+/// Like [`run`], but ends the command (and everything it started) if it takes longer than
+/// `limit`, so one hung test cannot hold the whole suite until CI's own time runs out.
+#[cfg(unix)]
+pub fn run_within(cmd: &mut Command, limit: std::time::Duration) -> Result<()> {
+    use std::os::unix::process::CommandExt;
+    let mut child = cmd
+        .process_group(0)
+        .spawn()
+        .with_context(|| format!("could not start `{}`", describe(cmd)))?;
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait()? {
+            if !status.success() {
+                bail!("`{}` failed ({status})", describe(cmd));
+            }
+            return Ok(());
+        }
+        if std::time::Instant::now() > deadline {
+            let group = format!("-{}", child.id());
+            let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+            std::thread::sleep(std::time::Duration::from_secs(3));
+            let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+            let _ = child.wait();
+            bail!(
+                "`{}` did not finish within {} s and was stopped",
+                describe(cmd),
+                limit.as_secs()
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
 /// Whether a program can be found on PATH.
 pub fn on_path(program: &str) -> bool {
     std::env::var_os("PATH").is_some_and(|paths| {

@@ -1,0 +1,107 @@
+//! Demo mode as a user meets it: "Try with demo data" signs in to the built-in sample Azure,
+//! a "Demo data" badge stays on screen, the sidebar lists the demo user's billing scopes, a
+//! scope shows its billing periods, and a period without an invoice explains why — in English
+//! and in Dutch. Leaving the demo returns to the welcome screen.
+
+use std::time::Duration;
+
+use invoice_desk_e2e::{Env, Session};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+/// Opens each pay-as-you-go scope in turn until one shows `css`; whether one did.
+fn open_scope_showing(app: &Session, css: &str) -> bool {
+    let rows = "[data-testid=scope-row][data-kind=mosp_subscription]";
+    let count = app
+        .execute(
+            &format!("return document.querySelectorAll('{rows}').length;"),
+            &[],
+        )
+        .unwrap()
+        .as_u64()
+        .unwrap_or(0);
+    for index in 0..count {
+        app.execute(
+            &format!("document.querySelectorAll('{rows}')[arguments[0]].click();"),
+            &[serde_json::json!(index)],
+        )
+        .unwrap();
+        // The table shows skeleton rows while a scope's periods load: wait for them to go.
+        std::thread::sleep(Duration::from_millis(400));
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        while app.find("[data-testid=table-loading]").is_ok()
+            && std::time::Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        if app.find(css).is_ok() {
+            return true;
+        }
+    }
+    false
+}
+
+fn select(app: &Session, css: &str) {
+    let element = app.wait_for(css, WAIT).unwrap();
+    app.click(&element).unwrap();
+}
+
+#[test]
+fn the_demo_shows_scopes_periods_and_why_an_invoice_is_missing_in_both_languages() {
+    let env = Env::from_process();
+    let mut app = env.launch(None);
+    select(&app, "[data-testid=try-demo]");
+    app.wait_for("[data-testid=demo-badge]", WAIT).unwrap();
+
+    // The pay-as-you-go administrator's subscriptions: one with a year of invoices, and one
+    // created less than 30 days ago whose period has no invoice yet.
+    app.wait_for("[data-testid=scope-row][data-kind=mosp_subscription]", WAIT)
+        .unwrap();
+    assert!(
+        open_scope_showing(&app, "[data-testid=invoice-amount]"),
+        "no scope shows invoices"
+    );
+    app.screenshot("demo-invoices-en").unwrap();
+    let too_new = "[data-testid=why][data-reason=subscription_too_new]";
+    assert!(
+        open_scope_showing(&app, too_new),
+        "no period explains a subscription created less than 30 days ago"
+    );
+    select(&app, too_new);
+    let card = app
+        .wait_for(
+            "[data-testid=reason-card][data-reason=subscription_too_new]",
+            WAIT,
+        )
+        .unwrap();
+    let english = app.text(&card).unwrap();
+    assert!(
+        english.contains("30"),
+        "the reason names the 30 days: {english}"
+    );
+    app.screenshot("demo-reason-en").unwrap();
+
+    // Dutch: same card, the seeds' words.
+    select(&app, "[data-testid=settings-button]");
+    app.select("[data-testid=language-select]", "nl").unwrap();
+    select(&app, "[data-testid=settings-back]");
+    let card = app
+        .wait_for("[data-testid=reason-card], [data-testid=period-row]", WAIT)
+        .unwrap();
+    drop(card);
+    if app.find("[data-testid=reason-card]").is_err() {
+        select(&app, too_new);
+    }
+    let card = app
+        .wait_for(
+            "[data-testid=reason-card][data-reason=subscription_too_new]",
+            WAIT,
+        )
+        .unwrap();
+    let dutch = app.text(&card).unwrap();
+    assert_ne!(dutch, english, "the reason card did not change language");
+    app.screenshot("demo-reason-nl").unwrap();
+
+    select(&app, "[data-testid=leave-demo]");
+    app.wait_for("#welcome-heading", WAIT).unwrap();
+}
