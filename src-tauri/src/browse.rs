@@ -251,7 +251,7 @@ fn reason(availability: &Availability) -> ReasonView {
             view.expected_on = Some(invoice_expected_after.to_string());
         }
         Availability::NotGeneratedYet { expected_on } => {
-            view.expected_on = Some(expected_on.to_string())
+            view.expected_on = Some(expected_on.to_string());
         }
         Availability::NoPermission {
             missing_role,
