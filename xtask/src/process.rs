@@ -79,11 +79,7 @@ pub fn run_within(cmd: &mut Command, limit: std::time::Duration) -> Result<()> {
             return Ok(());
         }
         if std::time::Instant::now() > deadline {
-            let group = format!("-{}", child.id());
-            let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
-            std::thread::sleep(std::time::Duration::from_secs(3));
-            let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
-            let _ = child.wait();
+            end_group(&mut child, std::time::Duration::from_secs(3));
             bail!(
                 "`{}` did not finish within {} s and was stopped",
                 describe(cmd),
@@ -92,6 +88,23 @@ pub fn run_within(cmd: &mut Command, limit: std::time::Duration) -> Result<()> {
         }
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
+}
+
+/// Ends a child started in its own process group, with everything it started: SIGTERM to the
+/// group, up to `grace` to exit, then SIGKILL.
+#[cfg(unix)]
+pub fn end_group(child: &mut std::process::Child, grace: std::time::Duration) {
+    let group = format!("-{}", child.id());
+    let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+    let deadline = std::time::Instant::now() + grace;
+    while std::time::Instant::now() < deadline {
+        if matches!(child.try_wait(), Ok(Some(_))) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+    let _ = child.wait();
 }
 
 /// Whether a program can be found on PATH.
