@@ -1,29 +1,12 @@
 // The shell in headless Chromium, IPC answered by the in-page mock of the `e2e` build.
 // Needs `npm run build:e2e` first; serves `dist-e2e` with `vite preview` on a free port.
-import { existsSync, mkdirSync } from "node:fs";
-import type { AddressInfo } from "node:net";
-import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { preview, type PreviewServer } from "vite";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import type { E2eInit } from "../src/e2e/mock";
 import type { AccountSummary, AppError, JobProgress } from "../src/lib/bindings";
 import en from "../src/i18n/en.json";
 import nl from "../src/i18n/nl.json";
-
-const UI = fileURLToPath(new URL("..", import.meta.url));
-const DIST = fileURLToPath(new URL("../dist-e2e", import.meta.url));
-const SHOTS = fileURLToPath(new URL("../../target/ui-screenshots", import.meta.url));
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+import { calls, shot, useHarness, type OpenOptions } from "./harness";
 
 const ACCOUNT: AccountSummary = {
   id: "acc-1",
@@ -36,70 +19,8 @@ const ACCOUNT: AccountSummary = {
   ],
 };
 
-let server: PreviewServer;
-let browser: Browser;
-let baseUrl: string;
-let context: BrowserContext | undefined;
-let pageErrors: string[] = [];
+const { open, context, baseUrl } = useHarness({ viewport: { width: 1120, height: 700 } });
 
-beforeAll(async () => {
-  if (!existsSync(`${DIST}/index.html`)) throw new Error("dist-e2e is missing: run `npm run build:e2e` first");
-  mkdirSync(SHOTS, { recursive: true });
-  server = await preview({
-    configFile: false,
-    root: UI,
-    logLevel: "warn",
-    build: { outDir: "dist-e2e" },
-    preview: { host: "127.0.0.1", port: 0, strictPort: false, open: false },
-  });
-  const address = server.httpServer.address() as AddressInfo;
-  baseUrl = `http://127.0.0.1:${address.port}/`;
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise<void>((resolve) => (server ? server.httpServer.close(() => resolve()) : resolve()));
-});
-
-afterEach(async () => {
-  await context?.close();
-  context = undefined;
-  expect(pageErrors).toEqual([]);
-});
-
-interface OpenOptions {
-  colorScheme?: "light" | "dark";
-  locale?: string;
-}
-
-async function open(init: E2eInit = {}, options: OpenOptions = {}): Promise<Page> {
-  pageErrors = [];
-  context = await browser.newContext({
-    viewport: { width: 1120, height: 700 },
-    deviceScaleFactor: 1,
-    locale: options.locale ?? "en-US",
-    colorScheme: options.colorScheme ?? "light",
-    reducedMotion: "reduce",
-  });
-  const page = await context.newPage();
-  page.on("pageerror", (error) => pageErrors.push(String(error)));
-  await page.addInitScript((seed) => {
-    window.__E2E_INIT__ = seed;
-  }, init);
-  await page.goto(baseUrl);
-  await page.waitForSelector('.screen:not([data-screen="loading"])');
-  return page;
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.evaluate(
-    () => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))),
-  );
-  await page.screenshot({ path: `${SHOTS}/${name}.png` });
-}
-
-const calls = (page: Page, cmd: string) => page.evaluate((name) => window.__e2e!.callsTo(name), cmd);
 const background = (page: Page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
 
 async function openSettings(page: Page): Promise<void> {
@@ -414,7 +335,7 @@ describe("sign-in and accounts", () => {
 
   it("device code shows the code and the address as text, and copies the code", async () => {
     const page = await open({ signIn: { deviceCode: DEVICE_CODE, account: ACCOUNT } });
-    await context!.grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseUrl });
+    await context()!.grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseUrl() });
     await page.click("#sign-in-device-code");
     const code = page.locator('[data-testid="device-code"]');
     await code.waitFor();
@@ -718,7 +639,7 @@ describe("directories", () => {
   it("the directories look right in English and dark, and in Dutch and light", async () => {
     const dark = await openDirectories({ accounts: [HOME_ONLY, SECOND] }, { colorScheme: "dark" });
     await shotAt(dark, '[data-testid="settings-account"][data-account-id="acc-2"]', "settings-directories-dark-en");
-    await context?.close();
+    await context()?.close();
     const page = await open({ accounts: [ACCOUNT, SECOND], settings: { language: "nl" } });
     await page.waitForSelector('[data-testid="main-layout"]');
     await shot(page, "sidebar-directories-light-nl");

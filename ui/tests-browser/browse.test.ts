@@ -1,20 +1,11 @@
 // Browsing in headless Chromium against the e2e mock: scopes per directory, billing periods,
 // reason cards, capabilities, demo mode. Needs `npm run build:e2e` first.
-import { existsSync, mkdirSync } from "node:fs";
-import type { AddressInfo } from "node:net";
-import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { preview, type PreviewServer } from "vite";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { E2eInit } from "../src/e2e/mock";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import type { AccountSummary } from "../src/lib/bindings";
 import en from "../src/i18n/en.json";
 import nl from "../src/i18n/nl.json";
-
-const UI = fileURLToPath(new URL("..", import.meta.url));
-const DIST = fileURLToPath(new URL("../dist-e2e", import.meta.url));
-const SHOTS = fileURLToPath(new URL("../../target/ui-screenshots", import.meta.url));
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+import { calls, shot, useHarness } from "./harness";
 
 const SUB_PRODUCTION = "/subscriptions/6d3f1a52-0c4e-4c8e-9b7d-2f1c0a9e4b11";
 const SUB_SANDBOX = "/subscriptions/0b8e7c2d-51f4-4a3b-8e6f-9c2d1e0f7a22";
@@ -33,63 +24,11 @@ const ACCOUNT: AccountSummary = {
   ],
 };
 
-let server: PreviewServer;
-let browser: Browser;
-let baseUrl: string;
-let context: BrowserContext | undefined;
-let pageErrors: string[] = [];
-
-beforeAll(async () => {
-  if (!existsSync(`${DIST}/index.html`)) throw new Error("dist-e2e is missing: run `npm run build:e2e` first");
-  mkdirSync(SHOTS, { recursive: true });
-  server = await preview({
-    configFile: false,
-    root: UI,
-    logLevel: "warn",
-    build: { outDir: "dist-e2e" },
-    preview: { host: "127.0.0.1", port: 0, strictPort: false, open: false },
-  });
-  baseUrl = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}/`;
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+const { open } = useHarness({
+  viewport: { width: 1280, height: 760 },
+  permissions: ["clipboard-read", "clipboard-write"],
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await new Promise<void>((resolve) => (server ? server.httpServer.close(() => resolve()) : resolve()));
-});
-
-afterEach(async () => {
-  await context?.close();
-  context = undefined;
-  expect(pageErrors).toEqual([]);
-});
-
-async function open(init: E2eInit = {}, options: { colorScheme?: "light" | "dark"; locale?: string } = {}): Promise<Page> {
-  pageErrors = [];
-  context = await browser.newContext({
-    viewport: { width: 1280, height: 760 },
-    deviceScaleFactor: 1,
-    locale: options.locale ?? "en-US",
-    colorScheme: options.colorScheme ?? "light",
-    reducedMotion: "reduce",
-    permissions: ["clipboard-read", "clipboard-write"],
-  });
-  const page = await context.newPage();
-  page.on("pageerror", (error) => pageErrors.push(String(error)));
-  await page.addInitScript((seed) => {
-    window.__E2E_INIT__ = seed;
-  }, init);
-  await page.goto(baseUrl);
-  await page.waitForSelector('.screen:not([data-screen="loading"])');
-  return page;
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
-  await page.screenshot({ path: `${SHOTS}/${name}.png` });
-}
-
-const calls = (page: Page, cmd: string) => page.evaluate((name) => window.__e2e!.callsTo(name), cmd);
 const scopeRow = (id: string) => `[data-testid="scope-row"][data-scope-id="${id}"]`;
 
 async function selectScope(page: Page, id: string): Promise<void> {
