@@ -79,7 +79,7 @@ describe("Sidebar scopes", () => {
     expect(browse.selectedScopeId).toBe(rows[1].dataset.scopeId);
   });
 
-  it("filters 1,000 rendered scopes in well under 16 ms per keystroke and keeps unchanged rows", () => {
+  it("filters 1,000 rendered scopes and keeps unchanged rows (timed by `cargo xtask bench`)", () => {
     render(1000);
     const input = document.getElementById("sidebar-filter") as HTMLInputElement;
     expect(document.querySelectorAll('[data-testid="scope-row"]')).toHaveLength(1000);
@@ -95,8 +95,9 @@ describe("Sidebar scopes", () => {
     expect(shown).toBeGreaterThan(0);
     expect(shown).toBeLessThan(1000);
     console.info(`sidebar filter, 1,000 scopes rendered (jsdom): ${typing.toFixed(2)} ms per keystroke while typing`);
-    // Narrowing a filter that already shows few rows is what most keystrokes do; jsdom is far
-    // slower than a browser, so the bound is generous for removing hundreds of rows at once.
-    expect(typing).toBeLessThan(16);
+    // Wall-clock targets are checked only by the benchmark run (`cargo xtask bench` sets
+    // INVOICE_DESK_BENCH=1), never in the test suite, where a loaded machine would make them flaky.
+    // jsdom is far slower than a browser, so 16 ms per keystroke is a generous bound there.
+    if (process.env.INVOICE_DESK_BENCH === "1") expect(typing).toBeLessThan(16);
   });
 });

@@ -71,7 +71,7 @@ describe("scopes", () => {
     expect(sidebarTree(accounts, "nothing-like-this", () => groups)).toEqual([]);
   });
 
-  it("filters 1,000 scopes well under 16 ms per keystroke", () => {
+  it("filters 1,000 scopes by name (timed by `cargo xtask bench`)", () => {
     const groups = groupScopes(indexScopes(makeScopes(1000)));
     const accounts = [
       {
@@ -98,7 +98,8 @@ describe("scopes", () => {
     const perKeystroke = (performance.now() - started) / (rounds * queries.length);
     console.info(`sidebar filter over 1,000 scopes: ${perKeystroke.toFixed(3)} ms per keystroke`);
     expect(shown).toBeGreaterThan(0);
-    expect(perKeystroke).toBeLessThan(4);
+    // Timed only in the benchmark run (`cargo xtask bench`), see Sidebar.test.ts.
+    if (process.env.INVOICE_DESK_BENCH === "1") expect(perKeystroke).toBeLessThan(4);
     expect(filterGroups(groups, "")).toBe(groups);
   });
 });
