@@ -107,7 +107,7 @@ pub struct SignIn {
 
 impl SignIn {
     pub fn start() -> Self {
-        let (store, keychain_error) = invoice_desk_auth::open_store(true);
+        let (store, keychain_error) = open_keychain_or_memory();
         let accounts = load_config()
             .and_then(|config| Accounts::new(config, store))
             .map_err(AppError::from);
@@ -171,6 +171,30 @@ impl SignIn {
         }
         token
     }
+}
+
+/// How long start-up waits for the OS keychain before carrying on without it.
+const KEYCHAIN_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The OS keychain, or memory with a warning when it is missing, locked or does not answer in
+/// time: a keychain that hangs (a stuck Secret Service on Linux) must never freeze the window.
+fn open_keychain_or_memory() -> (
+    std::sync::Arc<dyn invoice_desk_auth::TokenStore>,
+    Option<AuthError>,
+) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(invoice_desk_auth::open_store(true));
+    });
+    rx.recv_timeout(KEYCHAIN_WAIT).unwrap_or_else(|_| {
+        tracing::warn!("the keychain did not answer in time; sign-ins last for this session only");
+        let (memory, _) = invoice_desk_auth::open_store(false);
+        let reason = format!(
+            "the system keychain did not answer within {} seconds",
+            KEYCHAIN_WAIT.as_secs()
+        );
+        (memory, Some(AuthError::KeychainUnavailable { reason }))
+    })
 }
 
 fn load_config() -> Result<AuthConfig, AuthError> {
