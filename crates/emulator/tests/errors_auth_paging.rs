@@ -47,9 +47,12 @@ async fn missing_expired_and_forged_tokens_get_arm_401s() {
             .starts_with("The access token expiry UTC time '")
     );
 
-    let mut forged = env.token(MOSP_ADMIN);
-    forged.pop();
-    forged.push('A');
+    // Change one character inside the signature (not the last one, whose low bits base64url
+    // may ignore), always to a different character, so the signature really is wrong.
+    let mut forged = env.token(MOSP_ADMIN).into_bytes();
+    let at = forged.len() - 10;
+    forged[at] = if forged[at] == b'A' { b'B' } else { b'A' };
+    let forged = String::from_utf8(forged).unwrap();
     let r = env
         .http
         .get(env.url(ACCOUNTS))
