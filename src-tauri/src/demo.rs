@@ -10,12 +10,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
-use url::Url;
 
-use invoice_desk_auth::{
-    AccountSession, Accounts, AuthConfig, AuthError, AuthOverrides, BrowserOptions, Cloud,
-    CompletionPage,
-};
+use invoice_desk_auth::{AccountSession, Accounts, BrowserOptions, CompletionPage};
 use invoice_desk_emulator::{Emulator, EmulatorConfig};
 
 use crate::error::{AppError, ErrorCode};
@@ -64,23 +60,7 @@ impl Demo {
                 )
                 .with_details(err.to_string())
             })?;
-        let base = emulator
-            .base_url()
-            .as_str()
-            .trim_end_matches('/')
-            .to_owned();
-        let overrides = AuthOverrides {
-            cloud: Some(Cloud::Custom {
-                authority_host: base.clone(),
-                arm_endpoint: base.clone(),
-                token_scope: format!("{base}/.default"),
-            }),
-            ..AuthOverrides::default()
-        };
-        // No config files: an organisation's settings are for its real tenant, not the demo.
-        let config = AuthConfig::load(&[], &overrides)?;
-        let (memory, _) = invoice_desk_auth::open_store(false);
-        let accounts = Accounts::new(config, memory)?;
+        let accounts = invoice_desk_auth::local_accounts(&emulator.base_url())?;
         Ok(Self {
             emulator,
             accounts,
@@ -121,21 +101,11 @@ impl Demo {
             .with_details(upn.to_owned()));
         }
         self.accounts.remove_all().await?;
-        let browser = reqwest::Client::new();
         let options = BrowserOptions {
             page,
             ..BrowserOptions::default()
         };
-        let follow = move |url: &Url| -> Result<(), AuthError> {
-            let (browser, url) = (browser.clone(), url.clone());
-            tokio::spawn(async move {
-                // Following the authority's redirect delivers the code to the app's listener.
-                if let Err(err) = browser.get(url).send().await {
-                    tracing::warn!(%err, "the demo sign-in page did not answer");
-                }
-            });
-            Ok(())
-        };
+        let follow = invoice_desk_auth::redirect_follower()?;
         let session = self
             .accounts
             .sign_in_with_browser(&options, follow, &CancellationToken::new())

@@ -15,6 +15,7 @@ pub mod config;
 pub mod device_flow;
 pub mod entra;
 pub mod error;
+pub mod local;
 pub mod loopback;
 pub mod session;
 pub mod store;
@@ -28,6 +29,7 @@ pub use config::{AZURE_CLI_CLIENT_ID, AuthConfig, AuthOverrides, DEFAULT_TENANT,
 pub use device_flow::{DeviceCode, DeviceOptions, sign_in_with_device_code};
 pub use entra::{ClientInfo, EntraError, IdTokenClaims, TokenSet, http_client};
 pub use error::AuthError;
+pub use local::{local_accounts, redirect_follower};
 pub use loopback::{CompletionPage, LoopbackListener};
 pub use session::{AccountSession, REFRESH_EARLY, Session};
 pub use store::{

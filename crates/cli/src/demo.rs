@@ -4,15 +4,9 @@
 //! redirect, as the emulator approves the demo user at once. The sign-in lives in memory only:
 //! never the keychain, never real Azure.
 
-use std::sync::Arc;
-
-use invoice_desk_auth::{
-    AccountSession, Accounts, AuthConfig, AuthError, AuthOverrides, BrowserOptions, Cloud,
-    MemoryStore,
-};
+use invoice_desk_auth::{AccountSession, Accounts, BrowserOptions};
 use invoice_desk_emulator::{Emulator, EmulatorConfig};
 use tokio_util::sync::CancellationToken;
-use url::Url;
 
 use crate::error::{CliError, Exit};
 
@@ -65,36 +59,8 @@ impl Demo {
                 format!("Give --account one of: {}.", users.join(", ")),
             ));
         };
-        let base = emulator
-            .base_url()
-            .as_str()
-            .trim_end_matches('/')
-            .to_owned();
-        let overrides = AuthOverrides {
-            cloud: Some(Cloud::Custom {
-                authority_host: base.clone(),
-                arm_endpoint: base.clone(),
-                token_scope: format!("{base}/.default"),
-            }),
-            ..AuthOverrides::default()
-        };
-        // No config files: an organisation's settings are for its real tenant, not the demo.
-        let config = AuthConfig::load(&[], &overrides)?;
-        let accounts = Accounts::new(config, Arc::new(MemoryStore::new()))?;
-        let browser = reqwest::Client::builder()
-            .no_proxy()
-            .build()
-            .map_err(unavailable)?;
-        let follow = move |url: &Url| -> Result<(), AuthError> {
-            let (browser, url) = (browser.clone(), url.clone());
-            tokio::spawn(async move {
-                // Following the authority's redirect delivers the code to the listener.
-                if let Err(err) = browser.get(url).send().await {
-                    tracing::warn!(%err, "the demo sign-in page did not answer");
-                }
-            });
-            Ok(())
-        };
+        let accounts = invoice_desk_auth::local_accounts(&emulator.base_url())?;
+        let follow = invoice_desk_auth::redirect_follower()?;
         let session = accounts
             .sign_in_with_browser(
                 &BrowserOptions::default(),
