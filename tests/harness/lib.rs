@@ -22,6 +22,9 @@ pub struct Env {
     pub home: PathBuf,
     /// The local Azure (authority + ARM) the app is pointed at.
     pub emulator: String,
+    /// The folder of the stand-in `az` on the app's PATH; its `user` file says who `az login`
+    /// signed in (no file: signed out).
+    pub azure_cli: PathBuf,
 }
 
 impl Env {
@@ -38,6 +41,7 @@ impl Env {
             screenshots: var("INVOICE_DESK_E2E_SHOTS").into(),
             home: var("INVOICE_DESK_E2E_HOME").into(),
             emulator: var("INVOICE_DESK_E2E_EMULATOR"),
+            azure_cli: var("INVOICE_DESK_E2E_AZURE_CLI").into(),
         }
     }
 
@@ -51,6 +55,32 @@ impl Env {
         assert!(
             response.status().is_success(),
             "auto-approve refused: {}",
+            response.status()
+        );
+    }
+
+    /// Signs the stand-in Azure CLI in as `upn` (`az login`), or out with `None`.
+    pub fn azure_cli_signed_in_as(&self, upn: Option<&str>) {
+        let user = self.azure_cli.join("user");
+        match upn {
+            Some(upn) => std::fs::write(user, upn).unwrap(),
+            None => {
+                let _ = std::fs::remove_file(user);
+            }
+        }
+    }
+
+    /// Makes Azure Resource Manager answer `upn`'s next call with a Conditional Access claims
+    /// challenge (401), until a token issued for those claims comes along.
+    pub fn claims_challenge(&self, upn: &str) {
+        let response = reqwest::blocking::Client::new()
+            .post(format!("{}/_emulator/claims-challenge", self.emulator))
+            .json(&serde_json::json!({ "upn": upn }))
+            .send()
+            .expect("the emulator's control plane answers");
+        assert!(
+            response.status().is_success(),
+            "claims challenge refused: {}",
             response.status()
         );
     }

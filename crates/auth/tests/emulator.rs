@@ -402,3 +402,72 @@ async fn device_code_sign_in_approved_and_declined() {
         .unwrap_err();
     assert_eq!(err.code(), "cancelled");
 }
+
+#[tokio::test]
+async fn a_claims_challenge_marks_the_tenant_and_signing_in_again_with_the_claims_lets_the_retry_pass()
+ {
+    let emulator = emulator(Some(ALEX)).await;
+    let accounts = Accounts::new(
+        config(&emulator, RedirectHost::Loopback127),
+        Arc::new(MemoryStore::new()),
+    )
+    .unwrap();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let session = accounts
+        .sign_in_with_browser(
+            &BrowserOptions::default(),
+            browser(seen.clone()),
+            &CancellationToken::new(),
+        )
+        .await
+        .expect("browser sign-in");
+    let home = session.account().home_tenant;
+    let credential: Arc<dyn TokenCredential> = Arc::new(session.session(Some(&home)));
+    let arm = ArmClient::builder(session.account().cloud.to_billing().unwrap(), credential)
+        .build()
+        .unwrap();
+    let list = || async {
+        arm.list_billing_accounts(&ListOptions::default())
+            .try_collect::<Vec<_>>()
+            .await
+    };
+    assert!(list().await.is_ok());
+
+    // Conditional Access revokes the session: ARM answers 401 with a claims challenge.
+    emulator.claims_challenge(ALEX);
+    let error = list().await.expect_err("the challenge");
+    let claims = error
+        .claims_challenge()
+        .expect("the 401 carries claims")
+        .to_owned();
+    session.mark_needs_sign_in(&home, "insufficient_claims", Some(claims.clone()));
+    assert!(matches!(
+        session.tenant_state(&home),
+        TenantState::NeedsSignIn { .. }
+    ));
+    // Until the user signs in again, calls fail at once instead of prompting again and again.
+    assert!(list().await.is_err());
+
+    accounts
+        .sign_in_again(
+            &session,
+            &home,
+            &BrowserOptions::default(),
+            browser(seen.clone()),
+            &CancellationToken::new(),
+        )
+        .await
+        .expect("sign in again");
+    let again = seen.lock().unwrap().last().unwrap().clone();
+    let query: std::collections::HashMap<_, _> = again.query_pairs().into_owned().collect();
+    assert_eq!(
+        query.get("claims"),
+        Some(&claims),
+        "the claims go to Microsoft"
+    );
+    assert_eq!(query.get("login_hint").map(String::as_str), Some(ALEX));
+    assert!(matches!(session.tenant_state(&home), TenantState::Ready));
+    // The retry passes: the new token answers the challenge.
+    assert!(!list().await.expect("retry after sign-in again").is_empty());
+    emulator.shutdown().await;
+}

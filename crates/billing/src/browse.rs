@@ -51,6 +51,10 @@ pub struct ScopeIssue {
     pub code: &'static str,
     pub message: String,
     pub request_id: Option<String>,
+    /// A Conditional Access claims challenge ARM sent with a 401: the directory needs an
+    /// interactive sign-in that passes these claims before anything else will work.
+    #[serde(skip)]
+    pub claims: Option<String>,
 }
 
 impl ScopeIssue {
@@ -60,6 +64,7 @@ impl ScopeIssue {
             code: error.code(),
             message: error.to_string(),
             request_id: error.request_id().map(str::to_owned),
+            claims: error.claims_challenge().map(str::to_owned),
         }
     }
 }

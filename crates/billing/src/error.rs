@@ -124,6 +124,16 @@ impl BillingError {
         }
     }
 
+    /// The claims of a Conditional Access challenge (401 `WWW-Authenticate … claims=`): hand
+    /// them to an interactive sign-in of the same tenant, then retry.
+    #[must_use]
+    pub fn claims_challenge(&self) -> Option<&str> {
+        match self {
+            Self::Unauthenticated { claims, .. } => claims.as_deref(),
+            _ => None,
+        }
+    }
+
     /// ARM's `x-ms-request-id` (or correlation id) to quote to Azure support.
     #[must_use]
     pub fn request_id(&self) -> Option<&str> {
