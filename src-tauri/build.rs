@@ -67,6 +67,8 @@ fn invoice_desk_commands() -> &'static [&'static str] {
         "leave_demo",
         "list_scopes",
         "list_periods",
+        "cached_scopes",
+        "cached_periods",
         "list_jobs",
         "cancel_job",
     ]

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use tauri::State;
+use tauri::{AppHandle, State};
 use tokio::sync::Mutex;
 
 use invoice_desk_billing::{
@@ -19,6 +19,7 @@ use invoice_desk_billing::{
 };
 
 use crate::error::{AppError, ErrorCode};
+use crate::listing_cache::{Cached, ListingCache};
 use crate::signin::SignIn;
 
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
@@ -127,6 +128,8 @@ pub struct PeriodView {
 
 /// One directory's discovery, kept for the period listings that follow.
 struct Discovered {
+    account_id: String,
+    tenant_id: String,
     client: ArmClient,
     entries: Vec<ScopeEntry>,
 }
@@ -172,6 +175,16 @@ impl From<BillingError> for AppError {
         }
         error
     }
+}
+
+/// The directory waits for "Sign in again" (claims challenge, MFA): said the same way as when
+/// the sign-in itself asks for it.
+fn needs_sign_in_again(details: &str) -> AppError {
+    AppError::new(
+        ErrorCode::SignInAgainRequired,
+        "This directory asks you to sign in again.",
+    )
+    .with_details(details.to_owned())
 }
 
 fn capability(c: &Capability) -> CapabilityView {
@@ -316,8 +329,10 @@ fn period_view(row: &invoice_desk_billing::PeriodRow) -> PeriodView {
 #[tauri::command]
 #[specta::specta]
 pub async fn list_scopes(
+    app: AppHandle,
     sign_in: State<'_, SignIn>,
     browse: State<'_, Browse>,
+    cache: State<'_, ListingCache>,
     account_id: String,
     tenant_id: String,
 ) -> Result<Vec<ScopeSummary>, AppError> {
@@ -334,6 +349,19 @@ pub async fn list_scopes(
         object_id,
     };
     let discovery = invoice_desk_billing::discover_scopes(&client, &caller, &portal).await;
+    let sign_in_issue = discovery
+        .failures
+        .iter()
+        .map(|f| &f.issue)
+        .chain(discovery.scopes.iter().flat_map(|e| e.issues.iter()))
+        .find(|issue| matches!(issue.code, "unauthenticated" | "credential"));
+    if let Some(issue) = sign_in_issue
+        && sign_in
+            .note_auth_failure(&app, &account_id, &tenant_id, issue.claims.as_deref())
+            .await
+    {
+        return Err(needs_sign_in_again(&issue.message));
+    }
     if discovery.scopes.is_empty()
         && let Some(failure) = discovery.failures.first()
     {
@@ -342,14 +370,19 @@ pub async fn list_scopes(
                 .with_details(format!("{} ({})", failure.what, failure.issue.code)),
         );
     }
-    let summaries = discovery
+    let summaries: Vec<ScopeSummary> = discovery
         .scopes
         .iter()
         .map(|e| scope_summary(&account_id, &tenant_id, e))
         .collect();
+    if !sign_in.is_demo().await {
+        cache.put_scopes(&account_id, &tenant_id, &summaries);
+    }
     browse.discovered.lock().await.insert(
-        (account_id, tenant_id),
+        (account_id.clone(), tenant_id.clone()),
         Arc::new(Discovered {
+            account_id: account_id.clone(),
+            tenant_id: tenant_id.clone(),
             client,
             entries: discovery.scopes,
         }),
@@ -362,7 +395,10 @@ pub async fn list_scopes(
 #[tauri::command]
 #[specta::specta]
 pub async fn list_periods(
+    app: AppHandle,
+    sign_in: State<'_, SignIn>,
     browse: State<'_, Browse>,
+    cache: State<'_, ListingCache>,
     scope_id: String,
     months: Option<u32>,
 ) -> Result<Vec<PeriodView>, AppError> {
@@ -390,6 +426,50 @@ pub async fn list_periods(
         },
     );
     let rows =
-        invoice_desk_billing::scope_periods(&discovered.client, &entry, range, today).await?;
-    Ok(rows.iter().map(period_view).collect())
+        match invoice_desk_billing::scope_periods(&discovered.client, &entry, range, today).await {
+            Ok(rows) => rows,
+            Err(err @ (BillingError::Unauthenticated { .. } | BillingError::Credential { .. })) => {
+                let marked = sign_in
+                    .note_auth_failure(
+                        &app,
+                        &discovered.account_id,
+                        &discovered.tenant_id,
+                        err.claims_challenge(),
+                    )
+                    .await;
+                return Err(if marked {
+                    needs_sign_in_again(&err.to_string())
+                } else {
+                    err.into()
+                });
+            }
+            Err(err) => return Err(err.into()),
+        };
+    let views: Vec<PeriodView> = rows.iter().map(period_view).collect();
+    if months.is_none() && !sign_in.is_demo().await {
+        cache.put_periods(&discovered.account_id, &scope_id, &views);
+    }
+    Ok(views)
+}
+
+/// The last scope listing of a directory fetched from Azure, to show (marked "as of") until
+/// a fresh one arrives or when Azure cannot be reached.
+#[tauri::command]
+#[specta::specta]
+pub fn cached_scopes(
+    cache: State<'_, ListingCache>,
+    account_id: String,
+    tenant_id: String,
+) -> Option<Cached<Vec<ScopeSummary>>> {
+    cache.scopes(&account_id, &tenant_id)
+}
+
+/// The last billing periods of a scope fetched from Azure (the default range), as above.
+#[tauri::command]
+#[specta::specta]
+pub fn cached_periods(
+    cache: State<'_, ListingCache>,
+    scope_id: String,
+) -> Option<Cached<Vec<PeriodView>>> {
+    cache.periods(&scope_id)
 }

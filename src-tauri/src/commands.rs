@@ -14,6 +14,7 @@ use invoice_desk_settings::Settings;
 
 use crate::error::{AppError, ErrorCode};
 use crate::jobs::JobProgress;
+use crate::signin::SignIn;
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -39,6 +40,8 @@ pub struct AppInfo {
     pub debug: bool,
     /// Whether an Azure CLI (`az`) is installed, so its sign-in can be offered.
     pub azure_cli_available: bool,
+    /// The cloud the sign-in screen starts on (`custom`: set by the organisation or for tests).
+    pub default_cloud: crate::signin::Cloud,
 }
 
 #[tauri::command]
@@ -57,13 +60,19 @@ pub fn get_settings(state: State<'_, AppState>) -> Result<SettingsState, AppErro
 
 #[tauri::command]
 #[specta::specta]
-pub fn save_settings(
+pub async fn save_settings(
     app: AppHandle,
     state: State<'_, AppState>,
+    sign_in: State<'_, SignIn>,
     settings: Settings,
 ) -> Result<Settings, AppError> {
+    let previous = state.settings();
+    if previous.remember_sign_in != settings.remember_sign_in {
+        // The keychain first: if it refuses, the setting stays as it was and says why.
+        sign_in.set_remember(settings.remember_sign_in).await?;
+    }
     state.store.save(&settings)?;
-    let language_changed = state.settings().language != settings.language;
+    let language_changed = previous.language != settings.language;
     state.set_settings(settings.clone());
     if let Ok(mut warning) = state.settings_warning.lock() {
         // A successful save replaces the unusable file, so its warning no longer applies.
@@ -81,7 +90,7 @@ pub fn save_settings(
 
 #[tauri::command]
 #[specta::specta]
-pub fn app_info(app: AppHandle, state: State<'_, AppState>) -> AppInfo {
+pub fn app_info(app: AppHandle, state: State<'_, AppState>, sign_in: State<'_, SignIn>) -> AppInfo {
     let package = app.package_info();
     AppInfo {
         name: package.name.clone(),
@@ -91,6 +100,7 @@ pub fn app_info(app: AppHandle, state: State<'_, AppState>) -> AppInfo {
         settings_file: state.store.path().display().to_string(),
         debug: cfg!(debug_assertions),
         azure_cli_available: invoice_desk_auth::find_azure_cli().is_some(),
+        default_cloud: sign_in.default_cloud(),
     }
 }
 

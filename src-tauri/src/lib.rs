@@ -7,6 +7,7 @@ mod commands;
 mod demo;
 mod error;
 pub mod jobs;
+mod listing_cache;
 mod menu;
 mod signin;
 mod state;
@@ -60,6 +61,8 @@ fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             signin::leave_demo,
             browse::list_scopes,
             browse::list_periods,
+            browse::cached_scopes,
+            browse::cached_periods,
             commands::list_jobs,
             commands::cancel_job,
         ])
@@ -102,8 +105,14 @@ pub fn run() {
                 }
             });
             let language = loaded.settings.language;
-            app.manage(signin::SignIn::start());
+            app.manage(signin::SignIn::start(loaded.settings.remember_sign_in));
             app.manage(browse::Browse::default());
+            app.manage(listing_cache::ListingCache::open(
+                app.path()
+                    .app_cache_dir()
+                    .ok()
+                    .map(|dir| dir.join("listing.json")),
+            ));
             app.manage(AppState {
                 store,
                 settings: Mutex::new(loaded.settings),

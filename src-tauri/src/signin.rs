@@ -7,7 +7,7 @@
 // `#[tauri::command]` hands extractors over by value.
 #![allow(clippy::needless_pass_by_value)]
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager, State};
@@ -19,12 +19,14 @@ use url::Url;
 
 use invoice_desk_auth::{
     AccountSession, Accounts, AuthConfig, AuthError, AuthOverrides, BrowserOptions,
-    Cloud as AuthCloud, CompletionPage, DeviceOptions, TenantState,
+    Cloud as AuthCloud, CompletionPage, DeviceOptions, KeyringStore, RememberStore, TenantState,
+    TokenStore,
 };
 
 use crate::catalogue::{Catalogue, Locale};
 use crate::demo::{DEFAULT_DEMO_USER, Demo, DemoSlot, DemoState};
 use crate::error::{AppError, ErrorCode};
+use crate::listing_cache::ListingCache;
 use crate::state::AppState;
 
 /// Points the app at another authority and ARM endpoint (the local emulator in tests and demo
@@ -62,6 +64,8 @@ pub struct AccountSummary {
     pub display_name: String,
     pub username: String,
     pub cloud: Cloud,
+    /// Tokens come from the Azure CLI's sign-in (`az login`), not one of Invoice Desk's own.
+    pub via_azure_cli: bool,
     pub tenants: Vec<TenantSummary>,
 }
 
@@ -98,7 +102,8 @@ pub struct DeviceCodeEvent {
 #[derive(Debug)]
 pub struct SignIn {
     accounts: Result<Accounts, AppError>,
-    keychain_warning: Option<AppError>,
+    store: Arc<RememberStore>,
+    keychain_warning: Mutex<Option<AppError>>,
     restored: OnceCell<()>,
     cancel: Mutex<Option<CancellationToken>>,
     /// While a demo runs, every account command acts on the demo's accounts instead.
@@ -106,20 +111,66 @@ pub struct SignIn {
 }
 
 impl SignIn {
-    pub fn start() -> Self {
-        let (store, keychain_error) = open_keychain_or_memory();
+    /// `remember`: the user's "remember my sign-in" setting.
+    pub fn start(remember: bool) -> Self {
+        // Without remembering the keychain is not touched until the user switches it on.
+        let (keychain, keychain_error) = if remember {
+            open_keychain()
+        } else {
+            (None, None)
+        };
+        let store = Arc::new(RememberStore::new(keychain, remember));
         let accounts = load_config()
-            .and_then(|config| Accounts::new(config, store))
+            .and_then(|config| Accounts::new(config, store.clone()))
             .map_err(AppError::from);
         if let Err(err) = &accounts {
             tracing::warn!(code = ?err.code, "sign-in configuration unusable");
         }
         Self {
             accounts,
-            keychain_warning: keychain_error.map(AppError::from),
+            store,
+            keychain_warning: Mutex::new(keychain_error.map(AppError::from)),
             restored: OnceCell::new(),
             cancel: Mutex::new(None),
             demo: DemoSlot::default(),
+        }
+    }
+
+    /// Switches "remember my sign-in": off deletes the app's keychain entries (this session
+    /// stays signed in), on writes this session's accounts to the keychain.
+    pub async fn set_remember(&self, remember: bool) -> Result<(), AppError> {
+        if remember && !self.store.is_persistent() {
+            let (keychain, error) = tokio::task::spawn_blocking(open_keychain)
+                .await
+                .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))?;
+            if let Some(keychain) = keychain {
+                self.store.set_keychain(keychain);
+            }
+            self.set_keychain_warning(error.map(AppError::from));
+        }
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || store.set_remember(remember))
+            .await
+            .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))??;
+        tracing::info!(remember, "remember sign-in switched");
+        Ok(())
+    }
+
+    fn set_keychain_warning(&self, warning: Option<AppError>) {
+        if let Ok(mut slot) = self.keychain_warning.lock() {
+            *slot = warning;
+        }
+    }
+
+    fn status(&self) -> KeychainStatus {
+        let warning = if self.store.remembers() {
+            self.keychain_warning.lock().ok().and_then(|w| w.clone())
+        } else {
+            None
+        };
+        KeychainStatus {
+            remembered: self.store.is_persistent(),
+            warning,
         }
     }
 
@@ -149,6 +200,11 @@ impl SignIn {
         Ok(demo.state())
     }
 
+    /// Whether the demo runs (its data is never cached).
+    pub async fn is_demo(&self) -> bool {
+        self.demo.lock().await.is_some()
+    }
+
     async fn demo_state(&self) -> Option<DemoState> {
         self.demo.lock().await.as_ref().map(Demo::state)
     }
@@ -176,25 +232,33 @@ impl SignIn {
 /// How long start-up waits for the OS keychain before carrying on without it.
 const KEYCHAIN_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// The OS keychain, or memory with a warning when it is missing, locked or does not answer in
+/// The OS keychain, or why it cannot be used when it is missing, locked or does not answer in
 /// time: a keychain that hangs (a stuck Secret Service on Linux) must never freeze the window.
-fn open_keychain_or_memory() -> (
-    std::sync::Arc<dyn invoice_desk_auth::TokenStore>,
-    Option<AuthError>,
-) {
+fn open_keychain() -> (Option<Arc<dyn TokenStore>>, Option<AuthError>) {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        let _ = tx.send(invoice_desk_auth::open_store(true));
+        let _ = tx.send(KeyringStore::open());
     });
-    rx.recv_timeout(KEYCHAIN_WAIT).unwrap_or_else(|_| {
-        tracing::warn!("the keychain did not answer in time; sign-ins last for this session only");
-        let (memory, _) = invoice_desk_auth::open_store(false);
-        let reason = format!(
-            "the system keychain did not answer within {} seconds",
-            KEYCHAIN_WAIT.as_secs()
-        );
-        (memory, Some(AuthError::KeychainUnavailable { reason }))
-    })
+    match rx.recv_timeout(KEYCHAIN_WAIT) {
+        Ok(Ok(keychain)) => (Some(Arc::new(keychain)), None),
+        Ok(Err(error)) => {
+            tracing::warn!(
+                code = error.code(),
+                "keychain unavailable; sign-ins last for this session only"
+            );
+            (None, Some(error))
+        }
+        Err(_) => {
+            tracing::warn!(
+                "the keychain did not answer in time; sign-ins last for this session only"
+            );
+            let reason = format!(
+                "the system keychain did not answer within {} seconds",
+                KEYCHAIN_WAIT.as_secs()
+            );
+            (None, Some(AuthError::KeychainUnavailable { reason }))
+        }
+    }
 }
 
 fn load_config() -> Result<AuthConfig, AuthError> {
@@ -213,14 +277,39 @@ fn load_config() -> Result<AuthConfig, AuthError> {
     AuthConfig::load(&AuthConfig::config_paths(), &overrides)
 }
 
+impl Cloud {
+    fn of(cloud: &AuthCloud) -> Self {
+        match cloud {
+            AuthCloud::AzurePublic => Self::AzurePublic,
+            AuthCloud::AzureChina => Self::AzureChina,
+            AuthCloud::AzureUsGov => Self::AzureUsGov,
+            AuthCloud::Custom { .. } => Self::Custom,
+        }
+    }
+
+    /// The named Azure cloud; `Custom` means "as configured" (organisation file, tests).
+    fn sovereign(self) -> Option<AuthCloud> {
+        match self {
+            Self::AzurePublic => Some(AuthCloud::AzurePublic),
+            Self::AzureChina => Some(AuthCloud::AzureChina),
+            Self::AzureUsGov => Some(AuthCloud::AzureUsGov),
+            Self::Custom => None,
+        }
+    }
+}
+
+impl SignIn {
+    /// The cloud a sign-in uses unless the user picks another.
+    pub fn default_cloud(&self) -> Cloud {
+        self.accounts
+            .as_ref()
+            .map_or(Cloud::AzurePublic, |a| Cloud::of(&a.config().cloud))
+    }
+}
+
 fn summary(session: &AccountSession) -> AccountSummary {
     let account = session.account();
-    let cloud = match account.cloud {
-        AuthCloud::AzurePublic => Cloud::AzurePublic,
-        AuthCloud::AzureChina => Cloud::AzureChina,
-        AuthCloud::AzureUsGov => Cloud::AzureUsGov,
-        AuthCloud::Custom { .. } => Cloud::Custom,
-    };
+    let cloud = Cloud::of(&account.cloud);
     let tenants = account
         .tenants
         .iter()
@@ -243,7 +332,42 @@ fn summary(session: &AccountSession) -> AccountSummary {
         display_name: account.display_name,
         username: account.username,
         cloud,
+        via_azure_cli: session.is_azure_cli(),
         tenants,
+    }
+}
+
+impl SignIn {
+    /// After an Azure call of `account_id` in `tenant_id` failed for sign-in reasons: a claims
+    /// challenge marks that directory (only it) as needing "Sign in again", which then passes
+    /// the claims to Microsoft; a token refresh that needs interaction has marked it already.
+    /// Either way the window hears of it, and when the user has signed in again it loads the
+    /// directory once more. Returns whether the directory now waits for a new sign-in.
+    pub async fn note_auth_failure(
+        &self,
+        app: &AppHandle,
+        account_id: &str,
+        tenant_id: &str,
+        claims: Option<&str>,
+    ) -> bool {
+        let Ok(session) = self.session(account_id).await else {
+            return false;
+        };
+        if let Some(claims) = claims {
+            tracing::info!(
+                tenant = tenant_id,
+                "Azure asked for a fresh sign-in (claims challenge)"
+            );
+            session.mark_needs_sign_in(tenant_id, "insufficient_claims", Some(claims.to_owned()));
+        }
+        let marked = matches!(
+            session.tenant_state(tenant_id),
+            TenantState::NeedsSignIn { .. }
+        );
+        if marked {
+            announce(app, self).await;
+        }
+        marked
     }
 }
 
@@ -307,10 +431,7 @@ pub async fn list_accounts(state: State<'_, SignIn>) -> Result<Vec<AccountSummar
 #[tauri::command]
 #[specta::specta]
 pub fn keychain_status(state: State<'_, SignIn>) -> KeychainStatus {
-    KeychainStatus {
-        remembered: state.accounts.as_ref().is_ok_and(Accounts::is_persistent),
-        warning: state.keychain_warning.clone(),
-    }
+    state.status()
 }
 
 #[tauri::command]
@@ -319,8 +440,12 @@ pub async fn sign_in(
     app: AppHandle,
     state: State<'_, SignIn>,
     method: SignInMethod,
+    cloud: Option<Cloud>,
 ) -> Result<AccountSummary, AppError> {
-    let accounts = state.accounts().await?;
+    let accounts = match cloud.and_then(Cloud::sovereign) {
+        Some(chosen) => state.accounts().await?.in_cloud(chosen),
+        None => state.accounts().await?,
+    };
     let cancel = state.begin();
     let signed_in = match method {
         SignInMethod::Browser => {
@@ -349,12 +474,7 @@ pub async fn sign_in(
                 .sign_in_with_device_code(&DeviceOptions::default(), show, &cancel)
                 .await
         }
-        SignInMethod::AzureCli => {
-            return Err(AppError::new(
-                ErrorCode::SignInUnavailable,
-                "Using an Azure CLI sign-in is not available in the app yet; use the browser or a code.",
-            ));
-        }
+        SignInMethod::AzureCli => accounts.sign_in_with_azure_cli().await,
     };
     let session = signed_in.map_err(AppError::from)?;
     if let Err(err) = session.refresh_tenants().await {
@@ -384,9 +504,13 @@ pub fn cancel_sign_in(state: State<'_, SignIn>) {
 pub async fn sign_out(
     app: AppHandle,
     state: State<'_, SignIn>,
+    cache: State<'_, ListingCache>,
     account_id: String,
 ) -> Result<(), AppError> {
     state.accounts().await?.sign_out(&account_id).await?;
+    if !state.is_demo().await {
+        cache.forget_account(&account_id);
+    }
     tracing::info!("signed out one account");
     announce(&app, &state).await;
     Ok(())
@@ -394,8 +518,15 @@ pub async fn sign_out(
 
 #[tauri::command]
 #[specta::specta]
-pub async fn remove_all_accounts(app: AppHandle, state: State<'_, SignIn>) -> Result<(), AppError> {
+pub async fn remove_all_accounts(
+    app: AppHandle,
+    state: State<'_, SignIn>,
+    cache: State<'_, ListingCache>,
+) -> Result<(), AppError> {
     state.accounts().await?.remove_all().await?;
+    if !state.is_demo().await {
+        cache.clear();
+    }
     tracing::info!("removed every account");
     announce(&app, &state).await;
     Ok(())

@@ -11,13 +11,32 @@ use invoice_desk_e2e::{Env, Session};
 const SIGN_IN_WAIT: Duration = Duration::from_secs(60);
 const WAIT: Duration = Duration::from_secs(15);
 const USER: &str = "morgan@contoso.example";
+/// A user with billing scopes in the emulator (the pay-as-you-go account administrator).
+const BILLING_USER: &str = "alex@contoso.example";
 
 fn sign_in(env: &Env, app: &Session) {
-    env.auto_approve(USER);
+    sign_in_as(env, app, USER);
+}
+
+fn sign_in_as(env: &Env, app: &Session, upn: &str) {
+    env.auto_approve(upn);
     let button = app.wait_for("#sign-in-browser", WAIT).unwrap();
     app.click(&button).unwrap();
     app.wait_for("[data-testid=account-row]", SIGN_IN_WAIT)
         .unwrap();
+}
+
+/// A fresh start with nobody signed in, even when an earlier failed test left its account in
+/// the keychain: one failure must not fail every test after it.
+fn launch_signed_out(env: &Env) -> Session {
+    let app = env.launch(None);
+    app.wait_for("#welcome-heading, [data-testid=account-row]", WAIT)
+        .unwrap();
+    if app.find("[data-testid=account-row]").is_ok() {
+        sign_out_everything(&app);
+        app.wait_for("#welcome-heading", WAIT).unwrap();
+    }
+    app
 }
 
 fn account_rows_text(app: &Session) -> String {
@@ -57,7 +76,7 @@ fn files(dir: &Path) -> Vec<std::path::PathBuf> {
 #[test]
 fn signing_in_shows_the_account_remembers_it_and_signing_out_removes_it() {
     let env = Env::from_process();
-    let mut app = env.launch(None);
+    let mut app = launch_signed_out(&env);
     sign_in(&env, &app);
     let text = account_rows_text(&app);
     assert!(text.contains(USER), "the sidebar shows {text:?}");
@@ -81,7 +100,7 @@ fn signing_in_shows_the_account_remembers_it_and_signing_out_removes_it() {
 #[test]
 fn no_token_reaches_the_logs_the_settings_folder_or_the_web_view() {
     let env = Env::from_process();
-    let app = env.launch(None);
+    let app = launch_signed_out(&env);
     sign_in(&env, &app);
     // Tokens the app holds are JWTs (the emulator issues them in Entra's format); refresh
     // tokens never leave the keychain. Search for any JWT and any token field with a value.
@@ -147,7 +166,7 @@ fn english(key: &str) -> String {
 #[test]
 fn a_device_code_declined_on_the_other_device_is_explained_in_words() {
     let env = Env::from_process();
-    let mut app = env.launch(None);
+    let mut app = launch_signed_out(&env);
     let button = app.wait_for("#sign-in-device-code", WAIT).unwrap();
     app.click(&button).unwrap();
     let code = app
@@ -194,7 +213,7 @@ fn tenant_id_by_name(app: &Session, name: &str) -> String {
 #[test]
 fn a_directory_that_demands_mfa_is_marked_alone_and_signing_in_again_clears_it() {
     let env = Env::from_process();
-    let mut app = env.launch(None);
+    let mut app = launch_signed_out(&env);
     sign_in(&env, &app);
     let settings = app.wait_for("[data-testid=settings-button]", WAIT).unwrap();
     app.click(&settings).unwrap();
@@ -233,6 +252,108 @@ fn a_directory_that_demands_mfa_is_marked_alone_and_signing_in_again_clears_it()
         std::thread::sleep(Duration::from_millis(200));
     }
     app.screenshot("directory-signed-in-again").unwrap();
+    sign_out_everything(&app);
+    app.wait_for("#welcome-heading", WAIT).unwrap();
+}
+
+#[test]
+fn a_claims_challenge_from_azure_asks_that_directory_to_sign_in_again_then_loads_it_again() {
+    let env = Env::from_process();
+    let mut app = launch_signed_out(&env);
+    sign_in_as(&env, &app, BILLING_USER);
+    let scope = app
+        .wait_for("[data-testid=scope-row]", SIGN_IN_WAIT)
+        .unwrap();
+
+    // Conditional Access revoked the session: Azure answers the next call with 401 + claims.
+    env.claims_challenge(BILLING_USER);
+    app.click(&scope).unwrap();
+    let again = "[data-testid=tenant-sign-in-again][data-place=sidebar]";
+    let button = app.wait_for(again, SIGN_IN_WAIT).unwrap();
+    let marked = app
+        .execute(
+            &format!("return document.querySelectorAll('{again}').length;"),
+            &[],
+        )
+        .unwrap();
+    assert_eq!(
+        marked, 1,
+        "only the challenged directory asks to sign in again"
+    );
+    app.screenshot("claims-challenge-sign-in-again").unwrap();
+
+    // Signing in again hands the claims to Microsoft; the directory and the open scope's
+    // billing periods then load again without another click.
+    env.auto_approve(BILLING_USER);
+    app.click(&button).unwrap();
+    app.wait_for("[data-testid=period-row]", SIGN_IN_WAIT)
+        .unwrap();
+    assert!(app.find(again).is_err(), "the mark is gone");
+    app.screenshot("claims-challenge-answered").unwrap();
+    sign_out_everything(&app);
+    app.wait_for("#welcome-heading", WAIT).unwrap();
+}
+
+#[test]
+fn switching_remember_off_keeps_this_session_and_leaves_nothing_in_the_keychain() {
+    let env = Env::from_process();
+    let mut app = launch_signed_out(&env);
+    sign_in(&env, &app);
+    let settings = app.wait_for("[data-testid=settings-button]", WAIT).unwrap();
+    app.click(&settings).unwrap();
+    app.wait_for("[data-testid=keychain-ok]", WAIT).unwrap();
+    let remember = app
+        .wait_for("[data-testid=remember-sign-in]", WAIT)
+        .unwrap();
+    app.click(&remember).unwrap();
+    app.wait_for("[data-testid=keychain-session-only]", WAIT)
+        .unwrap();
+    assert!(
+        app.find("[data-testid=settings-account]").is_ok(),
+        "this session stays signed in"
+    );
+    app.screenshot("remember-sign-in-off").unwrap();
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let saved = std::fs::read_to_string(env.settings_file()).unwrap_or_default();
+        let saved: serde_json::Value = serde_json::from_str(&saved).unwrap_or_default();
+        if saved["rememberSignIn"] == serde_json::json!(false) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the choice was not saved: {saved}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    drop(app);
+
+    // The next start asks to sign in, and so does one that remembers again: the keychain
+    // holds nothing of the account any more.
+    let next = env.relaunch();
+    next.wait_for("#welcome-heading", WAIT).unwrap();
+    drop(next);
+    let remembering = env.launch(None);
+    remembering.wait_for("#welcome-heading", WAIT).unwrap();
+}
+
+#[test]
+fn an_azure_cli_sign_in_is_reused_and_lists_the_billing_scopes() {
+    let env = Env::from_process();
+    env.azure_cli_signed_in_as(Some(BILLING_USER));
+    let mut app = launch_signed_out(&env);
+    let button = app.wait_for("#sign-in-azure-cli", WAIT).unwrap();
+    app.click(&button).unwrap();
+    let text = account_rows_text(&app);
+    assert!(text.contains(BILLING_USER), "the sidebar shows {text:?}");
+    // The billing scopes load with the Azure CLI's tokens.
+    app.wait_for("[data-testid=scope-row]", SIGN_IN_WAIT)
+        .unwrap();
+    let settings = app.wait_for("[data-testid=settings-button]", WAIT).unwrap();
+    app.click(&settings).unwrap();
+    app.wait_for("[data-testid=via-azure-cli]", WAIT).unwrap();
+    app.screenshot("azure-cli-account").unwrap();
+    env.azure_cli_signed_in_as(None);
     sign_out_everything(&app);
     app.wait_for("#welcome-heading", WAIT).unwrap();
 }

@@ -13,6 +13,7 @@ const ACCOUNT: AccountSummary = {
   displayName: "Contoso Finance",
   username: "finance@contoso.com",
   cloud: "azurePublic",
+  viaAzureCli: false,
   tenants: [
     { id: "tenant-1", displayName: "Contoso", enabled: true, needsSignIn: false },
     { id: "tenant-2", displayName: "Fabrikam Labs", enabled: false, needsSignIn: false },
@@ -50,7 +51,7 @@ describe("welcome", () => {
     await error.waitFor();
     expect(await error.locator('[data-testid="error-message"]').textContent()).toBe(en["errors.sign_in_unavailable.message"]);
     expect(await error.locator('[data-testid="error-hint"]').textContent()).toBe(en["errors.sign_in_unavailable.hint"]);
-    expect(await calls(page, "sign_in")).toEqual([{ cmd: "sign_in", args: { method: "browser" } }]);
+    expect(await calls(page, "sign_in")).toEqual([{ cmd: "sign_in", args: { method: "browser", cloud: "azurePublic" } }]);
     await page.click("#sign-in-device-code");
     await page.click("#sign-in-azure-cli");
     expect((await calls(page, "sign_in")).map((call) => (call.args as { method: string }).method)).toEqual([
@@ -59,6 +60,13 @@ describe("welcome", () => {
       "azureCli",
     ]);
     await shot(page, "welcome-sign-in-error");
+
+    // A national cloud picked under "More options" goes with the next sign-in.
+    await page.click("details.more summary");
+    await page.selectOption('[data-testid="sign-in-cloud"]', "azureChina");
+    await page.click("#sign-in-browser");
+    const last = (await calls(page, "sign_in")).at(-1);
+    expect(last?.args).toEqual({ method: "browser", cloud: "azureChina" });
   });
 
   it("follows a Dutch OS language and always offers the demo", async () => {
@@ -261,6 +269,7 @@ const SECOND: AccountSummary = {
   displayName: "Fabrikam Billing",
   username: "billing@fabrikam.example",
   cloud: "azureUsGov",
+  viaAzureCli: false,
   tenants: [
     { id: "tenant-3", displayName: "Fabrikam", enabled: true, needsSignIn: false },
     { id: "tenant-4", displayName: "Fabrikam EU", enabled: true, needsSignIn: true },
@@ -290,7 +299,7 @@ describe("sign-in and accounts", () => {
     expect(await page.isDisabled("#sign-in-browser")).toBe(true);
     expect(await page.isDisabled("#sign-in-device-code")).toBe(true);
     expect(await page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("sign-in-cancel");
-    expect(await calls(page, "sign_in")).toEqual([{ cmd: "sign_in", args: { method: "browser" } }]);
+    expect(await calls(page, "sign_in")).toEqual([{ cmd: "sign_in", args: { method: "browser", cloud: "azurePublic" } }]);
     await shot(page, "sign-in-waiting-light-en");
 
     await page.evaluate(() => window.__e2e!.finishSignIn());

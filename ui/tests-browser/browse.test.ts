@@ -18,6 +18,7 @@ const ACCOUNT: AccountSummary = {
   displayName: "Contoso Finance",
   username: "finance@contoso.com",
   cloud: "azurePublic",
+  viaAzureCli: false,
   tenants: [
     { id: "tenant-1", displayName: "Contoso", enabled: true, needsSignIn: false },
     { id: "tenant-2", displayName: "Fabrikam Labs", enabled: true, needsSignIn: false },
@@ -44,6 +45,33 @@ async function switchLanguage(page: Page, lang: "en" | "nl"): Promise<void> {
   await page.click('[data-testid="settings-back"]');
   await page.waitForSelector('[data-testid="main-layout"]');
 }
+
+describe("offline", () => {
+  it("opens on the cached listing marked with its time, and says Azure could not be reached", async () => {
+    const page = await open({ accounts: [ACCOUNT], offline: true, cachedAsOf: "2026-11-20T09:30:00Z" });
+    await page.waitForSelector(scopeRow(SUB_PRODUCTION));
+    const asOf = page.locator('[data-testid="scopes-as-of"][data-tenant-id="tenant-1"]');
+    await asOf.waitFor();
+    expect(await asOf.getAttribute("data-stale")).toBe("true");
+    expect(await asOf.textContent()).toContain(en["sidebar.asOf"].replace("{time}", "Nov 20, 2026"));
+    await selectScope(page, SUB_PRODUCTION);
+    const banner = page.locator('[data-testid="periods-as-of"]');
+    await banner.waitFor();
+    expect(await banner.textContent()).toContain(en["table.stale"].split("{time}")[0]);
+    expect(await banner.textContent()).toContain("Nov 20, 2026");
+    await shot(page, "browse-offline-as-of");
+    await switchLanguage(page, "nl");
+    expect(await page.locator('[data-testid="periods-as-of"]').textContent()).toContain(nl["table.stale"].split("{time}")[0]);
+    await shot(page, "browse-offline-as-of-nl");
+  });
+
+  it("replaces the cached listing with the fresh one once Azure answers", async () => {
+    const page = await open({ accounts: [ACCOUNT], cachedAsOf: "2026-11-20T09:30:00Z", scopesDelayMs: 400 });
+    await page.waitForSelector('[data-testid="scopes-as-of"][data-tenant-id="tenant-1"][data-stale="false"]');
+    await page.waitForSelector('[data-testid="scopes-as-of"][data-tenant-id="tenant-1"]', { state: "detached" });
+    expect(await page.isVisible(scopeRow(SUB_PRODUCTION))).toBe(true);
+  });
+});
 
 describe("sidebar scopes", () => {
   it("lists each directory's scopes grouped by agreement, with badges and role hints, and selects with the keyboard", async () => {

@@ -37,6 +37,7 @@ pub fn run() -> Result<()> {
 
     // The local Azure the app signs in to: its authority and ARM endpoint on one loopback port.
     let (emulator, azure) = start_emulator(&work)?;
+    let azure_cli = fake_azure_cli(&work, &azure)?;
     let display = Xvfb::start()?;
     let port = free_port()?;
     // Inside a private session bus with an unlocked gnome-keyring, so the app remembers
@@ -58,6 +59,7 @@ pub fn run() -> Result<()> {
             .env("LANG", "en_US.UTF-8")
             .env("LANGUAGE", "en_US:en")
             .env_remove("LC_ALL")
+            .env("PATH", path_with(&azure_cli)?)
             .env("INVOICE_DESK_AUTHORITY", &azure)
             .env("INVOICE_DESK_ARM_ENDPOINT", &azure)
             // The "browser" follows the authority's redirect to the app's loopback listener,
@@ -94,7 +96,8 @@ pub fn run() -> Result<()> {
         .env("INVOICE_DESK_E2E_CONFIG", home.join("config"))
         .env("INVOICE_DESK_E2E_HOME", &home)
         .env("INVOICE_DESK_E2E_SHOTS", &work)
-        .env("INVOICE_DESK_E2E_EMULATOR", &azure);
+        .env("INVOICE_DESK_E2E_EMULATOR", &azure)
+        .env("INVOICE_DESK_E2E_AZURE_CLI", &azure_cli);
     // A few seconds per test normally; a hung window must not hold CI.
     let outcome = process::run_within(&mut tests, Duration::from_secs(15 * 60));
     drop(driver);
@@ -102,6 +105,45 @@ pub fn run() -> Result<()> {
     drop(emulator);
     println!("e2e screenshots are in {}", work.display());
     outcome
+}
+
+/// A stand-in for the Azure CLI on the app's PATH: `az account get-access-token` answers with a
+/// token the local Azure issues for the user named in `user` next to it (written by the test,
+/// as `az login` would), or fails as `az` does when nobody is signed in.
+fn fake_azure_cli(work: &Path, azure: &str) -> Result<PathBuf> {
+    let dir = work.join("azure-cli");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    let script = format!(
+        r#"#!/bin/sh
+dir=$(dirname "$0")
+user=$(cat "$dir/user" 2>/dev/null) || {{ echo "ERROR: Please run 'az login' to setup account." >&2; exit 1; }}
+query="user=$user"
+while [ $# -gt 0 ]; do
+  if [ "$1" = "--tenant" ]; then query="$query&tenant=$2"; shift; fi
+  shift
+done
+body=$(curl -sf "{azure}/_emulator/token?$query") || {{ echo "ERROR: AADSTS50076: run 'az login' again." >&2; exit 1; }}
+token=$(printf '%s' "$body" | sed -E 's/.*"access_token":"([^"]+)".*//')
+printf '{{"accessToken":"%s","expires_on":%s,"tokenType":"Bearer"}}
+' "$token" $(( $(date +%s) + 3600 ))
+"#
+    );
+    let az = dir.join("az");
+    std::fs::write(&az, script)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&az, std::fs::Permissions::from_mode(0o755))?;
+    }
+    Ok(dir)
+}
+
+/// This process's PATH with `first` in front.
+fn path_with(first: &Path) -> Result<std::ffi::OsString> {
+    let rest = std::env::var_os("PATH").unwrap_or_default();
+    let paths = std::iter::once(first.to_path_buf()).chain(std::env::split_paths(&rest));
+    Ok(std::env::join_paths(paths)?)
 }
 
 /// Starts `invoice-desk-emulator` on a free loopback port and returns it with its URL.

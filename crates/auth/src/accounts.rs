@@ -5,8 +5,10 @@ use std::sync::{Arc, Mutex};
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-use crate::account::{Account, TenantState};
+use crate::account::{Account, TenantInfo, TenantState};
+use crate::azure_cli::{TokenIdentity, azure_cli_token};
 use crate::browser_flow::{BrowserOptions, sign_in_with_browser};
+use crate::cloud::Cloud;
 use crate::config::AuthConfig;
 use crate::device_flow::{DeviceCode, DeviceOptions, sign_in_with_device_code};
 use crate::entra::http_client;
@@ -57,6 +59,15 @@ impl Accounts {
     #[must_use]
     pub fn config(&self) -> &AuthConfig {
         &self.config
+    }
+
+    /// The same accounts, signing new ones in to `cloud` instead of the configured one (the
+    /// cloud picked on the sign-in screen). Accounts already signed in keep their own cloud.
+    #[must_use]
+    pub fn in_cloud(&self, cloud: Cloud) -> Self {
+        let mut other = self.clone();
+        other.config.cloud = cloud;
+        other
     }
 
     /// Whether sign-ins survive a restart (keychain) or not (memory).
@@ -126,6 +137,38 @@ impl Accounts {
             .await
     }
 
+    /// Reuses the Azure CLI's sign-in (`az login`): adds (or replaces) its account, whose tokens
+    /// keep coming from `az`. Nothing secret is stored.
+    pub async fn sign_in_with_azure_cli(&self) -> Result<AccountSession, AuthError> {
+        let scope = self.config.cloud.arm_scope()?;
+        let token = azure_cli_token(None, &[scope.as_str()]).await?;
+        let identity = TokenIdentity::from_access_token(token.token.secret());
+        let (Some(tenant), Some(object_id)) = (identity.tenant, identity.object_id) else {
+            return Err(AuthError::AzureCliFailed {
+                message: "the Azure CLI's token does not say who is signed in".into(),
+            });
+        };
+        let username = identity.username.unwrap_or_default();
+        let account = Account {
+            id: format!("{object_id}.{tenant}"),
+            display_name: identity.name.unwrap_or_else(|| username.clone()),
+            username,
+            cloud: self.config.cloud.clone(),
+            home_tenant: tenant.clone(),
+            tenants: vec![TenantInfo::new(tenant, true)],
+        };
+        let session = AccountSession::from_azure_cli(
+            self.http.clone(),
+            account,
+            &scope,
+            &token,
+            self.vault.clone(),
+        )
+        .await?;
+        self.insert(session.clone());
+        Ok(session)
+    }
+
     /// Turns the tokens of a completed sign-in into a (new or replaced) account.
     async fn add(
         &self,
@@ -160,6 +203,12 @@ impl Accounts {
     where
         F: Fn(&Url) -> Result<(), AuthError>,
     {
+        if session.is_azure_cli() {
+            // The Azure CLI signs in on its own terms; Invoice Desk holds no sign-in to renew.
+            return Err(AuthError::AzureCliFailed {
+                message: format!("run `az login --tenant {tenant}`, then try again"),
+            });
+        }
         let account = session.account();
         let mut options = options.clone();
         options.tenant = Some(tenant.to_owned());

@@ -17,12 +17,16 @@ pub mod entra;
 pub mod error;
 pub mod local;
 pub mod loopback;
+pub mod remember;
 pub mod session;
 pub mod store;
 
 pub use account::{Account, TenantInfo, TenantState};
 pub use accounts::{Accounts, open_store};
-pub use azure_cli::{azure_cli_credential, check_azure_cli, find_azure_cli};
+pub use azure_cli::{
+    AZURE_CLI_CLIENT, TokenIdentity, azure_cli_credential, azure_cli_token, check_azure_cli,
+    find_azure_cli,
+};
 pub use browser_flow::{BrowserOptions, DEFAULT_BROWSER_TIMEOUT, sign_in_with_browser};
 pub use cloud::Cloud;
 pub use config::{AZURE_CLI_CLIENT_ID, AuthConfig, AuthOverrides, DEFAULT_TENANT, RedirectHost};
@@ -31,6 +35,7 @@ pub use entra::{ClientInfo, EntraError, IdTokenClaims, TokenSet, http_client};
 pub use error::AuthError;
 pub use local::{local_accounts, redirect_follower};
 pub use loopback::{CompletionPage, LoopbackListener};
+pub use remember::RememberStore;
 pub use session::{AccountSession, REFRESH_EARLY, Session};
 pub use store::{
     AccountVault, CHUNK_LIMIT, KEYCHAIN_SERVICE, KeyringStore, MemoryStore, StoredAccount,

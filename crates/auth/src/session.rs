@@ -13,6 +13,7 @@ use oauth2::{RefreshToken, Scope, TokenUrl};
 use time::OffsetDateTime;
 
 use crate::account::{Account, TenantInfo, TenantState};
+use crate::azure_cli::{AZURE_CLI_CLIENT, azure_cli_token};
 use crate::browser_flow::request_scopes;
 use crate::config::AuthConfig;
 use crate::entra::{TokenSet, entra_client, execute, map_request_error};
@@ -141,6 +142,38 @@ impl AccountSession {
         Ok(session)
     }
 
+    /// A session whose tokens come from the Azure CLI (`az login`): `token` is the first one,
+    /// for `scope` in the account's home tenant. The keychain entry holds who, never a token.
+    pub async fn from_azure_cli(
+        http: reqwest::Client,
+        account: Account,
+        scope: &str,
+        token: &AccessToken,
+        vault: AccountVault,
+    ) -> Result<Self, AuthError> {
+        let home = tenant_key(&account.home_tenant);
+        let session = Self::new(
+            http,
+            AZURE_CLI_CLIENT.to_owned(),
+            account,
+            Sensitive(String::new()),
+            false,
+            vault,
+        );
+        session.lock().tokens.insert(
+            (home, scope_key(&[scope])),
+            CachedToken::new(Sensitive(token.token.secret().to_owned()), token.expires_on),
+        );
+        session.persist().await?;
+        Ok(session)
+    }
+
+    /// Whether the Azure CLI supplies this account's tokens (no refresh token of ours).
+    #[must_use]
+    pub fn is_azure_cli(&self) -> bool {
+        self.inner.client_id == AZURE_CLI_CLIENT
+    }
+
     /// A session restored from the keychain; the first token request refreshes.
     pub fn restore(http: reqwest::Client, stored: StoredAccount, vault: AccountVault) -> Self {
         Self::new(
@@ -249,6 +282,14 @@ impl AccountSession {
         let mut slot = self.inner.refresh.lock().await;
         // Another caller may have refreshed while we waited.
         if let Some(token) = self.cached(&key)? {
+            return Ok(token);
+        }
+        if self.is_azure_cli() {
+            let token = azure_cli_token(Some(tenant), scopes).await?;
+            self.lock().tokens.insert(
+                key,
+                CachedToken::new(Sensitive(token.token.secret().to_owned()), token.expires_on),
+            );
             return Ok(token);
         }
         let outcome = self.redeem(&slot.token, tenant, scopes).await;

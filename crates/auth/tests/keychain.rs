@@ -6,7 +6,8 @@
 use std::sync::Arc;
 
 use invoice_desk_auth::{
-    Account, AccountVault, Cloud, KeyringStore, StoredAccount, TenantInfo, TokenStore, open_store,
+    Account, AccountVault, Cloud, KeyringStore, RememberStore, StoredAccount, TenantInfo,
+    TokenStore, open_store,
 };
 use invoice_desk_logging::Sensitive;
 
@@ -109,4 +110,51 @@ fn without_a_keychain_the_app_falls_back_to_memory_with_a_reason() {
     let (memory, problem) = open_store(false);
     assert!(problem.is_none());
     assert!(!memory.is_persistent());
+}
+
+#[test]
+fn switching_remembering_off_empties_the_real_keychain_and_on_refills_it() {
+    let service = format!("invoice-desk-test-{}", uuid_like());
+    let keychain = match KeyringStore::open_service(&service) {
+        Ok(store) => store,
+        Err(error) => {
+            assert!(
+                !keyring_required(),
+                "INVOICE_DESK_REQUIRE_KEYRING=1 but the OS keychain is not reachable: {error}"
+            );
+            eprintln!("note: skipping the remember switch on the real keychain: {error}");
+            return;
+        }
+    };
+    let keychain: Arc<dyn TokenStore> = Arc::new(keychain);
+    let remember = Arc::new(RememberStore::new(Some(keychain.clone()), true));
+    let vault = AccountVault::new(remember.clone());
+    let account = stored();
+    vault.save(&account).expect("save");
+    // What a restart would find.
+    let after_restart = || {
+        AccountVault::new(keychain.clone())
+            .load_all()
+            .unwrap()
+            .len()
+    };
+    assert_eq!(after_restart(), 1);
+
+    remember.set_remember(false).expect("switch off");
+    assert_eq!(
+        after_restart(),
+        0,
+        "the keychain no longer holds the account"
+    );
+    let kept = vault.load_all().unwrap();
+    assert_eq!(kept.len(), 1, "this session keeps it");
+    assert_eq!(
+        kept[0].refresh_token.expose(),
+        account.refresh_token.expose()
+    );
+
+    remember.set_remember(true).expect("switch on");
+    assert_eq!(after_restart(), 1, "written back to the keychain");
+    vault.remove_all().unwrap();
+    assert_eq!(after_restart(), 0);
 }

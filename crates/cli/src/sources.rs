@@ -135,7 +135,7 @@ impl Sources {
                     message: invoice_desk_logging::redact(&e.to_string()).into_owned(),
                 })
             })?;
-        let identity = crate::commands::login::identity_from_token(token.token.secret());
+        let identity = invoice_desk_auth::TokenIdentity::from_access_token(token.token.secret());
         drop(token);
         let billing_cloud = cloud.to_billing()?;
         let portal = Portal::for_cloud(&billing_cloud);

@@ -7,5 +7,8 @@
 mod model;
 mod store;
 
+pub mod atomic;
+
+pub use atomic::write_atomically;
 pub use model::{DEFAULT_FILE_NAME_TEMPLATE, Language, Settings, Theme};
 pub use store::{LoadOutcome, SettingsError, SettingsStore};

@@ -36,6 +36,8 @@ pub struct Settings {
     /// Where saved invoices go; `None` means the OS download folder.
     pub download_folder: Option<String>,
     pub file_name_template: String,
+    /// Keep sign-ins in the OS keychain across restarts; off: they last for this session only.
+    pub remember_sign_in: bool,
 }
 
 impl Default for Settings {
@@ -45,6 +47,7 @@ impl Default for Settings {
             theme: Theme::default(),
             download_folder: None,
             file_name_template: DEFAULT_FILE_NAME_TEMPLATE.to_owned(),
+            remember_sign_in: true,
         }
     }
 }
@@ -60,6 +63,7 @@ mod tests {
             theme: Theme::Light,
             download_folder: Some("/tmp/facturen".into()),
             file_name_template: "{invoiceName}.pdf".into(),
+            remember_sign_in: false,
         };
         let json = serde_json::to_string(&settings).unwrap();
         assert!(

@@ -1,8 +1,9 @@
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::Settings;
+use crate::atomic::write_atomically;
 
 /// Why settings could not be read or written.
 #[derive(Debug, thiserror::Error)]
@@ -107,30 +108,17 @@ impl SettingsStore {
         }
     }
 
-    /// Saves atomically: write a sibling temp file, flush it to disk, then rename over the old
-    /// file, so a crash or full disk leaves either the old or the new settings, never half.
+    /// Saves atomically ([`write_atomically`]): a crash or full disk leaves either the old or
+    /// the new settings, never half.
     pub fn save(&self, settings: &Settings) -> Result<(), SettingsError> {
         let unwritable = |source| SettingsError::Unwritable {
             path: self.path.clone(),
             source,
         };
-        if let Some(dir) = self.path.parent() {
-            fs::create_dir_all(dir).map_err(unwritable)?;
-        }
         let json = serde_json::to_vec_pretty(settings)
             .map_err(io::Error::other)
             .map_err(unwritable)?;
-        let tmp = self.path.with_extension("json.tmp");
-        let write = || -> io::Result<()> {
-            let mut file = fs::File::create(&tmp)?;
-            file.write_all(&json)?;
-            file.sync_all()?;
-            fs::rename(&tmp, &self.path)
-        };
-        write().map_err(|source| {
-            let _ = fs::remove_file(&tmp);
-            unwritable(source)
-        })
+        write_atomically(&self.path, &json).map_err(unwritable)
     }
 
     fn backup_path(&self) -> PathBuf {

@@ -21,6 +21,7 @@ const ACCOUNT: AccountSummary = {
   displayName: "Finance",
   username: "f@example.com",
   cloud: "azurePublic",
+  viaAzureCli: false,
   tenants: [{ id: "tenant", displayName: "Directory", enabled: true, needsSignIn: false }],
 };
 
@@ -50,7 +51,7 @@ afterEach(() => {
 
 function render(count: number) {
   const index = indexScopes(scopes(count));
-  browse.tenants = { [tenantKey("acc", "tenant")]: { status: "ok", index, groups: groupScopes(index), error: null } };
+  browse.tenants = { [tenantKey("acc", "tenant")]: { status: "ok", asOf: null, index, groups: groupScopes(index), error: null } };
   component = mount(Sidebar, { target: document.body, props: { accounts: [ACCOUNT] } });
   flushSync();
 }

@@ -310,6 +310,7 @@ export function demoAccount(upn: string): AccountSummary {
     displayName: user.displayName,
     username: user.upn,
     cloud: "custom",
+    viaAzureCli: false,
     tenants: [{ id: DEMO_TENANT, displayName: "Sample Azure", enabled: true, needsSignIn: false }],
   };
 }

@@ -39,6 +39,10 @@ export interface E2eInit {
   failScopes?: Record<string, AppError>;
   /** `list_periods` answers per scope id (default: the fixtures). */
   periods?: Record<string, PeriodView[]>;
+  /** Azure cannot be reached: `list_scopes` and `list_periods` fail with `network`. */
+  offline?: boolean;
+  /** When the cached listing (`cached_scopes` / `cached_periods`) was fetched; unset: none. */
+  cachedAsOf?: string;
   /** Milliseconds `list_scopes` / `list_periods` take, to see the skeletons. */
   scopesDelayMs?: number;
   periodsDelayMs?: number;
@@ -120,6 +124,7 @@ const APP_INFO: AppInfo = {
   settingsFile: "/home/tester/.config/invoice-desk/settings.json",
   debug: false,
   azureCliAvailable: false,
+  defaultCloud: "azurePublic",
 };
 
 function appError(code: AppError["code"], message: string): AppError {
@@ -219,15 +224,9 @@ export function installMock(): void {
     return updateTenant(account, index, { needsSignIn: false });
   }
 
-  async function listScopes(args: Record<string, unknown>): Promise<ScopeSummary[]> {
-    const { account, index } = findTenant(args.accountId, args.tenantId);
+  function scopesOf(accountId: unknown, tenantId: unknown): ScopeSummary[] {
+    const { account, index } = findTenant(accountId, tenantId);
     const tenant = account.tenants[index];
-    if (scopesDelayMs > 0) await sleep(scopesDelayMs);
-    const failure = failScopes.get(tenant.id);
-    if (failure) {
-      failScopes.delete(tenant.id);
-      throw failure;
-    }
     if (init.scopes?.[tenant.id]) return init.scopes[tenant.id];
     if (demo && tenant.id === DEMO_TENANT) return demoScopes(account.id, demo.user);
     const name = tenant.displayName.toLowerCase();
@@ -236,12 +235,34 @@ export function installMock(): void {
     return genericScopes(account.id, tenant.id, tenant.displayName);
   }
 
-  async function listPeriods(args: Record<string, unknown>): Promise<PeriodView[]> {
-    const scopeId = String(args.scopeId);
-    if (periodsDelayMs > 0) await sleep(periodsDelayMs);
+  function periodsOf(scopeId: string): PeriodView[] {
     const periods = init.periods?.[scopeId] ?? periodsFor(scopeId);
     if (!periods) throw appError("not_found", `No billing scope ${scopeId}.`);
     return periods;
+  }
+
+  function unreachable(): AppError {
+    return appError("network", "Azure could not be reached.");
+  }
+
+  async function listScopes(args: Record<string, unknown>): Promise<ScopeSummary[]> {
+    const { account, index } = findTenant(args.accountId, args.tenantId);
+    const tenant = account.tenants[index];
+    if (scopesDelayMs > 0) await sleep(scopesDelayMs);
+    if (init.offline) throw unreachable();
+    const failure = failScopes.get(tenant.id);
+    if (failure) {
+      failScopes.delete(tenant.id);
+      throw failure;
+    }
+    return scopesOf(args.accountId, args.tenantId);
+  }
+
+  async function listPeriods(args: Record<string, unknown>): Promise<PeriodView[]> {
+    const scopeId = String(args.scopeId);
+    if (periodsDelayMs > 0) await sleep(periodsDelayMs);
+    if (init.offline) throw unreachable();
+    return periodsOf(scopeId);
   }
 
   async function startDemo(args: Record<string, unknown>): Promise<DemoState> {
@@ -312,6 +333,12 @@ export function installMock(): void {
         return listScopes(args);
       case "list_periods":
         return listPeriods(args);
+      case "cached_scopes":
+        return init.cachedAsOf
+          ? { asOf: init.cachedAsOf, accountId: String(args.accountId), data: scopesOf(args.accountId, args.tenantId) }
+          : null;
+      case "cached_periods":
+        return init.cachedAsOf ? { asOf: init.cachedAsOf, accountId: "", data: periodsOf(String(args.scopeId)) } : null;
       case "start_demo":
         return startDemo(args);
       case "demo_state":

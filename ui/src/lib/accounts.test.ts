@@ -8,6 +8,7 @@ const account: AccountSummary = {
   displayName: "Contoso Finance",
   username: "finance@contoso.com",
   cloud: "azurePublic",
+  viaAzureCli: false,
   tenants: [],
 };
 

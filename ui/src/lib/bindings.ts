@@ -15,7 +15,7 @@ export const commands = {
 	showLogs: () => typedError<null, AppError>(__TAURI_INVOKE("show_logs")),
 	listAccounts: () => typedError<AccountSummary[], AppError>(__TAURI_INVOKE("list_accounts")),
 	keychainStatus: () => __TAURI_INVOKE<KeychainStatus>("keychain_status"),
-	signIn: (method: SignInMethod) => typedError<AccountSummary, AppError>(__TAURI_INVOKE("sign_in", { method })),
+	signIn: (method: SignInMethod, cloud: Cloud | null) => typedError<AccountSummary, AppError>(__TAURI_INVOKE("sign_in", { method, cloud })),
 	cancelSignIn: () => __TAURI_INVOKE<void>("cancel_sign_in"),
 	signOut: (accountId: string) => typedError<null, AppError>(__TAURI_INVOKE("sign_out", { accountId })),
 	removeAllAccounts: () => typedError<null, AppError>(__TAURI_INVOKE("remove_all_accounts")),
@@ -44,6 +44,13 @@ export const commands = {
 	 *  each with its invoices or the reason there is none.
 	 */
 	listPeriods: (scopeId: string, months: number | null) => typedError<PeriodView[], AppError>(__TAURI_INVOKE("list_periods", { scopeId, months })),
+	/**
+	 *  The last scope listing of a directory fetched from Azure, to show (marked "as of") until
+	 *  a fresh one arrives or when Azure cannot be reached.
+	 */
+	cachedScopes: (accountId: string, tenantId: string) => __TAURI_INVOKE<Cached<ScopeSummary[]> | null>("cached_scopes", { accountId, tenantId }),
+	/**  The last billing periods of a scope fetched from Azure (the default range), as above. */
+	cachedPeriods: (scopeId: string) => __TAURI_INVOKE<Cached<PeriodView[]> | null>("cached_periods", { scopeId }),
 	listJobs: () => __TAURI_INVOKE<JobProgress[]>("list_jobs"),
 	cancelJob: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("cancel_job", { id })),
 };
@@ -64,6 +71,8 @@ export type AccountSummary = {
 	displayName: string,
 	username: string,
 	cloud: Cloud,
+	/**  Tokens come from the Azure CLI's sign-in (`az login`), not one of Invoice Desk's own. */
+	viaAzureCli: boolean,
 	tenants: TenantSummary[],
 };
 
@@ -86,6 +95,15 @@ export type AppInfo = {
 	debug: boolean,
 	/**  Whether an Azure CLI (`az`) is installed, so its sign-in can be offered. */
 	azureCliAvailable: boolean,
+	/**  The cloud the sign-in screen starts on (`custom`: set by the organisation or for tests). */
+	defaultCloud: Cloud,
+};
+
+export type Cached<T> = {
+	/**  When this was fetched from Azure (RFC 3339, UTC). */
+	asOf: string,
+	accountId: string,
+	data: T,
 };
 
 export type CapabilitiesView = {
@@ -249,6 +267,8 @@ export type Settings = {
 	/**  Where saved invoices go; `None` means the OS download folder. */
 	downloadFolder: string | null,
 	fileNameTemplate: string,
+	/**  Keep sign-ins in the OS keychain across restarts; off: they last for this session only. */
+	rememberSignIn: boolean,
 };
 
 /**  Broadcast after settings were saved, so every view (and the native menu) follows. */

@@ -3,7 +3,7 @@
 // the selected invoice and the period whose reason card is open. Kept outside the components so
 // a trip to Settings and back keeps the selection.
 import { untrack } from "svelte";
-import { call, commands, type AccountSummary, type AppError, type InvoiceView, type MoneyView, type PeriodView, type ScopeSummary } from "./ipc";
+import { attempt, call, commands, type AccountSummary, type AppError, type InvoiceView, type MoneyView, type PeriodView, type ScopeSummary } from "./ipc";
 import { groupScopes, indexScopes, type IndexedScope, type ScopeGroup } from "./scopes";
 import { tenantKey } from "./state.svelte";
 
@@ -11,6 +11,8 @@ export type LoadStatus = "loading" | "ok" | "error";
 
 export interface TenantScopes {
   status: LoadStatus;
+  /** Set while the list shown is the cached one from this time (opening, or Azure unreachable). */
+  asOf: string | null;
   index: IndexedScope[];
   /** The index grouped by kind and sorted by name, once per listing. */
   groups: ScopeGroup[];
@@ -19,6 +21,8 @@ export interface TenantScopes {
 
 export interface ScopePeriods {
   status: LoadStatus;
+  /** Set while the periods shown are the cached ones from this time. */
+  asOf: string | null;
   periods: PeriodView[];
   error: AppError | null;
 }
@@ -49,9 +53,9 @@ export function periodRows(periods: readonly PeriodView[]): PeriodRow[] {
   return rows;
 }
 
-function scopesLoaded(scopes: ScopeSummary[]): TenantScopes {
+function scopesLoaded(scopes: ScopeSummary[], asOf: string | null = null, error: AppError | null = null): TenantScopes {
   const index = indexScopes(scopes);
-  return { status: "ok", index, groups: groupScopes(index), error: null };
+  return { status: "ok", asOf, index, groups: groupScopes(index), error };
 }
 
 export class BrowseState {
@@ -132,30 +136,52 @@ export class BrowseState {
   async loadScopes(accountId: string, tenantId: string): Promise<void> {
     const key = tenantKey(accountId, tenantId);
     const generation = this.#generation;
-    this.tenants = { ...this.tenants, [key]: { status: "loading", index: [], groups: [], error: null } };
+    const shown = this.tenants[key];
+    if (!shown || shown.status !== "ok") {
+      this.tenants = { ...this.tenants, [key]: { status: "loading", asOf: null, index: [], groups: [], error: null } };
+    }
+    // The last listing first, so the window has something at once (and offline).
+    const cached = await attempt(() => commands.cachedScopes(accountId, tenantId));
+    const stale = cached.status === "ok" ? cached.data : null;
+    if (generation !== this.#generation) return;
+    if (stale && this.tenants[key]?.status === "loading") {
+      this.tenants = { ...this.tenants, [key]: scopesLoaded(stale.data, stale.asOf) };
+    }
     const result = await call(() => commands.listScopes(accountId, tenantId));
     if (generation !== this.#generation) return;
-    this.tenants = {
-      ...this.tenants,
-      [key]:
-        result.status === "ok"
-          ? scopesLoaded(result.data)
-          : { status: "error", index: [], groups: [], error: result.error },
-    };
+    let next: TenantScopes;
+    if (result.status === "ok") next = scopesLoaded(result.data);
+    else if (stale) next = scopesLoaded(stale.data, stale.asOf, result.error);
+    else next = { status: "error", asOf: null, index: [], groups: [], error: result.error };
+    this.tenants = { ...this.tenants, [key]: next };
+    // Back after "Sign in again" (or a retry): the open scope's failed listing is tried once more.
+    const selected = this.selectedScopeId;
+    if (
+      result.status === "ok" &&
+      selected &&
+      this.periods[selected]?.error &&
+      result.data.some((scope) => scope.id === selected)
+    ) {
+      void this.loadPeriods(selected);
+    }
   }
 
   async loadPeriods(scopeId: string): Promise<void> {
     const generation = this.#generation;
-    this.periods = { ...this.periods, [scopeId]: { status: "loading", periods: [], error: null } };
+    this.periods = { ...this.periods, [scopeId]: { status: "loading", asOf: null, periods: [], error: null } };
+    const cached = await attempt(() => commands.cachedPeriods(scopeId));
+    const stale = cached.status === "ok" ? cached.data : null;
+    if (generation !== this.#generation) return;
+    if (stale && this.periods[scopeId]?.status === "loading") {
+      this.periods = { ...this.periods, [scopeId]: { status: "ok", asOf: stale.asOf, periods: stale.data, error: null } };
+    }
     const result = await call(() => commands.listPeriods(scopeId, null));
     if (generation !== this.#generation) return;
-    this.periods = {
-      ...this.periods,
-      [scopeId]:
-        result.status === "ok"
-          ? { status: "ok", periods: result.data, error: null }
-          : { status: "error", periods: [], error: result.error },
-    };
+    let next: ScopePeriods;
+    if (result.status === "ok") next = { status: "ok", asOf: null, periods: result.data, error: null };
+    else if (stale) next = { status: "ok", asOf: stale.asOf, periods: stale.data, error: result.error };
+    else next = { status: "error", asOf: null, periods: [], error: result.error };
+    this.periods = { ...this.periods, [scopeId]: next };
   }
 
   selectScope(scopeId: string): void {

@@ -37,6 +37,12 @@ export function formatDate(value: Date | string, lang: Lang): string {
     .join("");
 }
 
+/** When data was fetched: the date and time in the UI language, e.g. "Oct 3, 2026, 14:05". */
+export function formatDateTime(value: Date | string, lang: Lang): string {
+  const time = new Intl.DateTimeFormat(intlLocale(lang), { hour: "2-digit", minute: "2-digit", hour12: false }).format(toDate(value));
+  return `${formatDate(value, lang)}, ${time}`;
+}
+
 /** A month of a billing period: nl → "oktober 2026", en → "October 2026". */
 export function formatMonth(value: Date | string, lang: Lang): string {
   return new Intl.DateTimeFormat(intlLocale(lang), { month: "long", year: "numeric" }).format(toDate(value));

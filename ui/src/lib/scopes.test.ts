@@ -62,6 +62,7 @@ describe("scopes", () => {
         displayName: "Finance",
         username: "f@contoso.com",
         cloud: "azurePublic" as const,
+        viaAzureCli: false,
         tenants: [{ id: "tenant", displayName: "Contoso", enabled: true, needsSignIn: false }],
       },
     ];
@@ -79,6 +80,7 @@ describe("scopes", () => {
         displayName: "Finance",
         username: "f@example.com",
         cloud: "azurePublic" as const,
+        viaAzureCli: false,
         tenants: [{ id: "tenant", displayName: "Directory", enabled: true, needsSignIn: false }],
       },
     ];

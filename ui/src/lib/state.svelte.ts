@@ -14,6 +14,7 @@ import {
   type MenuAction,
   type Settings,
   type SignInMethod,
+  type Cloud,
 } from "./ipc";
 
 /** Settings with every field present: the file may leave fields out, the UI fills in defaults. */
@@ -24,6 +25,7 @@ export const DEFAULT_SETTINGS: UiSettings = {
   theme: "system",
   downloadFolder: null,
   fileNameTemplate: "{billingAccount}/{yyyy}-{mm} {invoiceName}",
+  rememberSignIn: true,
 };
 
 export function withDefaults(settings: Settings): UiSettings {
@@ -32,6 +34,7 @@ export function withDefaults(settings: Settings): UiSettings {
     theme: settings.theme ?? DEFAULT_SETTINGS.theme,
     downloadFolder: settings.downloadFolder ?? DEFAULT_SETTINGS.downloadFolder,
     fileNameTemplate: settings.fileNameTemplate ?? DEFAULT_SETTINGS.fileNameTemplate,
+    rememberSignIn: settings.rememberSignIn ?? DEFAULT_SETTINGS.rememberSignIn,
   };
 }
 
@@ -113,6 +116,8 @@ export class AppState {
 
   /** "Sign in again" running for one directory (it shares the shell's one sign-in slot). */
   signInAgainFor = $state<TenantRef | null>(null);
+  /** The cloud picked on the welcome screen; `null`: the configured one. */
+  signInCloud = $state<Cloud | null>(null);
   /** Failed "Sign in again" per directory (`tenantKey`), shown at that directory. */
   signInAgainErrors = $state<Record<string, AppError>>({});
   /** Directory switches waiting for the shell, with the value asked for (`tenantKey`). */
@@ -231,6 +236,15 @@ export class AppState {
     return this.#saveChain;
   }
 
+  /** "Remember my sign-in": the keychain follows at once; a refusal keeps the old choice. */
+  async setRememberSignIn(remember: boolean): Promise<void> {
+    const before = this.settings.rememberSignIn;
+    await this.updateSettings({ rememberSignIn: remember });
+    if (this.saveState === "error") this.settings = { ...this.settings, rememberSignIn: before };
+    const status = await attempt(() => commands.keychainStatus());
+    if (status.status === "ok") this.keychain = status.data;
+  }
+
   async chooseFolder(): Promise<void> {
     const result = await call(() => commands.chooseFolder(this.settings.downloadFolder));
     if (result.status === "error") {
@@ -299,7 +313,8 @@ export class AppState {
     if (this.signInFlow || this.signInAgainFor) return null;
     this.signInFlow = { method, deviceCode: null };
     this.signInError = null;
-    const result = await call(() => commands.signIn(method));
+    const cloud = this.signInCloud ?? this.appInfo?.defaultCloud ?? null;
+    const result = await call(() => commands.signIn(method, cloud));
     this.signInFlow = null;
     if (result.status === "error") {
       if (result.error.code !== "sign_in_cancelled") this.signInError = result.error;

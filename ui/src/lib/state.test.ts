@@ -39,12 +39,13 @@ describe("sidebar filter", () => {
       displayName: "Contoso Finance",
       username: "finance@contoso.com",
       cloud: "azurePublic",
+      viaAzureCli: false,
       tenants: [
         { id: "t1", displayName: "Contoso", enabled: true, needsSignIn: false },
         { id: "t2", displayName: "Fabrikam Labs", enabled: true, needsSignIn: false },
       ],
     },
-    { id: "2", displayName: "Personal", username: "me@outlook.com", cloud: "azurePublic", tenants: [] },
+    { id: "2", displayName: "Personal", username: "me@outlook.com", cloud: "azurePublic", viaAzureCli: false, tenants: [] },
   ];
 
   it("keeps everything without a query", () => {

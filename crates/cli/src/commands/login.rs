@@ -5,8 +5,6 @@ use std::process::Stdio;
 use std::sync::Arc;
 
 use azure_core::credentials::TokenCredential;
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use futures::TryStreamExt as _;
 use invoice_desk_auth::{
     AccountSession, AuthError, BrowserOptions, DeviceCode, DeviceOptions, azure_cli_credential,
@@ -173,41 +171,6 @@ fn show_device_code(code: &DeviceCode) {
     );
 }
 
-/// Who the Azure CLI is signed in as, from its ARM token's claims (read locally, never shown).
-#[derive(Debug, Default)]
-pub(crate) struct CliIdentity {
-    pub name: Option<String>,
-    pub username: Option<String>,
-    pub tenant: Option<String>,
-    /// The user's object id (`oid`), to find their own billing role assignments.
-    pub object_id: Option<String>,
-}
-
-pub(crate) fn identity_from_token(token: &str) -> CliIdentity {
-    let claims = token
-        .split('.')
-        .nth(1)
-        .and_then(|payload| URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok())
-        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
-        .unwrap_or_default();
-    let text = |key: &str| {
-        claims
-            .get(key)
-            .and_then(serde_json::Value::as_str)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-    };
-    CliIdentity {
-        name: text("name"),
-        username: text("upn")
-            .or_else(|| text("unique_name"))
-            .or_else(|| text("preferred_username"))
-            .or_else(|| text("email")),
-        tenant: text("tid"),
-        object_id: text("oid"),
-    }
-}
-
 async fn azure_cli(context: &Context, args: &LoginArgs) -> Result<Exit, CliError> {
     let cloud = &context.config.cloud;
     let credential = azure_cli_credential(args.tenant.as_deref())?;
@@ -217,7 +180,7 @@ async fn azure_cli(context: &Context, args: &LoginArgs) -> Result<Exit, CliError
             message: invoice_desk_logging::redact(&e.to_string()).into_owned(),
         })
     })?;
-    let identity = identity_from_token(token.token.secret());
+    let identity = invoice_desk_auth::TokenIdentity::from_access_token(token.token.secret());
     drop(token);
     let username = identity
         .username
@@ -284,26 +247,4 @@ async fn list_cli_tenants(
             Some((t.tenant_id?, label))
         })
         .collect())
-}
-
-#[cfg(test)]
-mod tests {
-    use base64::Engine as _;
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-
-    use super::identity_from_token;
-
-    #[test]
-    fn reads_who_from_the_token_claims() {
-        let payload = URL_SAFE_NO_PAD
-            .encode(br#"{"name":"Alex","upn":"alex@contoso.example","tid":"t1","oid":"o"}"#);
-        let token = format!("h.{payload}.s");
-        let id = identity_from_token(&token);
-        assert_eq!(id.name.as_deref(), Some("Alex"));
-        assert_eq!(id.username.as_deref(), Some("alex@contoso.example"));
-        assert_eq!(id.tenant.as_deref(), Some("t1"));
-        assert_eq!(id.object_id.as_deref(), Some("o"));
-        let none = identity_from_token("opaque");
-        assert!(none.username.is_none());
-    }
 }
