@@ -124,9 +124,8 @@ while [ $# -gt 0 ]; do
   shift
 done
 body=$(curl -sf "{azure}/_emulator/token?$query") || {{ echo "ERROR: AADSTS50076: run 'az login' again." >&2; exit 1; }}
-token=$(printf '%s' "$body" | sed -E 's/.*"access_token":"([^"]+)".*//')
-printf '{{"accessToken":"%s","expires_on":%s,"tokenType":"Bearer"}}
-' "$token" $(( $(date +%s) + 3600 ))
+token=$(printf '%s' "$body" | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+printf '{{"accessToken":"%s","expires_on":%s,"tokenType":"Bearer"}}\n' "$token" $(( $(date +%s) + 3600 ))
 "#
     );
     let az = dir.join("az");
