@@ -28,8 +28,9 @@ use crate::availability::{CreditFacts, InvoiceAccess, PeriodFacts, availability}
 use crate::effective::{self, not_applicable};
 use crate::error::BillingError;
 use crate::inventory::InvoiceRange;
+use crate::legacy;
 use crate::model::{
-    AgreementType, BillingAccount, BillingProperty, Invoice, SpendingLimit, Subscription,
+    AgreementType, BillingAccount, BillingProperty, SpendingLimit, Subscription,
     SubscriptionSpendingLimit,
 };
 use crate::periods::{self, InvoiceSummary, Period};
@@ -768,16 +769,17 @@ pub async fn scope_periods(
                 client
                     .list_billing_periods(&sub, &ListOptions::default())
                     .try_collect::<Vec<_>>(),
-                client
-                    .list_invoices_by_billing_subscription(&sub, &query)
-                    .try_collect::<Vec<Invoice>>(),
+                legacy::mosp_invoices(client, &sub, &query),
             );
             match periods {
                 Ok(p) => legacy_periods = Some(p),
                 Err(e) if not_applicable(&e) => {}
                 Err(e) => return Err(e),
             }
-            invoices
+            invoices.map(|(list, api)| {
+                tracing::debug!(scope = %scope.id, ?api, "invoices listed");
+                list
+            })
         }
         _ => match (scope.account_name(), scope.billing_profile_name()) {
             (Some(account), Some(profile)) => {

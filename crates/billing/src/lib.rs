@@ -13,6 +13,7 @@ mod credential;
 pub mod effective;
 mod error;
 pub mod inventory;
+pub mod legacy;
 pub mod model;
 pub mod periods;
 pub mod scope;

@@ -1,11 +1,13 @@
-//! Against the in-process emulator over real sockets: MCA invoice sections as scopes, and the
-//! caller's permissions from `checkAccess` when `billingPermissions` does not answer.
+//! Against the in-process emulator over real sockets: MCA invoice sections as scopes, the
+//! caller's permissions from `checkAccess` when `billingPermissions` does not answer, and the
+//! legacy MOSP invoice API when the billing-subscription one does not serve an offer.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use invoice_desk_billing::access::{Action, BillingRole, PermissionSource};
 use invoice_desk_billing::browse::{Caller, Discovery, ScopeEntry, discover_scopes, scope_periods};
+use invoice_desk_billing::model::DocumentKind;
 use invoice_desk_billing::periods::default_range;
 use invoice_desk_billing::{
     ArmClient, Availability, Cloud, Portal, RetryPolicy, ScopeKind, StaticTokenCredential,
@@ -266,5 +268,93 @@ async fn billing_permissions_failing_outright_is_kept_only_when_check_access_fai
     assert_eq!(entry.issues[0].step, "billing_permissions");
     // The roles still decide.
     no_profile_invoices(entry);
+    emulator.shutdown().await;
+}
+
+fn legacy_ids(rows: &[invoice_desk_billing::PeriodRow]) -> Vec<String> {
+    rows.iter()
+        .flat_map(|r| r.invoices.iter())
+        .map(|i| i.id.clone().unwrap_or_default())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_legacy_offer_lists_its_invoices_from_the_legacy_api() {
+    let emulator = start().await;
+    let (s, found) = discover(&emulator, "lee.legacy@contoso.example", true).await;
+    assert_eq!(found.scopes.len(), 1);
+    let entry = &found.scopes[0];
+    assert_eq!(entry.scope.kind, ScopeKind::MospSubscription);
+    // The billing subscription answering 404 is "not for this offer", not a failure.
+    assert!(entry.issues.is_empty(), "{:?}", entry.issues);
+    assert_eq!(entry.roles, [BillingRole::AccountAdministrator]);
+    let rows = scope_periods(&s.client, entry, default_range(today()), today())
+        .await
+        .unwrap();
+    assert!(rows.len() >= 10, "{}", rows.len());
+    let ids = legacy_ids(&rows);
+    assert!(ids.len() >= 9, "{ids:?}");
+    assert!(
+        ids.iter()
+            .all(|id| id.contains("/providers/Microsoft.Billing/invoices/")),
+        "{ids:?}"
+    );
+    for invoice in rows.iter().flat_map(|r| r.invoices.iter()) {
+        assert_eq!(invoice.documents, [DocumentKind::Invoice]);
+        assert!(invoice.invoice_date.is_some() && invoice.period_start.is_some());
+    }
+    // The reason cards still work: the running period is not generated yet.
+    assert!(
+        matches!(rows[0].availability, Availability::NotGeneratedYet { .. }),
+        "{:?}",
+        rows[0].availability
+    );
+    assert!(
+        rows.iter()
+            .skip(1)
+            .all(|r| matches!(r.availability, Availability::Available { count: 1 })),
+        "{rows:#?}"
+    );
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_400_from_the_billing_subscription_invoices_falls_back_and_a_403_does_not() {
+    let emulator = start().await;
+    let (s, found) = discover(&emulator, "alex@contoso.example", true).await;
+    let payg = found
+        .scopes
+        .iter()
+        .find(|e| e.scope.display_name == "Pay-As-You-Go")
+        .unwrap();
+    let modern = scope_periods(&s.client, payg, default_range(today()), today())
+        .await
+        .unwrap();
+    emulator.set_faults(vec![fault("*/billingSubscriptions/*/invoices", 400)]);
+    let legacy = scope_periods(&s.client, payg, default_range(today()), today())
+        .await
+        .unwrap();
+    // The same periods, each with as many invoices, now from the legacy API.
+    assert_eq!(modern.len(), legacy.len());
+    for (m, l) in modern.iter().zip(&legacy) {
+        assert_eq!(m.period, l.period);
+        assert_eq!(m.invoices.len(), l.invoices.len(), "{:?}", m.period);
+        assert_eq!(m.availability.code(), l.availability.code());
+        for (mi, li) in m.invoices.iter().zip(&l.invoices) {
+            assert_eq!(mi.invoice_date, li.invoice_date);
+        }
+    }
+    assert!(
+        legacy_ids(&legacy)
+            .iter()
+            .all(|id| id.contains("/providers/Microsoft.Billing/invoices/"))
+    );
+
+    emulator.set_faults(vec![fault("*/billingSubscriptions/*/invoices", 403)]);
+    let denied = scope_periods(&s.client, payg, default_range(today()), today())
+        .await
+        .unwrap();
+    assert!(denied.iter().all(|r| r.invoices.is_empty()));
+    assert_eq!(denied[1].availability.code(), "no_permission");
     emulator.shutdown().await;
 }
