@@ -213,7 +213,7 @@ pub fn role_definitions(ctx: &Ctx<'_>, params: &Params) -> Result<Reply, ArmErro
             (
                 Role::InvoiceManager,
                 "The Invoice manager role gives the user the ability to view and pay invoices of the billing profile.",
-                &[Need::Read, Need::InvoiceRead],
+                &[Need::Read, Need::InvoiceRead, Need::CostRead],
             ),
         ],
         Scope::InvoiceSection(..) => &[

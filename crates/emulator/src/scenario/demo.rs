@@ -216,7 +216,7 @@ pub fn build(now: OffsetDateTime) -> World {
     let ivan = b.user(
         "ivan.invoices@contoso.example",
         "Ivan Invoice-Manager",
-        "MCA invoice manager on Contoso Finance and Contoso R&D",
+        "MCA invoice manager on Contoso Finance and Contoso R&D: lists and downloads invoices and usage, PUT billing profile answers 403",
         &[&contoso],
     );
     b.grant(
