@@ -13,7 +13,7 @@
 use serde::Serialize;
 
 use crate::cloud::Cloud;
-use crate::model::{EnterpriseAgreementPolicies, PolicyValue};
+use crate::model::{AccessDecision, CheckAccessResponse, EnterpriseAgreementPolicies, PolicyValue};
 use crate::scope::{BillingScope, ScopeKind};
 
 /// A billing role, as a stable snake_case code the UI translates.
@@ -32,6 +32,8 @@ pub enum BillingRole {
     BillingProfileReader,
     InvoiceManager,
     InvoiceSectionOwner,
+    InvoiceSectionContributor,
+    InvoiceSectionReader,
     EnterpriseAdministrator,
     DepartmentAdministrator,
     /// EA enrollment account owner.
@@ -53,6 +55,8 @@ impl BillingRole {
             Self::BillingProfileReader => "billing_profile_reader",
             Self::InvoiceManager => "invoice_manager",
             Self::InvoiceSectionOwner => "invoice_section_owner",
+            Self::InvoiceSectionContributor => "invoice_section_contributor",
+            Self::InvoiceSectionReader => "invoice_section_reader",
             Self::EnterpriseAdministrator => "enterprise_administrator",
             Self::DepartmentAdministrator => "department_administrator",
             Self::EaAccountOwner => "ea_account_owner",
@@ -73,6 +77,8 @@ impl BillingRole {
             "50000000-aaaa-bbbb-cccc-100000000001" => Some(Self::BillingAccountContributor),
             "50000000-aaaa-bbbb-cccc-100000000002" => Some(Self::BillingAccountReader),
             "30000000-aaaa-bbbb-cccc-100000000000" => Some(Self::InvoiceSectionOwner),
+            "30000000-aaaa-bbbb-cccc-100000000001" => Some(Self::InvoiceSectionContributor),
+            "30000000-aaaa-bbbb-cccc-100000000002" => Some(Self::InvoiceSectionReader),
             "9f1983cb-2574-400c-87e9-34cf8e2280db" => Some(Self::EnterpriseAdministrator),
             "fb2cf67f-be5b-42e7-8025-4683c668f840" => Some(Self::DepartmentAdministrator),
             "c15c22c0-9faf-424c-9b7e-bd91c06a240b" => Some(Self::EaAccountOwner),
@@ -89,6 +95,8 @@ impl BillingRole {
                 "billing account contributor" => Self::BillingAccountContributor,
                 "billing account reader" => Self::BillingAccountReader,
                 "invoice section owner" => Self::InvoiceSectionOwner,
+                "invoice section contributor" => Self::InvoiceSectionContributor,
+                "invoice section reader" => Self::InvoiceSectionReader,
                 "enterprise administrator" => Self::EnterpriseAdministrator,
                 "department administrator" => Self::DepartmentAdministrator,
                 "account owner" => Self::EaAccountOwner,
@@ -251,14 +259,29 @@ impl Portal {
                     url: format!("{base}/#@{tenant}/resource{account}/policies"),
                 }
             }
-            ScopeKind::McaBillingProfile if action == Action::ManageEmail => PortalLink {
-                page: "billing_profile_properties",
-                url: resource("/properties"),
-            },
-            ScopeKind::McaBillingProfile | ScopeKind::McaInvoiceSection => PortalLink {
-                page: "billing_profile_access_control",
+            ScopeKind::McaInvoiceSection if action == Action::DownloadUsage => PortalLink {
+                page: "invoice_section_access_control",
                 url: resource("/billingrbac"),
             },
+            ScopeKind::McaBillingProfile | ScopeKind::McaInvoiceSection => {
+                // Invoices and e-mail settings belong to the billing profile, so a section
+                // points at its profile's pages.
+                let profile = scope
+                    .billing_profile_id()
+                    .unwrap_or_else(|| scope.id.clone());
+                let page = |suffix: &str| format!("{base}/#@{tenant}/resource{profile}{suffix}");
+                if action == Action::ManageEmail {
+                    PortalLink {
+                        page: "billing_profile_properties",
+                        url: page("/properties"),
+                    }
+                } else {
+                    PortalLink {
+                        page: "billing_profile_access_control",
+                        url: page("/billingrbac"),
+                    }
+                }
+            }
             _ => PortalLink {
                 page: "billing_scope_access_control",
                 url: resource("/billingrbac"),
@@ -406,6 +429,35 @@ impl Permissions {
     }
 }
 
+impl Permissions {
+    /// The permissions a `checkAccess` answer proves: `Allowed` actions as actions,
+    /// `NotAllowed` ones as not-actions. `None` when no decision was either (all `Other`, or
+    /// an empty answer): unlike an empty `billingPermissions` list, that proves nothing.
+    #[must_use]
+    pub fn from_access_decisions(decisions: &[CheckAccessResponse]) -> Option<Self> {
+        let mut out = Self::default();
+        for decision in decisions {
+            let Some(action) = decision.action.clone() else {
+                continue;
+            };
+            match decision.access_decision {
+                Some(AccessDecision::Allowed) => out.actions.push(action),
+                Some(AccessDecision::NotAllowed) => out.not_actions.push(action),
+                _ => {}
+            }
+        }
+        (!out.actions.is_empty() || !out.not_actions.is_empty()).then_some(out)
+    }
+}
+
+/// Which API said what the caller's permissions are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PermissionSource {
+    BillingPermissions,
+    CheckAccess,
+}
+
 /// Everything known about the caller's access to one scope.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct AccessFacts {
@@ -415,6 +467,8 @@ pub struct AccessFacts {
     pub roles: Vec<BillingRole>,
     /// `None` when the permissions could not be read.
     pub permissions: Option<Permissions>,
+    /// Where [`Self::permissions`] came from.
+    pub permissions_source: Option<PermissionSource>,
     /// EA account policies.
     pub ea_policies: Option<EnterpriseAgreementPolicies>,
     /// 403s received on this scope.
@@ -450,6 +504,10 @@ pub(crate) fn requirement(kind: ScopeKind, action: Action) -> (BillingRole, Bill
         (ScopeKind::McaBillingProfile | ScopeKind::McaInvoiceSection, Action::ManageEmail) => {
             (R::BillingProfileContributor, R::BillingProfileOwner)
         }
+        // Charges of a section: any role on the section, granted by its owner.
+        (ScopeKind::McaInvoiceSection, Action::DownloadUsage) => {
+            (R::InvoiceSectionReader, R::InvoiceSectionOwner)
+        }
         // Reader is the least role that reads invoices and usage (invoice manager: invoices).
         (ScopeKind::McaBillingProfile | ScopeKind::McaInvoiceSection, _) => {
             (R::BillingProfileReader, R::BillingProfileOwner)
@@ -480,11 +538,16 @@ fn roles_allow(roles: &[BillingRole], action: Action) -> Option<bool> {
             // Readers and invoice managers cannot change invoice e-mail (per the docs).
             action != Action::ManageEmail
         }
-        R::InvoiceSectionOwner => action == Action::DownloadUsage,
-        // Usage for these depends on the view-charges policy, decided separately.
-        R::DepartmentAdministrator | R::EaAccountOwner | R::SubscriptionUser => {
-            action == Action::DownloadUsage
-        }
+        // Invoices belong to the billing profile: a section role sees the section's charges,
+        // never the profile's invoices, and cannot change the profile's e-mail settings.
+        // Department admins and EA account owners: usage also hangs on the enrollment's
+        // view-charges policy, decided separately.
+        R::InvoiceSectionOwner
+        | R::InvoiceSectionContributor
+        | R::InvoiceSectionReader
+        | R::DepartmentAdministrator
+        | R::EaAccountOwner
+        | R::SubscriptionUser => action == Action::DownloadUsage,
     };
     Some(roles.iter().any(allows))
 }
@@ -650,6 +713,7 @@ mod tests {
             agreement,
             id: "/providers/Microsoft.Billing/billingAccounts/1/billingProfiles/P".into(),
             display_name: "x".into(),
+            parent_display_name: None,
             billing_account_id: Some("/providers/Microsoft.Billing/billingAccounts/1".into()),
             billing_account_name: Some("1".into()),
             billing_account_display_name: None,
@@ -832,6 +896,128 @@ mod tests {
         assert!(denied.arm_action.is_some());
     }
 
+    fn decision(action: &str, allowed: Option<AccessDecision>) -> CheckAccessResponse {
+        CheckAccessResponse {
+            action: Some(action.into()),
+            access_decision: allowed,
+        }
+    }
+
+    #[test]
+    fn check_access_answers_become_permissions_only_when_they_decide_something() {
+        let decisions = [
+            decision(
+                "Microsoft.Billing/billingAccounts/billingProfiles/invoices/read",
+                Some(AccessDecision::Allowed),
+            ),
+            decision(
+                "Microsoft.Billing/billingAccounts/billingProfiles/write",
+                Some(AccessDecision::NotAllowed),
+            ),
+            decision(
+                "Microsoft.CostManagement/generateCostDetailsReport/action",
+                Some(AccessDecision::Other),
+            ),
+            CheckAccessResponse {
+                action: None,
+                access_decision: Some(AccessDecision::Allowed),
+            },
+        ];
+        let permissions = Permissions::from_access_decisions(&decisions).unwrap();
+        assert_eq!(
+            permissions.actions,
+            ["Microsoft.Billing/billingAccounts/billingProfiles/invoices/read"]
+        );
+        assert_eq!(
+            permissions.not_actions,
+            ["Microsoft.Billing/billingAccounts/billingProfiles/write"]
+        );
+        assert_eq!(permissions.decides(Action::ListInvoices), Some(true));
+        assert_eq!(permissions.decides(Action::ManageEmail), Some(false));
+        // "Other" says nothing: the roles decide usage.
+        assert_eq!(permissions.decides(Action::DownloadUsage), None);
+        // Nothing decided is no evidence at all (not "no permission").
+        assert_eq!(
+            Permissions::from_access_decisions(&[decision(
+                "Microsoft.Billing/billingAccounts/read",
+                Some(AccessDecision::Other)
+            )]),
+            None
+        );
+        assert_eq!(Permissions::from_access_decisions(&[]), None);
+    }
+
+    fn section() -> BillingScope {
+        BillingScope {
+            id:
+                "/providers/Microsoft.Billing/billingAccounts/1/billingProfiles/P/invoiceSections/S"
+                    .into(),
+            ..scope(ScopeKind::McaInvoiceSection)
+        }
+    }
+
+    #[test]
+    fn section_roles_see_charges_but_not_the_profiles_invoices() {
+        for role in [
+            BillingRole::InvoiceSectionOwner,
+            BillingRole::InvoiceSectionContributor,
+            BillingRole::InvoiceSectionReader,
+        ] {
+            let facts = AccessFacts {
+                roles: vec![role],
+                ..AccessFacts::default()
+            };
+            let caps = capabilities(&section(), &facts, &portal());
+            assert!(caps.download_usage.is_allowed(), "{role:?}");
+            for action in [Action::ListInvoices, Action::DownloadInvoices] {
+                let denied = caps.get(action).denied().unwrap();
+                assert_eq!(denied.missing_role, BillingRole::BillingProfileReader);
+                assert_eq!(denied.granted_by, BillingRole::BillingProfileOwner);
+                // Granted on the profile, not the section.
+                assert_eq!(denied.portal.page, "billing_profile_access_control");
+                assert!(
+                    denied
+                        .portal
+                        .url
+                        .ends_with("/billingProfiles/P/billingrbac"),
+                    "{}",
+                    denied.portal.url
+                );
+            }
+            let email = caps.manage_email.denied().unwrap();
+            assert_eq!(email.missing_role, BillingRole::BillingProfileContributor);
+            assert!(email.portal.url.ends_with("/billingProfiles/P/properties"));
+        }
+        // A profile role held above the section reaches everything in it.
+        let owner = AccessFacts {
+            roles: vec![BillingRole::BillingProfileOwner],
+            ..AccessFacts::default()
+        };
+        let caps = capabilities(&section(), &owner, &portal());
+        for action in Action::ALL {
+            assert!(caps.get(action).is_allowed(), "{action:?}");
+        }
+        // Usage denied at a section points at the section's own access control.
+        let nothing = AccessFacts {
+            permissions: Some(perms(&[])),
+            ..AccessFacts::default()
+        };
+        let denied = capabilities(&section(), &nothing, &portal())
+            .download_usage
+            .denied()
+            .cloned()
+            .unwrap();
+        assert_eq!(denied.missing_role, BillingRole::InvoiceSectionReader);
+        assert_eq!(denied.granted_by, BillingRole::InvoiceSectionOwner);
+        assert_eq!(denied.portal.page, "invoice_section_access_control");
+        assert!(
+            denied
+                .portal
+                .url
+                .ends_with("/invoiceSections/S/billingrbac")
+        );
+    }
+
     #[test]
     fn role_definitions_map_by_id_and_name() {
         assert_eq!(
@@ -843,6 +1029,14 @@ mod tests {
         assert_eq!(
             BillingRole::from_definition("Invoice manager"),
             Some(BillingRole::InvoiceManager)
+        );
+        assert_eq!(
+            BillingRole::from_definition("30000000-aaaa-bbbb-cccc-100000000002"),
+            Some(BillingRole::InvoiceSectionReader)
+        );
+        assert_eq!(
+            BillingRole::from_definition("Invoice section contributor"),
+            Some(BillingRole::InvoiceSectionContributor)
         );
         assert_eq!(BillingRole::from_definition("Astronaut"), None);
     }

@@ -18,20 +18,24 @@ use serde::Serialize;
 use time::Date;
 
 use crate::access::{
-    self, AccessFacts, Action, BillingRole, Capabilities, ForbiddenCall, Permissions, Portal,
+    self, AccessFacts, Action, BillingRole, Capabilities, ForbiddenCall, PermissionSource,
+    Permissions, Portal,
 };
-use crate::api::{BillingScope as PermissionScope, ListOptions};
+use crate::api::ListOptions;
 use crate::arm::ArmClient;
 use crate::availability::Availability;
 use crate::availability::{CreditFacts, InvoiceAccess, PeriodFacts, availability};
+use crate::effective::{self, not_applicable};
 use crate::error::BillingError;
 use crate::inventory::InvoiceRange;
+use crate::legacy;
 use crate::model::{
-    AgreementType, BillingAccount, BillingProperty, Invoice, SpendingLimit, Subscription,
+    AgreementType, BillingAccount, BillingProperty, SpendingLimit, Subscription,
     SubscriptionSpendingLimit,
 };
 use crate::periods::{self, InvoiceSummary, Period};
 use crate::scope::{BillingScope, ScopeKind};
+use crate::sections;
 
 /// Who is browsing: the tenant of the token, and the object id (`oid`) to find the caller's
 /// own role assignments (roles are inferred from permissions without it).
@@ -58,7 +62,7 @@ pub struct ScopeIssue {
 }
 
 impl ScopeIssue {
-    fn new(step: &'static str, error: &BillingError) -> Self {
+    pub(crate) fn new(step: &'static str, error: &BillingError) -> Self {
         Self {
             step,
             code: error.code(),
@@ -105,14 +109,6 @@ pub struct DiscoveryFailure {
 pub struct Discovery {
     pub scopes: Vec<ScopeEntry>,
     pub failures: Vec<DiscoveryFailure>,
-}
-
-/// Whether an error means "this API is not for this agreement or caller" (skip quietly).
-fn not_applicable(error: &BillingError) -> bool {
-    matches!(
-        error,
-        BillingError::Forbidden { .. } | BillingError::NotFound { .. }
-    ) || matches!(error, BillingError::BadRequest { status: 400, .. })
 }
 
 fn tenant_matches(caller: &Caller, tenant: Option<&str>) -> bool {
@@ -286,6 +282,7 @@ async fn subscription_entry(
         agreement: agreement.unwrap_or(AgreementType::Other),
         id: format!("/subscriptions/{id}"),
         display_name: sub.display_name.clone().unwrap_or_else(|| id.clone()),
+        parent_display_name: None,
         billing_account_id: account_name.as_deref().map(BillingScope::account_id),
         billing_account_name: account_name,
         billing_account_display_name: props
@@ -305,7 +302,7 @@ async fn subscription_entry(
     Some(entry(scope, access, facts, issues, portal))
 }
 
-fn entry(
+pub(crate) fn entry(
     scope: BillingScope,
     access: AccessFacts,
     facts: ScopeFacts,
@@ -323,36 +320,33 @@ fn entry(
     }
 }
 
-/// The caller's permissions at a scope id; `Err` only for failures worth reporting.
-async fn permissions_at(
+/// The caller's permissions at a scope id, with a failure worth showing kept in `issues`.
+pub(crate) async fn permission_facts(
     client: &ArmClient,
     scope_id: &str,
-) -> Result<Option<Permissions>, BillingError> {
-    match client
-        .list_billing_permissions_at(scope_id)
-        .try_collect::<Vec<_>>()
-        .await
-    {
-        Ok(list) => Ok(Some(Permissions {
-            actions: list.iter().flat_map(|p| p.actions.clone()).collect(),
-            not_actions: list.iter().flat_map(|p| p.not_actions.clone()).collect(),
-        })),
-        Err(e) if not_applicable(&e) => Ok(None),
-        Err(e) => Err(e),
+    issues: &mut Vec<ScopeIssue>,
+) -> (Option<Permissions>, Option<PermissionSource>) {
+    match effective::permissions_at(client, scope_id).await {
+        Ok(Some((permissions, source))) => (Some(permissions), Some(source)),
+        Ok(None) => (None, None),
+        Err(e) => {
+            issues.push(ScopeIssue::new("billing_permissions", &e));
+            (None, None)
+        }
     }
 }
 
-/// The caller's own billing roles at an account or profile (needs the object id).
-async fn roles_at(
+/// The caller's own billing roles assigned at a scope id (needs the object id).
+pub(crate) async fn roles_at(
     client: &ArmClient,
     caller: &Caller,
-    scope: PermissionScope<'_>,
+    scope_id: &str,
 ) -> Vec<BillingRole> {
     let Some(oid) = caller.object_id.as_deref() else {
         return Vec::new();
     };
     client
-        .list_billing_role_assignments(scope, &ListOptions::default())
+        .list_billing_role_assignments_at(scope_id, &ListOptions::default())
         .try_collect::<Vec<_>>()
         .await
         .unwrap_or_default()
@@ -367,7 +361,7 @@ async fn roles_at(
         .collect()
 }
 
-fn account_scope(
+pub(crate) fn account_scope(
     account: &BillingAccount,
     kind: ScopeKind,
     id: String,
@@ -383,6 +377,7 @@ fn account_scope(
             .unwrap_or(AgreementType::Other),
         id,
         display_name: name,
+        parent_display_name: None,
         billing_account_id: Some(BillingScope::account_id(&account_name)),
         billing_account_name: Some(account_name),
         billing_account_display_name: account.properties.display_name.clone(),
@@ -460,14 +455,12 @@ async fn account_entries(
                     .clone()
                     .unwrap_or_else(|| name.clone()),
             );
-            let permissions = permissions_at(client, &scope.id).await;
             let mut issues = Vec::new();
-            let permissions = permissions.unwrap_or_else(|e| {
-                issues.push(ScopeIssue::new("billing_permissions", &e));
-                None
-            });
+            let (permissions, permissions_source) =
+                permission_facts(client, &scope.id, &mut issues).await;
             let access = AccessFacts {
                 permissions,
+                permissions_source,
                 ..AccessFacts::default()
             };
             (
@@ -499,13 +492,13 @@ async fn profile_entries(
             return (Vec::new(), failure.into_iter().collect());
         }
     };
-    let account_roles = roles_at(client, caller, PermissionScope::Account(name)).await;
-    let kind =
-        if account.properties.agreement_type == Some(AgreementType::MicrosoftPartnerAgreement) {
-            ScopeKind::MpaCustomer
-        } else {
-            ScopeKind::McaBillingProfile
-        };
+    let account_roles = roles_at(client, caller, &BillingScope::account_id(name)).await;
+    let mca = account.properties.agreement_type != Some(AgreementType::MicrosoftPartnerAgreement);
+    let kind = if mca {
+        ScopeKind::McaBillingProfile
+    } else {
+        ScopeKind::MpaCustomer
+    };
     let jobs = profiles.into_iter().filter_map(|profile| {
         let profile_name = profile.name_or_id_tail()?.to_owned();
         let account_roles = account_roles.clone();
@@ -525,25 +518,23 @@ async fn profile_entries(
                     .unwrap_or_else(|| profile_name.clone()),
             );
             scope.currency.clone_from(&profile.properties.currency);
-            let (permissions, mut roles) = futures::join!(
-                permissions_at(client, &id),
-                roles_at(
-                    client,
-                    caller,
-                    PermissionScope::Profile {
-                        account: name,
-                        profile: &profile_name,
-                    },
-                ),
+            // Listed without read access: the caller holds a role on one of its invoice
+            // sections only, so the profile itself is not a scope of theirs.
+            let readable = profile.properties.has_read_access != Some(false);
+            let mut issues = Vec::new();
+            let ((permissions, permissions_source), mut roles) = futures::join!(
+                async {
+                    if readable {
+                        permission_facts(client, &id, &mut issues).await
+                    } else {
+                        (None, None)
+                    }
+                },
+                roles_at(client, caller, &id),
             );
             roles.extend(account_roles);
             roles.sort();
             roles.dedup();
-            let mut issues = Vec::new();
-            let permissions = permissions.unwrap_or_else(|e| {
-                issues.push(ScopeIssue::new("billing_permissions", &e));
-                None
-            });
             let facts = ScopeFacts {
                 invoice_day: profile
                     .properties
@@ -551,15 +542,41 @@ async fn profile_entries(
                     .and_then(|d| u8::try_from(d).ok()),
                 ..ScopeFacts::default()
             };
+            let sections = if mca {
+                sections::section_entries(
+                    client,
+                    caller,
+                    sections::Parent {
+                        scope: &scope,
+                        name: &profile_name,
+                        readable,
+                        roles: &roles,
+                        facts: &facts,
+                    },
+                    portal,
+                )
+                .await
+            } else {
+                Vec::new()
+            };
             let access = AccessFacts {
                 roles,
                 permissions,
+                permissions_source,
                 ..AccessFacts::default()
             };
-            entry(scope, access, facts, issues, portal)
+            let mut out = Vec::with_capacity(sections.len() + 1);
+            if readable {
+                out.push(entry(scope, access, facts, issues, portal));
+            }
+            out.extend(sections);
+            out
         })
     });
-    (join_all(jobs).await, Vec::new())
+    (
+        join_all(jobs).await.into_iter().flatten().collect(),
+        Vec::new(),
+    )
 }
 
 async fn ea_entries(
@@ -570,6 +587,7 @@ async fn ea_entries(
     portal: &Portal,
 ) -> (Vec<ScopeEntry>, Vec<DiscoveryFailure>) {
     let options = ListOptions::default();
+    let account_id = BillingScope::account_id(name);
     let (policy, departments, enrollment_accounts, account_roles) = futures::join!(
         client.get_billing_account_policy(name),
         client
@@ -578,7 +596,7 @@ async fn ea_entries(
         client
             .list_enrollment_accounts(name, &options)
             .try_collect::<Vec<_>>(),
-        roles_at(client, caller, PermissionScope::Account(name)),
+        roles_at(client, caller, &account_id),
     );
     let mut failures = Vec::new();
     let mut keep = |step: &'static str, e: BillingError| {
@@ -611,7 +629,6 @@ async fn ea_entries(
         .and_then(|e| e.invoice_recipient.clone());
     let ea_admin = account.properties.has_read_access == Some(true)
         || account_roles.contains(&BillingRole::EnterpriseAdministrator);
-    let account_id = BillingScope::account_id(name);
     let dept_names: BTreeSet<String> = departments
         .iter()
         .filter_map(|d| d.name_or_id_tail().map(str::to_owned))
@@ -695,13 +712,12 @@ async fn ea_entries(
         let recipient = recipient.clone();
         async move {
             let mut issues = Vec::new();
-            let permissions = permissions_at(client, &scope.id).await.unwrap_or_else(|e| {
-                issues.push(ScopeIssue::new("billing_permissions", &e));
-                None
-            });
+            let (permissions, permissions_source) =
+                permission_facts(client, &scope.id, &mut issues).await;
             let access = AccessFacts {
                 roles,
                 permissions,
+                permissions_source,
                 ea_policies: policies,
                 ..AccessFacts::default()
             };
@@ -753,16 +769,17 @@ pub async fn scope_periods(
                 client
                     .list_billing_periods(&sub, &ListOptions::default())
                     .try_collect::<Vec<_>>(),
-                client
-                    .list_invoices_by_billing_subscription(&sub, &query)
-                    .try_collect::<Vec<Invoice>>(),
+                legacy::mosp_invoices(client, &sub, &query),
             );
             match periods {
                 Ok(p) => legacy_periods = Some(p),
                 Err(e) if not_applicable(&e) => {}
                 Err(e) => return Err(e),
             }
-            invoices
+            invoices.map(|(list, api)| {
+                tracing::debug!(scope = %scope.id, ?api, "invoices listed");
+                list
+            })
         }
         _ => match (scope.account_name(), scope.billing_profile_name()) {
             (Some(account), Some(profile)) => {

@@ -10,11 +10,14 @@ pub mod availability;
 pub mod browse;
 pub mod cloud;
 mod credential;
+pub mod effective;
 mod error;
 pub mod inventory;
+pub mod legacy;
 pub mod model;
 pub mod periods;
 pub mod scope;
+mod sections;
 
 pub use access::{
     AccessFacts, Action, BillingRole, Capabilities, Capability, Denied, Portal, PortalLink,

@@ -61,6 +61,9 @@ pub struct BillingScope {
     /// billing account id otherwise.
     pub id: String,
     pub display_name: String,
+    /// The display name of the scope this one belongs to, when it is shown under another:
+    /// an invoice section's billing profile.
+    pub parent_display_name: Option<String>,
     /// `/providers/Microsoft.Billing/billingAccounts/{name}`.
     pub billing_account_id: Option<String>,
     pub billing_account_name: Option<String>,
@@ -106,6 +109,24 @@ impl BillingScope {
         self.segment_after("billingProfiles")
     }
 
+    /// MCA: the invoice section name.
+    #[must_use]
+    pub fn invoice_section_name(&self) -> Option<&str> {
+        self.segment_after("invoiceSections")
+    }
+
+    /// MCA: the id of the billing profile this scope is or belongs to (an invoice section's
+    /// parent), e.g. `/providers/Microsoft.Billing/billingAccounts/{a}/billingProfiles/{p}`.
+    #[must_use]
+    pub fn billing_profile_id(&self) -> Option<String> {
+        let account = self.account_name()?;
+        let profile = self.billing_profile_name()?;
+        Some(format!(
+            "{}/billingProfiles/{profile}",
+            Self::account_id(account)
+        ))
+    }
+
     /// EA: the department name.
     #[must_use]
     pub fn department_name(&self) -> Option<&str> {
@@ -137,6 +158,7 @@ mod tests {
             agreement: AgreementType::Other,
             id: id.into(),
             display_name: String::new(),
+            parent_display_name: None,
             billing_account_id: None,
             billing_account_name: None,
             billing_account_display_name: None,
@@ -177,6 +199,16 @@ mod tests {
             ),
         );
         assert_eq!(profile.billing_profile_name(), Some("P1"));
+        assert_eq!(profile.invoice_section_name(), None);
+        let section = scope(
+            ScopeKind::McaInvoiceSection,
+            &format!("{}/invoiceSections/S1", profile.id),
+        );
+        assert_eq!(section.invoice_section_name(), Some("S1"));
+        assert_eq!(
+            section.billing_profile_id().as_deref(),
+            Some(profile.id.as_str())
+        );
         assert_eq!(profile.account_name(), Some("a:b_2019-05-31"));
         let dept = scope(
             ScopeKind::EaDepartment,

@@ -63,6 +63,19 @@ async fn discover(emulator: &Emulator, upn: &str) -> (Session, Discovery) {
     (s, found)
 }
 
+/// How many scopes of each kind, in kind order.
+fn kinds(found: &Discovery) -> Vec<(ScopeKind, usize)> {
+    let mut out: Vec<(ScopeKind, usize)> = Vec::new();
+    for entry in &found.scopes {
+        match out.iter_mut().find(|(k, _)| *k == entry.scope.kind) {
+            Some((_, n)) => *n += 1,
+            None => out.push((entry.scope.kind, 1)),
+        }
+    }
+    out.sort();
+    out
+}
+
 fn today() -> time::Date {
     OffsetDateTime::now_utc().date()
 }
@@ -264,20 +277,25 @@ async fn olivia_owns_three_profiles_with_invoices_in_every_status() {
 async fn rita_reads_but_cannot_change_email() {
     let emulator = start().await;
     let (_, found) = discover(&emulator, "rita.reader@contoso.example").await;
-    assert_eq!(found.scopes.len(), 1);
-    let caps = &found.scopes[0].capabilities;
-    assert!(caps.list_invoices.is_allowed());
-    assert!(caps.download_invoices.is_allowed());
-    assert!(caps.download_usage.is_allowed());
-    let denied = caps.manage_email.denied().unwrap();
-    assert_eq!(denied.missing_role.code(), "billing_profile_contributor");
-    assert_eq!(denied.granted_by.code(), "billing_profile_owner");
-    assert!(denied.portal.url.starts_with("https://portal.azure.com/#"));
-    assert!(
-        found.scopes[0]
-            .roles
-            .contains(&BillingRole::BillingProfileReader)
+    // Contoso Finance and, as it has two, its invoice sections (the role is inherited).
+    assert_eq!(
+        kinds(&found),
+        [
+            (ScopeKind::McaBillingProfile, 1),
+            (ScopeKind::McaInvoiceSection, 2)
+        ]
     );
+    for entry in &found.scopes {
+        let caps = &entry.capabilities;
+        assert!(caps.list_invoices.is_allowed());
+        assert!(caps.download_invoices.is_allowed());
+        assert!(caps.download_usage.is_allowed());
+        let denied = caps.manage_email.denied().unwrap();
+        assert_eq!(denied.missing_role.code(), "billing_profile_contributor");
+        assert_eq!(denied.granted_by.code(), "billing_profile_owner");
+        assert!(denied.portal.url.starts_with("https://portal.azure.com/#"));
+        assert!(entry.roles.contains(&BillingRole::BillingProfileReader));
+    }
     emulator.shutdown().await;
 }
 
@@ -285,7 +303,13 @@ async fn rita_reads_but_cannot_change_email() {
 async fn ivan_clara_and_bella_get_their_profiles() {
     let emulator = start().await;
     let (_, ivan) = discover(&emulator, "ivan.invoices@contoso.example").await;
-    assert_eq!(ivan.scopes.len(), 2);
+    assert_eq!(
+        kinds(&ivan),
+        [
+            (ScopeKind::McaBillingProfile, 2),
+            (ScopeKind::McaInvoiceSection, 2)
+        ]
+    );
     for e in &ivan.scopes {
         assert!(e.capabilities.list_invoices.is_allowed());
         assert!(!e.capabilities.manage_email.is_allowed());
@@ -295,7 +319,19 @@ async fn ivan_clara_and_bella_get_their_profiles() {
     assert_eq!(clara.scopes.len(), 1);
     assert!(clara.scopes[0].capabilities.manage_email.is_allowed());
     let (_, bella) = discover(&emulator, "bella.owner@contoso.example").await;
-    assert_eq!(bella.scopes.len(), 3);
+    assert_eq!(
+        kinds(&bella),
+        [
+            (ScopeKind::McaBillingProfile, 3),
+            (ScopeKind::McaInvoiceSection, 2)
+        ]
+    );
+    assert!(
+        bella
+            .scopes
+            .iter()
+            .all(|e| e.roles == [BillingRole::BillingAccountOwner])
+    );
     assert!(
         bella
             .scopes

@@ -84,6 +84,14 @@ pub fn role_name(lang: Lang, role: BillingRole) -> &'static str {
             "invoice section owner",
             "eigenaar van de factuursectie",
         ),
+        R::InvoiceSectionContributor => pick(
+            lang,
+            "invoice section contributor",
+            "inzender van de factuursectie",
+        ),
+        R::InvoiceSectionReader => {
+            pick(lang, "invoice section reader", "lezer van de factuursectie")
+        }
         R::EnterpriseAdministrator => {
             pick(lang, "enterprise administrator", "ondernemingsbeheerder")
         }

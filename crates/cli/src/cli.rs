@@ -113,10 +113,12 @@ pub enum Command {
 
 const SCOPES_HELP: &str = "\
 Every enabled tenant of the chosen account (--account; default every remembered account) is
-searched: pay-as-you-go subscriptions, Microsoft Customer Agreement billing profiles, Enterprise
-Agreement enrollments, departments and accounts.
+searched: pay-as-you-go subscriptions, Microsoft Customer Agreement billing profiles (and their
+invoice sections when a profile has several or only a section is yours), Enterprise Agreement
+enrollments, departments and accounts.
 
---json prints an array of {id, kind, agreement, displayName, account, tenantId, roles, can}, where
+--json prints an array of {id, kind, agreement, displayName, account, tenantId, roles, can}, plus
+parentDisplayName (an invoice section's billing profile) where there is one, and where
 can has listInvoices, downloadInvoices, downloadUsage and manageEmail, each
 {allowed: true|false, reason: null|\"a sentence naming the missing role and who can grant it\"}.
 

@@ -76,6 +76,14 @@ fn named<'a>(scopes: &'a [Value], name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no scope `{name}` in {scopes:#?}"))
 }
 
+fn of_kind(scopes: &[Value], kind: &str) -> Vec<Value> {
+    scopes
+        .iter()
+        .filter(|s| s["kind"] == kind)
+        .cloned()
+        .collect()
+}
+
 fn id(scope: &Value) -> &str {
     scope["id"].as_str().unwrap()
 }
@@ -400,9 +408,23 @@ async fn wire_amounts(profile_id: &str) -> Vec<(String, Value, Value)> {
 
 #[tokio::test]
 async fn olivia_sees_three_mca_profiles_with_invoices_in_every_status_and_exact_amounts() {
-    let list = scopes("olivia.owner@contoso.example");
-    assert_eq!(list.len(), 3, "{list:#?}");
+    let all = scopes("olivia.owner@contoso.example");
+    // Three profiles, and the two invoice sections of the one that has two.
+    assert_eq!(all.len(), 5, "{all:#?}");
+    let list = of_kind(&all, "mca_billing_profile");
+    assert_eq!(list.len(), 3, "{all:#?}");
+    let sections = of_kind(&all, "mca_invoice_section");
+    assert_eq!(sections.len(), 2, "{all:#?}");
+    for section in &sections {
+        assert_eq!(section["parentDisplayName"], "Contoso Finance");
+        assert_eq!(
+            section["roles"],
+            serde_json::json!(["billing_profile_owner"])
+        );
+        assert!(id(section).contains("/invoiceSections/"));
+    }
     for scope in &list {
+        assert!(scope.get("parentDisplayName").is_none(), "{scope}");
         assert_eq!(scope["kind"], "mca_billing_profile");
         assert_eq!(scope["agreement"], "MicrosoftCustomerAgreement");
         assert!(id(scope).contains("/billingProfiles/"));
@@ -474,9 +496,11 @@ async fn olivia_sees_three_mca_profiles_with_invoices_in_every_status_and_exact_
 #[test]
 fn rita_reads_but_may_not_change_the_invoice_email() {
     let list = scopes("rita.reader@contoso.example");
-    assert!(!list.is_empty());
+    // Contoso Finance and its two invoice sections, where her profile role reaches too.
+    assert_eq!(of_kind(&list, "mca_billing_profile").len(), 1, "{list:#?}");
+    assert_eq!(of_kind(&list, "mca_invoice_section").len(), 2, "{list:#?}");
+    assert_eq!(list.len(), 3);
     for scope in &list {
-        assert_eq!(scope["kind"], "mca_billing_profile");
         assert!(
             scope["roles"]
                 .as_array()
@@ -721,4 +745,269 @@ fn help_documents_the_fields_and_exit_codes() {
     ] {
         assert!(help.contains(needle), "{needle}:\n{help}");
     }
+}
+
+#[test]
+fn sam_sees_usd_invoices_and_the_newest_is_overdue() {
+    let list = scopes("sam@fabrikam.example");
+    assert_eq!(list.len(), 1, "{list:#?}");
+    let scope = &list[0];
+    assert_eq!(scope["kind"], "mosp_subscription");
+    assert_eq!(scope["roles"], serde_json::json!(["account_administrator"]));
+    assert_eq!(scope["displayName"], "Fabrikam: production/../web");
+    for action in ["listInvoices", "downloadInvoices", "downloadUsage"] {
+        assert_eq!(can(scope, action), (true, None), "{action}");
+    }
+    let rows = periods("sam@fabrikam.example", id(scope), &[]);
+    assert_eq!(rows[0]["reason"]["code"], "not_generated_yet");
+    let invoices: Vec<&Value> = rows
+        .iter()
+        .flat_map(|r| r["invoices"].as_array().unwrap())
+        .collect();
+    assert!(invoices.len() >= 11, "{}", invoices.len());
+    assert!(
+        invoices
+            .iter()
+            .all(|i| i["billedAmount"]["currency"] == "USD")
+    );
+    assert_eq!(invoices[0]["status"], "over_due", "{:#?}", invoices[0]);
+    let due = &invoices[0]["amountDue"]["value"];
+    assert!(
+        due.as_str().is_some_and(|v| is_decimal(v) && v != "0"),
+        "{due}"
+    );
+}
+
+#[test]
+fn morgan_gets_the_gbp_invoices_of_the_fabrikam_subscription() {
+    let list = scopes("morgan@contoso.example");
+    assert_eq!(list.len(), 1);
+    assert_eq!(
+        list[0]["roles"],
+        serde_json::json!(["account_administrator"])
+    );
+    let rows = periods("morgan@contoso.example", id(&list[0]), &[]);
+    assert!(rows.len() >= 6, "{}", rows.len());
+    let invoices: Vec<&Value> = rows
+        .iter()
+        .flat_map(|r| r["invoices"].as_array().unwrap())
+        .collect();
+    assert!(invoices.len() >= 5, "{}", invoices.len());
+    assert!(
+        invoices
+            .iter()
+            .all(|i| i["billedAmount"]["currency"] == "GBP")
+    );
+    assert_eq!(rows[0]["reason"]["code"], "not_generated_yet");
+}
+
+#[test]
+fn ivan_the_invoice_manager_lists_and_downloads_but_may_not_change_the_email() {
+    let list = scopes("ivan.invoices@contoso.example");
+    // Contoso Finance and Contoso R&D, and Finance's two invoice sections.
+    assert_eq!(of_kind(&list, "mca_billing_profile").len(), 2, "{list:#?}");
+    assert_eq!(of_kind(&list, "mca_invoice_section").len(), 2, "{list:#?}");
+    for scope in &list {
+        assert_eq!(
+            scope["roles"],
+            serde_json::json!(["invoice_manager"]),
+            "{scope}"
+        );
+        for action in ["listInvoices", "downloadInvoices", "downloadUsage"] {
+            assert_eq!(can(scope, action), (true, None), "{action}: {scope}");
+        }
+        let (allowed, reason) = can(scope, "manageEmail");
+        assert!(!allowed);
+        let reason = reason.unwrap();
+        assert!(
+            reason.contains("billing profile contributor")
+                && reason.contains("the billing profile owner"),
+            "{reason}"
+        );
+    }
+    let rnd = named(&list, "Contoso R&D");
+    let rows = periods("ivan.invoices@contoso.example", id(rnd), &[]);
+    assert_eq!(rows.len(), 13);
+    let invoices: Vec<&Value> = rows
+        .iter()
+        .flat_map(|r| r["invoices"].as_array().unwrap())
+        .collect();
+    assert_eq!(invoices.len(), 12, "{rows:#?}");
+    assert!(
+        invoices
+            .iter()
+            .all(|i| i["billedAmount"]["currency"] == "USD")
+    );
+    assert_eq!(invoices[0]["status"], "due");
+    // The running month has no invoice yet.
+    assert_eq!(rows[0]["reason"]["code"], "not_generated_yet");
+}
+
+#[test]
+fn clara_may_change_the_email_of_her_profile_and_bella_of_every_profile() {
+    let clara = scopes("clara.contributor@contoso.example");
+    assert_eq!(clara.len(), 1, "{clara:#?}");
+    assert_eq!(clara[0]["displayName"], "Contoso R&D");
+    assert_eq!(
+        clara[0]["roles"],
+        serde_json::json!(["billing_profile_contributor"])
+    );
+    for action in [
+        "listInvoices",
+        "downloadInvoices",
+        "downloadUsage",
+        "manageEmail",
+    ] {
+        assert_eq!(can(&clara[0], action), (true, None), "{action}");
+    }
+
+    let bella = scopes("bella.owner@contoso.example");
+    assert_eq!(
+        of_kind(&bella, "mca_billing_profile").len(),
+        3,
+        "{bella:#?}"
+    );
+    assert_eq!(
+        of_kind(&bella, "mca_invoice_section").len(),
+        2,
+        "{bella:#?}"
+    );
+    for scope in &bella {
+        assert_eq!(scope["roles"], serde_json::json!(["billing_account_owner"]));
+        assert_eq!(scope["can"]["manageEmail"]["allowed"], true);
+    }
+    let finance = bella
+        .iter()
+        .find(|s| s["kind"] == "mca_billing_profile" && s["displayName"] == "Contoso Finance")
+        .unwrap();
+    let rows = periods("bella.owner@contoso.example", id(finance), &[]);
+    let statuses: Vec<&str> = rows
+        .iter()
+        .flat_map(|r| r["invoices"].as_array().unwrap())
+        .filter_map(|i| i["status"].as_str())
+        .collect();
+    assert!(
+        statuses.contains(&"locked") && statuses.contains(&"void"),
+        "{statuses:?}"
+    );
+}
+
+#[test]
+fn sofia_owns_an_invoice_section_and_is_told_who_can_show_her_the_invoices() {
+    let list = scopes("sofia.section@contoso.example");
+    assert_eq!(list.len(), 1, "{list:#?}");
+    let section = &list[0];
+    assert_eq!(section["kind"], "mca_invoice_section");
+    assert_eq!(section["agreement"], "MicrosoftCustomerAgreement");
+    assert_eq!(section["displayName"], "Finance \u{2014} Marketing");
+    assert_eq!(section["parentDisplayName"], "Contoso Finance");
+    assert!(id(section).contains("/billingProfiles/") && id(section).contains("/invoiceSections/"));
+    assert_eq!(
+        section["roles"],
+        serde_json::json!(["invoice_section_owner"])
+    );
+    assert_eq!(can(section, "downloadUsage"), (true, None));
+    for action in ["listInvoices", "downloadInvoices"] {
+        let (allowed, reason) = can(section, action);
+        assert!(!allowed, "{action}");
+        let reason = reason.unwrap();
+        assert!(
+            reason.contains("billing profile reader")
+                && reason.contains("the billing profile owner"),
+            "{reason}"
+        );
+    }
+    assert!(!can(section, "manageEmail").0);
+
+    let rows = periods("sofia.section@contoso.example", id(section), &[]);
+    assert_eq!(rows.len(), 13);
+    for row in &rows {
+        assert!(row["invoices"].as_array().unwrap().is_empty());
+        assert_eq!(row["reason"]["code"], "no_permission", "{row}");
+        let message = row["reason"]["message"].as_str().unwrap();
+        assert!(message.contains("billing profile reader"), "{message}");
+    }
+
+    // The human table names the kind in plain words, in Dutch too.
+    let out = ok(&[
+        "scopes",
+        "--demo",
+        "--account",
+        "sofia.section@contoso.example",
+        "--lang",
+        "nl",
+    ]);
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("Microsoft-klantovereenkomst \u{2014} factuursectie")
+            && stdout.contains("eigenaar van de factuursectie"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn lee_gets_invoices_from_the_legacy_api_and_the_reasons_still_work() {
+    let list = scopes("lee.legacy@contoso.example");
+    assert_eq!(list.len(), 1, "{list:#?}");
+    let scope = &list[0];
+    assert_eq!(scope["kind"], "mosp_subscription");
+    assert_eq!(scope["roles"], serde_json::json!(["account_administrator"]));
+    assert_eq!(can(scope, "listInvoices"), (true, None));
+    let out = ok(&[
+        "invoices",
+        "--demo",
+        "--account",
+        "lee.legacy@contoso.example",
+        "--json",
+        "--scope",
+        id(scope),
+    ]);
+    // The billing-subscription API answering 404 is not worth a warning.
+    assert!(text(&out.stderr).is_empty(), "{}", text(&out.stderr));
+    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(rows.len() >= 10, "{}", rows.len());
+    assert_eq!(rows[0]["reason"]["code"], "not_generated_yet");
+    let invoices: Vec<&Value> = rows[1..]
+        .iter()
+        .map(|r| {
+            let list = r["invoices"].as_array().unwrap();
+            assert_eq!(list.len(), 1, "{r}");
+            &list[0]
+        })
+        .collect();
+    for invoice in &invoices {
+        // Legacy names lead with the invoice date; the legacy API has no amounts or status.
+        let name = invoice["name"].as_str().unwrap();
+        assert_eq!(invoice["invoiceDate"].as_str(), name.get(..10), "{invoice}");
+        assert!(is_date(&invoice["invoiceDate"]));
+        assert_eq!(invoice["documents"], serde_json::json!(["invoice"]));
+        assert!(invoice["amountDue"].is_null() && invoice["status"].is_null());
+    }
+}
+
+#[test]
+fn dan_administers_his_department_and_its_accounts() {
+    let dan = scopes("dan.dept@contoso.example");
+    let kinds: Vec<&str> = dan.iter().map(|s| s["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"ea_department"), "{kinds:?}");
+    assert!(!kinds.contains(&"ea_enrollment"), "{kinds:?}");
+    for scope in &dan {
+        assert_eq!(scope["agreement"], "EnterpriseAgreement");
+        assert_eq!(
+            scope["roles"],
+            serde_json::json!(["department_administrator"]),
+            "{scope}"
+        );
+        let (allowed, reason) = can(scope, "downloadInvoices");
+        assert!(!allowed);
+        assert!(reason.unwrap().contains("invoices@contoso.example"));
+    }
+    let department = named(&dan, "Finance");
+    let rows = periods("dan.dept@contoso.example", id(department), &[]);
+    assert!(
+        reason_codes(&rows)
+            .iter()
+            .all(|c| *c == "ea_invoices_are_emailed"),
+        "{rows:#?}"
+    );
 }

@@ -34,9 +34,20 @@ fn role_allows(world: &World, role: Role, scope: &Scope, need: Need) -> bool {
         | Role::BillingProfileOwner
         | Role::BillingProfileContributor
         | Role::EnterpriseAdmin => true,
-        Role::BillingProfileReader => need != Need::Write,
-        Role::InvoiceManager => matches!(need, Need::Read | Need::InvoiceRead),
+        // The invoice manager "views and pays invoices"; Microsoft's table also lets it
+        // download the profile's usage and charges files, like a reader, but not change the
+        // profile.
+        Role::BillingProfileReader | Role::InvoiceManager => need != Need::Write,
         Role::SubscriptionReader => matches!(need, Need::Read | Need::CostRead),
+        // An invoice section role reads the section and its charges, never the billing
+        // profile's invoices, and cannot change the profile (Microsoft's MCA role tables:
+        // "View all the invoices for the billing profile" is billing profile and account
+        // roles only).
+        Role::InvoiceSectionOwner
+        | Role::InvoiceSectionContributor
+        | Role::InvoiceSectionReader => {
+            matches!(need, Need::Read | Need::CostRead)
+        }
         Role::DepartmentAdmin => {
             need == Need::Read || (need == Need::CostRead && view_charges(true))
         }

@@ -1,9 +1,17 @@
-//! EA departments and enrollment accounts, and permissions at any billing scope id.
+//! EA departments and enrollment accounts, and permissions, access checks and role
+//! assignments at any billing scope id.
 
 use super::ListOptions;
-use super::operations::{DEPARTMENTS_LIST, ENROLLMENT_ACCOUNTS_LIST, PERMISSIONS_AT};
+use super::operations::{
+    CHECK_ACCESS_AT, DEPARTMENTS_LIST, ENROLLMENT_ACCOUNTS_LIST, PERMISSIONS_AT,
+    ROLE_ASSIGNMENTS_AT,
+};
 use crate::arm::{ArmClient, ItemStream};
-use crate::model::{BillingPermission, Department, EnrollmentAccount};
+use crate::error::BillingError;
+use crate::model::{
+    BillingPermission, BillingRoleAssignment, CheckAccessRequest, CheckAccessResponse, Department,
+    EnrollmentAccount,
+};
 
 impl ArmClient {
     /// EA: the departments of an enrollment the caller can see.
@@ -24,5 +32,32 @@ impl ArmClient {
     /// `/providers/Microsoft.Billing/billingAccounts/{BA}/departments/{d}`.
     pub fn list_billing_permissions_at(&self, scope_id: &str) -> ItemStream<BillingPermission> {
         self.list(&PERMISSIONS_AT, &[scope_id], &[])
+    }
+
+    /// Whether each of `actions` is allowed for the caller at a billing scope given by its ARM
+    /// id (one POST, not pageable).
+    pub async fn check_access_at(
+        &self,
+        scope_id: &str,
+        actions: Vec<String>,
+    ) -> Result<Vec<CheckAccessResponse>, BillingError> {
+        let body = CheckAccessRequest { actions };
+        self.call_json(
+            &CHECK_ACCESS_AT,
+            &[scope_id],
+            &[],
+            &body,
+            "access decisions",
+        )
+        .await
+    }
+
+    /// The role assignments at a billing scope given by its ARM id.
+    pub fn list_billing_role_assignments_at(
+        &self,
+        scope_id: &str,
+        options: &ListOptions,
+    ) -> ItemStream<BillingRoleAssignment> {
+        self.list(&ROLE_ASSIGNMENTS_AT, &[scope_id], &options.query(false))
     }
 }

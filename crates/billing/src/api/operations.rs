@@ -115,6 +115,24 @@ pub(crate) static ENROLLMENT_ACCOUNTS_LIST: Operation = op(
 /// `billingPermissions` of any billing scope id (account, profile, department, enrollment account).
 pub(crate) static PERMISSIONS_AT: Operation =
     op(Method::GET, "/{*}/billingPermissions", BILLING, Idempotent);
+/// `checkAccess` at any billing scope id (account, profile, invoice section, department,
+/// enrollment account).
+pub(crate) static CHECK_ACCESS_AT: Operation =
+    op(Method::POST, "/{*}/checkAccess", BILLING, Idempotent);
+/// `billingRoleAssignments` at any billing scope id.
+pub(crate) static ROLE_ASSIGNMENTS_AT: Operation = op(
+    Method::GET,
+    "/{*}/billingRoleAssignments",
+    BILLING,
+    Idempotent,
+);
+/// MCA: the invoice sections of a billing profile the caller has access to.
+pub(crate) static INVOICE_SECTIONS_LIST: Operation = op(
+    Method::GET,
+    "/providers/Microsoft.Billing/billingAccounts/{}/billingProfiles/{}/invoiceSections",
+    BILLING,
+    Idempotent,
+);
 
 pub(crate) static BILLING_PROPERTY_GET: Operation = op(
     Method::GET,

@@ -1,10 +1,10 @@
-//! Billing profiles and their invoice e-mail settings.
+//! Billing profiles, their invoice sections and their invoice e-mail settings.
 
 use super::ListOptions;
-use super::operations::{PROFILES_GET, PROFILES_LIST, PROFILES_PUT};
+use super::operations::{INVOICE_SECTIONS_LIST, PROFILES_GET, PROFILES_LIST, PROFILES_PUT};
 use crate::arm::{ArmClient, ItemStream, LroOptions};
 use crate::error::BillingError;
-use crate::model::BillingProfile;
+use crate::model::{BillingProfile, InvoiceSection};
 
 impl ArmClient {
     pub fn list_billing_profiles(
@@ -13,6 +13,21 @@ impl ArmClient {
         options: &ListOptions,
     ) -> ItemStream<BillingProfile> {
         self.list(&PROFILES_LIST, &[account], &options.query(false))
+    }
+
+    /// MCA: the invoice sections of a profile that the caller has access to (deleted ones
+    /// left out, the API's default).
+    pub fn list_invoice_sections(
+        &self,
+        account: &str,
+        profile: &str,
+        options: &ListOptions,
+    ) -> ItemStream<InvoiceSection> {
+        self.list(
+            &INVOICE_SECTIONS_LIST,
+            &[account, profile],
+            &options.query(false),
+        )
     }
 
     pub async fn get_billing_profile(

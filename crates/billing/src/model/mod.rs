@@ -11,6 +11,7 @@ mod enrollment;
 pub mod enums;
 mod error;
 mod invoice;
+mod invoice_section;
 mod money;
 mod permission;
 mod policy;
@@ -40,6 +41,7 @@ pub use invoice::{
     InvoiceDocument, InvoiceProperties, InvoiceStatus, InvoiceType, LegacyInvoice,
     LegacyInvoiceProperties, Payment, RebillDetails,
 };
+pub use invoice_section::{InvoiceSection, InvoiceSectionProperties, InvoiceSectionState};
 pub use money::Amount;
 pub use permission::{
     AccessDecision, BillingPermission, BillingRoleAssignment, BillingRoleAssignmentProperties,

@@ -25,6 +25,10 @@ pub struct ScopeJson {
     /// `EnterpriseAgreement`, `MicrosoftPartnerAgreement`, …
     pub agreement: String,
     pub display_name: String,
+    /// What the scope belongs to, when it is shown under another: an invoice section's
+    /// billing profile. Left out otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_display_name: Option<String>,
     /// The signed-in account's username.
     pub account: String,
     pub tenant_id: Option<String>,
@@ -70,6 +74,7 @@ pub fn scope_json(lang: Lang, found: &Found<'_>) -> ScopeJson {
         kind: scope.plain_kind(),
         agreement: scope.agreement.as_str().to_owned(),
         display_name: scope.display_name.clone(),
+        parent_display_name: scope.parent_display_name.clone(),
         account: found.source.account.clone(),
         tenant_id: scope
             .tenant_id

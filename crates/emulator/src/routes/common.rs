@@ -5,7 +5,7 @@ use time::Date;
 
 use crate::app::{Ctx, Params};
 use crate::error::ArmError;
-use crate::scenario::model::{Account, Profile, World};
+use crate::scenario::model::{Account, Profile, Subscription, World};
 
 pub fn amount(currency: &str, cents: i64) -> Value {
     // Cents fit f64 exactly far beyond any invoice total.
@@ -73,4 +73,22 @@ pub fn body_json(ctx: &Ctx<'_>) -> Result<Value, ArmError> {
             format!("The request content was invalid and could not be deserialized: '{e}'."),
         )
     })
+}
+
+/// A subscription as the billing-subscription APIs (`billingAccounts/{ba}/billingSubscriptions/
+/// {sub}…`) see it: offers served only by the legacy invoice API are not found there.
+pub fn billing_subscription<'w>(
+    world: &'w World,
+    ba: &str,
+    sub: &str,
+) -> Result<&'w Subscription, ArmError> {
+    world
+        .subscription(sub)
+        .filter(|s| ba.eq_ignore_ascii_case("default") || s.account.eq_ignore_ascii_case(ba))
+        .filter(|s| !s.legacy_invoices_only)
+        .ok_or_else(|| {
+            ArmError::not_found(&format!(
+                "/providers/Microsoft.Billing/billingAccounts/{ba}/billingSubscriptions/{sub}"
+            ))
+        })
 }

@@ -73,6 +73,15 @@ fn parse_scope(world: &World, scope: &str) -> Option<Scope> {
             [ba_kw, ba, k, x] if eq(ba_kw, "billingAccounts") && eq(k, "billingProfiles") => world
                 .profile(ba, x)
                 .map(|p| Scope::Profile(p.account.clone(), p.name.clone())),
+            [ba_kw, ba, k, x, ks, y]
+                if eq(ba_kw, "billingAccounts")
+                    && eq(k, "billingProfiles")
+                    && eq(ks, "invoiceSections") =>
+            {
+                world.invoice_section(ba, x, y).map(|s| {
+                    Scope::InvoiceSection(s.account.clone(), s.profile.clone(), s.name.clone())
+                })
+            }
             [ba_kw, ba, k, x] if eq(ba_kw, "billingAccounts") && eq(k, "departments") => world
                 .department(ba, x)
                 .map(|d| Scope::Department(d.account.clone(), d.name.clone())),
@@ -244,7 +253,7 @@ fn spec_for(world: &World, scope: &Scope, start: Date, end: Date, invoice: Strin
             ),
     };
     let (profile_id, profile_name) = match scope {
-        Scope::Profile(a, p) => (
+        Scope::Profile(a, p) | Scope::InvoiceSection(a, p, _) => (
             format!("/providers/Microsoft.Billing/billingAccounts/{a}/billingProfiles/{p}"),
             world
                 .profile(a, p)
@@ -257,7 +266,9 @@ fn spec_for(world: &World, scope: &Scope, start: Date, end: Date, invoice: Strin
         ),
     };
     let currency = match scope {
-        Scope::Profile(a, p) => world.profile(a, p).map_or(currency, |p| p.currency.clone()),
+        Scope::Profile(a, p) | Scope::InvoiceSection(a, p, _) => {
+            world.profile(a, p).map_or(currency, |p| p.currency.clone())
+        }
         _ => currency,
     };
     let days = u32::try_from((end - start).whole_days() + 1)

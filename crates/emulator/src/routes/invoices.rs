@@ -261,9 +261,7 @@ pub fn subscription_invoice<'w>(
     action: &str,
 ) -> Result<&'w Invoice, ArmError> {
     let who = ctx.who()?;
-    let s = world
-        .subscription(sub)
-        .ok_or_else(|| ArmError::not_found(&format!("/subscriptions/{sub}")))?;
+    let s = super::common::billing_subscription(world, "default", sub)?;
     let scope_id = format!(
         "/providers/Microsoft.Billing/billingAccounts/default/billingSubscriptions/{}",
         s.id
@@ -288,10 +286,7 @@ pub fn subscription_invoice<'w>(
 pub fn list_by_subscription(ctx: &Ctx<'_>, params: &Params) -> Result<Reply, ArmError> {
     let who = ctx.who()?;
     let world = ctx.app.world();
-    let sub = param(params, "sub");
-    let s = world
-        .subscription(sub)
-        .ok_or_else(|| ArmError::not_found(&format!("/subscriptions/{sub}")))?;
+    let s = super::common::billing_subscription(&world, "default", param(params, "sub"))?;
     if !access::allowed(
         &world,
         who,

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod common;
 pub mod cost_details;
 pub mod documents;
+pub mod invoice_sections;
 pub mod invoices;
 pub mod legacy;
 pub mod permissions;
@@ -69,8 +70,8 @@ fn poll(pattern: &str, versions: &'static [&'static str], handler: Handler) -> R
 
 fn table() -> Vec<Route> {
     use self::{
-        accounts as a, documents as d, invoices as i, legacy as l, permissions as p,
-        profiles as pr, resources as rs, subscriptions as s,
+        accounts as a, documents as d, invoice_sections as is, invoices as i, legacy as l,
+        permissions as p, profiles as pr, resources as rs, subscriptions as s,
     };
     let get = Method::GET;
     let post = Method::POST;
@@ -86,6 +87,42 @@ fn table() -> Vec<Route> {
         r(get.clone(), "{BA}/billingProfiles", BILLING, pr::list),
         r(get.clone(), "{BA}/billingProfiles/{bp}", BILLING, pr::get),
         r(Method::PUT, "{BA}/billingProfiles/{bp}", BILLING, pr::put),
+        r(
+            get.clone(),
+            "{BA}/billingProfiles/{bp}/invoiceSections",
+            BILLING,
+            is::list,
+        ),
+        r(
+            get.clone(),
+            "{BA}/billingProfiles/{bp}/invoiceSections/{is}",
+            BILLING,
+            is::get,
+        ),
+        r(
+            get.clone(),
+            "{BA}/billingProfiles/{bp}/invoiceSections/{is}/billingPermissions",
+            BILLING,
+            p::permissions,
+        ),
+        r(
+            post.clone(),
+            "{BA}/billingProfiles/{bp}/invoiceSections/{is}/checkAccess",
+            BILLING_2024,
+            p::check_access,
+        ),
+        r(
+            get.clone(),
+            "{BA}/billingProfiles/{bp}/invoiceSections/{is}/billingRoleAssignments",
+            BILLING,
+            p::role_assignments,
+        ),
+        r(
+            get.clone(),
+            "{BA}/billingProfiles/{bp}/invoiceSections/{is}/billingRoleDefinitions",
+            BILLING,
+            p::role_definitions,
+        ),
         poll("{BA}/operationResults/{op}", BILLING, d::poll),
         r(
             get.clone(),

@@ -22,6 +22,12 @@ fn scope(world: &World, params: &Params) -> Result<Scope, ArmError> {
         let p = world
             .profile(&ba, bp)
             .ok_or_else(|| missing(&format!("billingProfiles/{bp}")))?;
+        if let Some(is) = params.get("is") {
+            let s = world
+                .invoice_section(&ba, &p.name, is)
+                .ok_or_else(|| missing(&format!("billingProfiles/{bp}/invoiceSections/{is}")))?;
+            return Ok(super::invoice_sections::scope(s));
+        }
         return Ok(Scope::Profile(ba.clone(), p.name.clone()));
     }
     if let Some(d) = params.get("dep") {
@@ -151,7 +157,11 @@ pub fn role_assignments(ctx: &Ctx<'_>, params: &Params) -> Result<Reply, ArmErro
             json!({
                 "id": format!("{base}/billingRoleAssignments/{}", g.assignment_id),
                 "name": g.assignment_id,
-                "type": if matches!(scope, Scope::Profile(..)) { "Microsoft.Billing/billingAccounts/billingProfiles/billingRoleAssignments" } else { "Microsoft.Billing/billingAccounts/billingRoleAssignments" },
+                "type": match scope {
+                    Scope::Profile(..) => "Microsoft.Billing/billingAccounts/billingProfiles/billingRoleAssignments",
+                    Scope::InvoiceSection(..) => "Microsoft.Billing/billingAccounts/billingProfiles/invoiceSections/billingRoleAssignments",
+                    _ => "Microsoft.Billing/billingAccounts/billingRoleAssignments",
+                },
                 "properties": {
                     "createdOn": "2024-01-15T09:00:00.0000000Z",
                     "createdByPrincipalTenantId": user.map(|u| u.home_tenant.clone()).unwrap_or_default(),
@@ -203,7 +213,24 @@ pub fn role_definitions(ctx: &Ctx<'_>, params: &Params) -> Result<Reply, ArmErro
             (
                 Role::InvoiceManager,
                 "The Invoice manager role gives the user the ability to view and pay invoices of the billing profile.",
-                &[Need::Read, Need::InvoiceRead],
+                &[Need::Read, Need::InvoiceRead, Need::CostRead],
+            ),
+        ],
+        Scope::InvoiceSection(..) => &[
+            (
+                Role::InvoiceSectionOwner,
+                "The Owner role gives the user all permissions including access management rights to the invoice section.",
+                &[Need::Read, Need::CostRead],
+            ),
+            (
+                Role::InvoiceSectionContributor,
+                "The Contributor role gives the user all permissions except access management rights to the invoice section.",
+                &[Need::Read, Need::CostRead],
+            ),
+            (
+                Role::InvoiceSectionReader,
+                "The Reader role gives the user read only access to the invoice section.",
+                &[Need::Read, Need::CostRead],
             ),
         ],
         _ => &[
@@ -227,7 +254,11 @@ pub fn role_definitions(ctx: &Ctx<'_>, params: &Params) -> Result<Reply, ArmErro
             json!({
                 "id": format!("{base}/billingRoleDefinitions/{}", role.definition_id()),
                 "name": role.definition_id(),
-                "type": if matches!(scope, Scope::Profile(..)) { "Microsoft.Billing/billingAccounts/billingProfiles/billingRoleDefinitions" } else { "Microsoft.Billing/billingAccounts/billingRoleDefinitions" },
+                "type": match scope {
+                    Scope::Profile(..) => "Microsoft.Billing/billingAccounts/billingProfiles/billingRoleDefinitions",
+                    Scope::InvoiceSection(..) => "Microsoft.Billing/billingAccounts/billingProfiles/invoiceSections/billingRoleDefinitions",
+                    _ => "Microsoft.Billing/billingAccounts/billingRoleDefinitions",
+                },
                 "properties": {"description": description, "permissions": [{"actions": actions}], "roleName": role.display()},
             })
         })

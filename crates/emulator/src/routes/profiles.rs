@@ -82,15 +82,16 @@ pub fn list(ctx: &Ctx<'_>, params: &Params) -> Result<Reply, ArmError> {
         .profiles
         .iter()
         .filter(|p| p.account == a.name)
-        .filter(|p| {
-            access::allowed(
-                &world,
-                who,
-                &Scope::Profile(p.account.clone(), p.name.clone()),
-                Need::Read,
-            )
+        .filter_map(|p| {
+            let scope = Scope::Profile(p.account.clone(), p.name.clone());
+            // A role on one of its invoice sections lists the profile too, flagged
+            // `hasReadAccess: false` (the section is all the caller may read).
+            if access::allowed(&world, who, &scope, Need::Read) {
+                Some(render(p, true))
+            } else {
+                access::touches(&world, who, &scope).then(|| render(p, false))
+            }
         })
-        .map(|p| render(p, true))
         .collect();
     Ok(Reply::ok(page(ctx, items)))
 }

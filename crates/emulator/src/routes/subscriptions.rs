@@ -121,14 +121,7 @@ pub fn get(ctx: &Ctx<'_>, params: &Params) -> Result<Reply, ArmError> {
     let who = ctx.who()?;
     let world = ctx.app.world();
     let (ba, sub) = (param(params, "ba"), param(params, "sub"));
-    let s = world
-        .subscription(sub)
-        .filter(|s| ba.eq_ignore_ascii_case("default") || s.account.eq_ignore_ascii_case(ba))
-        .ok_or_else(|| {
-            ArmError::not_found(&format!(
-                "/providers/Microsoft.Billing/billingAccounts/{ba}/billingSubscriptions/{sub}"
-            ))
-        })?;
+    let s = super::common::billing_subscription(&world, ba, sub)?;
     access::require(
         &world,
         who,

@@ -3,8 +3,8 @@
 use time::{Date, Duration, Month, OffsetDateTime};
 
 use super::model::{
-    Account, Agreement, Document, Grant, Invoice, Profile, Role, Scope, Subscription, Tenant, User,
-    World,
+    Account, Agreement, Document, Grant, Invoice, InvoiceSection, Profile, Role, Scope,
+    Subscription, Tenant, User, World,
 };
 use super::rng::Rng;
 
@@ -185,6 +185,31 @@ impl Builder {
             spending_limit: "Off",
             system_id,
         });
+        // Azure gives every billing profile one invoice section, named after the profile.
+        self.invoice_section(account, &name, display_name);
+        name
+    }
+
+    /// Adds an invoice section to a profile. Names are derived from the profile's (not drawn
+    /// from the random source) so adding sections leaves every other generated id unchanged.
+    pub fn invoice_section(&mut self, account: &str, profile: &str, display_name: &str) -> String {
+        let index = self
+            .world
+            .invoice_sections
+            .iter()
+            .filter(|s| s.account == account && s.profile == profile)
+            .count()
+            + 1;
+        let stem = profile.rsplit_once('-').map_or(profile, |(head, _)| head);
+        let name = format!("{stem}-S{index:02}");
+        self.world.invoice_sections.push(InvoiceSection {
+            account: account.to_owned(),
+            profile: profile.to_owned(),
+            name: name.clone(),
+            display_name: display_name.to_owned(),
+            state: "Active",
+            system_id: format!("{stem}-Y{index:02}"),
+        });
         name
     }
 
@@ -231,6 +256,7 @@ impl Builder {
             billing_type: h.billing_type,
             created,
             currency: h.currency.to_owned(),
+            legacy_invoices_only: false,
         });
         if h.free {
             return id;
@@ -318,6 +344,7 @@ impl Builder {
             billing_type: "Paid",
             created: self.now - Duration::days(700),
             currency: currency.to_owned(),
+            legacy_invoices_only: false,
         });
         id
     }

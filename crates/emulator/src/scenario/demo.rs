@@ -216,7 +216,7 @@ pub fn build(now: OffsetDateTime) -> World {
     let ivan = b.user(
         "ivan.invoices@contoso.example",
         "Ivan Invoice-Manager",
-        "MCA invoice manager on Contoso Finance and Contoso R&D",
+        "MCA invoice manager on Contoso Finance and Contoso R&D: lists and downloads invoices and usage, PUT billing profile answers 403",
         &[&contoso],
     );
     b.grant(
@@ -254,7 +254,51 @@ pub fn build(now: OffsetDateTime) -> World {
     );
 
     add_enterprise(&mut b, &contoso);
+    // Added after every other user so the ids drawn before stay as they were.
+    add_invoice_section_owner(&mut b, &contoso, &mca, &p_fin);
+    add_legacy_offer(&mut b, &contoso);
     b.world
+}
+
+/// Contoso Finance gets a second invoice section, owned by someone with no role on the profile.
+fn add_invoice_section_owner(b: &mut Builder, tenant: &str, mca: &str, profile: &str) {
+    let marketing = b.invoice_section(mca, profile, "Finance \u{2014} Marketing");
+    let sofia = b.user(
+        "sofia.section@contoso.example",
+        "Sofia Section-Owner",
+        "MCA invoice section owner of \u{201c}Finance \u{2014} Marketing\u{201d} (Contoso Finance) only: sees the section (usage allowed) and the profile listed with hasReadAccess false; the profile's invoices answer 403",
+        &[tenant],
+    );
+    b.grant(
+        &sofia,
+        Scope::InvoiceSection(mca.to_owned(), profile.to_owned(), marketing),
+        Role::InvoiceSectionOwner,
+    );
+}
+
+/// A pay-as-you-go subscription whose offer the billing-subscription APIs do not serve.
+fn add_legacy_offer(b: &mut Builder, tenant: &str) {
+    let lee = b.user(
+        "lee.legacy@contoso.example",
+        "Lee Legacy",
+        "MOSP account administrator of an older Web-Direct subscription: billingAccounts/default/billingSubscriptions/{id} and its invoices answer 404, the legacy Microsoft.Billing/invoices API (2018-03-01-preview) lists the invoices",
+        &[tenant],
+    );
+    let account = b.mosp_account("Lee Legacy", "lee.legacy@contoso.example", tenant);
+    let sub = b.mosp_subscription(
+        &account,
+        tenant,
+        "Web-Direct (legacy)",
+        &MospHistory {
+            created_days_ago: 300,
+            special_documents: false,
+            ..PAYG
+        },
+    );
+    if let Some(s) = b.world.subscriptions.iter_mut().find(|s| s.id == sub) {
+        s.legacy_invoices_only = true;
+    }
+    b.grant(&lee, Scope::Account(account), Role::AccountAdmin);
 }
 
 fn add_enterprise(b: &mut Builder, tenant: &str) {

@@ -92,6 +92,22 @@ pub struct Subscription {
     pub billing_type: &'static str,
     pub created: OffsetDateTime,
     pub currency: String,
+    /// Some older Web-Direct offers are not served by the billing-subscription APIs: then
+    /// `billingAccounts/default/billingSubscriptions/{id}[/invoices]` answer 404 and only the
+    /// legacy subscription-scope invoice API lists the invoices.
+    pub legacy_invoices_only: bool,
+}
+
+/// An MCA invoice section: a group of charges on its billing profile's invoice.
+#[derive(Debug, Clone)]
+pub struct InvoiceSection {
+    pub account: String,
+    pub profile: String,
+    pub name: String,
+    pub display_name: String,
+    /// `Active`, `Warned`, `Deleted`, … (the spec's `InvoiceSectionState`).
+    pub state: &'static str,
+    pub system_id: String,
 }
 
 #[derive(Debug, Clone)]
@@ -163,6 +179,9 @@ pub enum Role {
     EnterpriseAdmin,
     DepartmentAdmin,
     EaAccountOwner,
+    InvoiceSectionOwner,
+    InvoiceSectionContributor,
+    InvoiceSectionReader,
 }
 
 impl Role {
@@ -178,6 +197,9 @@ impl Role {
             Role::EnterpriseAdmin => "Enterprise administrator",
             Role::DepartmentAdmin => "Department administrator",
             Role::EaAccountOwner => "Account owner",
+            Role::InvoiceSectionOwner => "Invoice section owner",
+            Role::InvoiceSectionContributor => "Invoice section contributor",
+            Role::InvoiceSectionReader => "Invoice section reader",
         }
     }
 
@@ -194,6 +216,9 @@ impl Role {
             Role::EaAccountOwner => "c15c22c0-9faf-424c-9b7e-bd91c06a240b",
             Role::AccountAdmin => "00000000-aaaa-bbbb-cccc-000000000001",
             Role::SubscriptionReader => "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+            Role::InvoiceSectionOwner => "30000000-aaaa-bbbb-cccc-100000000000",
+            Role::InvoiceSectionContributor => "30000000-aaaa-bbbb-cccc-100000000001",
+            Role::InvoiceSectionReader => "30000000-aaaa-bbbb-cccc-100000000002",
         }
     }
 }
@@ -203,6 +228,8 @@ impl Role {
 pub enum Scope {
     Account(String),
     Profile(String, String),
+    /// Account, profile, invoice section.
+    InvoiceSection(String, String, String),
     Department(String, String),
     EnrollmentAccount(String, String),
     Subscription(String),
@@ -216,6 +243,9 @@ impl Scope {
             Scope::Profile(a, p) => {
                 format!("/providers/Microsoft.Billing/billingAccounts/{a}/billingProfiles/{p}")
             }
+            Scope::InvoiceSection(a, p, s) => format!(
+                "/providers/Microsoft.Billing/billingAccounts/{a}/billingProfiles/{p}/invoiceSections/{s}"
+            ),
             Scope::Department(a, d) => {
                 format!("/providers/Microsoft.Billing/billingAccounts/{a}/departments/{d}")
             }
@@ -241,6 +271,7 @@ pub struct World {
     pub users: Vec<User>,
     pub accounts: Vec<Account>,
     pub profiles: Vec<Profile>,
+    pub invoice_sections: Vec<InvoiceSection>,
     pub subscriptions: Vec<Subscription>,
     pub invoices: Vec<Invoice>,
     pub departments: Vec<Department>,
@@ -271,6 +302,19 @@ impl World {
         self.profiles
             .iter_mut()
             .find(|p| p.account.eq_ignore_ascii_case(account) && p.name.eq_ignore_ascii_case(name))
+    }
+
+    pub fn invoice_section(
+        &self,
+        account: &str,
+        profile: &str,
+        name: &str,
+    ) -> Option<&InvoiceSection> {
+        self.invoice_sections.iter().find(|s| {
+            s.account.eq_ignore_ascii_case(account)
+                && s.profile.eq_ignore_ascii_case(profile)
+                && s.name.eq_ignore_ascii_case(name)
+        })
     }
 
     pub fn subscription(&self, id: &str) -> Option<&Subscription> {
@@ -322,6 +366,10 @@ impl World {
         match scope {
             Scope::Account(_) => {}
             Scope::Profile(a, _) | Scope::Department(a, _) => out.push(Scope::Account(a.clone())),
+            Scope::InvoiceSection(a, p, _) => {
+                out.push(Scope::Profile(a.clone(), p.clone()));
+                out.push(Scope::Account(a.clone()));
+            }
             Scope::EnrollmentAccount(a, e) => {
                 if let Some(ea) = self.enrollment_account(a, e) {
                     out.push(Scope::Department(a.clone(), ea.department.clone()));
@@ -345,6 +393,7 @@ impl World {
         match scope {
             Scope::Account(a)
             | Scope::Profile(a, _)
+            | Scope::InvoiceSection(a, _, _)
             | Scope::Department(a, _)
             | Scope::EnrollmentAccount(a, _) => Some(a.clone()),
             Scope::Subscription(s) => self.subscription(s).map(|s| s.account.clone()),
