@@ -60,6 +60,9 @@ pub struct ScopeSummary {
     pub agreement: String,
     pub display_name: String,
     pub billing_account_name: Option<String>,
+    /// The billing profile an invoice section belongs to.
+    #[serde(default)]
+    pub parent_display_name: Option<String>,
     pub currency: Option<String>,
     /// The caller's billing roles here (role codes).
     pub roles: Vec<String>,
@@ -225,6 +228,7 @@ fn scope_summary(account_id: &str, tenant_id: &str, entry: &ScopeEntry) -> Scope
         agreement: scope.agreement.to_string(),
         display_name: scope.display_name.clone(),
         billing_account_name: scope.billing_account_display_name.clone(),
+        parent_display_name: scope.parent_display_name.clone(),
         currency: scope.currency.clone(),
         roles: entry.roles.iter().map(|r| r.code().to_owned()).collect(),
         capabilities: CapabilitiesView {

@@ -159,6 +159,7 @@ mod tests {
             agreement: "MicrosoftOnlineServicesProgram".into(),
             display_name: "Contoso".into(),
             billing_account_name: None,
+            parent_display_name: None,
             currency: Some("EUR".into()),
             roles: vec!["account_admin".into()],
             capabilities: crate::browse::CapabilitiesView {

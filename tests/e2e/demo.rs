@@ -105,3 +105,29 @@ fn the_demo_shows_scopes_periods_and_why_an_invoice_is_missing_in_both_languages
     select(&app, "[data-testid=leave-demo]");
     app.wait_for("#welcome-heading", WAIT).unwrap();
 }
+
+#[test]
+fn the_demo_mca_owner_picks_a_billing_profile_and_sees_its_invoices() {
+    let env = Env::from_process();
+    let mut app = env.launch(None);
+    select(&app, "[data-testid=try-demo]");
+    app.wait_for("[data-testid=demo-badge]", WAIT).unwrap();
+    app.select(
+        "[data-testid=demo-user-select]",
+        "olivia.owner@contoso.example",
+    )
+    .unwrap();
+    let profile = app
+        .wait_for(
+            "[data-testid=scope-row][data-kind=mca_billing_profile]",
+            WAIT,
+        )
+        .unwrap();
+    app.click(&profile).unwrap();
+    app.wait_for("[data-testid=invoice-amount]", WAIT).unwrap();
+    let title = app.wait_for("[data-testid=scope-title]", WAIT).unwrap();
+    assert!(!app.text(&title).unwrap().is_empty());
+    app.screenshot("demo-mca-profile-invoices").unwrap();
+    select(&app, "[data-testid=leave-demo]");
+    app.wait_for("#welcome-heading", WAIT).unwrap();
+}

@@ -249,6 +249,8 @@ export type ScopeSummary = {
 	agreement: string,
 	displayName: string,
 	billingAccountName: string | null,
+	/**  The billing profile an invoice section belongs to. */
+	parentDisplayName?: string | null,
 	currency: string | null,
 	/**  The caller's billing roles here (role codes). */
 	roles: string[],

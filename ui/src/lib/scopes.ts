@@ -50,10 +50,12 @@ export const ROLE_ORDER = [
   "billing_profile_contributor",
   "department_administrator",
   "invoice_section_owner",
+  "invoice_section_contributor",
   "ea_account_owner",
   "invoice_manager",
   "billing_account_reader",
   "billing_profile_reader",
+  "invoice_section_reader",
   "subscription_user",
 ] as const;
 
