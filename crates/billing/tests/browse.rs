@@ -1,69 +1,16 @@
 //! Browsing against the in-process emulator: for each demo user the right scopes, agreement
 //! kinds, capabilities and reasons for missing invoices.
 
-use std::sync::Arc;
-use std::time::Duration;
+mod common;
+
+use common::{discover, portal, session, start, today};
 
 use invoice_desk_billing::access::{Action, BillingRole, ViewChargesPolicy};
 use invoice_desk_billing::browse::{Caller, Discovery, discover_scopes, scope_periods};
 use invoice_desk_billing::model::{AgreementType, InvoiceStatus};
 use invoice_desk_billing::periods::{PeriodSource, default_range};
-use invoice_desk_billing::{
-    ArmClient, Availability, Cloud, Portal, RetryPolicy, ScopeKind, StaticTokenCredential,
-};
-use invoice_desk_emulator::{Emulator, EmulatorConfig};
-use time::OffsetDateTime;
+use invoice_desk_billing::{Availability, ScopeKind};
 
-struct Session {
-    client: ArmClient,
-    caller: Caller,
-}
-
-fn session(emulator: &Emulator, upn: &str) -> Session {
-    let user = emulator
-        .users()
-        .into_iter()
-        .find(|u| u.upn == upn)
-        .expect("demo user");
-    let client = ArmClient::builder(
-        Cloud::Custom {
-            arm_url: emulator.base_url().to_string(),
-            token_scope: String::new(),
-        },
-        Arc::new(StaticTokenCredential::for_a_day(
-            emulator.token_for(upn).unwrap(),
-        )),
-    )
-    .retry_policy(RetryPolicy {
-        max_attempts: 2,
-        base_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(20),
-        max_total: Duration::from_secs(10),
-        attempt_timeout: Duration::from_secs(5),
-    })
-    .build()
-    .unwrap();
-    Session {
-        client,
-        caller: Caller {
-            tenant_id: Some(user.tenant_id),
-            object_id: Some(user.object_id),
-        },
-    }
-}
-
-fn portal() -> Portal {
-    Portal::new("https://portal.azure.com")
-}
-
-async fn discover(emulator: &Emulator, upn: &str) -> (Session, Discovery) {
-    let s = session(emulator, upn);
-    let found = discover_scopes(&s.client, &s.caller, &portal()).await;
-    assert!(found.failures.is_empty(), "{upn}: {:?}", found.failures);
-    (s, found)
-}
-
-/// How many scopes of each kind, in kind order.
 fn kinds(found: &Discovery) -> Vec<(ScopeKind, usize)> {
     let mut out: Vec<(ScopeKind, usize)> = Vec::new();
     for entry in &found.scopes {
@@ -76,18 +23,10 @@ fn kinds(found: &Discovery) -> Vec<(ScopeKind, usize)> {
     out
 }
 
-fn today() -> time::Date {
-    OffsetDateTime::now_utc().date()
-}
-
-async fn start() -> Emulator {
-    Emulator::start(EmulatorConfig::default()).await.unwrap()
-}
-
 #[tokio::test]
 async fn alex_sees_mosp_subscriptions_and_a_new_one_is_too_new() {
     let emulator = start().await;
-    let (s, found) = discover(&emulator, "alex@contoso.example").await;
+    let (s, found) = discover(&emulator, "alex@contoso.example", true).await;
     assert_eq!(found.scopes.len(), 3);
     for entry in &found.scopes {
         assert_eq!(entry.scope.kind, ScopeKind::MospSubscription);
@@ -157,7 +96,7 @@ async fn alex_sees_mosp_subscriptions_and_a_new_one_is_too_new() {
 #[tokio::test]
 async fn trial_has_no_invoice_because_of_the_free_trial() {
     let emulator = start().await;
-    let (s, found) = discover(&emulator, "trial@contoso.example").await;
+    let (s, found) = discover(&emulator, "trial@contoso.example", true).await;
     assert_eq!(found.scopes.len(), 1);
     let entry = &found.scopes[0];
     assert_eq!(entry.facts.credit.offer_id.as_deref(), Some("MS-AZR-0044P"));
@@ -178,7 +117,7 @@ async fn trial_has_no_invoice_because_of_the_free_trial() {
 #[tokio::test]
 async fn dev_lacks_the_account_administrator() {
     let emulator = start().await;
-    let (s, found) = discover(&emulator, "dev@contoso.example").await;
+    let (s, found) = discover(&emulator, "dev@contoso.example", true).await;
     assert_eq!(found.scopes.len(), 1);
     let entry = &found.scopes[0];
     assert_eq!(entry.scope.kind, ScopeKind::MospSubscription);
@@ -205,7 +144,7 @@ async fn dev_lacks_the_account_administrator() {
 #[tokio::test]
 async fn morgan_sees_the_gbp_subscription_in_fabrikam_only() {
     let emulator = start().await;
-    let (_, home) = discover(&emulator, "morgan@contoso.example").await;
+    let (_, home) = discover(&emulator, "morgan@contoso.example", true).await;
     assert!(home.scopes.is_empty(), "{:?}", home.scopes);
     let user = emulator
         .users()
@@ -213,7 +152,7 @@ async fn morgan_sees_the_gbp_subscription_in_fabrikam_only() {
         .find(|u| u.upn == "morgan@contoso.example")
         .unwrap();
     let fabrikam = user.tenants[1].clone();
-    let s = session(&emulator, "morgan@contoso.example");
+    let s = session(&emulator, "morgan@contoso.example", true);
     let caller = Caller {
         tenant_id: Some(fabrikam.clone()),
         object_id: Some(user.object_id),
@@ -231,7 +170,7 @@ async fn morgan_sees_the_gbp_subscription_in_fabrikam_only() {
 #[tokio::test]
 async fn olivia_owns_three_profiles_with_invoices_in_every_status() {
     let emulator = start().await;
-    let (s, found) = discover(&emulator, "olivia.owner@contoso.example").await;
+    let (s, found) = discover(&emulator, "olivia.owner@contoso.example", true).await;
     let profiles: Vec<_> = found
         .scopes
         .iter()
@@ -276,7 +215,7 @@ async fn olivia_owns_three_profiles_with_invoices_in_every_status() {
 #[tokio::test]
 async fn rita_reads_but_cannot_change_email() {
     let emulator = start().await;
-    let (_, found) = discover(&emulator, "rita.reader@contoso.example").await;
+    let (_, found) = discover(&emulator, "rita.reader@contoso.example", true).await;
     // Contoso Finance and, as it has two, its invoice sections (the role is inherited).
     assert_eq!(
         kinds(&found),
@@ -302,7 +241,7 @@ async fn rita_reads_but_cannot_change_email() {
 #[tokio::test]
 async fn ivan_clara_and_bella_get_their_profiles() {
     let emulator = start().await;
-    let (_, ivan) = discover(&emulator, "ivan.invoices@contoso.example").await;
+    let (_, ivan) = discover(&emulator, "ivan.invoices@contoso.example", true).await;
     assert_eq!(
         kinds(&ivan),
         [
@@ -315,10 +254,10 @@ async fn ivan_clara_and_bella_get_their_profiles() {
         assert!(!e.capabilities.manage_email.is_allowed());
         assert!(e.roles.contains(&BillingRole::InvoiceManager));
     }
-    let (_, clara) = discover(&emulator, "clara.contributor@contoso.example").await;
+    let (_, clara) = discover(&emulator, "clara.contributor@contoso.example", true).await;
     assert_eq!(clara.scopes.len(), 1);
     assert!(clara.scopes[0].capabilities.manage_email.is_allowed());
-    let (_, bella) = discover(&emulator, "bella.owner@contoso.example").await;
+    let (_, bella) = discover(&emulator, "bella.owner@contoso.example", true).await;
     assert_eq!(
         kinds(&bella),
         [
@@ -344,7 +283,7 @@ async fn ivan_clara_and_bella_get_their_profiles() {
 #[tokio::test]
 async fn nora_has_no_scopes() {
     let emulator = start().await;
-    let (_, found) = discover(&emulator, "nora.norole@contoso.example").await;
+    let (_, found) = discover(&emulator, "nora.norole@contoso.example", true).await;
     assert!(found.scopes.is_empty(), "{:?}", found.scopes);
     emulator.shutdown().await;
 }
@@ -352,7 +291,7 @@ async fn nora_has_no_scopes() {
 #[tokio::test]
 async fn erin_sees_the_enrollment_whose_invoices_are_emailed() {
     let emulator = start().await;
-    let (s, found) = discover(&emulator, "erin.ea@contoso.example").await;
+    let (s, found) = discover(&emulator, "erin.ea@contoso.example", true).await;
     let kinds: Vec<_> = found.scopes.iter().map(|e| e.scope.kind).collect();
     assert_eq!(
         kinds
@@ -407,7 +346,7 @@ async fn erin_sees_the_enrollment_whose_invoices_are_emailed() {
 #[tokio::test]
 async fn owen_is_stopped_by_the_view_charges_policy_and_dan_is_not() {
     let emulator = start().await;
-    let (_, owen) = discover(&emulator, "owen.account@contoso.example").await;
+    let (_, owen) = discover(&emulator, "owen.account@contoso.example", true).await;
     assert_eq!(owen.scopes.len(), 1);
     let entry = &owen.scopes[0];
     assert_eq!(entry.scope.kind, ScopeKind::EaEnrollmentAccount);
@@ -418,7 +357,7 @@ async fn owen_is_stopped_by_the_view_charges_policy_and_dan_is_not() {
     );
     assert_eq!(denied.granted_by.code(), "enterprise_administrator");
 
-    let (_, dan) = discover(&emulator, "dan.dept@contoso.example").await;
+    let (_, dan) = discover(&emulator, "dan.dept@contoso.example", true).await;
     let department = dan
         .scopes
         .iter()
@@ -446,7 +385,7 @@ fn fault(route: &str, status: u16) -> invoice_desk_emulator::FaultRule {
 #[tokio::test]
 async fn mosp_periods_fall_back_to_the_invoices_when_billing_periods_are_missing() {
     let emulator = start().await;
-    let (s, found) = discover(&emulator, "alex@contoso.example").await;
+    let (s, found) = discover(&emulator, "alex@contoso.example", true).await;
     let payg = found
         .scopes
         .iter()
@@ -473,7 +412,7 @@ async fn mosp_periods_fall_back_to_the_invoices_when_billing_periods_are_missing
 #[tokio::test]
 async fn a_failing_scope_keeps_its_error_and_the_others_go_on() {
     let emulator = start().await;
-    let s = session(&emulator, "alex@contoso.example");
+    let s = session(&emulator, "alex@contoso.example", true);
     // Billing subscriptions (offer id, purchase date) fail for everyone.
     emulator.set_faults(vec![fault("*/billingSubscriptions/*", 500)]);
     let found = discover_scopes(&s.client, &s.caller, &portal()).await;
@@ -486,7 +425,7 @@ async fn a_failing_scope_keeps_its_error_and_the_others_go_on() {
     }
     // Invoices of a profile failing: that scope's periods fail, discovery did not.
     emulator.clear_faults();
-    let (s, olivia) = discover(&emulator, "olivia.owner@contoso.example").await;
+    let (s, olivia) = discover(&emulator, "olivia.owner@contoso.example", true).await;
     emulator.set_faults(vec![fault("*/billingProfiles/*/invoices", 503)]);
     let error = scope_periods(
         &s.client,
@@ -503,7 +442,7 @@ async fn a_failing_scope_keeps_its_error_and_the_others_go_on() {
 #[tokio::test]
 async fn forbidden_invoice_lists_become_no_permission_with_the_profile_owner() {
     let emulator = start().await;
-    let (s, found) = discover(&emulator, "rita.reader@contoso.example").await;
+    let (s, found) = discover(&emulator, "rita.reader@contoso.example", true).await;
     emulator.set_faults(vec![fault("*/billingProfiles/*/invoices", 403)]);
     let rows = scope_periods(&s.client, &found.scopes[0], default_range(today()), today())
         .await

@@ -2,80 +2,18 @@
 //! caller's permissions from `checkAccess` when `billingPermissions` does not answer, and the
 //! legacy MOSP invoice API when the billing-subscription one does not serve an offer.
 
-use std::sync::Arc;
-use std::time::Duration;
+mod common;
+
+use common::{discover, start, today};
 
 use invoice_desk_billing::access::{Action, BillingRole, PermissionSource};
-use invoice_desk_billing::browse::{Caller, Discovery, ScopeEntry, discover_scopes, scope_periods};
+use invoice_desk_billing::browse::{ScopeEntry, scope_periods};
 use invoice_desk_billing::model::DocumentKind;
 use invoice_desk_billing::periods::default_range;
-use invoice_desk_billing::{
-    ArmClient, Availability, Cloud, Portal, RetryPolicy, ScopeKind, StaticTokenCredential,
-};
-use invoice_desk_emulator::{Emulator, EmulatorConfig, FaultKind, FaultRule};
-use time::OffsetDateTime;
+use invoice_desk_billing::{Availability, ScopeKind};
+use invoice_desk_emulator::{FaultKind, FaultRule};
 
 const SECTION_OWNER: &str = "sofia.section@contoso.example";
-
-struct Session {
-    client: ArmClient,
-    caller: Caller,
-}
-
-/// A client signed in as `upn`; `with_oid` false leaves the caller's object id unknown, so no
-/// role assignments are read and only permissions (or nothing) decide.
-fn session(emulator: &Emulator, upn: &str, with_oid: bool) -> Session {
-    let user = emulator
-        .users()
-        .into_iter()
-        .find(|u| u.upn == upn)
-        .expect("demo user");
-    let client = ArmClient::builder(
-        Cloud::Custom {
-            arm_url: emulator.base_url().to_string(),
-            token_scope: String::new(),
-        },
-        Arc::new(StaticTokenCredential::for_a_day(
-            emulator.token_for(upn).unwrap(),
-        )),
-    )
-    .retry_policy(RetryPolicy {
-        max_attempts: 2,
-        base_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(20),
-        max_total: Duration::from_secs(10),
-        attempt_timeout: Duration::from_secs(5),
-    })
-    .build()
-    .unwrap();
-    Session {
-        client,
-        caller: Caller {
-            tenant_id: Some(user.tenant_id),
-            object_id: with_oid.then_some(user.object_id),
-        },
-    }
-}
-
-async fn discover(emulator: &Emulator, upn: &str, with_oid: bool) -> (Session, Discovery) {
-    let s = session(emulator, upn, with_oid);
-    let found = discover_scopes(
-        &s.client,
-        &s.caller,
-        &Portal::new("https://portal.azure.com"),
-    )
-    .await;
-    assert!(found.failures.is_empty(), "{upn}: {:?}", found.failures);
-    (s, found)
-}
-
-fn today() -> time::Date {
-    OffsetDateTime::now_utc().date()
-}
-
-async fn start() -> Emulator {
-    Emulator::start(EmulatorConfig::default()).await.unwrap()
-}
 
 fn fault(route: &str, status: u16) -> FaultRule {
     FaultRule {
