@@ -18,7 +18,9 @@ fn not_served(error: &BillingError) -> bool {
 /// Every document (per `selection`) of the invoices of `scope` for the billing periods in
 /// `range` (invoices are issued after their period, so their dates may run past it).
 ///
-/// EA scopes list nothing: their invoices are e-mailed, not downloaded.
+/// EA scopes list nothing: their invoices are e-mailed, not downloaded. MCA invoice sections
+/// list nothing either: invoices belong to the billing profile, which is its own scope (listing
+/// the profile's invoices under a section too would save each invoice twice).
 pub async fn scope_targets(
     client: &ArmClient,
     scope: &BillingScope,
@@ -27,9 +29,10 @@ pub async fn scope_targets(
 ) -> Result<Vec<Target>, BillingError> {
     let query = invoice_dates_for(&range).query();
     let invoices: Vec<Invoice> = match scope.kind {
-        ScopeKind::EaEnrollment | ScopeKind::EaDepartment | ScopeKind::EaEnrollmentAccount => {
-            Vec::new()
-        }
+        ScopeKind::EaEnrollment
+        | ScopeKind::EaDepartment
+        | ScopeKind::EaEnrollmentAccount
+        | ScopeKind::McaInvoiceSection => Vec::new(),
         ScopeKind::MospSubscription => {
             let sub = scope.subscription_id().unwrap_or_default();
             match client
