@@ -124,6 +124,39 @@ pub fn tauri_driver() -> Result<PathBuf> {
     Ok(bin)
 }
 
+/// Azurite (Microsoft's storage emulator) for the download tests of crates/files, installed
+/// from npm into `target/tools` like tauri-driver; returns the `azurite-blob` executable.
+pub fn azurite() -> Result<PathBuf> {
+    let tools = target_dir().join("tools");
+    let bin = tools
+        .join("node_modules")
+        .join(".bin")
+        .join(if cfg!(windows) {
+            "azurite-blob.cmd"
+        } else {
+            "azurite-blob"
+        });
+    if !bin.is_file() {
+        println!("xtask: installing Azurite into {}", tools.display());
+        std::fs::create_dir_all(&tools)?;
+        let tools_arg = tools.display().to_string();
+        let mut npm = process::npm(&[
+            "install",
+            "--prefix",
+            &tools_arg,
+            "--no-audit",
+            "--no-fund",
+            AZURITE_VERSION,
+        ]);
+        npm.current_dir(&tools);
+        process::run(&mut npm).context("installing Azurite")?;
+    }
+    Ok(bin)
+}
+
+/// The Azurite release line the download tests are written against.
+const AZURITE_VERSION: &str = "azurite@3";
+
 /// `npm ci` in ui/ when node_modules is missing or older than the lock file.
 pub fn ui_dependencies() -> Result<()> {
     let ui = root().join("ui");

@@ -9,6 +9,9 @@ use crate::{e2e, setup};
 
 type SuiteFn = fn() -> Result<()>;
 
+/// Where crates/files' Azurite tests find `azurite-blob`.
+const AZURITE_ENV: &str = "INVOICE_DESK_AZURITE_BLOB";
+
 const SUITES: &[(&str, SuiteFn)] = &[
     ("rust-fmt", rust_fmt),
     ("rust-clippy", rust_clippy),
@@ -108,6 +111,8 @@ fn rust_clippy() -> Result<()> {
 /// display and driver that the `e2e` suite starts). They run inside a private session bus with
 /// an unlocked Secret Service, so keychain tests use a real backend and never the user's own.
 fn rust_tests() -> Result<()> {
+    // The download tests of crates/files also run against Azurite; they find it here.
+    let azurite = setup::azurite()?;
     let nextest = "cargo nextest run --workspace --exclude invoice-desk-e2e --no-fail-fast";
     if cfg!(target_os = "linux") && on_path("dbus-run-session") && on_path("gnome-keyring-daemon") {
         let script = format!(
@@ -117,11 +122,12 @@ fn rust_tests() -> Result<()> {
         cmd.args(["--", "sh", "-c", &script])
             .current_dir(process::root())
             // A keychain test that cannot reach this Secret Service must fail here, not skip.
-            .env("INVOICE_DESK_REQUIRE_KEYRING", "1");
+            .env("INVOICE_DESK_REQUIRE_KEYRING", "1")
+            .env(AZURITE_ENV, &azurite);
         process::run(&mut cmd)
     } else {
         let args: Vec<&str> = nextest.split(' ').skip(1).collect();
-        process::run(&mut process::cargo(&args))
+        process::run(process::cargo(&args).env(AZURITE_ENV, &azurite))
     }
 }
 

@@ -109,6 +109,80 @@ pub enum Command {
     /// List a scope's billing periods, newest first, with their invoices or why there is none.
     #[command(after_help = INVOICES_HELP)]
     Invoices(InvoicesArgs),
+    /// Save a scope's invoice PDFs into a folder (the named invoices, or those of a range).
+    #[command(after_help = DOWNLOAD_HELP)]
+    Download(DownloadArgs),
+    /// Keep an archive: save every invoice of every scope (or the named ones) not yet there.
+    #[command(after_help = SYNC_HELP)]
+    Sync(SyncArgs),
+}
+
+const SAVE_HELP: &str = "\
+File names come from the template in the settings (default
+`{billingAccount}/{yyyy}-{mm} {invoiceName}.pdf`) or --template; placeholders: {billingAccount}
+{billingProfile} {scope} {subscription} {yyyy} {mm} {dd} {invoiceName} {documentKind}
+{documentName}. Names are made safe for Windows, macOS and Linux. A file that is already there
+with the same bytes counts as done; a different file under the name is never overwritten: the
+invoice is saved beside it as `name (2).pdf` and the summary says so. The folder keeps an index
+(.invoice-desk-index.json) of what was saved, so a second run fetches only what is new.
+
+A progress bar on a terminal, one line per document otherwise. --json prints
+{out, saved, alreadyThere, keptBoth, failed, counts, warnings}; every document is {scopeId,
+invoice, documentKind, documentName, path, size}, a failed one {…, code, message} instead.
+
+Exit codes: 0 all saved or already there, 1 some failed (the summary lists them), 2 usage,
+3 needs sign-in, 4 permission (403), 5 Azure error.";
+
+const DOWNLOAD_HELP: &str = SAVE_HELP;
+
+const SYNC_HELP: &str = SAVE_HELP;
+
+/// What `download` and `sync` share.
+#[derive(Debug, Clone, Args)]
+pub struct SaveArgs {
+    /// The folder to save into (created when missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: std::path::PathBuf,
+    /// The file-name template (default: the one in the settings).
+    #[arg(long, value_name = "TEMPLATE")]
+    pub template: Option<String>,
+    /// Every document of an invoice (credit notes, tax receipts, summaries), not only its PDF.
+    #[arg(long)]
+    pub all_documents: bool,
+    /// Documents fetched at once.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub parallel: u16,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DownloadArgs {
+    /// The scope's ARM id, as `invoice-desk scopes` shows it.
+    #[arg(long, value_name = "ID")]
+    pub scope: String,
+    /// Invoice names (ids) to save; repeat or separate with commas.
+    #[arg(long = "invoice", value_name = "NAME", value_delimiter = ',', conflicts_with_all = ["from", "to"])]
+    pub invoices: Vec<String>,
+    /// The first billing month (YYYY-MM); default: the current month and the twelve before.
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+    pub from: Option<Date>,
+    /// The last billing month (YYYY-MM).
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+    pub to: Option<Date>,
+    #[command(flatten)]
+    pub save: SaveArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SyncArgs {
+    /// Only these scopes (repeat or separate with commas); default: every scope where you may
+    /// download invoices.
+    #[arg(long = "scope", value_name = "ID", value_delimiter = ',')]
+    pub scopes: Vec<String>,
+    /// The first billing month (YYYY-MM); default: three years back.
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+    pub from: Option<Date>,
+    #[command(flatten)]
+    pub save: SaveArgs,
 }
 
 const SCOPES_HELP: &str = "\

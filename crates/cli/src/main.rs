@@ -67,6 +67,8 @@ async fn run(cli: &Cli) -> Result<Exit, CliError> {
         Command::Logout(args) => commands::logout::run(&cli.global, args).await,
         Command::Scopes => commands::scopes::run(&cli.global).await,
         Command::Invoices(args) => commands::invoices::run(&cli.global, args).await,
+        Command::Download(args) => commands::save::download(&cli.global, args).await,
+        Command::Sync(args) => commands::save::sync(&cli.global, args).await,
     }
 }
 

@@ -45,6 +45,7 @@ pub struct App {
     /// Documents already prepared once: later downloads answer 200 at once, as a cache would.
     pub prepared: Mutex<HashSet<String>>,
     pub reports: crate::blob::Reports,
+    pub requests: crate::requests::RequestLog,
     pub authority: crate::authority::Authority,
 }
 
@@ -179,6 +180,24 @@ pub async fn dispatch(
         Some(r) if r.poll => RequestKind::Poll,
         _ => RequestKind::Arm,
     };
+    let header = |name: axum::http::HeaderName| {
+        ctx.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    app.requests.push(crate::requests::RequestRecord {
+        method: ctx.method.to_string(),
+        path: ctx.path.clone(),
+        kind: match kind {
+            RequestKind::Arm => "arm",
+            RequestKind::Poll => "poll",
+            RequestKind::Blob => "blob",
+        },
+        range: header(axum::http::header::RANGE),
+        if_match: header(axum::http::header::IF_MATCH),
+        authorization: ctx.headers.contains_key(axum::http::header::AUTHORIZATION),
+    });
     ctx.faults = app.faults.take(ctx.method.as_str(), &ctx.path, kind);
     if let Some(reply) = faults::before(&ctx.faults, &ctx.path).await {
         return faults::after(&ctx.faults, reply).into_response();

@@ -224,10 +224,39 @@ pub fn serve(ctx: &Ctx<'_>) -> Reply {
             None,
         );
     };
+    let content = if ctx.has_fault(&FaultKind::NotPdf) {
+        Content::Bytes(
+            Bytes::from_static(
+                b"<!DOCTYPE html><html><head><title>Sign in to the network</title></head><body>This network needs you to sign in first.</body></html>",
+            ),
+            "text/html",
+        )
+    } else {
+        content
+    };
     let (len, content_type) = match &content {
         Content::Bytes(b, ct) => (b.len() as u64, *ct),
         Content::Report(spec) => (csv::blob_len(spec), "text/csv"),
     };
+    let etag = format!(
+        "\"0x8D{:014X}\"",
+        crate::scenario::rng::hash_str(&ctx.path) >> 8
+    );
+    // Storage answers a write-free read whose If-Match names another version with 412.
+    if let Some(wanted) = ctx
+        .headers
+        .get(header::IF_MATCH)
+        .and_then(|v| v.to_str().ok())
+        && wanted.trim() != "*"
+        && !wanted.split(',').any(|w| w.trim() == etag)
+    {
+        return storage_error(
+            StatusCode::PRECONDITION_FAILED,
+            "ConditionNotMet",
+            "The condition specified using HTTP conditional header(s) is not met.",
+            None,
+        );
+    }
     let (status, start, end) = match range(
         ctx.headers.get(header::RANGE).and_then(|v| v.to_str().ok()),
         len,
@@ -254,10 +283,6 @@ pub fn serve(ctx: &Ctx<'_>) -> Reply {
             Content::Report(spec) => Body::from_stream(csv::stream(spec, start..end)),
         }
     };
-    let etag = format!(
-        "\"0x8D{:014X}\"",
-        crate::scenario::rng::hash_str(&ctx.path) >> 8
-    );
     let mut reply = Reply::body(status, body)
         .header(header::CONTENT_TYPE, content_type)
         .header(header::CONTENT_LENGTH, &(end - start).to_string())

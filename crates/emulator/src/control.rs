@@ -122,6 +122,13 @@ pub fn handle(ctx: &Ctx<'_>) -> Reply {
             app.faults.clear();
             Reply::empty(StatusCode::NO_CONTENT)
         }
+        (&Method::GET, "requests") => {
+            Reply::ok(serde_json::to_value(app.requests.list()).unwrap_or_default())
+        }
+        (&Method::DELETE, "requests") => {
+            app.requests.clear();
+            Reply::empty(StatusCode::NO_CONTENT)
+        }
         (&Method::GET, "authority") => Reply::ok(app.authority.describe()),
         (&Method::POST, "authority") => authority_settings(app, &ctx.body),
         (&Method::GET, "devicecode") => Reply::ok(app.authority.pending_device_codes()),

@@ -58,6 +58,9 @@ pub enum FaultKind {
     ExpiredSas,
     /// LRO polls answer 404 (only matches poll requests).
     LroPoll404,
+    /// A blob answers 200 with an HTML page instead of its content (only matches blob reads),
+    /// as a captive portal or a misconfigured proxy would.
+    NotPdf,
 }
 
 fn one() -> u32 {
@@ -111,6 +114,7 @@ impl FaultRule {
             .is_none_or(|m| m.eq_ignore_ascii_case(method));
         let kind_ok = match self.kind {
             FaultKind::LroPoll404 => kind == RequestKind::Poll,
+            FaultKind::NotPdf => kind == RequestKind::Blob,
             FaultKind::MalformedJson | FaultKind::ExtraFields | FaultKind::NewEnumValues => {
                 kind != RequestKind::Blob
             }

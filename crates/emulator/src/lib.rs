@@ -22,6 +22,7 @@ mod lro;
 mod paging;
 mod pdf;
 mod reply;
+mod requests;
 mod routes;
 mod scenario;
 mod tls;
@@ -37,6 +38,7 @@ use url::Url;
 pub use control::UserInfo;
 pub use error::EmulatorError;
 pub use faults::{FaultKind, FaultRule};
+pub use requests::RequestRecord;
 
 /// How to run an emulator.
 #[derive(Debug, Clone)]
@@ -170,6 +172,7 @@ impl Emulator {
             operations: lro::Operations::default(),
             prepared: Mutex::default(),
             reports: blob::Reports::default(),
+            requests: requests::RequestLog::default(),
             authority,
         });
         app.faults.set(rules);
@@ -240,6 +243,18 @@ impl Emulator {
     /// Removes every fault rule (as `DELETE /_emulator/faults`).
     pub fn clear_faults(&self) {
         self.app.faults.clear();
+    }
+
+    /// The requests received so far, oldest first, control plane excluded (as
+    /// `GET /_emulator/requests`).
+    #[must_use]
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.app.requests.list()
+    }
+
+    /// Forgets the requests received so far (as `DELETE /_emulator/requests`).
+    pub fn clear_requests(&self) {
+        self.app.requests.clear();
     }
 
     /// Authority: approve every authorize request at once as this user (None: show the page).

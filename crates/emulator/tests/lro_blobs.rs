@@ -172,6 +172,65 @@ async fn blobs_serve_pdfs_ranges_and_refuse_expired_or_forged_links() {
 }
 
 #[tokio::test]
+async fn blobs_honour_if_match_serve_html_on_request_and_log_what_was_sent() {
+    let env = common::demo().await;
+    let (path, _) = download_path(&env).await;
+    let done = env.lro(MCA_OWNER, &path, None).await;
+    let url = done.body["url"].as_str().unwrap().to_owned();
+    env.emu.clear_requests();
+    let whole = env.http.get(&url).send().await.unwrap();
+    let etag = whole.headers()["etag"].to_str().unwrap().to_owned();
+    let same = env
+        .http
+        .get(&url)
+        .header("range", "bytes=5-")
+        .header("if-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same.status(), StatusCode::PARTIAL_CONTENT);
+    let other = env
+        .http
+        .get(&url)
+        .header("range", "bytes=5-")
+        .header("if-match", "\"0x8D000\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), StatusCode::PRECONDITION_FAILED);
+    assert_eq!(other.headers()["x-ms-error-code"], "ConditionNotMet");
+
+    let log = env.emu.requests();
+    assert_eq!(log.len(), 3, "{log:?}");
+    assert!(log.iter().all(|r| r.kind == "blob" && !r.authorization));
+    assert_eq!(log[1].range.as_deref(), Some("bytes=5-"));
+    assert_eq!(log[1].if_match.as_deref(), Some(etag.as_str()));
+    let listed = env
+        .http
+        .get(env.emu.base_url().join("_emulator/requests").unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 3);
+
+    env.emu.set_faults(vec![invoice_desk_emulator::FaultRule {
+        route: Some("/_blob/".into()),
+        method: None,
+        count: Some(1),
+        kind: invoice_desk_emulator::FaultKind::NotPdf,
+    }]);
+    let html = env.http.get(&url).send().await.unwrap();
+    assert_eq!(html.status(), StatusCode::OK);
+    assert_eq!(html.headers()["content-type"], "text/html");
+    assert!(html.text().await.unwrap().starts_with("<!DOCTYPE html>"));
+    let pdf = env.http.get(&url).send().await.unwrap();
+    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
+}
+
+#[tokio::test]
 async fn download_documents_returns_a_zip_of_pdfs() {
     let env = common::demo().await;
     let (ba, bp) = env.first_profile(MCA_OWNER).await;

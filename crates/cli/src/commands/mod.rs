@@ -1,8 +1,8 @@
-//! One module per command. `download` and `sync` (issue 7) join them here and start from
-//! [`crate::context::Context`] like the others.
+//! One module per command; `download` and `sync` share `save`.
 
 pub mod accounts;
 pub mod invoices;
 pub mod login;
 pub mod logout;
+pub mod save;
 pub mod scopes;

@@ -1,0 +1,517 @@
+//! `invoice-desk download` and `invoice-desk sync`: invoice documents into a folder through
+//! the files crate's batch (template names, no overwrite, the archive index), with a progress
+//! bar on a terminal and one line per document otherwise.
+
+use std::io::IsTerminal as _;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use invoice_desk_billing::browse::today_utc;
+use invoice_desk_billing::{Capability, InvoiceRange};
+use invoice_desk_files::{
+    BatchEvent, BatchOptions, BatchSummary, DocumentSelection, Fetcher, IndexWarning, Job, Placed,
+    Template, TransferPolicy, named_targets, scope_targets, slash_path,
+};
+use invoice_desk_settings::SettingsStore;
+use serde::Serialize;
+
+use crate::catalogue::{self, Lang};
+use crate::cli::{DownloadArgs, GlobalArgs, SaveArgs, SyncArgs};
+use crate::error::{CliError, Exit};
+use crate::output::print_json;
+use crate::sources::{Found, Sources};
+
+/// How far back `sync` looks without `--from`.
+const SYNC_MONTHS: u16 = 36;
+
+fn warn(text: &str) {
+    eprintln!("warning: {}", invoice_desk_logging::redact(text));
+}
+
+/// `--template`, else the settings' template.
+fn template(args: &SaveArgs) -> Result<Template, CliError> {
+    if let Some(text) = &args.template {
+        return Template::parse(text).map_err(|e| {
+            CliError::new(
+                e.code(),
+                Exit::Usage,
+                format!("--template: {e}."),
+                format!(
+                    "Use the placeholders {}.",
+                    invoice_desk_files::template::FIELDS
+                        .iter()
+                        .map(|f| format!("{{{f}}}"))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ),
+            )
+        });
+    }
+    let loaded = SettingsStore::default_location().load();
+    if let Some(warning) = &loaded.warning {
+        warn(&warning.to_string());
+    }
+    Template::parse(&loaded.settings.file_name_template).map_err(|e| {
+        CliError::new(
+            e.code(),
+            Exit::Failure,
+            format!("The file-name template in the settings: {e}."),
+            "Fix it in the app's settings, or give --template.",
+        )
+    })
+}
+
+fn selection(args: &SaveArgs) -> DocumentSelection {
+    if args.all_documents {
+        DocumentSelection::All
+    } else {
+        DocumentSelection::Primary
+    }
+}
+
+fn find<'a>(found: &'a [Found<'a>], wanted: &str) -> Result<&'a Found<'a>, CliError> {
+    let wanted = wanted.trim().trim_end_matches('/');
+    found
+        .iter()
+        .find(|f| f.entry.scope.id.eq_ignore_ascii_case(wanted))
+        .ok_or_else(|| {
+            CliError::new(
+                "scope_not_found",
+                Exit::Failure,
+                format!("No billing scope you can reach has the id `{wanted}`."),
+                "Run `invoice-desk scopes` to see the ids of your scopes (with the same --account).",
+            )
+        })
+}
+
+/// Why invoices cannot be downloaded in this scope, when they cannot.
+fn not_downloadable(lang: Lang, found: &Found<'_>) -> Option<String> {
+    let capability = &found.entry.capabilities.download_invoices;
+    match capability {
+        Capability::Allowed => None,
+        other => catalogue::capability_reason(
+            lang,
+            other,
+            found.entry.facts.ea_invoice_recipient.as_deref(),
+        ),
+    }
+}
+
+pub async fn download(global: &GlobalArgs, args: &DownloadArgs) -> Result<Exit, CliError> {
+    let template = template(&args.save)?;
+    let range = crate::commands::invoices::range(args.from, args.to, today_utc())?;
+    let sources = Sources::open(global).await?;
+    let outcome = download_in(global, args, &sources, template, range).await;
+    sources.close().await;
+    outcome
+}
+
+async fn download_in(
+    global: &GlobalArgs,
+    args: &DownloadArgs,
+    sources: &Sources,
+    template: Template,
+    range: InvoiceRange,
+) -> Result<Exit, CliError> {
+    let lang = global.language();
+    let found = sources.discover().await?;
+    let hit = find(&found, &args.scope)?;
+    if let Some(reason) = not_downloadable(lang, hit) {
+        return Err(CliError::new(
+            "download_not_allowed",
+            Exit::Permission,
+            format!(
+                "Invoices of `{}` cannot be downloaded: {reason}",
+                hit.entry.scope.id
+            ),
+            "Ask for the role the message names, or pick another scope.",
+        ));
+    }
+    let client = &hit.source.client;
+    let scope = &hit.entry.scope;
+    let targets = if args.invoices.is_empty() {
+        scope_targets(client, scope, range, selection(&args.save)).await
+    } else {
+        named_targets(client, scope, &args.invoices, selection(&args.save)).await
+    }
+    .map_err(|e| {
+        hit.source.failure(
+            e.code(),
+            &format!("the invoices of {}", scope.id),
+            &e.to_string(),
+        )
+    })?;
+    let jobs = targets
+        .into_iter()
+        .map(|target| Job {
+            client: client.clone(),
+            target,
+        })
+        .collect();
+    execute(global, &args.save, template, jobs, Vec::new()).await
+}
+
+pub async fn sync(global: &GlobalArgs, args: &SyncArgs) -> Result<Exit, CliError> {
+    let template = template(&args.save)?;
+    let today = today_utc();
+    let from = args
+        .from
+        .unwrap_or_else(|| InvoiceRange::last_months(today, SYNC_MONTHS - 1).start);
+    let range = crate::commands::invoices::range(Some(from), None, today)?;
+    let sources = Sources::open(global).await?;
+    let outcome = sync_in(global, args, &sources, template, range).await;
+    sources.close().await;
+    outcome
+}
+
+async fn sync_in(
+    global: &GlobalArgs,
+    args: &SyncArgs,
+    sources: &Sources,
+    template: Template,
+    range: InvoiceRange,
+) -> Result<Exit, CliError> {
+    let lang = global.language();
+    let found = sources.discover().await?;
+    let chosen: Vec<&Found<'_>> = if args.scopes.is_empty() {
+        found.iter().collect()
+    } else {
+        args.scopes
+            .iter()
+            .map(|id| find(&found, id))
+            .collect::<Result<_, _>>()?
+    };
+    let mut jobs = Vec::new();
+    let mut problems = Vec::new();
+    let listings = futures::future::join_all(chosen.iter().map(|hit| async move {
+        if let Some(reason) = not_downloadable(lang, hit) {
+            return (hit, Err(None::<String>), Some(reason));
+        }
+        let listed = scope_targets(
+            &hit.source.client,
+            &hit.entry.scope,
+            range,
+            selection(&args.save),
+        )
+        .await
+        .map_err(|e| Some(e.to_string()));
+        (hit, listed, None)
+    }))
+    .await;
+    for (hit, listed, skipped) in listings {
+        let name = &hit.entry.scope.display_name;
+        if let Some(reason) = skipped {
+            // Named explicitly: say why; found by the sweep: only with -v.
+            if args.scopes.is_empty() {
+                tracing::info!("{}", catalogue::scope_skipped(lang, name, &reason));
+            } else {
+                problems.push(catalogue::scope_skipped(lang, name, &reason));
+            }
+            continue;
+        }
+        match listed {
+            Ok(targets) => jobs.extend(targets.into_iter().map(|target| Job {
+                client: hit.source.client.clone(),
+                target,
+            })),
+            Err(message) => problems.push(catalogue::listing_failed(
+                lang,
+                name,
+                message.as_deref().unwrap_or_default(),
+            )),
+        }
+    }
+    execute(global, &args.save, template, jobs, problems).await
+}
+
+/// One document in `--json`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DocJson {
+    scope_id: String,
+    invoice: String,
+    document_kind: String,
+    document_name: Option<String>,
+    path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    size: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    existing: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Counts {
+    saved: usize,
+    already_there: usize,
+    kept_both: usize,
+    failed: usize,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SummaryJson {
+    out: String,
+    saved: Vec<DocJson>,
+    already_there: Vec<DocJson>,
+    kept_both: Vec<DocJson>,
+    failed: Vec<DocJson>,
+    counts: Counts,
+    warnings: Vec<String>,
+}
+
+fn done_json(done: &invoice_desk_files::ItemResult) -> DocJson {
+    DocJson {
+        scope_id: done.info.scope_id.clone(),
+        invoice: done.info.invoice.clone(),
+        document_kind: done.info.document_kind.clone(),
+        document_name: done.info.document_name.clone(),
+        path: Some(slash_path(done.placed.path())),
+        size: Some(done.size),
+        existing: match &done.placed {
+            Placed::KeptBoth { existing, .. } => Some(slash_path(existing)),
+            _ => None,
+        },
+        code: None,
+        message: None,
+    }
+}
+
+/// Where the progress goes: a bar on a terminal, lines otherwise, nothing with `--json`.
+enum Display {
+    Bar(ProgressBar),
+    Lines,
+    Quiet,
+}
+
+struct Reporter {
+    lang: Lang,
+    display: Display,
+    /// The planned path of each item, for its line.
+    paths: Mutex<Vec<Option<String>>>,
+}
+
+impl Reporter {
+    fn new(lang: Lang, json: bool) -> Self {
+        let display = if json {
+            Display::Quiet
+        } else if std::io::stderr().is_terminal() {
+            let bar = ProgressBar::new(0);
+            bar.set_style(
+                ProgressStyle::with_template("{bar:30} {pos}/{len} {msg} [{elapsed}]")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar.set_message(catalogue::progress_label(lang));
+            Display::Bar(bar)
+        } else {
+            Display::Lines
+        };
+        Self {
+            lang,
+            display,
+            paths: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn line(&self, text: &str) {
+        match &self.display {
+            Display::Bar(bar) => bar.println(text),
+            Display::Lines => println!("{text}"),
+            Display::Quiet => {}
+        }
+    }
+
+    fn event(&self, event: BatchEvent) {
+        let mut paths = self
+            .paths
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match event {
+            BatchEvent::Queued { item, info } => {
+                if paths.len() <= item {
+                    paths.resize(item + 1, None);
+                }
+                paths[item] = info.path.or(Some(info.invoice));
+                if let Display::Bar(bar) = &self.display {
+                    bar.inc_length(1);
+                }
+            }
+            BatchEvent::Done { placed, .. } => {
+                let (word, extra) = match &placed {
+                    Placed::Saved { .. } => ("saved", String::new()),
+                    Placed::AlreadyThere { .. } => ("already_there", String::new()),
+                    Placed::KeptBoth { existing, .. } => (
+                        "kept_both",
+                        format!(" {}", catalogue::beside(self.lang, &slash_path(existing))),
+                    ),
+                };
+                // A bar does not list what was already there: a re-run would print hundreds.
+                let quiet = matches!(self.display, Display::Bar(_)) && word == "already_there";
+                if !quiet {
+                    self.line(&format!(
+                        "{}: {}{extra}",
+                        catalogue::outcome_word(self.lang, word),
+                        slash_path(placed.path())
+                    ));
+                }
+                if let Display::Bar(bar) = &self.display {
+                    bar.inc(1);
+                }
+            }
+            BatchEvent::Failed { item, error } => {
+                let what = paths.get(item).cloned().flatten().unwrap_or_default();
+                self.line(&format!(
+                    "{}: {what} \u{2014} {}",
+                    catalogue::outcome_word(self.lang, "failed"),
+                    catalogue::save_failure(self.lang, error.code, error.billing_code)
+                ));
+                if let Display::Bar(bar) = &self.display {
+                    bar.inc(1);
+                }
+            }
+            BatchEvent::Started { .. } | BatchEvent::Progress { .. } => {}
+        }
+    }
+
+    fn finish(&self) {
+        if let Display::Bar(bar) = &self.display {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn fetcher(global: &GlobalArgs) -> Result<Fetcher, CliError> {
+    let policy = TransferPolicy::default();
+    if global.demo {
+        // The demo's storage is on 127.0.0.1: never through a proxy.
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| CliError::new("network", Exit::Failure, e.to_string(), "Try again."))?;
+        return Ok(Fetcher::with_client(http, policy));
+    }
+    Fetcher::new(policy).map_err(|e| {
+        CliError::new(
+            e.code(),
+            Exit::Failure,
+            format!("Could not start downloading: {e}."),
+            "Run the command again with `-v` for details.",
+        )
+    })
+}
+
+async fn execute(
+    global: &GlobalArgs,
+    args: &SaveArgs,
+    template: Template,
+    jobs: Vec<Job>,
+    problems: Vec<String>,
+) -> Result<Exit, CliError> {
+    let lang = global.language();
+    let fetcher = fetcher(global)?;
+    let out = absolute(&args.out);
+    let mut options = BatchOptions::new(out.clone(), template);
+    options.concurrency = usize::from(args.parallel);
+    let cancel = options.cancel.clone();
+    let ctrl_c = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            cancel.cancel();
+        }
+    });
+    let reporter = Reporter::new(lang, global.json);
+    let sink = |event: BatchEvent| reporter.event(event);
+    let summary = invoice_desk_files::run_batch(jobs, &fetcher, &options, &sink).await;
+    ctrl_c.abort();
+    reporter.finish();
+    let summary = summary.map_err(|e| {
+        CliError::new(
+            e.code(),
+            Exit::Failure,
+            format!("{}: {e}.", out.display()),
+            catalogue::save_failure(Lang::En, e.code(), None),
+        )
+    })?;
+    let mut warnings = problems;
+    if let Some(IndexWarning::CorruptIndexReplaced { backup, .. }) = &summary.index_warning {
+        warnings.push(catalogue::index_replaced(
+            lang,
+            &backup.display().to_string(),
+        ));
+    }
+    if let Some(error) = &summary.index_error {
+        warnings.push(format!("the archive index could not be written: {error}"));
+    }
+    report(global, lang, &out, &summary, &warnings)?;
+    Ok(if summary.failed.is_empty() && warnings.is_empty() {
+        Exit::Ok
+    } else {
+        Exit::Failure
+    })
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_owned())
+}
+
+fn report(
+    global: &GlobalArgs,
+    lang: Lang,
+    out: &Path,
+    summary: &BatchSummary,
+    warnings: &[String],
+) -> Result<(), CliError> {
+    if global.json {
+        let failed = summary
+            .failed
+            .iter()
+            .map(|f| DocJson {
+                scope_id: f.info.scope_id.clone(),
+                invoice: f.info.invoice.clone(),
+                document_kind: f.info.document_kind.clone(),
+                document_name: f.info.document_name.clone(),
+                path: f.info.path.clone(),
+                size: None,
+                existing: None,
+                code: Some(f.error.code),
+                message: Some(
+                    catalogue::save_failure(lang, f.error.code, f.error.billing_code).to_owned(),
+                ),
+            })
+            .collect();
+        return print_json(&SummaryJson {
+            out: out.display().to_string(),
+            saved: summary.saved.iter().map(done_json).collect(),
+            already_there: summary.already_there.iter().map(done_json).collect(),
+            kept_both: summary.kept_both.iter().map(done_json).collect(),
+            failed,
+            counts: Counts {
+                saved: summary.saved.len(),
+                already_there: summary.already_there.len(),
+                kept_both: summary.kept_both.len(),
+                failed: summary.failed.len(),
+            },
+            warnings: warnings.to_vec(),
+        });
+    }
+    for warning in warnings {
+        warn(warning);
+    }
+    println!(
+        "{} \u{2014} {}",
+        catalogue::save_summary(
+            lang,
+            summary.saved.len(),
+            summary.already_there.len(),
+            summary.kept_both.len(),
+            summary.failed.len()
+        ),
+        out.display()
+    );
+    Ok(())
+}

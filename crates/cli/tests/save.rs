@@ -1,0 +1,286 @@
+//! `invoice-desk download` and `sync` through the real binary on the demo data: the files
+//! appear under the template's names, a second sync saves nothing, failures give exit 1 with
+//! the summary, a bad template is a usage error.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+const OLIVIA: &str = "olivia.owner@contoso.example";
+
+fn cli(args: &[&str], config: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_invoice-desk"))
+        .args(args)
+        .env(
+            "INVOICE_DESK_KEYRING_SERVICE",
+            "invoice-desk-save-test-unused",
+        )
+        .env("XDG_CONFIG_HOME", config)
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}):\n{}\nstderr:\n{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        )
+    })
+}
+
+fn ok(out: Output) -> Output {
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status.code(),
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    out
+}
+
+/// Olivia's first billing profile and three of its invoices with their dates.
+fn profile_and_invoices(config: &Path) -> (String, Vec<(String, String)>) {
+    let scopes = json(&ok(cli(
+        &["scopes", "--demo", "--account", OLIVIA, "--json"],
+        config,
+    )));
+    let scope = scopes
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "mca_billing_profile")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let periods = json(&ok(cli(
+        &[
+            "invoices",
+            "--demo",
+            "--account",
+            OLIVIA,
+            "--json",
+            "--scope",
+            &scope,
+        ],
+        config,
+    )));
+    let invoices: Vec<(String, String)> = periods
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["invoices"].as_array().unwrap().clone())
+        .map(|i| {
+            (
+                i["name"].as_str().unwrap().to_owned(),
+                i["invoiceDate"].as_str().unwrap().to_owned(),
+            )
+        })
+        .take(3)
+        .collect();
+    assert_eq!(invoices.len(), 3);
+    (scope, invoices)
+}
+
+fn files(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_owned()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(
+                    path.strip_prefix(root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned(),
+                );
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn download_three_invoices_gives_files_with_the_template_names() {
+    let config = tempfile::tempdir().unwrap();
+    let out_dir = tempfile::tempdir().unwrap();
+    let (scope, invoices) = profile_and_invoices(config.path());
+    let names: Vec<&str> = invoices.iter().map(|(n, _)| n.as_str()).collect();
+    let out = ok(cli(
+        &[
+            "download",
+            "--demo",
+            "--account",
+            OLIVIA,
+            "--scope",
+            &scope,
+            "--invoice",
+            &names.join(","),
+            "--out",
+            &out_dir.path().to_string_lossy(),
+        ],
+        config.path(),
+    ));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("3 saved, 0 already there, 0 failed"),
+        "{stdout}"
+    );
+    let on_disk = files(out_dir.path());
+    for (name, date) in &invoices {
+        // Default template: {billingAccount}/{yyyy}-{mm} {invoiceName}.pdf
+        let file = format!("{} {name}.pdf", &date[..7]);
+        let hit = on_disk
+            .iter()
+            .find(|f| f.ends_with(&format!("/{file}")))
+            .unwrap_or_else(|| panic!("{file} not in {on_disk:?}"));
+        let bytes = std::fs::read(out_dir.path().join(hit)).unwrap();
+        assert!(bytes.starts_with(b"%PDF-"), "{hit}");
+        assert!(stdout.contains(&format!("saved: {hit}")), "{stdout}");
+    }
+    assert_eq!(on_disk.len(), 4, "three PDFs and the index: {on_disk:?}");
+    assert!(on_disk.iter().any(|f| f == ".invoice-desk-index.json"));
+
+    // --template overrides the settings; --json gives the summary.
+    let other = tempfile::tempdir().unwrap();
+    let out = ok(cli(
+        &[
+            "download",
+            "--demo",
+            "--account",
+            OLIVIA,
+            "--scope",
+            &scope,
+            "--invoice",
+            names[0],
+            "--template",
+            "{invoiceName} {documentKind}",
+            "--json",
+            "--out",
+            &other.path().to_string_lossy(),
+        ],
+        config.path(),
+    ));
+    let summary = json(&out);
+    assert_eq!(summary["counts"]["saved"], 1);
+    assert_eq!(
+        summary["saved"][0]["path"],
+        format!("{} Invoice.pdf", names[0])
+    );
+}
+
+#[test]
+fn sync_twice_saves_nothing_the_second_time() {
+    let config = tempfile::tempdir().unwrap();
+    let out_dir = tempfile::tempdir().unwrap();
+    let dest = out_dir.path().to_string_lossy().into_owned();
+    let args = [
+        "sync",
+        "--demo",
+        "--account",
+        OLIVIA,
+        "--json",
+        "--out",
+        &dest,
+    ];
+    let first = json(&ok(cli(&args, config.path())));
+    let saved = first["counts"]["saved"].as_u64().unwrap();
+    assert!(saved >= 10, "{first}");
+    assert_eq!(first["counts"]["failed"], 0);
+    let second = json(&ok(cli(&args, config.path())));
+    assert_eq!(second["counts"]["saved"], 0, "{second}");
+    assert_eq!(second["counts"]["alreadyThere"].as_u64().unwrap(), saved);
+    assert_eq!(files(out_dir.path()).len() as u64, saved + 1);
+
+    // In Dutch, as lines.
+    let out = ok(cli(
+        &[
+            "sync",
+            "--demo",
+            "--account",
+            OLIVIA,
+            "--lang",
+            "nl",
+            "--out",
+            &dest,
+        ],
+        config.path(),
+    ));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains(&format!("0 opgeslagen, {saved} al aanwezig, 0 mislukt")),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn failed_documents_give_exit_1_with_the_summary() {
+    let config = tempfile::tempdir().unwrap();
+    let out_dir = tempfile::tempdir().unwrap();
+    let (scope, invoices) = profile_and_invoices(config.path());
+    // A file where the template wants a folder: every document fails, nothing is lost.
+    std::fs::write(out_dir.path().join("blocked"), b"mine").unwrap();
+    let out = cli(
+        &[
+            "download",
+            "--demo",
+            "--account",
+            OLIVIA,
+            "--scope",
+            &scope,
+            "--invoice",
+            &invoices[0].0,
+            "--template",
+            "blocked/{invoiceName}.pdf",
+            "--json",
+            "--out",
+            &out_dir.path().to_string_lossy(),
+        ],
+        config.path(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let summary = json(&out);
+    assert_eq!(summary["counts"]["failed"], 1);
+    assert!(summary["failed"][0]["code"].is_string());
+    assert_eq!(
+        std::fs::read(out_dir.path().join("blocked")).unwrap(),
+        b"mine"
+    );
+}
+
+#[test]
+fn a_bad_template_is_a_usage_error() {
+    let config = tempfile::tempdir().unwrap();
+    let out = cli(
+        &[
+            "sync",
+            "--demo",
+            "--out",
+            "/tmp/never-written",
+            "--template",
+            "{month}/{invoiceName}",
+        ],
+        config.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("{month}"), "{stderr}");
+    assert!(!Path::new("/tmp/never-written").exists());
+}

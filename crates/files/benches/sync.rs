@@ -1,0 +1,342 @@
+//! The archive benchmark, against the emulator's `bench` user (100 scopes × 24 invoices):
+//!
+//! 1. a first sync of the first 21 scopes (504 PDFs), with `--latency-ms` on every call:
+//!    wall time, and the same SAS links fetched by `curl --parallel --parallel-max <limit>`
+//!    next to the crate's writer at the same limit (target: ≤ 1.25× curl);
+//! 2. the same sync again, with everything archived: wall time (target: < 1 s) and the number
+//!    of download and blob requests the emulator saw (target: 0);
+//! 3. one 200 MB document from a local server: throughput against `curl -o` (target: ≥ 90 %)
+//!    and the growth of this process's resident memory while it streams (target: < 30 MB).
+//!
+//! `cargo bench -p invoice-desk-files --bench sync -- [--latency-ms MS] [--limit N]`; exits
+//! with 1 when a target is missed.
+
+use std::fmt::Write as _;
+use std::process::{Command, ExitCode};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use invoice_desk_billing::browse::{Caller, discover_scopes, today_utc};
+use invoice_desk_billing::{
+    ArmClient, Cloud, InvoiceRange, LroOptions, LroPolicy, Portal, StaticTokenCredential,
+};
+use invoice_desk_emulator::{Emulator, EmulatorConfig, FaultKind, FaultRule};
+use invoice_desk_files::{
+    BatchOptions, ContentKind, DocumentSelection, Fetcher, Job, Template, Transfer, TransferPolicy,
+    scope_targets,
+};
+use tokio_util::sync::CancellationToken;
+
+const USER: &str = "bench@contoso.example";
+const SCOPES: usize = 21;
+const BIG: u64 = 200 * 1024 * 1024;
+
+fn arg(name: &str, default: u64) -> u64 {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn http() -> reqwest::Client {
+    reqwest::Client::builder().no_proxy().build().unwrap()
+}
+
+fn client(emu: &Emulator) -> ArmClient {
+    ArmClient::builder(
+        Cloud::Custom {
+            arm_url: emu.base_url().to_string(),
+            token_scope: String::new(),
+        },
+        Arc::new(StaticTokenCredential::for_a_day(
+            emu.token_for(USER).unwrap(),
+        )),
+    )
+    .lro_policy(LroPolicy {
+        default_poll_interval: Duration::from_millis(10),
+        min_poll_interval: Duration::from_millis(1),
+        ..LroPolicy::default()
+    })
+    .build()
+    .unwrap()
+}
+
+async fn jobs(emu: &Emulator, client: &ArmClient) -> Vec<Job> {
+    let user = emu.users().into_iter().find(|u| u.upn == USER).unwrap();
+    let caller = Caller {
+        tenant_id: Some(user.tenant_id),
+        object_id: Some(user.object_id),
+    };
+    let found = discover_scopes(client, &caller, &Portal::new("https://portal.azure.com")).await;
+    let range = InvoiceRange::last_months(today_utc(), 24);
+    let mut jobs = Vec::new();
+    for entry in found.scopes.iter().take(SCOPES) {
+        for target in scope_targets(client, &entry.scope, range, DocumentSelection::Primary)
+            .await
+            .unwrap()
+        {
+            jobs.push(Job {
+                client: client.clone(),
+                target,
+            });
+        }
+    }
+    jobs
+}
+
+async fn batch(jobs: Vec<Job>, dest: &std::path::Path, limit: usize) -> (Duration, usize, usize) {
+    let mut options = BatchOptions::new(
+        dest,
+        Template::parse("{billingAccount}/{scope}/{yyyy}-{mm} {invoiceName}.pdf").unwrap(),
+    );
+    options.concurrency = limit;
+    let fetcher = Fetcher::with_client(http(), TransferPolicy::default());
+    let started = Instant::now();
+    let summary = invoice_desk_files::run_batch(jobs, &fetcher, &options, &|_| {})
+        .await
+        .unwrap();
+    assert!(summary.failed.is_empty(), "{:?}", summary.failed);
+    (
+        started.elapsed(),
+        summary.saved.len(),
+        summary.already_there.len(),
+    )
+}
+
+/// The writer over `urls` at `limit` at once.
+async fn writer_fetch(urls: &[String], dir: &std::path::Path, limit: usize) -> Duration {
+    let fetcher = Fetcher::with_client(http(), TransferPolicy::default());
+    let started = Instant::now();
+    futures::stream::iter(urls.iter().enumerate())
+        .map(|(i, url)| {
+            let fetcher = fetcher.clone();
+            async move {
+                let mut t = Transfer::create(dir.join(format!("{i}.pdf.part")), ContentKind::Pdf)
+                    .await
+                    .unwrap();
+                t.run(&fetcher, url, &|_, _| {}, &CancellationToken::new())
+                    .await
+                    .unwrap();
+                let done = t.finish().await.unwrap();
+                std::fs::rename(&done.part, dir.join(format!("{i}.pdf"))).unwrap();
+            }
+        })
+        .buffer_unordered(limit)
+        .collect::<Vec<()>>()
+        .await;
+    started.elapsed()
+}
+
+fn curl_parallel(urls: &[String], dir: &std::path::Path, limit: usize) -> Duration {
+    let config = dir.join("urls.txt");
+    let mut text = String::new();
+    for (i, url) in urls.iter().enumerate() {
+        let _ = write!(
+            text,
+            "url = \"{url}\"\noutput = \"{}\"\n",
+            dir.join(format!("c{i}.pdf")).display()
+        );
+    }
+    std::fs::write(&config, text).unwrap();
+    let started = Instant::now();
+    let status = Command::new("curl")
+        .args([
+            "-s",
+            "--parallel",
+            "--parallel-max",
+            &limit.to_string(),
+            "-K",
+        ])
+        .arg(&config)
+        .status()
+        .expect("curl runs");
+    assert!(status.success());
+    started.elapsed()
+}
+
+/// A local server with one `BIG`-byte PDF, streamed from one shared 1 MiB buffer.
+async fn big_server() -> String {
+    use axum::body::Body;
+    let mut chunk = b"%PDF-1.7\n".to_vec();
+    chunk.resize(1024 * 1024, b'x');
+    let chunk = bytes::Bytes::from(chunk);
+    let app = axum::Router::new().route(
+        "/big.pdf",
+        axum::routing::get(move || {
+            let chunk = chunk.clone();
+            async move {
+                let n = BIG / chunk.len() as u64;
+                let stream = futures::stream::iter(
+                    (0..n).map(move |_| Ok::<_, std::io::Error>(chunk.clone())),
+                );
+                axum::response::Response::builder()
+                    .header("content-length", BIG.to_string())
+                    .header("content-type", "application/pdf")
+                    .body(Body::from_stream(stream))
+                    .unwrap()
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/big.pdf", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    url
+}
+
+/// The 200 MB server runs in a child process (this binary with `--serve-big`), so serving
+/// and downloading do not share two cores and curl meets the same server.
+fn spawn_big_server() -> (std::process::Child, String) {
+    use std::io::BufRead as _;
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .arg("--serve-big")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    (child, line.trim().to_owned())
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> ExitCode {
+    if std::env::args().any(|a| a == "--serve-big") {
+        println!("{}", big_server().await);
+        std::future::pending::<()>().await;
+    }
+    let latency = arg("--latency-ms", 50);
+    let limit = usize::try_from(arg("--limit", 8)).unwrap_or(8);
+    let mut ok = true;
+    let emu = Emulator::start(EmulatorConfig {
+        scenario: "bench".into(),
+        retry_after_secs: 0,
+        ..EmulatorConfig::default()
+    })
+    .await
+    .unwrap();
+    let client = client(&emu);
+    let jobs = jobs(&emu, &client).await;
+    println!(
+        "documents: {} in {SCOPES} scopes, limit {limit}, latency {latency} ms per call",
+        jobs.len()
+    );
+    emu.set_faults(vec![FaultRule {
+        route: None,
+        method: None,
+        count: None,
+        kind: FaultKind::Latency { ms: latency },
+    }]);
+
+    // 1. First sync.
+    let dir = tempfile::tempdir().unwrap();
+    let rss_before = rss_kib();
+    let (first, saved, _) = batch(jobs.clone(), dir.path(), limit).await;
+    println!(
+        "first sync: {saved} saved in {:.2} s; RSS {} → {} MiB",
+        first.as_secs_f64(),
+        rss_before / 1024,
+        rss_kib() / 1024
+    );
+
+    // Blob transfer alone, writer vs curl, over the same (already prepared, cached) links.
+    let mut urls = Vec::new();
+    for job in &jobs {
+        urls.push(
+            invoice_desk_files::links::link(&client, &job.target, &LroOptions::default())
+                .await
+                .unwrap(),
+        );
+    }
+    let wdir = tempfile::tempdir().unwrap();
+    let writer = writer_fetch(&urls, wdir.path(), limit).await;
+    let cdir = tempfile::tempdir().unwrap();
+    let curl = curl_parallel(&urls, cdir.path(), limit);
+    let ratio = writer.as_secs_f64() / curl.as_secs_f64();
+    println!(
+        "{} blobs: writer {:.2} s, curl --parallel-max {limit} {:.2} s: {ratio:.2}× (target ≤ 1.25×)",
+        urls.len(),
+        writer.as_secs_f64(),
+        curl.as_secs_f64()
+    );
+    ok &= ratio <= 1.25;
+
+    // 2. Second sync: listing + index only.
+    emu.clear_faults();
+    emu.clear_requests();
+    let started = Instant::now();
+    let again = self::jobs(&emu, &client).await;
+    let listed = started.elapsed();
+    let (batch_time, saved, already) = batch(again, dir.path(), limit).await;
+    let total = started.elapsed();
+    let downloads = emu
+        .requests()
+        .iter()
+        .filter(|r| r.kind == "blob" || r.path.ends_with("/download") || r.kind == "poll")
+        .count();
+    println!(
+        "second sync: {saved} saved, {already} already there in {:.3} s (listing {:.3} s, index check {:.3} s); {downloads} download/blob requests (target < 1 s, 0 requests)",
+        total.as_secs_f64(),
+        listed.as_secs_f64(),
+        batch_time.as_secs_f64()
+    );
+    ok &= total < Duration::from_secs(1) && downloads == 0 && saved == 0;
+
+    // 3. One 200 MB document.
+    let (mut server, url) = spawn_big_server();
+    let bdir = tempfile::tempdir().unwrap();
+    let rss_start = rss_kib();
+    let peak = Arc::new(std::sync::atomic::AtomicU64::new(rss_start));
+    let watch = {
+        let peak = peak.clone();
+        tokio::spawn(async move {
+            loop {
+                peak.fetch_max(rss_kib(), std::sync::atomic::Ordering::Relaxed);
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+    };
+    let writer = writer_fetch(std::slice::from_ref(&url), bdir.path(), 1).await;
+    watch.abort();
+    let growth_mib = (peak.load(std::sync::atomic::Ordering::Relaxed) - rss_start) / 1024;
+    let started = Instant::now();
+    let status = Command::new("curl")
+        .args(["-s", "-o"])
+        .arg(bdir.path().join("curl.pdf"))
+        .arg(&url)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let curl = started.elapsed();
+    let _ = server.kill();
+    let _ = server.wait();
+    let mb = f64::from(u32::try_from(BIG / 1_048_576).unwrap_or(u32::MAX));
+    let share = curl.as_secs_f64() / writer.as_secs_f64();
+    println!(
+        "200 MB: writer {:.0} MB/s, curl {:.0} MB/s: {:.0} % of curl (target ≥ 90 %); RSS growth {growth_mib} MiB (target < 30)",
+        mb / writer.as_secs_f64(),
+        mb / curl.as_secs_f64(),
+        share * 100.0
+    );
+    ok &= share >= 0.9 && growth_mib < 30;
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        println!("a target was missed");
+        ExitCode::from(1)
+    }
+}
