@@ -69,6 +69,10 @@ fn invoice_desk_commands() -> &'static [&'static str] {
         "list_periods",
         "cached_scopes",
         "cached_periods",
+        "save_invoices",
+        "saved_documents",
+        "open_saved",
+        "reveal_saved",
         "list_jobs",
         "cancel_job",
     ]

@@ -129,11 +129,11 @@ pub struct PeriodView {
     pub expected_invoice_date: String,
 }
 
-/// One directory's discovery, kept for the period listings that follow.
-struct Discovered {
-    account_id: String,
-    tenant_id: String,
-    client: ArmClient,
+/// One directory's discovery, kept for the period listings and saves that follow.
+pub(crate) struct Discovered {
+    pub account_id: String,
+    pub tenant_id: String,
+    pub client: ArmClient,
     entries: Vec<ScopeEntry>,
 }
 
@@ -141,6 +141,28 @@ struct Discovered {
 #[derive(Default)]
 pub struct Browse {
     discovered: Mutex<HashMap<(String, String), Arc<Discovered>>>,
+}
+
+impl Browse {
+    /// A loaded scope with the client of its directory.
+    pub(crate) async fn scope(
+        &self,
+        scope_id: &str,
+    ) -> Result<(Arc<Discovered>, ScopeEntry), AppError> {
+        let discovered = self.discovered.lock().await;
+        discovered
+            .values()
+            .find_map(|d| {
+                d.entries
+                    .iter()
+                    .find(|e| e.scope.id.eq_ignore_ascii_case(scope_id))
+                    .map(|e| (d.clone(), e.clone()))
+            })
+            .ok_or_else(|| {
+                AppError::new(ErrorCode::NotFound, "That billing scope is not loaded.")
+                    .with_details(scope_id.to_owned())
+            })
+    }
 }
 
 impl std::fmt::Debug for Browse {
@@ -406,19 +428,7 @@ pub async fn list_periods(
     scope_id: String,
     months: Option<u32>,
 ) -> Result<Vec<PeriodView>, AppError> {
-    let found = {
-        let discovered = browse.discovered.lock().await;
-        discovered.values().find_map(|d| {
-            d.entries
-                .iter()
-                .find(|e| e.scope.id.eq_ignore_ascii_case(&scope_id))
-                .map(|e| (d.clone(), e.clone()))
-        })
-    };
-    let (discovered, entry) = found.ok_or_else(|| {
-        AppError::new(ErrorCode::NotFound, "That billing scope is not loaded.")
-            .with_details(scope_id.clone())
-    })?;
+    let (discovered, entry) = browse.scope(&scope_id).await?;
     let today = today_utc();
     let range = months.map_or_else(
         || default_range(today),

@@ -40,6 +40,15 @@ pub enum ErrorCode {
     NotFound,
     Throttled,
     AzureError,
+    DiskFull,
+    WriteDenied,
+    PathTooLong,
+    WrongContent,
+    DownloadLinkFailed,
+    DownloadFailed,
+    DownloadCancelled,
+    TemplateInvalid,
+    DownloadNotAllowed,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]

@@ -5,6 +5,7 @@ mod browse;
 mod catalogue;
 mod commands;
 mod demo;
+mod downloads;
 mod error;
 pub mod jobs;
 mod listing_cache;
@@ -63,6 +64,10 @@ fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             browse::list_periods,
             browse::cached_scopes,
             browse::cached_periods,
+            downloads::save_invoices,
+            downloads::saved_documents,
+            downloads::open_saved,
+            downloads::reveal_saved,
             commands::list_jobs,
             commands::cancel_job,
         ])

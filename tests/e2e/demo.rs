@@ -131,3 +131,129 @@ fn the_demo_mca_owner_picks_a_billing_profile_and_sees_its_invoices() {
     select(&app, "[data-testid=leave-demo]");
     app.wait_for("#welcome-heading", WAIT).unwrap();
 }
+
+fn has_extension(file: &str, extension: &str) -> bool {
+    std::path::Path::new(file)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case(extension))
+}
+
+/// Every file under `dir`, relative, sorted.
+fn files_under(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(next) = stack.pop() {
+        for entry in std::fs::read_dir(&next).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(
+                    path.strip_prefix(dir)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/"),
+                );
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn saving_one_invoice_then_the_whole_scope_puts_pdfs_named_by_the_template_on_disk() {
+    let env = Env::from_process();
+    let folder = env.home.join("saved-invoices");
+    let _ = std::fs::remove_dir_all(&folder);
+    let settings = serde_json::json!({ "downloadFolder": folder.display().to_string() });
+    let mut app = env.launch(Some(&settings.to_string()));
+    select(&app, "[data-testid=try-demo]");
+    app.wait_for("[data-testid=demo-badge]", WAIT).unwrap();
+    app.wait_for("[data-testid=scope-row][data-kind=mosp_subscription]", WAIT)
+        .unwrap();
+    assert!(
+        open_scope_showing(&app, "[data-testid=invoice-amount]"),
+        "no scope shows invoices"
+    );
+    let invoices: Vec<String> = app
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=period-row][data-invoice]')].map(r => r.dataset.invoice);",
+            &[],
+        )
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
+    assert!(invoices.len() >= 3, "{invoices:?}");
+
+    // One invoice from the details panel.
+    // Rows take clicks through the page (as the other tests do); buttons through WebDriver.
+    app.execute(
+        "document.querySelector(`[data-testid=period-row][data-invoice='${arguments[0]}']`).click();",
+        &[serde_json::json!(invoices[0])],
+    )
+    .unwrap();
+    select(&app, "[data-testid=save-invoice]");
+    app.wait_for("[data-testid=open-saved]", WAIT).unwrap();
+    let pdfs = |all: &[String]| -> Vec<String> {
+        all.iter()
+            .filter(|f| has_extension(f, "pdf"))
+            .cloned()
+            .collect()
+    };
+    let first = pdfs(&files_under(&folder));
+    assert_eq!(first.len(), 1, "{first:?}");
+    assert!(first[0].contains(&invoices[0]), "{first:?}");
+
+    // Then the whole scope: the one saved before counts as already there.
+    select(&app, "[data-testid=save-pdfs]");
+    let summary = app
+        .wait_for_text("[data-testid=save-summary-text]", |t| {
+            t.contains("Already there: 1")
+        })
+        .unwrap();
+    app.screenshot("demo-saved-pdfs").unwrap();
+    let all = files_under(&folder);
+    let saved = pdfs(&all);
+    assert!(saved.len() >= invoices.len(), "{summary}: {all:?}");
+    // The default template: `{billingAccount}/{yyyy}-{mm} {invoiceName}.pdf`.
+    for invoice in &invoices {
+        let file = saved
+            .iter()
+            .find(|f| f.contains(&format!(" {invoice}")))
+            .unwrap_or_else(|| panic!("no file for {invoice}: {saved:?}"));
+        let (dir, name) = file.rsplit_once('/').expect("a billing account folder");
+        assert!(!dir.is_empty());
+        let month = &name[..7];
+        assert!(
+            month.chars().enumerate().all(|(i, c)| if i == 4 {
+                c == '-'
+            } else {
+                c.is_ascii_digit()
+            }),
+            "{name}"
+        );
+        let bytes = std::fs::read(folder.join(file)).unwrap();
+        assert!(bytes.starts_with(b"%PDF-"), "{file} is not a PDF");
+    }
+    assert!(
+        all.iter().any(|f| f == ".invoice-desk-index.json"),
+        "{all:?}"
+    );
+    assert!(
+        !all.iter().any(|f| has_extension(f, "part")),
+        "nothing half-written: {all:?}"
+    );
+    let marked = app
+        .execute(
+            "return document.querySelectorAll('[data-testid=on-disk]').length;",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(marked.as_u64(), Some(invoices.len() as u64));
+    select(&app, "[data-testid=leave-demo]");
+    app.wait_for("#welcome-heading", WAIT).unwrap();
+}

@@ -46,6 +46,60 @@ async function switchLanguage(page: Page, lang: "en" | "nl"): Promise<void> {
   await page.waitForSelector('[data-testid="main-layout"]');
 }
 
+describe("saving PDFs", () => {
+  const summaryText = (saved: number, already: number, failed: number) =>
+    en["save.summary"].replace("{saved}", String(saved)).replace("{already}", String(already)).replace("{failed}", String(failed));
+
+  it("saves every invoice of a scope, marks them on disk, and says what failed and why", async () => {
+    const page = await open({ accounts: [ACCOUNT], failSaves: ["E0700KZ4812"] });
+    await page.waitForSelector(scopeRow(SUB_PRODUCTION));
+    await selectScope(page, SUB_PRODUCTION);
+    const invoices = await page.$$eval('[data-testid="period-row"][data-invoice]', (rows) => rows.map((row) => row.getAttribute("data-invoice")));
+    expect(invoices.length).toBeGreaterThan(2);
+    expect(await page.getAttribute('[data-testid="save-pdfs"]', "title")).toBe(en["toolbar.savePdfsHint"]);
+    await page.click('[data-testid="save-pdfs"]');
+    const text = page.locator('[data-testid="save-summary-text"]');
+    await text.waitFor();
+    expect(await text.textContent()).toBe(summaryText(invoices.length - 1, 0, 1));
+    const failure = page.locator('[data-testid="save-failure"][data-invoice="E0700KZ4812"]');
+    expect(await failure.getAttribute("data-error-code")).toBe("disk_full");
+    expect(await failure.locator('[data-testid="error-message"]').textContent()).toBe(en["errors.disk_full.message"]);
+    await page.waitForFunction(
+      (count) => document.querySelectorAll('[data-testid="on-disk"]').length === count,
+      invoices.length - 1,
+    );
+    await shot(page, "save-summary-en");
+
+    // A saved invoice opens or shows in its folder instead of downloading again.
+    await page.click('[data-testid="period-row"][data-invoice="E0800KZ4811"]');
+    await page.waitForSelector('[data-testid="open-saved"]');
+    await page.click('[data-testid="reveal-saved"]');
+    const reveal = (await calls(page, "reveal_saved")).at(-1);
+    expect((reveal?.args as { path: string }).path).toContain("E0800KZ4811");
+    // The failed one still offers to save.
+    await page.click('[data-testid="period-row"][data-invoice="E0700KZ4812"]');
+    await page.waitForSelector('[data-testid="save-invoice"]');
+
+    // Again: the saved ones count as already there.
+    await page.click('[data-testid="save-dismiss"]');
+    await page.click('[data-testid="save-pdfs"]');
+    await page.waitForFunction((want) => document.querySelector('[data-testid="save-summary-text"]')?.textContent === want, summaryText(0, invoices.length - 1, 1));
+    await switchLanguage(page, "nl");
+    expect(await page.textContent('[data-testid="save-failure"] [data-testid="error-message"]')).toBe(nl["errors.disk_full.message"]);
+    await shot(page, "save-summary-nl");
+  });
+
+  it("keeps Save PDFs off with the reason where the role does not allow downloads", async () => {
+    const page = await open({ accounts: [ACCOUNT] });
+    await page.click(scopeRow(SUB_MARKETING));
+    await page.waitForSelector('[data-testid="scope-title"]');
+    expect(await page.isDisabled('[data-testid="save-pdfs"]')).toBe(true);
+    const title = await page.getAttribute('[data-testid="save-pdfs"]', "title");
+    expect(title).not.toBe(en["toolbar.savePdfsHint"]);
+    expect(title).toContain(en["role.account_administrator"]);
+  });
+});
+
 describe("offline", () => {
   it("opens on the cached listing marked with its time, and says Azure could not be reached", async () => {
     const page = await open({ accounts: [ACCOUNT], offline: true, cachedAsOf: "2026-11-20T09:30:00Z" });
@@ -280,7 +334,7 @@ describe("capabilities", () => {
     await page.waitForFunction((text) => document.querySelector('[data-testid="capability"][data-action="manageEmail"] [data-testid="copy-link"]')?.textContent?.includes(text), en["link.copied"]);
     expect(await page.evaluate(() => navigator.clipboard.readText())).toContain("https://portal.azure.com/#view/");
     expect(await page.getAttribute('[data-testid="capability"][data-action="listInvoices"]', "data-state")).toBe("allowed");
-    expect(await page.getAttribute('[data-testid="save-pdfs"]', "title")).toBe(en["toolbar.notYet"]);
+    expect(await page.getAttribute('[data-testid="save-pdfs"]', "title")).toBe(en["toolbar.savePdfsHint"]);
 
     await selectScope(page, EA_DEPARTMENT);
     const usage = page.locator('[data-testid="capability"][data-action="downloadUsage"]');

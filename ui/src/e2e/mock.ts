@@ -12,6 +12,8 @@ import type {
   JobProgress,
   KeychainStatus,
   PeriodView,
+  SaveSummary,
+  SavedDocument,
   ScopeSummary,
   Settings,
   TenantSummary,
@@ -39,6 +41,8 @@ export interface E2eInit {
   failScopes?: Record<string, AppError>;
   /** `list_periods` answers per scope id (default: the fixtures). */
   periods?: Record<string, PeriodView[]>;
+  /** Invoice names whose save fails with `disk_full` (`save_invoices`). */
+  failSaves?: string[];
   /** Azure cannot be reached: `list_scopes` and `list_periods` fail with `network`. */
   offline?: boolean;
   /** When the cached listing (`cached_scopes` / `cached_periods`) was fetched; unset: none. */
@@ -241,6 +245,34 @@ export function installMock(): void {
     return periods;
   }
 
+  const savedByScope = new Map<string, SavedDocument[]>();
+
+  function saveInvoices(args: Record<string, unknown>): SaveSummary {
+    const scopeId = String(args.scopeId);
+    const named = (args.invoices as string[] | undefined) ?? [];
+    const all = periodsOf(scopeId).flatMap((period) => period.invoices.map((invoice) => invoice.name));
+    const names = named.length > 0 ? named : all;
+    const folder = "/home/tester/Downloads";
+    const known = savedByScope.get(scopeId) ?? [];
+    const summary: SaveSummary = { folder, saved: [], alreadyThere: [], keptBoth: [], failed: [], cancelled: false };
+    for (const invoice of names) {
+      if ((init.failSaves ?? []).includes(invoice)) {
+        summary.failed.push({ invoice, documentKind: "Invoice", error: appError("disk_full", "The disk is full.") });
+        continue;
+      }
+      const existing = known.find((document) => document.invoice === invoice);
+      if (existing) {
+        summary.alreadyThere.push(existing);
+        continue;
+      }
+      const document = { invoice, documentKind: "Invoice", path: `${folder}/Contoso/${invoice}.pdf` };
+      known.push(document);
+      summary.saved.push(document);
+    }
+    savedByScope.set(scopeId, known);
+    return summary;
+  }
+
   function unreachable(): AppError {
     return appError("network", "Azure could not be reached.");
   }
@@ -333,6 +365,13 @@ export function installMock(): void {
         return listScopes(args);
       case "list_periods":
         return listPeriods(args);
+      case "save_invoices":
+        return saveInvoices(args);
+      case "saved_documents":
+        return savedByScope.get(String(args.scopeId)) ?? [];
+      case "open_saved":
+      case "reveal_saved":
+        return null;
       case "cached_scopes":
         return init.cachedAsOf
           ? { asOf: init.cachedAsOf, accountId: String(args.accountId), data: scopesOf(args.accountId, args.tenantId) }

@@ -51,6 +51,20 @@ export const commands = {
 	cachedScopes: (accountId: string, tenantId: string) => __TAURI_INVOKE<Cached<ScopeSummary[]> | null>("cached_scopes", { accountId, tenantId }),
 	/**  The last billing periods of a scope fetched from Azure (the default range), as above. */
 	cachedPeriods: (scopeId: string) => __TAURI_INVOKE<Cached<PeriodView[]> | null>("cached_periods", { scopeId }),
+	/**
+	 *  Saves invoice PDFs of one scope into the download folder, named by the template: the named
+	 *  `invoices`, or every invoice of the default range when none are named ("Save all").
+	 */
+	saveInvoices: (scopeId: string, invoices: string[]) => typedError<SaveSummary, AppError>(__TAURI_INVOKE("save_invoices", { scopeId, invoices })),
+	/**
+	 *  The documents of a scope already in the download folder's archive index (and still on
+	 *  disk), so the window marks those invoices and opens them without downloading again.
+	 */
+	savedDocuments: (scopeId: string) => typedError<SavedDocument[], AppError>(__TAURI_INVOKE("saved_documents", { scopeId })),
+	/**  Opens a saved invoice in the system's PDF viewer. */
+	openSaved: (path: string) => typedError<null, AppError>(__TAURI_INVOKE("open_saved", { path })),
+	/**  Shows a saved invoice in the file manager (Finder, Explorer, …). */
+	revealSaved: (path: string) => typedError<null, AppError>(__TAURI_INVOKE("reveal_saved", { path })),
 	listJobs: () => __TAURI_INVOKE<JobProgress[]>("list_jobs"),
 	cancelJob: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("cancel_job", { id })),
 };
@@ -153,7 +167,7 @@ export type DeviceCodeEvent = {
 };
 
 /**  Stable identifiers the UI translates. Never rename one: the catalogues are keyed by them. */
-export type ErrorCode = "settings_corrupt" | "settings_unwritable" | "folder_unavailable" | "logs_unavailable" | "sign_in_unavailable" | "job_not_found" | "internal" | "sign_in_cancelled" | "sign_in_timed_out" | "sign_in_failed" | "sign_in_expired" | "sign_in_again_required" | "consent_required" | "device_code_expired" | "sign_in_declined" | "keychain_unavailable" | "keychain_failed" | "azure_cli_missing" | "azure_cli_failed" | "network" | "invalid_endpoint" | "invalid_config" | "account_not_found" | "demo_unavailable" | "forbidden" | "not_found" | "throttled" | "azure_error";
+export type ErrorCode = "settings_corrupt" | "settings_unwritable" | "folder_unavailable" | "logs_unavailable" | "sign_in_unavailable" | "job_not_found" | "internal" | "sign_in_cancelled" | "sign_in_timed_out" | "sign_in_failed" | "sign_in_expired" | "sign_in_again_required" | "consent_required" | "device_code_expired" | "sign_in_declined" | "keychain_unavailable" | "keychain_failed" | "azure_cli_missing" | "azure_cli_failed" | "network" | "invalid_endpoint" | "invalid_config" | "account_not_found" | "demo_unavailable" | "forbidden" | "not_found" | "throttled" | "azure_error" | "disk_full" | "write_denied" | "path_too_long" | "wrong_content" | "download_link_failed" | "download_failed" | "download_cancelled" | "template_invalid" | "download_not_allowed";
 
 export type FactView = {
 	code: string,
@@ -236,6 +250,31 @@ export type ReasonView = {
 	recipient: string | null,
 	signals: string[],
 	facts: FactView[],
+};
+
+export type SaveFailure = {
+	invoice: string,
+	documentKind: string,
+	error: AppError,
+};
+
+/**  The end of a save: what landed where, and what did not and why. */
+export type SaveSummary = {
+	folder: string,
+	saved: SavedDocument[],
+	alreadyThere: SavedDocument[],
+	/**  A different file had the name: both were kept, this one under a new name. */
+	keptBoth: SavedDocument[],
+	failed: SaveFailure[],
+	cancelled: boolean,
+};
+
+/**  A document on disk: which invoice, what kind, where. */
+export type SavedDocument = {
+	invoice: string,
+	documentKind: string,
+	/**  The full path on this computer. */
+	path: string,
 };
 
 export type ScopeSummary = {

@@ -4,6 +4,7 @@
 // a trip to Settings and back keeps the selection.
 import { untrack } from "svelte";
 import { attempt, call, commands, type AccountSummary, type AppError, type InvoiceView, type MoneyView, type PeriodView, type ScopeSummary } from "./ipc";
+import { saves } from "./saves.svelte";
 import { groupScopes, indexScopes, type IndexedScope, type ScopeGroup } from "./scopes";
 import { tenantKey } from "./state.svelte";
 
@@ -192,6 +193,7 @@ export class BrowseState {
     }
     const known = this.periods[scopeId];
     if (!known || known.status === "error") void this.loadPeriods(scopeId);
+    void saves.loadSaved(scopeId);
   }
 
   selectRow(key: string): void {

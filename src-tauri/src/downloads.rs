@@ -1,0 +1,332 @@
+//! Saving invoice documents from the window into the download folder.
+//!
+//! The rules (names from the template, no overwrite, resume, the archive index) live in
+//! `invoice-desk-files`; this module finds the scope's client, runs the batch as a job the
+//! activity tray shows, answers with the summary ("3 saved, 1 already there, 1 failed"), and
+//! tells the window which invoices are on disk already so it can open or reveal them.
+
+#![allow(clippy::needless_pass_by_value)] // `#[tauri::command]` hands extractors over by value
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, State};
+use tauri_plugin_opener::OpenerExt;
+
+use invoice_desk_billing::browse::today_utc;
+use invoice_desk_billing::periods::default_range;
+use invoice_desk_files::{
+    ArchiveIndex, BatchEvent, BatchOptions, BatchSummary, DocumentSelection, Fetcher, ItemError,
+    ItemResult, Job, Template, TransferPolicy, named_targets, scope_targets,
+};
+
+use crate::browse::Browse;
+use crate::error::{AppError, ErrorCode};
+use crate::jobs::JobKind;
+use crate::state::AppState;
+
+/// A document on disk: which invoice, what kind, where.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedDocument {
+    pub invoice: String,
+    pub document_kind: String,
+    /// The full path on this computer.
+    pub path: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SaveFailure {
+    pub invoice: String,
+    pub document_kind: String,
+    pub error: AppError,
+}
+
+/// The end of a save: what landed where, and what did not and why.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SaveSummary {
+    pub folder: String,
+    pub saved: Vec<SavedDocument>,
+    pub already_there: Vec<SavedDocument>,
+    /// A different file had the name: both were kept, this one under a new name.
+    pub kept_both: Vec<SavedDocument>,
+    pub failed: Vec<SaveFailure>,
+    pub cancelled: bool,
+}
+
+/// The folder saves go to: the setting, else the OS download folder.
+fn download_folder(state: &AppState) -> Result<PathBuf, AppError> {
+    state
+        .settings()
+        .download_folder
+        .map(PathBuf::from)
+        .or_else(dirs::download_dir)
+        .or_else(|| dirs::home_dir().map(|h| h.join("Downloads")))
+        .ok_or_else(|| {
+            AppError::new(
+                ErrorCode::FolderUnavailable,
+                "There is no download folder to save into.",
+            )
+        })
+}
+
+fn template(state: &AppState) -> Result<Template, AppError> {
+    let text = state.settings().file_name_template;
+    Template::parse(&text).map_err(|e| {
+        AppError::new(
+            ErrorCode::TemplateInvalid,
+            format!("The file-name template cannot name files: {e}."),
+        )
+        .with_details(text)
+    })
+}
+
+/// A failed document in the words the window translates (by code).
+fn item_error(error: &ItemError) -> AppError {
+    use ErrorCode as C;
+    let code = match error.code {
+        "disk_full" => C::DiskFull,
+        "permission_denied" => C::WriteDenied,
+        "path_too_long" | "folder_too_long" => C::PathTooLong,
+        "not_a_pdf" | "not_a_zip" | "wrong_content" | "length_mismatch" => C::WrongContent,
+        "link_failed" | "no_download_link" | "link_expired" | "link_rejected"
+        | "blob_not_found" => C::DownloadLinkFailed,
+        "throttled" => C::Throttled,
+        "network" => C::Network,
+        "cancelled" => C::DownloadCancelled,
+        code if code.starts_with("template") => C::TemplateInvalid,
+        _ => C::DownloadFailed,
+    };
+    let mut app = AppError::new(code, error.message.clone());
+    if let Some(id) = &error.request_id {
+        app = app.with_hint(format!("Azure request id {id}"));
+    }
+    app.with_details(error.code.to_owned())
+}
+
+fn documents(folder: &Path, items: &[ItemResult]) -> Vec<SavedDocument> {
+    items
+        .iter()
+        .map(|item| SavedDocument {
+            invoice: item.info.invoice.clone(),
+            document_kind: item.info.document_kind.clone(),
+            path: folder.join(item.placed.path()).display().to_string(),
+        })
+        .collect()
+}
+
+fn summary(folder: &Path, batch: &BatchSummary, cancelled: bool) -> SaveSummary {
+    SaveSummary {
+        folder: folder.display().to_string(),
+        saved: documents(folder, &batch.saved),
+        already_there: documents(folder, &batch.already_there),
+        kept_both: documents(folder, &batch.kept_both),
+        failed: batch
+            .failed
+            .iter()
+            .map(|f| SaveFailure {
+                invoice: f.info.invoice.clone(),
+                document_kind: f.info.document_kind.clone(),
+                error: item_error(&f.error),
+            })
+            .collect(),
+        cancelled,
+    }
+}
+
+/// Byte and item counts for the tray while a batch runs.
+struct Tally {
+    started: Instant,
+    bytes: std::collections::HashMap<usize, u64>,
+    finished: u64,
+}
+
+/// Saves invoice PDFs of one scope into the download folder, named by the template: the named
+/// `invoices`, or every invoice of the default range when none are named ("Save all").
+#[tauri::command]
+#[specta::specta]
+pub async fn save_invoices(
+    state: State<'_, AppState>,
+    browse: State<'_, Browse>,
+    scope_id: String,
+    invoices: Vec<String>,
+) -> Result<SaveSummary, AppError> {
+    let (discovered, entry) = browse.scope(&scope_id).await?;
+    let client = discovered.client.clone();
+    if !entry.capabilities.download_invoices.is_allowed() {
+        return Err(AppError::new(
+            ErrorCode::DownloadNotAllowed,
+            "Your role does not allow downloading these invoices.",
+        ));
+    }
+    let folder = download_folder(&state)?;
+    let template = template(&state)?;
+    let scope = &entry.scope;
+    let targets = if invoices.is_empty() {
+        scope_targets(
+            &client,
+            scope,
+            default_range(today_utc()),
+            DocumentSelection::Primary,
+        )
+        .await
+    } else {
+        named_targets(&client, scope, &invoices, DocumentSelection::Primary).await
+    }?;
+    let total = targets.len() as u64;
+    let title = if invoices.len() == 1 {
+        format!("{} · {}", scope.display_name, invoices[0])
+    } else {
+        scope.display_name.clone()
+    };
+    let job = state.jobs.start(JobKind::Download, title, Some(total));
+    let jobs: Vec<Job> = targets
+        .into_iter()
+        .map(|target| Job {
+            client: client.clone(),
+            target,
+        })
+        .collect();
+    let mut options = BatchOptions::new(folder.clone(), template);
+    options.cancel = job.cancellation().clone();
+    let tally = Mutex::new(Tally {
+        started: Instant::now(),
+        bytes: std::collections::HashMap::new(),
+        finished: 0,
+    });
+    let report = |event: BatchEvent| {
+        let Ok(mut t) = tally.lock() else { return };
+        match event {
+            BatchEvent::Progress { item, bytes, .. } => {
+                t.bytes.insert(item, bytes);
+            }
+            BatchEvent::Done { .. } | BatchEvent::Failed { .. } => t.finished += 1,
+            BatchEvent::Queued { .. } | BatchEvent::Started { .. } => return,
+        }
+        let seconds = t.started.elapsed().as_secs_f64().max(0.001);
+        let bytes: u64 = t.bytes.values().sum();
+        #[allow(
+            clippy::cast_precision_loss,
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss
+        )]
+        let speed = (bytes as f64 / seconds) as u64;
+        job.progress(t.finished, Some(total), Some(speed));
+    };
+    let fetcher = match Fetcher::new(TransferPolicy::default()) {
+        Ok(fetcher) => fetcher,
+        Err(error) => {
+            let app = item_error(&error.report());
+            job.fail(app.clone());
+            return Err(app);
+        }
+    };
+    let outcome = invoice_desk_files::run_batch(jobs, &fetcher, &options, &report).await;
+    let cancelled = options.cancel.is_cancelled();
+    match outcome {
+        Err(error) => {
+            let app = item_error(&error.report());
+            job.fail(app.clone());
+            Err(app)
+        }
+        Ok(batch) => {
+            let result = summary(&folder, &batch, cancelled);
+            tracing::info!(
+                saved = result.saved.len(),
+                already_there = result.already_there.len(),
+                kept_both = result.kept_both.len(),
+                failed = result.failed.len(),
+                "save finished"
+            );
+            if cancelled {
+                job.cancelled();
+            } else if let Some(first) = result.failed.first() {
+                job.fail(first.error.clone());
+            } else {
+                job.finish();
+            }
+            Ok(result)
+        }
+    }
+}
+
+/// The documents of a scope already in the download folder's archive index (and still on
+/// disk), so the window marks those invoices and opens them without downloading again.
+#[tauri::command]
+#[specta::specta]
+pub async fn saved_documents(
+    state: State<'_, AppState>,
+    scope_id: String,
+) -> Result<Vec<SavedDocument>, AppError> {
+    let folder = download_folder(&state)?;
+    tokio::task::spawn_blocking(move || {
+        let Ok((index, _)) = ArchiveIndex::load(&folder) else {
+            return Vec::new();
+        };
+        let wanted = scope_id.trim_end_matches('/').to_lowercase();
+        index
+            .entries()
+            .filter(|e| e.scope_id == wanted)
+            .filter(|e| index.on_disk(&e.key()).is_some())
+            .map(|e| SavedDocument {
+                invoice: e.invoice.clone(),
+                document_kind: e.document_kind.clone(),
+                path: folder.join(e.relative()).display().to_string(),
+            })
+            .collect()
+    })
+    .await
+    .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))
+}
+
+/// A saved file, only when it lies inside the download folder: the web view may open what the
+/// app saved, not any path it names.
+fn inside_download_folder(state: &AppState, path: &str) -> Result<PathBuf, AppError> {
+    let folder = download_folder(state)?;
+    let refused = || {
+        AppError::new(
+            ErrorCode::NotFound,
+            "That file is not among the saved invoices.",
+        )
+        .with_details(path.to_owned())
+    };
+    let file = std::fs::canonicalize(path).map_err(|_| refused())?;
+    let root = std::fs::canonicalize(&folder).map_err(|_| refused())?;
+    if file.starts_with(&root) && file.is_file() {
+        Ok(file)
+    } else {
+        Err(refused())
+    }
+}
+
+/// Opens a saved invoice in the system's PDF viewer.
+#[tauri::command]
+#[specta::specta]
+pub fn open_saved(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<(), AppError> {
+    let file = inside_download_folder(&state, &path)?;
+    app.opener()
+        .open_path(file.display().to_string(), None::<&str>)
+        .map_err(|e| AppError::new(ErrorCode::FolderUnavailable, e.to_string()))
+}
+
+/// Shows a saved invoice in the file manager (Finder, Explorer, …).
+#[tauri::command]
+#[specta::specta]
+pub fn reveal_saved(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<(), AppError> {
+    let file = inside_download_folder(&state, &path)?;
+    app.opener()
+        .reveal_item_in_dir(&file)
+        .map_err(|e| AppError::new(ErrorCode::FolderUnavailable, e.to_string()))
+}

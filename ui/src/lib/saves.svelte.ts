@@ -1,0 +1,57 @@
+// Saving invoice PDFs from the window: what is on disk already per scope (to open or reveal it
+// instead of downloading again), which saves are running, and the last save's summary.
+import { SvelteSet } from "svelte/reactivity";
+import { call, commands, type AppError, type SaveSummary, type SavedDocument } from "./ipc";
+
+export class SaveState {
+  /** Per scope id: the documents in the download folder's archive. */
+  saved = $state.raw<Record<string, SavedDocument[]>>({});
+  /** Saves running: a scope id for a whole scope, `scope|invoice` for one invoice. */
+  readonly running = new SvelteSet<string>();
+  summary = $state<SaveSummary | null>(null);
+  error = $state<AppError | null>(null);
+
+  async loadSaved(scopeId: string): Promise<void> {
+    const result = await call(() => commands.savedDocuments(scopeId));
+    if (result.status === "ok") this.saved = { ...this.saved, [scopeId]: result.data };
+  }
+
+  /** The saved file of an invoice, if any. */
+  savedFile(scopeId: string, invoice: string): SavedDocument | null {
+    return this.saved[scopeId]?.find((document) => document.invoice === invoice) ?? null;
+  }
+
+  isRunning(scopeId: string, invoice?: string): boolean {
+    return this.running.has(invoice ? `${scopeId}|${invoice}` : scopeId);
+  }
+
+  /** Saves the named invoices of a scope, or every invoice of the shown range when none are named. */
+  async save(scopeId: string, invoices: string[] = []): Promise<void> {
+    const key = invoices.length === 1 ? `${scopeId}|${invoices[0]}` : scopeId;
+    if (this.running.has(key)) return;
+    this.running.add(key);
+    this.error = null;
+    const result = await call(() => commands.saveInvoices(scopeId, invoices));
+    this.running.delete(key);
+    if (result.status === "ok") this.summary = result.data;
+    else this.error = result.error;
+    await this.loadSaved(scopeId);
+  }
+
+  dismiss(): void {
+    this.summary = null;
+    this.error = null;
+  }
+
+  async open(path: string): Promise<void> {
+    const result = await call(() => commands.openSaved(path));
+    if (result.status === "error") this.error = result.error;
+  }
+
+  async reveal(path: string): Promise<void> {
+    const result = await call(() => commands.revealSaved(path));
+    if (result.status === "error") this.error = result.error;
+  }
+}
+
+export const saves = new SaveState();
