@@ -73,6 +73,8 @@ fn invoice_desk_commands() -> &'static [&'static str] {
         "saved_documents",
         "open_saved",
         "reveal_saved",
+        "prepare_drag",
+        "start_drag",
         "list_jobs",
         "cancel_job",
     ]

@@ -14,6 +14,7 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
+use tokio_util::sync::CancellationToken;
 
 use invoice_desk_billing::browse::today_utc;
 use invoice_desk_billing::periods::default_range;
@@ -86,7 +87,7 @@ fn template(state: &AppState) -> Result<Template, AppError> {
 }
 
 /// A failed document in the words the window translates (by code).
-fn item_error(error: &ItemError) -> AppError {
+pub(crate) fn item_error(error: &ItemError) -> AppError {
     use ErrorCode as C;
     let code = match error.code {
         "disk_full" => C::DiskFull,
@@ -119,7 +120,7 @@ fn documents(folder: &Path, items: &[ItemResult]) -> Vec<SavedDocument> {
         .collect()
 }
 
-fn summary(folder: &Path, batch: &BatchSummary, cancelled: bool) -> SaveSummary {
+pub(crate) fn summary(folder: &Path, batch: &BatchSummary, cancelled: bool) -> SaveSummary {
     SaveSummary {
         folder: folder.display().to_string(),
         saved: documents(folder, &batch.saved),
@@ -145,6 +146,59 @@ struct Tally {
     finished: u64,
 }
 
+/// The documents to fetch for `invoices` of a scope (every invoice of the default range when
+/// none are named), once the caller's role allows downloading them.
+pub(crate) async fn targets(
+    browse: &Browse,
+    scope_id: &str,
+    invoices: &[String],
+) -> Result<(String, Vec<Job>), AppError> {
+    let (discovered, entry) = browse.scope(scope_id).await?;
+    if !entry.capabilities.download_invoices.is_allowed() {
+        return Err(AppError::new(
+            ErrorCode::DownloadNotAllowed,
+            "Your role does not allow downloading these invoices.",
+        ));
+    }
+    let client = &discovered.client;
+    let scope = &entry.scope;
+    let targets = if invoices.is_empty() {
+        scope_targets(
+            client,
+            scope,
+            default_range(today_utc()),
+            DocumentSelection::Primary,
+        )
+        .await
+    } else {
+        named_targets(client, scope, invoices, DocumentSelection::Primary).await
+    }?;
+    let jobs = targets
+        .into_iter()
+        .map(|target| Job {
+            client: client.clone(),
+            target,
+        })
+        .collect();
+    Ok((scope.display_name.clone(), jobs))
+}
+
+/// Runs a batch into `folder` with the settings' template.
+pub(crate) async fn run(
+    state: &AppState,
+    jobs: Vec<Job>,
+    folder: &Path,
+    cancel: CancellationToken,
+    events: invoice_desk_files::EventSink<'_>,
+) -> Result<BatchSummary, AppError> {
+    let mut options = BatchOptions::new(folder, template(state)?);
+    options.cancel = cancel;
+    let fetcher = Fetcher::new(TransferPolicy::default()).map_err(|e| item_error(&e.report()))?;
+    invoice_desk_files::run_batch(jobs, &fetcher, &options, events)
+        .await
+        .map_err(|e| item_error(&e.report()))
+}
+
 /// Saves invoice PDFs of one scope into the download folder, named by the template: the named
 /// `invoices`, or every invoice of the default range when none are named ("Save all").
 #[tauri::command]
@@ -155,44 +209,14 @@ pub async fn save_invoices(
     scope_id: String,
     invoices: Vec<String>,
 ) -> Result<SaveSummary, AppError> {
-    let (discovered, entry) = browse.scope(&scope_id).await?;
-    let client = discovered.client.clone();
-    if !entry.capabilities.download_invoices.is_allowed() {
-        return Err(AppError::new(
-            ErrorCode::DownloadNotAllowed,
-            "Your role does not allow downloading these invoices.",
-        ));
-    }
     let folder = download_folder(&state)?;
-    let template = template(&state)?;
-    let scope = &entry.scope;
-    let targets = if invoices.is_empty() {
-        scope_targets(
-            &client,
-            scope,
-            default_range(today_utc()),
-            DocumentSelection::Primary,
-        )
-        .await
-    } else {
-        named_targets(&client, scope, &invoices, DocumentSelection::Primary).await
-    }?;
-    let total = targets.len() as u64;
-    let title = if invoices.len() == 1 {
-        format!("{} · {}", scope.display_name, invoices[0])
-    } else {
-        scope.display_name.clone()
+    let (scope_name, jobs) = targets(&browse, &scope_id, &invoices).await?;
+    let total = jobs.len() as u64;
+    let title = match invoices.as_slice() {
+        [one] => format!("{scope_name} · {one}"),
+        _ => scope_name,
     };
     let job = state.jobs.start(JobKind::Download, title, Some(total));
-    let jobs: Vec<Job> = targets
-        .into_iter()
-        .map(|target| Job {
-            client: client.clone(),
-            target,
-        })
-        .collect();
-    let mut options = BatchOptions::new(folder.clone(), template);
-    options.cancel = job.cancellation().clone();
     let tally = Mutex::new(Tally {
         started: Instant::now(),
         bytes: std::collections::HashMap::new(),
@@ -217,41 +241,31 @@ pub async fn save_invoices(
         let speed = (bytes as f64 / seconds) as u64;
         job.progress(t.finished, Some(total), Some(speed));
     };
-    let fetcher = match Fetcher::new(TransferPolicy::default()) {
-        Ok(fetcher) => fetcher,
+    let cancel = job.cancellation().clone();
+    let outcome = run(&state, jobs, &folder, cancel.clone(), &report).await;
+    let batch = match outcome {
+        Ok(batch) => batch,
         Err(error) => {
-            let app = item_error(&error.report());
-            job.fail(app.clone());
-            return Err(app);
+            job.fail(error.clone());
+            return Err(error);
         }
     };
-    let outcome = invoice_desk_files::run_batch(jobs, &fetcher, &options, &report).await;
-    let cancelled = options.cancel.is_cancelled();
-    match outcome {
-        Err(error) => {
-            let app = item_error(&error.report());
-            job.fail(app.clone());
-            Err(app)
-        }
-        Ok(batch) => {
-            let result = summary(&folder, &batch, cancelled);
-            tracing::info!(
-                saved = result.saved.len(),
-                already_there = result.already_there.len(),
-                kept_both = result.kept_both.len(),
-                failed = result.failed.len(),
-                "save finished"
-            );
-            if cancelled {
-                job.cancelled();
-            } else if let Some(first) = result.failed.first() {
-                job.fail(first.error.clone());
-            } else {
-                job.finish();
-            }
-            Ok(result)
-        }
+    let result = summary(&folder, &batch, cancel.is_cancelled());
+    tracing::info!(
+        saved = result.saved.len(),
+        already_there = result.already_there.len(),
+        kept_both = result.kept_both.len(),
+        failed = result.failed.len(),
+        "save finished"
+    );
+    if result.cancelled {
+        job.cancelled();
+    } else if let Some(first) = result.failed.first() {
+        job.fail(first.error.clone());
+    } else {
+        job.finish();
     }
+    Ok(result)
 }
 
 /// The documents of a scope already in the download folder's archive index (and still on

@@ -6,6 +6,7 @@ mod catalogue;
 mod commands;
 mod demo;
 mod downloads;
+mod drag_out;
 mod error;
 pub mod jobs;
 mod listing_cache;
@@ -68,6 +69,8 @@ fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             downloads::saved_documents,
             downloads::open_saved,
             downloads::reveal_saved,
+            drag_out::prepare_drag,
+            drag_out::start_drag,
             commands::list_jobs,
             commands::cancel_job,
         ])
@@ -112,6 +115,7 @@ pub fn run() {
             let language = loaded.settings.language;
             app.manage(signin::SignIn::start(loaded.settings.remember_sign_in));
             app.manage(browse::Browse::default());
+            app.manage(drag_out::DragCache::default());
             app.manage(listing_cache::ListingCache::open(
                 app.path()
                     .app_cache_dir()

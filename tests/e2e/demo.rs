@@ -257,3 +257,70 @@ fn saving_one_invoice_then_the_whole_scope_puts_pdfs_named_by_the_template_on_di
     select(&app, "[data-testid=leave-demo]");
     app.wait_for("#welcome-heading", WAIT).unwrap();
 }
+
+#[test]
+fn resting_on_an_invoice_prepares_its_pdf_for_dragging_and_a_drag_starts_with_it() {
+    let env = Env::from_process();
+    let mut app = env.launch(None);
+    select(&app, "[data-testid=try-demo]");
+    app.wait_for("[data-testid=demo-badge]", WAIT).unwrap();
+    app.wait_for("[data-testid=scope-row][data-kind=mosp_subscription]", WAIT)
+        .unwrap();
+    assert!(
+        open_scope_showing(&app, "[data-testid=invoice-amount]"),
+        "no scope shows invoices"
+    );
+    let invoice = app
+        .execute(
+            "const row = document.querySelector('[data-testid=period-row][data-invoice]');
+             row.dispatchEvent(new PointerEvent('pointerenter'));
+             return row.dataset.invoice;",
+            &[],
+        )
+        .unwrap();
+    let invoice = invoice.as_str().unwrap().to_owned();
+    let ready = format!(
+        "[data-testid=period-row][data-invoice='{invoice}'][data-drag-state=ready][draggable=true]"
+    );
+    app.wait_for(&ready, WAIT).unwrap();
+
+    // The file exists, whole, before any drag starts.
+    let cache = env.home.join("cache");
+    let prepared: Vec<std::path::PathBuf> = files_under(&cache)
+        .into_iter()
+        .filter(|f| f.contains("/drag/") && f.contains(&invoice) && has_extension(f, "pdf"))
+        .map(|f| cache.join(f))
+        .collect();
+    assert_eq!(prepared.len(), 1, "{:?}", files_under(&cache));
+    assert!(std::fs::read(&prepared[0]).unwrap().starts_with(b"%PDF-"));
+    assert!(
+        !files_under(&cache).iter().any(|f| has_extension(f, "part")),
+        "nothing half-written in the cache"
+    );
+    app.screenshot("demo-drag-ready").unwrap();
+
+    // Starting the drag hands that file to the native drag (as far as a headless X server
+    // lets a drag go without a real pointer).
+    app.execute(
+        "document.querySelector(arguments[0]).dispatchEvent(new DragEvent('dragstart', { bubbles: true, cancelable: true }));",
+        &[serde_json::json!(ready)],
+    )
+    .unwrap();
+    let logs = env.home.join("state");
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let logged = files_under(&logs).iter().any(|f| {
+            std::fs::read_to_string(logs.join(f)).is_ok_and(|t| t.contains("drag started"))
+        });
+        if logged {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the native drag did not start"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    select(&app, "[data-testid=leave-demo]");
+    app.wait_for("#welcome-heading", WAIT).unwrap();
+}

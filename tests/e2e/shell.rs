@@ -140,6 +140,8 @@ fn the_dark_theme_applies_at_once_and_survives_a_restart() {
     drop(app);
 
     let mut again = env.relaunch();
+    // The theme comes with the settings, which the window has once it shows its first screen.
+    heading(&again);
     assert_eq!(data_theme(&again), "dark");
     open_settings(&again);
     again.select("[data-testid=language-select]", "nl").unwrap();

@@ -89,6 +89,19 @@ describe("saving PDFs", () => {
     await shot(page, "save-summary-nl");
   });
 
+  it("gets a row's PDF ready when the pointer rests on it, then drags it out natively", async () => {
+    const page = await open({ accounts: [ACCOUNT] });
+    await selectScope(page, SUB_PRODUCTION);
+    const row = '[data-testid="period-row"][data-invoice="E0800KZ4811"]';
+    expect(await page.getAttribute(row, "draggable")).toBeNull();
+    await page.hover(row);
+    await page.waitForSelector(`${row}[data-drag-state="ready"][draggable="true"]`);
+    expect((await calls(page, "prepare_drag")).at(-1)?.args).toEqual({ scopeId: SUB_PRODUCTION, invoices: ["E0800KZ4811"] });
+    await page.dispatchEvent(row, "dragstart");
+    await page.waitForFunction(() => window.__e2e!.callsTo("start_drag").length === 1);
+    expect((await calls(page, "start_drag"))[0].args).toEqual({ scopeId: SUB_PRODUCTION, invoices: ["E0800KZ4811"] });
+  });
+
   it("keeps Save PDFs off with the reason where the role does not allow downloads", async () => {
     const page = await open({ accounts: [ACCOUNT] });
     await page.click(scopeRow(SUB_MARKETING));

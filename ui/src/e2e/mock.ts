@@ -369,6 +369,13 @@ export function installMock(): void {
         return saveInvoices(args);
       case "saved_documents":
         return savedByScope.get(String(args.scopeId)) ?? [];
+      case "prepare_drag":
+        return {
+          files: ((args.invoices as string[]) ?? []).map((invoice) => `/home/tester/.cache/invoice-desk/drag/${invoice}.pdf`),
+          failed: [],
+        };
+      case "start_drag":
+        return true;
       case "open_saved":
       case "reveal_saved":
         return null;

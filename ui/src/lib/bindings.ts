@@ -65,6 +65,13 @@ export const commands = {
 	openSaved: (path: string) => typedError<null, AppError>(__TAURI_INVOKE("open_saved", { path })),
 	/**  Shows a saved invoice in the file manager (Finder, Explorer, …). */
 	revealSaved: (path: string) => typedError<null, AppError>(__TAURI_INVOKE("reveal_saved", { path })),
+	/**  Fetches the PDFs of `invoices` into the drag cache (instant when they are there already). */
+	prepareDrag: (scopeId: string, invoices: string[]) => typedError<DragReady, AppError>(__TAURI_INVOKE("prepare_drag", { scopeId, invoices })),
+	/**
+	 *  Starts the native drag of prepared invoices; ends when they are dropped or the drag is
+	 *  cancelled, answering `true` for a drop.
+	 */
+	startDrag: (scopeId: string, invoices: string[]) => typedError<boolean, AppError>(__TAURI_INVOKE("start_drag", { scopeId, invoices })),
 	listJobs: () => __TAURI_INVOKE<JobProgress[]>("list_jobs"),
 	cancelJob: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("cancel_job", { id })),
 };
@@ -164,6 +171,12 @@ export type DeviceCodeEvent = {
 	userCode: string,
 	verificationUri: string,
 	message: string | null,
+};
+
+/**  The files a drag of these invoices drops, once they are ready. */
+export type DragReady = {
+	files: string[],
+	failed: SaveFailure[],
 };
 
 /**  Stable identifiers the UI translates. Never rename one: the catalogues are keyed by them. */
