@@ -324,3 +324,51 @@ fn resting_on_an_invoice_prepares_its_pdf_for_dragging_and_a_drag_starts_with_it
     select(&app, "[data-testid=leave-demo]");
     app.wait_for("#welcome-heading", WAIT).unwrap();
 }
+
+#[test]
+fn sync_archive_saves_every_scope_once_and_a_second_run_saves_nothing_new() {
+    let env = Env::from_process();
+    let folder = env.home.join("archive");
+    let _ = std::fs::remove_dir_all(&folder);
+    let settings = serde_json::json!({ "downloadFolder": folder.display().to_string() });
+    let mut app = env.launch(Some(&settings.to_string()));
+    select(&app, "[data-testid=try-demo]");
+    app.wait_for("[data-testid=demo-badge]", WAIT).unwrap();
+    app.wait_for("[data-testid=scope-row][data-kind=mosp_subscription]", WAIT)
+        .unwrap();
+    select(&app, "[data-testid=sync-archive]");
+    let first = app
+        .wait_for_text("[data-testid=save-summary-text]", |t| {
+            t.starts_with("Saved:")
+        })
+        .unwrap();
+    let pdfs = || {
+        files_under(&folder)
+            .into_iter()
+            .filter(|f| has_extension(f, "pdf"))
+            .count()
+    };
+    let saved = pdfs();
+    assert!(saved >= 3, "{first}: {:?}", files_under(&folder));
+    assert!(
+        first.contains(&format!("Saved: {saved} ")),
+        "{first} vs {saved} files"
+    );
+    app.screenshot("demo-sync-archive").unwrap();
+
+    // Again: everything is in the archive already.
+    select(&app, "[data-testid=save-dismiss]");
+    select(&app, "[data-testid=sync-archive]");
+    let second = app
+        .wait_for_text("[data-testid=save-summary-text]", |t| {
+            t.starts_with("Saved:")
+        })
+        .unwrap();
+    assert_eq!(
+        second,
+        format!("Saved: 0 · Already there: {saved} · Failed: 0")
+    );
+    assert_eq!(pdfs(), saved);
+    select(&app, "[data-testid=leave-demo]");
+    app.wait_for("#welcome-heading", WAIT).unwrap();
+}

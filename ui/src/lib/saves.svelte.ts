@@ -3,6 +3,17 @@
 import { SvelteSet } from "svelte/reactivity";
 import { call, commands, type AppError, type SaveSummary, type SavedDocument } from "./ipc";
 
+function mergeSummaries(a: SaveSummary, b: SaveSummary): SaveSummary {
+  return {
+    folder: a.folder,
+    saved: [...a.saved, ...b.saved],
+    alreadyThere: [...a.alreadyThere, ...b.alreadyThere],
+    keptBoth: [...a.keptBoth, ...b.keptBoth],
+    failed: [...a.failed, ...b.failed],
+    cancelled: a.cancelled || b.cancelled,
+  };
+}
+
 export class SaveState {
   /** Per scope id: the documents in the download folder's archive. */
   saved = $state.raw<Record<string, SavedDocument[]>>({});
@@ -36,6 +47,32 @@ export class SaveState {
     if (result.status === "ok") this.summary = result.data;
     else this.error = result.error;
     await this.loadSaved(scopeId);
+  }
+
+  /** Whether "Sync archive" is running. */
+  syncing = $state(false);
+
+  /**
+   * "Sync archive": every invoice of every scope where downloads are allowed, one scope after
+   * the other (each a job in the tray); what is in the archive already costs no download. The
+   * summary adds up all scopes.
+   */
+  async syncAll(scopeIds: readonly string[]): Promise<void> {
+    if (this.syncing) return;
+    this.syncing = true;
+    this.error = null;
+    let total: SaveSummary | null = null;
+    for (const scopeId of scopeIds) {
+      const result = await call(() => commands.saveInvoices(scopeId, []));
+      if (result.status === "error") {
+        this.error = result.error;
+        continue;
+      }
+      total = total === null ? result.data : mergeSummaries(total, result.data);
+      await this.loadSaved(scopeId);
+    }
+    this.summary = total;
+    this.syncing = false;
   }
 
   dismiss(): void {
