@@ -72,20 +72,22 @@ pub async fn prepare_drag(
         .prepared
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let mut files = Vec::new();
-    for document in result
+    let ready: Vec<_> = result
         .saved
         .iter()
         .chain(&result.already_there)
         .chain(&result.kept_both)
-    {
-        let path = PathBuf::from(&document.path);
-        prepared
-            .entry(key(&scope_id, &document.invoice))
-            .or_default()
-            .push(path);
-        files.push(document.path.clone());
+        .collect();
+    // This preparation replaces any earlier one of the same invoices.
+    for invoice in &invoices {
+        let paths = ready
+            .iter()
+            .filter(|d| &d.invoice == invoice)
+            .map(|d| PathBuf::from(&d.path))
+            .collect();
+        prepared.insert(key(&scope_id, invoice), paths);
     }
+    let files = ready.iter().map(|d| d.path.clone()).collect();
     Ok(DragReady {
         files,
         failed: result.failed,
