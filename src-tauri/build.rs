@@ -75,6 +75,7 @@ fn invoice_desk_commands() -> &'static [&'static str] {
         "reveal_saved",
         "prepare_drag",
         "start_drag",
+        "preview_file_name",
         "list_jobs",
         "cancel_job",
     ]

@@ -8,6 +8,7 @@ mod demo;
 mod downloads;
 mod drag_out;
 mod error;
+mod file_names;
 pub mod jobs;
 mod listing_cache;
 mod menu;
@@ -71,6 +72,7 @@ fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             downloads::reveal_saved,
             drag_out::prepare_drag,
             drag_out::start_drag,
+            file_names::preview_file_name,
             commands::list_jobs,
             commands::cancel_job,
         ])

@@ -251,3 +251,30 @@ fn a_second_launch_hands_over_to_the_running_window_and_exits() {
     // The first window is still there and still answers.
     assert_eq!(heading(&app), words("en", "welcome.title"));
 }
+
+#[test]
+fn the_file_name_preview_shows_what_the_saver_would_name_and_refuses_unknown_placeholders() {
+    let env = Env::from_process();
+    let mut app = env.launch(None);
+    open_settings(&app);
+    let preview = app
+        .wait_for_text("[data-testid=template-preview]", |t| t.ends_with(".pdf"))
+        .unwrap();
+    assert_eq!(preview, "Contoso Ltd/2026-09 G012345678.pdf");
+    app.execute(
+        "const input = document.querySelector('[data-testid=file-name-template]');
+         input.value = '{yyyy} {oops} {invoiceName}';
+         input.dispatchEvent(new Event('input', { bubbles: true }));",
+        &[],
+    )
+    .unwrap();
+    let unknown = app
+        .wait_for_text("[data-testid=template-unknown]", |t| t.contains("{oops}"))
+        .unwrap();
+    assert!(!unknown.is_empty());
+    let shown = app
+        .wait_for("[data-testid=template-preview]", WAIT)
+        .unwrap();
+    assert_eq!(app.text(&shown).unwrap(), "—");
+    app.screenshot("settings-template-unknown").unwrap();
+}

@@ -123,9 +123,16 @@ describe("settings", () => {
   it("previews the file-name template live and saves it", async () => {
     const page = await open();
     await openSettings(page);
+    expect(await page.textContent('[data-testid="template-preview"]')).toBe("Contoso Ltd/2026-09 G012345678.pdf");
+    expect(await page.textContent("#template-hint")).toContain("{documentKind}");
+    await page.fill('[data-testid="file-name-template"]', "{yyyy}-{mm} {invoiceName}");
+    await page.waitForFunction(() => document.querySelector('[data-testid="template-preview"]')?.textContent === "2026-09 G012345678.pdf");
+    // A template that cannot name files says why instead of showing a name it would never use.
     await page.fill('[data-testid="file-name-template"]', "{yyyy}-{mm} {invoiceName} {oops}");
-    expect(await page.textContent('[data-testid="template-preview"]')).toBe("2026-09 G012345678 {oops}.pdf");
+    await page.waitForSelector('[data-testid="template-unknown"]');
+    expect(await page.textContent('[data-testid="template-preview"]')).toBe("—");
     expect(await page.textContent('[data-testid="template-unknown"]')).toContain("{oops}");
+    expect((await calls(page, "preview_file_name")).length).toBeGreaterThan(0);
     await page.waitForFunction(() => window.__e2e!.settings().fileNameTemplate.endsWith("{oops}"));
   });
 

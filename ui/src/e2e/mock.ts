@@ -19,6 +19,7 @@ import type {
   TenantSummary,
 } from "../lib/bindings";
 import { contosoScopes, DEMO_TENANT, DEMO_USERS, demoAccount, demoScopes, fabrikamScopes, genericScopes, periodsFor } from "./fixtures";
+import { previewFileName } from "./template";
 import { DEFAULT_SETTINGS, withDefaults, type UiSettings } from "../lib/state.svelte";
 
 export interface E2eInit {
@@ -369,6 +370,8 @@ export function installMock(): void {
         return saveInvoices(args);
       case "saved_documents":
         return savedByScope.get(String(args.scopeId)) ?? [];
+      case "preview_file_name":
+        return previewFileName(String(args.template));
       case "prepare_drag":
         return {
           files: ((args.invoices as string[]) ?? []).map((invoice) => `/home/tester/.cache/invoice-desk/drag/${invoice}.pdf`),

@@ -72,6 +72,7 @@ export const commands = {
 	 *  cancelled, answering `true` for a drop.
 	 */
 	startDrag: (scopeId: string, invoices: string[]) => typedError<boolean, AppError>(__TAURI_INVOKE("start_drag", { scopeId, invoices })),
+	previewFileName: (template: string) => __TAURI_INVOKE<FileNamePreview>("preview_file_name", { template }),
 	listJobs: () => __TAURI_INVOKE<JobProgress[]>("list_jobs"),
 	cancelJob: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("cancel_job", { id })),
 };
@@ -185,6 +186,20 @@ export type ErrorCode = "settings_corrupt" | "settings_unwritable" | "folder_una
 export type FactView = {
 	code: string,
 	value: string,
+};
+
+export type FileNamePreview = {
+	/**
+	 *  The sample invoice's path under the download folder; `None` when the template cannot
+	 *  name files.
+	 */
+	name: string | null,
+	/**  Placeholders the template uses that do not exist, e.g. `{month}`. */
+	unknown: string[],
+	/**  Why the template cannot name files (a code the window translates), when it cannot. */
+	problem: string | null,
+	/**  Every placeholder there is, e.g. `{invoiceName}`. */
+	fields: string[],
 };
 
 export type InvoiceView = {
