@@ -258,7 +258,9 @@ fn the_file_name_preview_shows_what_the_saver_would_name_and_refuses_unknown_pla
     let mut app = env.launch(None);
     open_settings(&app);
     let preview = app
-        .wait_for_text("[data-testid=template-preview]", |t| t.ends_with(".pdf"))
+        .wait_for_text("[data-testid=template-preview]", |t| {
+            t != "—" && !t.is_empty()
+        })
         .unwrap();
     assert_eq!(preview, "Contoso Ltd/2026-09 G012345678.pdf");
     app.execute(
