@@ -71,6 +71,8 @@ fn invoice_desk_commands() -> &'static [&'static str] {
         "cached_periods",
         "save_invoices",
         "saved_documents",
+        "archive_invoices",
+        "save_invoice_as",
         "open_saved",
         "reveal_saved",
         "prepare_drag",

@@ -14,8 +14,8 @@ use tauri::{AppHandle, State};
 use tokio::sync::Mutex;
 
 use invoice_desk_billing::{
-    ArmClient, Availability, BillingError, Caller, Capability, InvoiceRange, Portal, ScopeEntry,
-    browse::today_utc, periods::default_range,
+    ArmClient, Availability, BillingError, Caller, Capability, Portal, ScopeEntry, ShownRange,
+    browse::today_utc,
 };
 
 use crate::error::{AppError, ErrorCode};
@@ -416,8 +416,8 @@ pub async fn list_scopes(
     Ok(summaries)
 }
 
-/// The billing periods of a scope (newest first) for the last `months` months (default 13),
-/// each with its invoices or the reason there is none.
+/// The billing periods of a scope (newest first) in the chosen range (default: the last 13
+/// months), each with its invoices or the reason there is none.
 #[tauri::command]
 #[specta::specta]
 pub async fn list_periods(
@@ -426,19 +426,12 @@ pub async fn list_periods(
     browse: State<'_, Browse>,
     cache: State<'_, ListingCache>,
     scope_id: String,
-    months: Option<u32>,
+    range: Option<ShownRange>,
 ) -> Result<Vec<PeriodView>, AppError> {
     let (discovered, entry) = browse.scope(&scope_id).await?;
     let today = today_utc();
-    let range = months.map_or_else(
-        || default_range(today),
-        |m| {
-            InvoiceRange::last_months(
-                today,
-                u16::try_from(m.saturating_sub(1)).unwrap_or(u16::MAX),
-            )
-        },
-    );
+    let shown = range.unwrap_or_default();
+    let range = shown.range(today);
     let rows =
         match invoice_desk_billing::scope_periods(&discovered.client, &entry, range, today).await {
             Ok(rows) => rows,
@@ -460,7 +453,7 @@ pub async fn list_periods(
             Err(err) => return Err(err.into()),
         };
     let views: Vec<PeriodView> = rows.iter().map(period_view).collect();
-    if months.is_none() && !sign_in.is_demo().await {
+    if shown == ShownRange::Recent && !sign_in.is_demo().await {
         cache.put_periods(&discovered.account_id, &scope_id, &views);
     }
     Ok(views)

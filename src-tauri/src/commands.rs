@@ -71,21 +71,31 @@ pub async fn save_settings(
         // The keychain first: if it refuses, the setting stays as it was and says why.
         sign_in.set_remember(settings.remember_sign_in).await?;
     }
-    state.store.save(&settings)?;
-    let language_changed = previous.language != settings.language;
+    store_settings(&app, &state, &settings)?;
+    if previous.language != settings.language {
+        crate::apply_menu(&app, settings.language);
+    }
+    tracing::info!(language = ?settings.language, theme = ?settings.theme, "settings saved");
+    Ok(settings)
+}
+
+/// Writes the settings, makes them current and tells every view: the one way settings change,
+/// whether the user saved them or the app remembered something (the last "Save as…" folder).
+pub(crate) fn store_settings(
+    app: &AppHandle,
+    state: &AppState,
+    settings: &Settings,
+) -> Result<(), AppError> {
+    state.store.save(settings)?;
     state.set_settings(settings.clone());
     if let Ok(mut warning) = state.settings_warning.lock() {
         // A successful save replaces the unusable file, so its warning no longer applies.
         *warning = None;
     }
-    if language_changed {
-        crate::apply_menu(&app, settings.language);
-    }
-    if let Err(err) = SettingsChanged(settings.clone()).emit(&app) {
+    if let Err(err) = SettingsChanged(settings.clone()).emit(app) {
         tracing::warn!(%err, "could not broadcast settings change");
     }
-    tracing::info!(language = ?settings.language, theme = ?settings.theme, "settings saved");
-    Ok(settings)
+    Ok(())
 }
 
 #[tauri::command]

@@ -1,4 +1,4 @@
-//! Saving invoice documents from the window into the download folder.
+//! Saving invoice documents from the window into the download folder or the archive.
 //!
 //! The rules (names from the template, no overwrite, resume, the archive index) live in
 //! `invoice-desk-files`; this module finds the scope's client, runs the batch as a job the
@@ -16,8 +16,8 @@ use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
 use tokio_util::sync::CancellationToken;
 
+use invoice_desk_billing::ShownRange;
 use invoice_desk_billing::browse::today_utc;
-use invoice_desk_billing::periods::default_range;
 use invoice_desk_files::{
     ArchiveIndex, BatchEvent, BatchOptions, BatchSummary, DocumentSelection, Fetcher, ItemError,
     ItemResult, Job, Template, TransferPolicy, named_targets, scope_targets,
@@ -25,7 +25,7 @@ use invoice_desk_files::{
 
 use crate::browse::Browse;
 use crate::error::{AppError, ErrorCode};
-use crate::jobs::JobKind;
+use crate::jobs::{JobKind, RetryRequest};
 use crate::state::AppState;
 
 /// A document on disk: which invoice, what kind, where.
@@ -60,7 +60,7 @@ pub struct SaveSummary {
 }
 
 /// The folder saves go to: the setting, else the OS download folder.
-fn download_folder(state: &AppState) -> Result<PathBuf, AppError> {
+pub(crate) fn download_folder(state: &AppState) -> Result<PathBuf, AppError> {
     state
         .settings()
         .download_folder
@@ -73,6 +73,24 @@ fn download_folder(state: &AppState) -> Result<PathBuf, AppError> {
                 "There is no download folder to save into.",
             )
         })
+}
+
+/// The folder "Sync archive" keeps: the setting, else the download folder.
+fn archive_folder(state: &AppState) -> Result<PathBuf, AppError> {
+    match state.settings().archive_folder {
+        Some(folder) if !folder.trim().is_empty() => Ok(PathBuf::from(folder)),
+        _ => download_folder(state),
+    }
+}
+
+/// Where saved invoices may be: the download folder, and the archive when it is elsewhere.
+fn saved_roots(state: &AppState) -> Result<Vec<PathBuf>, AppError> {
+    let mut roots = vec![download_folder(state)?];
+    let archive = archive_folder(state)?;
+    if !roots.contains(&archive) {
+        roots.push(archive);
+    }
+    Ok(roots)
 }
 
 fn template(state: &AppState) -> Result<Template, AppError> {
@@ -146,12 +164,13 @@ struct Tally {
     finished: u64,
 }
 
-/// The documents to fetch for `invoices` of a scope (every invoice of the default range when
-/// none are named), once the caller's role allows downloading them.
+/// The documents to fetch for `invoices` of a scope (every invoice of `range` when none are
+/// named), once the caller's role allows downloading them.
 pub(crate) async fn targets(
     browse: &Browse,
     scope_id: &str,
     invoices: &[String],
+    range: ShownRange,
 ) -> Result<(String, Vec<Job>), AppError> {
     let (discovered, entry) = browse.scope(scope_id).await?;
     if !entry.capabilities.download_invoices.is_allowed() {
@@ -166,7 +185,7 @@ pub(crate) async fn targets(
         scope_targets(
             client,
             scope,
-            default_range(today_utc()),
+            range.range(today_utc()),
             DocumentSelection::Primary,
         )
         .await
@@ -200,7 +219,8 @@ pub(crate) async fn run(
 }
 
 /// Saves invoice PDFs of one scope into the download folder, named by the template: the named
-/// `invoices`, or every invoice of the default range when none are named ("Save all").
+/// `invoices`, or every invoice of `range` (default: the last 13 months) when none are named
+/// ("Save all in range").
 #[tauri::command]
 #[specta::specta]
 pub async fn save_invoices(
@@ -208,15 +228,84 @@ pub async fn save_invoices(
     browse: State<'_, Browse>,
     scope_id: String,
     invoices: Vec<String>,
+    range: Option<ShownRange>,
 ) -> Result<SaveSummary, AppError> {
     let folder = download_folder(&state)?;
-    let (scope_name, jobs) = targets(&browse, &scope_id, &invoices).await?;
+    let retry = |invoices: Vec<String>, range| RetryRequest::SaveInvoices {
+        scope_id: scope_id.clone(),
+        invoices,
+        range,
+    };
+    let request = SaveRequest {
+        scope_id: &scope_id,
+        invoices: &invoices,
+        range: range.unwrap_or_default(),
+        kind: JobKind::Download,
+    };
+    save_into(&state, &browse, &folder, request, |unfinished| {
+        if unfinished.is_empty() {
+            retry(invoices.clone(), range)
+        } else {
+            retry(unfinished, None)
+        }
+    })
+    .await
+}
+
+/// "Sync archive" for one scope: every invoice of the last three years (or the named ones)
+/// into the archive folder; what is there already costs no download.
+#[tauri::command]
+#[specta::specta]
+pub async fn archive_invoices(
+    state: State<'_, AppState>,
+    browse: State<'_, Browse>,
+    scope_id: String,
+    invoices: Vec<String>,
+) -> Result<SaveSummary, AppError> {
+    let folder = archive_folder(&state)?;
+    let request = SaveRequest {
+        scope_id: &scope_id,
+        invoices: &invoices,
+        range: ShownRange::ThreeYears,
+        kind: JobKind::Sync,
+    };
+    save_into(&state, &browse, &folder, request, |unfinished| {
+        RetryRequest::ArchiveInvoices {
+            scope_id: scope_id.clone(),
+            invoices: if unfinished.is_empty() {
+                invoices.clone()
+            } else {
+                unfinished
+            },
+        }
+    })
+    .await
+}
+
+struct SaveRequest<'a> {
+    scope_id: &'a str,
+    invoices: &'a [String],
+    range: ShownRange,
+    kind: JobKind,
+}
+
+/// Runs one save as a job in the tray and answers with its summary. `retry` names what "Retry"
+/// runs again: given the invoices that failed, or none when the whole batch could not run.
+async fn save_into(
+    state: &AppState,
+    browse: &Browse,
+    folder: &Path,
+    request: SaveRequest<'_>,
+    retry: impl Fn(Vec<String>) -> RetryRequest,
+) -> Result<SaveSummary, AppError> {
+    let (scope_name, jobs) =
+        targets(browse, request.scope_id, request.invoices, request.range).await?;
     let total = jobs.len() as u64;
-    let title = match invoices.as_slice() {
+    let title = match request.invoices {
         [one] => format!("{scope_name} · {one}"),
         _ => scope_name,
     };
-    let job = state.jobs.start(JobKind::Download, title, Some(total));
+    let job = state.jobs.start(request.kind, title, Some(total));
     let tally = Mutex::new(Tally {
         started: Instant::now(),
         bytes: std::collections::HashMap::new(),
@@ -242,15 +331,16 @@ pub async fn save_invoices(
         job.progress(t.finished, Some(total), Some(speed));
     };
     let cancel = job.cancellation().clone();
-    let outcome = run(&state, jobs, &folder, cancel.clone(), &report).await;
+    let outcome = run(state, jobs, folder, cancel.clone(), &report).await;
     let batch = match outcome {
         Ok(batch) => batch,
         Err(error) => {
+            job.offer_retry(retry(Vec::new()));
             job.fail(error.clone());
             return Err(error);
         }
     };
-    let result = summary(&folder, &batch, cancel.is_cancelled());
+    let result = summary(folder, &batch, cancel.is_cancelled());
     tracing::info!(
         saved = result.saved.len(),
         already_there = result.already_there.len(),
@@ -258,6 +348,10 @@ pub async fn save_invoices(
         failed = result.failed.len(),
         "save finished"
     );
+    let unfinished = unfinished_invoices(&result.failed);
+    if !unfinished.is_empty() {
+        job.offer_retry(retry(unfinished));
+    }
     if result.cancelled {
         job.cancelled();
     } else if let Some(first) = result.failed.first() {
@@ -268,39 +362,88 @@ pub async fn save_invoices(
     Ok(result)
 }
 
-/// The documents of a scope already in the download folder's archive index (and still on
-/// disk), so the window marks those invoices and opens them without downloading again.
+/// The invoices that did not get saved, each once, in the order they failed.
+fn unfinished_invoices(failed: &[SaveFailure]) -> Vec<String> {
+    let mut invoices: Vec<String> = Vec::new();
+    for failure in failed {
+        if !invoices.contains(&failure.invoice) {
+            invoices.push(failure.invoice.clone());
+        }
+    }
+    invoices
+}
+
+/// The documents of a scope already in the download folder's or the archive's index (and still
+/// on disk), so the window marks those invoices and opens them without downloading again.
 #[tauri::command]
 #[specta::specta]
 pub async fn saved_documents(
     state: State<'_, AppState>,
     scope_id: String,
 ) -> Result<Vec<SavedDocument>, AppError> {
-    let folder = download_folder(&state)?;
+    let roots = saved_roots(&state)?;
     tokio::task::spawn_blocking(move || {
-        let Ok((index, _)) = ArchiveIndex::load(&folder) else {
-            return Vec::new();
-        };
         let wanted = scope_id.trim_end_matches('/').to_lowercase();
-        index
-            .entries()
-            .filter(|e| e.scope_id == wanted)
-            .filter(|e| index.on_disk(&e.key()).is_some())
-            .map(|e| SavedDocument {
-                invoice: e.invoice.clone(),
-                document_kind: e.document_kind.clone(),
-                path: folder.join(e.relative()).display().to_string(),
-            })
-            .collect()
+        let mut documents: Vec<SavedDocument> = Vec::new();
+        for folder in roots {
+            let Ok((index, _)) = ArchiveIndex::load(&folder) else {
+                continue;
+            };
+            let found = index
+                .entries()
+                .filter(|e| e.scope_id == wanted)
+                .filter(|e| index.on_disk(&e.key()).is_some())
+                .map(|e| SavedDocument {
+                    invoice: e.invoice.clone(),
+                    document_kind: e.document_kind.clone(),
+                    path: folder.join(e.relative()).display().to_string(),
+                });
+            for document in found {
+                // The download folder's copy first: the archive's is the same document.
+                let known = documents.iter().any(|d| {
+                    d.invoice == document.invoice && d.document_kind == document.document_kind
+                });
+                if !known {
+                    documents.push(document);
+                }
+            }
+        }
+        documents
     })
     .await
     .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))
 }
 
-/// A saved file, only when it lies inside the download folder: the web view may open what the
-/// app saved, not any path it names.
-fn inside_download_folder(state: &AppState, path: &str) -> Result<PathBuf, AppError> {
-    let folder = download_folder(state)?;
+/// Files this run saved outside the download folder and the archive ("Save as…"), which the
+/// window may open or reveal too.
+#[derive(Debug, Default)]
+pub struct SavedElsewhere(Mutex<std::collections::HashSet<PathBuf>>);
+
+impl SavedElsewhere {
+    pub fn add(&self, path: &Path) {
+        if let Ok(path) = std::fs::canonicalize(path) {
+            self.0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .insert(path);
+        }
+    }
+
+    fn contains(&self, path: &Path) -> bool {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .contains(path)
+    }
+}
+
+/// A saved file, only when it lies inside the download folder or the archive, or was saved
+/// elsewhere by this run: the web view may open what the app saved, not any path it names.
+fn saved_file(
+    state: &AppState,
+    elsewhere: &SavedElsewhere,
+    path: &str,
+) -> Result<PathBuf, AppError> {
     let refused = || {
         AppError::new(
             ErrorCode::NotFound,
@@ -309,8 +452,12 @@ fn inside_download_folder(state: &AppState, path: &str) -> Result<PathBuf, AppEr
         .with_details(path.to_owned())
     };
     let file = std::fs::canonicalize(path).map_err(|_| refused())?;
-    let root = std::fs::canonicalize(&folder).map_err(|_| refused())?;
-    if file.starts_with(&root) && file.is_file() {
+    let inside = elsewhere.contains(&file)
+        || saved_roots(state)?
+            .iter()
+            .filter_map(|root| std::fs::canonicalize(root).ok())
+            .any(|root| file.starts_with(root));
+    if inside && file.is_file() {
         Ok(file)
     } else {
         Err(refused())
@@ -323,9 +470,10 @@ fn inside_download_folder(state: &AppState, path: &str) -> Result<PathBuf, AppEr
 pub fn open_saved(
     app: AppHandle,
     state: State<'_, AppState>,
+    elsewhere: State<'_, SavedElsewhere>,
     path: String,
 ) -> Result<(), AppError> {
-    let file = inside_download_folder(&state, &path)?;
+    let file = saved_file(&state, &elsewhere, &path)?;
     app.opener()
         .open_path(file.display().to_string(), None::<&str>)
         .map_err(|e| AppError::new(ErrorCode::FolderUnavailable, e.to_string()))
@@ -337,9 +485,10 @@ pub fn open_saved(
 pub fn reveal_saved(
     app: AppHandle,
     state: State<'_, AppState>,
+    elsewhere: State<'_, SavedElsewhere>,
     path: String,
 ) -> Result<(), AppError> {
-    let file = inside_download_folder(&state, &path)?;
+    let file = saved_file(&state, &elsewhere, &path)?;
     app.opener()
         .reveal_item_in_dir(&file)
         .map_err(|e| AppError::new(ErrorCode::FolderUnavailable, e.to_string()))

@@ -17,6 +17,8 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager, State, WebviewWindow};
 use tokio_util::sync::CancellationToken;
 
+use invoice_desk_billing::ShownRange;
+
 use crate::browse::Browse;
 use crate::downloads::{SaveFailure, run, summary, targets};
 use crate::error::{AppError, ErrorCode};
@@ -58,15 +60,28 @@ pub async fn prepare_drag(
     scope_id: String,
     invoices: Vec<String>,
 ) -> Result<DragReady, AppError> {
+    local_copies(&app, &state, &browse, &cache, &scope_id, &invoices).await
+}
+
+/// Whole, verified copies of the invoices' PDFs in the app's cache: what a drag drops and what
+/// "Save as…" copies to the chosen place.
+pub(crate) async fn local_copies(
+    app: &AppHandle,
+    state: &AppState,
+    browse: &Browse,
+    cache: &DragCache,
+    scope_id: &str,
+    invoices: &[String],
+) -> Result<DragReady, AppError> {
     if invoices.is_empty() {
         return Ok(DragReady {
             files: Vec::new(),
             failed: Vec::new(),
         });
     }
-    let folder = cache_folder(&app)?;
-    let (_, jobs) = targets(&browse, &scope_id, &invoices).await?;
-    let batch = run(&state, jobs, &folder, CancellationToken::new(), &|_| {}).await?;
+    let folder = cache_folder(app)?;
+    let (_, jobs) = targets(browse, scope_id, invoices, ShownRange::Recent).await?;
+    let batch = run(state, jobs, &folder, CancellationToken::new(), &|_| {}).await?;
     let result = summary(&folder, &batch, false);
     let mut prepared = cache
         .prepared
@@ -79,13 +94,13 @@ pub async fn prepare_drag(
         .chain(&result.kept_both)
         .collect();
     // This preparation replaces any earlier one of the same invoices.
-    for invoice in &invoices {
+    for invoice in invoices {
         let paths = ready
             .iter()
             .filter(|d| &d.invoice == invoice)
             .map(|d| PathBuf::from(&d.path))
             .collect();
-        prepared.insert(key(&scope_id, invoice), paths);
+        prepared.insert(key(scope_id, invoice), paths);
     }
     let files = ready.iter().map(|d| d.path.clone()).collect();
     Ok(DragReady {

@@ -8,6 +8,8 @@ use std::sync::{Arc, Mutex};
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
+use invoice_desk_billing::ShownRange;
+
 use crate::error::{AppError, ErrorCode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -49,6 +51,31 @@ pub struct JobProgress {
     #[specta(type = Option<u32>)]
     pub bytes_per_second: Option<u64>,
     pub error: Option<AppError>,
+    /// What "Retry" in the tray runs again after a failed or cancelled job: only what did not
+    /// get done. `None` when there is nothing to retry.
+    pub retry: Option<RetryRequest>,
+}
+
+/// A job's unfinished work, as the window hands it back to run again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum RetryRequest {
+    /// Save these invoices of a scope into the download folder again (every invoice of
+    /// `range` when none are named).
+    SaveInvoices {
+        scope_id: String,
+        invoices: Vec<String>,
+        range: Option<ShownRange>,
+    },
+    /// Sync these invoices of a scope into the archive again (all of it when none are named).
+    ArchiveInvoices {
+        scope_id: String,
+        invoices: Vec<String>,
+    },
 }
 
 type Notify = Arc<dyn Fn(&JobProgress) + Send + Sync>;
@@ -101,6 +128,7 @@ impl Jobs {
             total,
             bytes_per_second: None,
             error: None,
+            retry: None,
         };
         (self.notify)(&progress);
         self.lock().push(Entry {
@@ -175,10 +203,16 @@ impl JobHandle {
         });
     }
 
+    /// Offers "Retry" for `retry` once the job ends failed or cancelled.
+    pub fn offer_retry(&self, retry: RetryRequest) {
+        self.jobs.update(&self.id, |p| p.retry = Some(retry));
+    }
+
     pub fn finish(self) {
         self.jobs.update(&self.id, |p| {
             p.phase = JobPhase::Finished;
             p.bytes_per_second = None;
+            p.retry = None;
             if let Some(total) = p.total {
                 p.done = total;
             }
@@ -265,5 +299,24 @@ mod tests {
         late.progress(5, None, None);
         assert_eq!(seen.lock().unwrap().len(), 2);
         assert_eq!(jobs.list()[0].phase, JobPhase::Failed);
+    }
+
+    #[test]
+    fn a_failed_job_keeps_what_to_retry_and_a_finished_one_offers_nothing() {
+        let (jobs, _) = recording();
+        let retry = RetryRequest::SaveInvoices {
+            scope_id: "/providers/Microsoft.Billing/billingAccounts/1".into(),
+            invoices: vec!["G2".into()],
+            range: None,
+        };
+        let failed = jobs.start(JobKind::Download, "two invoices", Some(2));
+        failed.offer_retry(retry.clone());
+        failed.fail(AppError::new(ErrorCode::DiskFull, "The disk is full."));
+        let finished = jobs.start(JobKind::Download, "one invoice", Some(1));
+        finished.offer_retry(retry.clone());
+        finished.finish();
+        let list = jobs.list();
+        assert_eq!(list[0].retry, Some(retry));
+        assert_eq!(list[1].retry, None);
     }
 }

@@ -12,6 +12,7 @@ mod file_names;
 pub mod jobs;
 mod listing_cache;
 mod menu;
+mod save_as;
 mod signin;
 mod state;
 mod window_memory;
@@ -68,6 +69,8 @@ fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             browse::cached_periods,
             downloads::save_invoices,
             downloads::saved_documents,
+            downloads::archive_invoices,
+            save_as::save_invoice_as,
             downloads::open_saved,
             downloads::reveal_saved,
             drag_out::prepare_drag,
@@ -118,6 +121,7 @@ pub fn run() {
             app.manage(signin::SignIn::start(loaded.settings.remember_sign_in));
             app.manage(browse::Browse::default());
             app.manage(drag_out::DragCache::default());
+            app.manage(downloads::SavedElsewhere::default());
             app.manage(listing_cache::ListingCache::open(
                 app.path()
                     .app_cache_dir()

@@ -162,7 +162,8 @@ fn files_under(dir: &std::path::Path) -> Vec<String> {
 }
 
 #[test]
-fn saving_one_invoice_then_the_whole_scope_puts_pdfs_named_by_the_template_on_disk() {
+fn saving_one_invoice_then_three_selected_then_the_whole_scope_puts_pdfs_named_by_the_template_on_disk()
+ {
     let env = Env::from_process();
     let folder = env.home.join("saved-invoices");
     let _ = std::fs::remove_dir_all(&folder);
@@ -191,11 +192,15 @@ fn saving_one_invoice_then_the_whole_scope_puts_pdfs_named_by_the_template_on_di
 
     // One invoice from the details panel.
     // Rows take clicks through the page (as the other tests do); buttons through WebDriver.
-    app.execute(
-        "document.querySelector(`[data-testid=period-row][data-invoice='${arguments[0]}']`).click();",
-        &[serde_json::json!(invoices[0])],
-    )
-    .unwrap();
+    let click_row = |invoice: &str, ctrl: bool| {
+        app.execute(
+            "document.querySelector(`[data-testid=period-row][data-invoice='${arguments[0]}']`)
+               .dispatchEvent(new MouseEvent('click', { bubbles: true, ctrlKey: arguments[1] }));",
+            &[serde_json::json!(invoice), serde_json::json!(ctrl)],
+        )
+        .unwrap();
+    };
+    click_row(&invoices[0], false);
     select(&app, "[data-testid=save-invoice]");
     app.wait_for("[data-testid=open-saved]", WAIT).unwrap();
     let pdfs = |all: &[String]| -> Vec<String> {
@@ -208,11 +213,38 @@ fn saving_one_invoice_then_the_whole_scope_puts_pdfs_named_by_the_template_on_di
     assert_eq!(first.len(), 1, "{first:?}");
     assert!(first[0].contains(&invoices[0]), "{first:?}");
 
-    // Then the whole scope: the one saved before counts as already there.
+    // Three selected (click, Ctrl-click, Ctrl-click): the toolbar saves exactly those.
+    click_row(&invoices[0], false);
+    click_row(&invoices[1], true);
+    click_row(&invoices[2], true);
+    app.wait_for_text("[data-testid=save-pdfs]", |t| t.contains("3 selected"))
+        .unwrap();
+    app.screenshot("demo-three-selected").unwrap();
+    select(&app, "[data-testid=save-pdfs]");
+    let three = app
+        .wait_for_text("[data-testid=save-summary-text]", |t| {
+            t.contains("Saved: 2 · Already there: 1")
+        })
+        .unwrap();
+    let after_three = pdfs(&files_under(&folder));
+    assert_eq!(after_three.len(), 3, "{three}: {after_three:?}");
+    for invoice in &invoices[..3] {
+        assert!(
+            after_three
+                .iter()
+                .any(|f| f.contains(&format!(" {invoice}"))),
+            "no file for {invoice}: {after_three:?}"
+        );
+    }
+    select(&app, "[data-testid=save-dismiss]");
+
+    // Then the whole scope (one row selected: the toolbar saves the whole range): the three
+    // saved before count as already there.
+    click_row(&invoices[0], false);
     select(&app, "[data-testid=save-pdfs]");
     let summary = app
         .wait_for_text("[data-testid=save-summary-text]", |t| {
-            t.contains("Already there: 1")
+            t.contains("Already there: 3")
         })
         .unwrap();
     app.screenshot("demo-saved-pdfs").unwrap();
@@ -329,8 +361,13 @@ fn resting_on_an_invoice_prepares_its_pdf_for_dragging_and_a_drag_starts_with_it
 fn sync_archive_saves_every_scope_once_and_a_second_run_saves_nothing_new() {
     let env = Env::from_process();
     let folder = env.home.join("archive");
+    let downloads = env.home.join("sync-downloads");
     let _ = std::fs::remove_dir_all(&folder);
-    let settings = serde_json::json!({ "downloadFolder": folder.display().to_string() });
+    let _ = std::fs::remove_dir_all(&downloads);
+    let settings = serde_json::json!({
+        "downloadFolder": downloads.display().to_string(),
+        "archiveFolder": folder.display().to_string(),
+    });
     let mut app = env.launch(Some(&settings.to_string()));
     select(&app, "[data-testid=try-demo]");
     app.wait_for("[data-testid=demo-badge]", WAIT).unwrap();
@@ -369,6 +406,11 @@ fn sync_archive_saves_every_scope_once_and_a_second_run_saves_nothing_new() {
         format!("Saved: 0 · Already there: {saved} · Failed: 0")
     );
     assert_eq!(pdfs(), saved);
+    assert!(
+        files_under(&downloads).is_empty(),
+        "the archive has its own folder: {:?}",
+        files_under(&downloads)
+    );
     select(&app, "[data-testid=leave-demo]");
     app.wait_for("#welcome-heading", WAIT).unwrap();
 }

@@ -229,6 +229,7 @@ describe("main layout", () => {
       total: 10,
       bytesPerSecond: 1_250_000,
       error: null,
+      retry: null,
     };
     await page.evaluate((payload) => window.__e2e!.emit("jobProgressEvent", payload), job);
     const row = page.locator('[data-testid="job-row"][data-job-id="job-7"]');

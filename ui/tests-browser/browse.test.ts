@@ -113,6 +113,141 @@ describe("saving PDFs", () => {
   });
 });
 
+describe("selecting and saving many", () => {
+  const invoiceRows = (page: Page) =>
+    page.$$eval('[data-testid="period-row"][data-invoice]', (rows) => rows.map((row) => row.getAttribute("data-invoice")!));
+  const selectedRows = (page: Page) =>
+    page.$$eval('[data-testid="period-row"][data-invoice][aria-selected="true"]', (rows) => rows.map((row) => row.getAttribute("data-invoice")!));
+  const row = (name: string) => `[data-testid="period-row"][data-invoice="${name}"]`;
+
+  it("selects with click, Ctrl-click, Shift-click, checkboxes and Ctrl+A, and saves just the selection", async () => {
+    const page = await open({ accounts: [ACCOUNT] });
+    await selectScope(page, SUB_PRODUCTION);
+    const names = await invoiceRows(page);
+    expect(names.length).toBeGreaterThan(4);
+    await page.click(row(names[0]));
+    expect(await selectedRows(page)).toEqual([names[0]]);
+    expect(await page.textContent('[data-testid="save-pdfs"]')).toContain(en["toolbar.savePdfs"]);
+    // Shift-click runs from the row clicked last; Ctrl-click adds one more.
+    await page.click(row(names[2]), { modifiers: ["Shift"] });
+    expect(await selectedRows(page)).toEqual(names.slice(0, 3));
+    await page.click(row(names[4]), { modifiers: ["Control"] });
+    await page.click(row(names[1]), { modifiers: ["Control"] });
+    const chosen = [names[0], names[2], names[4]];
+    expect(await selectedRows(page)).toEqual(chosen);
+    expect(await page.textContent('[data-testid="save-pdfs"]')).toBe(en["toolbar.saveSelected"].replace("{count}", "3"));
+    expect(await page.textContent("#selection-title")).toBe(en["details.selectedCount"].replace("{count}", "3"));
+    expect(await page.textContent('[data-testid="selection-total"]')).toMatch(/€/);
+    await shot(page, "multi-select-en");
+
+    await page.click('[data-testid="save-pdfs"]');
+    await page.locator('[data-testid="save-summary-text"]').waitFor();
+    expect((await calls(page, "save_invoices")).at(-1)?.args).toEqual({ scopeId: SUB_PRODUCTION, invoices: chosen, range: null });
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="on-disk"]').length === 3);
+
+    // A checkbox adds without dropping the rest; Ctrl+A takes every invoice, twice clears.
+    await page.click(`${row(names[3])} [data-testid="row-check"]`);
+    expect(await selectedRows(page)).toEqual(names.slice(0, 5).filter((name) => name !== names[1]));
+    await page.focus(row(names[3]));
+    await page.keyboard.press("Control+a");
+    expect(await selectedRows(page)).toEqual(names);
+    expect(await page.isChecked('[data-testid="select-all"]')).toBe(true);
+    await page.keyboard.press("Control+a");
+    expect(await selectedRows(page)).toEqual([]);
+    expect(await page.isChecked('[data-testid="select-all"]')).toBe(false);
+
+    // Space toggles the row in focus, Shift+arrows grow the selection, Ctrl+S saves it.
+    await page.keyboard.press("Space");
+    expect(await selectedRows(page)).toEqual([names[3]]);
+    await page.keyboard.press("Shift+ArrowDown");
+    expect(await selectedRows(page)).toEqual([names[3], names[4]]);
+    await page.keyboard.press("Control+s");
+    await page.waitForFunction(() => window.__e2e!.callsTo("save_invoices").length === 2);
+    expect((await calls(page, "save_invoices")).at(-1)?.args).toEqual({ scopeId: SUB_PRODUCTION, invoices: [names[3], names[4]], range: null });
+  });
+
+  it("drags a multi-selection out as one drag once all its PDFs are ready", async () => {
+    const page = await open({ accounts: [ACCOUNT] });
+    await selectScope(page, SUB_PRODUCTION);
+    const names = await invoiceRows(page);
+    await page.click(row(names[0]));
+    await page.click(row(names[1]), { modifiers: ["Control"] });
+    await page.waitForSelector(`${row(names[0])}[data-drag-state="ready"]`);
+    await page.waitForSelector(`${row(names[1])}[data-drag-state="ready"][draggable="true"]`);
+    await page.dispatchEvent(row(names[1]), "dragstart");
+    await page.waitForFunction(() => window.__e2e!.callsTo("start_drag").length === 1);
+    expect((await calls(page, "start_drag"))[0].args).toEqual({ scopeId: SUB_PRODUCTION, invoices: [names[0], names[1]] });
+  });
+
+  it("shows and saves the chosen range of billing periods, and finds invoices by number", async () => {
+    const page = await open({ accounts: [ACCOUNT] });
+    await selectScope(page, SUB_PRODUCTION);
+    expect((await calls(page, "list_periods")).at(-1)?.args).toEqual({ scopeId: SUB_PRODUCTION, range: "recent" });
+    await page.selectOption('[data-testid="period-range"]', "lastYear");
+    await page.waitForFunction(() => window.__e2e!.callsTo("list_periods").at(-1)?.args && (window.__e2e!.callsTo("list_periods").at(-1)!.args as { range: string }).range === "lastYear");
+    await page.waitForSelector('[data-testid="period-row"]');
+    await page.click('[data-testid="save-pdfs"]');
+    await page.locator('[data-testid="save-summary-text"]').waitFor();
+    expect((await calls(page, "save_invoices")).at(-1)?.args).toEqual({ scopeId: SUB_PRODUCTION, invoices: [], range: "lastYear" });
+
+    const names = await invoiceRows(page);
+    await page.fill('[data-testid="table-search"]', names[1].slice(-4));
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="period-row"]').length === 1);
+    expect(await invoiceRows(page)).toEqual([names[1]]);
+    await page.fill('[data-testid="table-search"]', "");
+    await page.waitForFunction((count) => document.querySelectorAll('[data-testid="period-row"][data-invoice]').length === count, names.length);
+  });
+
+  it("saves one invoice where the save dialog says, and shows it in its folder", async () => {
+    const page = await open({ accounts: [ACCOUNT], saveAsPath: "/home/tester/Desktop/Maart.pdf" });
+    await selectScope(page, SUB_PRODUCTION);
+    await page.click(row("E0800KZ4811"));
+    await page.click('[data-testid="save-invoice-as"]');
+    await page.waitForSelector('[data-testid="saved-as-path"]');
+    expect(await page.textContent('[data-testid="saved-as-path"]')).toBe("/home/tester/Desktop/Maart.pdf");
+    expect((await calls(page, "save_invoice_as"))[0].args).toEqual({ scopeId: SUB_PRODUCTION, invoice: "E0800KZ4811" });
+    await page.click('[data-testid="save-show-folder"]');
+    expect(((await calls(page, "reveal_saved")).at(-1)?.args as { path: string }).path).toBe("/home/tester/Desktop/Maart.pdf");
+  });
+
+  it("retries from the tray only what a failed save left undone", async () => {
+    const page = await open({ accounts: [ACCOUNT] });
+    await selectScope(page, SUB_PRODUCTION);
+    await page.evaluate(() =>
+      window.__e2e!.emit("jobProgressEvent", {
+        id: "job-9",
+        kind: "download",
+        title: "Contoso Production",
+        phase: "failed",
+        done: 5,
+        total: 6,
+        bytesPerSecond: null,
+        error: { code: "disk_full", message: "The disk is full.", hint: null, details: null },
+        retry: { kind: "saveInvoices", scopeId: "/subscriptions/6d3f1a52-0c4e-4c8e-9b7d-2f1c0a9e4b11", invoices: ["E0700KZ4812"], range: null },
+      }),
+    );
+    // A new job opens the tray by itself.
+    await page.click('[data-testid="job-row"][data-job-id="job-9"] [data-testid="job-retry"]');
+    await page.waitForFunction(() => window.__e2e!.callsTo("save_invoices").length === 1);
+    expect((await calls(page, "save_invoices"))[0].args).toEqual({ scopeId: SUB_PRODUCTION, invoices: ["E0700KZ4812"], range: null });
+    expect(await page.$('[data-testid="job-row"][data-job-id="job-9"] [data-testid="job-retry"]')).toBeNull();
+  });
+
+  it("syncs the archive once at start when the setting is on, and never in demo mode", async () => {
+    const page = await open({ accounts: [ACCOUNT], settings: { syncAtStart: true, archiveFolder: "/srv/archief" } });
+    await page.waitForFunction(() => window.__e2e!.callsTo("archive_invoices").length >= 2);
+    await page.locator('[data-testid="save-summary-text"]').waitFor({ state: "attached" }).catch(() => undefined);
+    const synced = (await calls(page, "archive_invoices")).map((call) => (call.args as { scopeId: string }).scopeId);
+    expect(synced).toContain(SUB_PRODUCTION);
+    expect(synced).not.toContain(SUB_MARKETING);
+    expect(new Set(synced).size).toBe(synced.length);
+    const demo = await open({ demo: {}, settings: { syncAtStart: true } });
+    await demo.waitForSelector('[data-testid="scope-row"]');
+    await demo.waitForTimeout(300);
+    expect(await calls(demo, "archive_invoices")).toEqual([]);
+  });
+});
+
 describe("offline", () => {
   it("opens on the cached listing marked with its time, and says Azure could not be reached", async () => {
     const page = await open({ accounts: [ACCOUNT], offline: true, cachedAsOf: "2026-11-20T09:30:00Z" });
@@ -216,12 +351,12 @@ describe("billing periods", () => {
     await page.waitForSelector('[data-testid="table-loading"]');
     await shot(page, "browse-periods-loading");
     await page.waitForSelector('[data-testid="period-row"]');
-    expect(await calls(page, "list_periods")).toEqual([{ cmd: "list_periods", args: { scopeId: MCA_PROFILE, months: null } }]);
+    expect(await calls(page, "list_periods")).toEqual([{ cmd: "list_periods", args: { scopeId: MCA_PROFILE, range: "recent" } }]);
     const starts = await page.$$eval('[data-testid="period-row"]', (rows) => rows.map((row) => row.getAttribute("data-period-start")));
     expect(starts).toEqual([...starts].sort().reverse());
     const first = page.locator('[data-testid="period-row"]').first();
     expect(await first.getAttribute("data-reason")).toBe("not_generated_yet");
-    expect(await first.locator("td").first().textContent()).toBe("October 2026");
+    expect(await first.locator("td.period").textContent()).toBe("October 2026");
     expect(await first.textContent()).toContain("Not generated yet, expected Nov 5, 2026");
     const due = page.locator('[data-testid="period-row"][data-period-start="2026-09-01"]');
     expect(await due.locator('[data-testid="invoice-amount"]').textContent()).toContain("€4,210.75");
@@ -253,7 +388,7 @@ describe("billing periods", () => {
     await selectScope(page, SUB_PRODUCTION);
     const row = page.locator('[data-testid="period-row"][data-period-start="2026-09-05"]');
     expect(await row.locator('[data-testid="invoice-amount"]').textContent()).toContain("€\u00a01.284,37");
-    expect(await row.locator("td").first().textContent()).toBe("5 sep. – 4 okt. 2026");
+    expect(await row.locator("td.period").textContent()).toBe("5 sep. – 4 okt. 2026");
     expect(await row.textContent()).toContain(nl["status.Due"]);
     expect(await row.textContent()).toContain(nl["document.Summary"]);
     await row.click();

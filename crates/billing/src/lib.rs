@@ -41,4 +41,5 @@ pub use error::BillingError;
 pub use inventory::{
     DiscoveryFailure, Inventory, InvoiceRange, InvoiceScope, ScopeInvoices, list_all_invoices,
 };
+pub use periods::ShownRange;
 pub use scope::{BillingScope, ScopeKind};

@@ -127,6 +127,42 @@ pub struct PeriodInvoices {
     pub invoices: Vec<InvoiceSummary>,
 }
 
+/// How far back the sync of a whole archive looks (the window's "Last 3 years" too).
+pub const ARCHIVE_MONTHS: u16 = 36;
+
+/// The ranges the window offers above the table: the rule that turns a choice into dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum ShownRange {
+    /// The current month and the twelve before it.
+    #[default]
+    Recent,
+    /// January 1st of this year through today.
+    ThisYear,
+    /// The whole previous calendar year.
+    LastYear,
+    /// The current month and the 35 before it.
+    ThreeYears,
+}
+
+impl ShownRange {
+    #[must_use]
+    pub fn range(self, today: Date) -> InvoiceRange {
+        let january = |year: i32| Date::from_calendar_date(year, time::Month::January, 1);
+        let december = |year: i32| Date::from_calendar_date(year, time::Month::December, 31);
+        match self {
+            Self::Recent => default_range(today),
+            Self::ThisYear => InvoiceRange::new(january(today.year()).unwrap_or(today), today),
+            Self::LastYear => match (january(today.year() - 1), december(today.year() - 1)) {
+                (Ok(start), Ok(end)) => InvoiceRange::new(start, end),
+                _ => default_range(today),
+            },
+            Self::ThreeYears => InvoiceRange::last_months(today, ARCHIVE_MONTHS - 1),
+        }
+    }
+}
+
 /// The default range: the current month and the twelve before it, through `today`.
 #[must_use]
 pub fn default_range(today: Date) -> InvoiceRange {
@@ -427,5 +463,28 @@ mod tests {
             date!(2026 - 02 - 28),
         ));
         assert_eq!(dates.end, date!(2026 - 05 - 01));
+    }
+
+    #[test]
+    fn shown_ranges_cover_the_months_their_names_say() {
+        use time::macros::date;
+        let today = date!(2026 - 11 - 25);
+        let recent = ShownRange::Recent.range(today);
+        assert_eq!((recent.start, recent.end), (date!(2025 - 11 - 01), today));
+        let this_year = ShownRange::ThisYear.range(today);
+        assert_eq!(
+            (this_year.start, this_year.end),
+            (date!(2026 - 01 - 01), today)
+        );
+        let last_year = ShownRange::LastYear.range(today);
+        assert_eq!(
+            (last_year.start, last_year.end),
+            (date!(2025 - 01 - 01), date!(2025 - 12 - 31))
+        );
+        let three = ShownRange::ThreeYears.range(today);
+        assert_eq!((three.start, three.end), (date!(2023 - 12 - 01), today));
+        // On January 1st "this year" is one day, not an empty or reversed range.
+        let new_year = ShownRange::ThisYear.range(date!(2027 - 01 - 01));
+        assert_eq!(new_year.start, new_year.end);
     }
 }

@@ -125,7 +125,8 @@ impl FilesError {
     }
 
     /// Maps an I/O error on `path` to the typed variants the user can act on.
-    pub(crate) fn io(path: &Path, error: &io::Error) -> Self {
+    #[must_use]
+    pub fn io(path: &Path, error: &io::Error) -> Self {
         let path = path.to_owned();
         match error.kind() {
             io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {

@@ -24,6 +24,22 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
 /// Writes `bytes` to `path` atomically: a sibling temp file, fsync, rename, fsync the folder.
 /// A crash leaves either the old file or the new one, never a mix.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    replace_atomic(path, |file| file.write_all(bytes))
+}
+
+/// Copies `source` to `path` the same way: the old `path`, if any, is replaced only once the
+/// whole copy is on disk ("Save as…" onto a name the user chose to replace).
+pub fn copy_atomic(source: &Path, path: &Path) -> io::Result<u64> {
+    let mut from = File::open(source)?;
+    let mut copied = 0;
+    replace_atomic(path, |file| {
+        copied = io::copy(&mut from, file)?;
+        Ok(())
+    })?;
+    Ok(copied)
+}
+
+fn replace_atomic(path: &Path, fill: impl FnOnce(&mut File) -> io::Result<()>) -> io::Result<()> {
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     let name = path
         .file_name()
@@ -39,7 +55,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
             .write(true)
             .create_new(true)
             .open(&temp)?;
-        file.write_all(bytes)?;
+        fill(&mut file)?;
         file.sync_all()?;
         drop(file);
         fs::rename(&temp, path)?;
@@ -105,5 +121,21 @@ mod tests {
             hex(&sha),
             "3fc4ccfe745870e2c0d99f71f30ff0656c8dedd41cc1d7d3d376b0dbe685e2f3"
         );
+    }
+
+    #[test]
+    fn an_atomic_copy_replaces_only_a_whole_file_and_a_failed_one_keeps_the_old() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = dir.path().join("cached.pdf");
+        let target = dir.path().join("Invoice G1.pdf");
+        fs::write(&source, b"%PDF-1.7 new").unwrap();
+        fs::write(&target, b"%PDF-1.7 old").unwrap();
+        assert_eq!(copy_atomic(&source, &target).unwrap(), 12);
+        assert_eq!(fs::read(&target).unwrap(), b"%PDF-1.7 new");
+        // A source that cannot be read leaves the chosen file as it was, and no temp file.
+        let missing = dir.path().join("gone.pdf");
+        assert!(copy_atomic(&missing, &target).is_err());
+        assert_eq!(fs::read(&target).unwrap(), b"%PDF-1.7 new");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
     }
 }

@@ -36,6 +36,12 @@ pub struct Settings {
     /// Where saved invoices go; `None` means the OS download folder.
     pub download_folder: Option<String>,
     pub file_name_template: String,
+    /// Where "Sync archive" keeps every invoice; `None` means the download folder.
+    pub archive_folder: Option<String>,
+    /// Run "Sync archive" once each time the app starts and the scopes are listed.
+    pub sync_at_start: bool,
+    /// The folder "Save as…" offered last, so the next one starts there.
+    pub save_as_folder: Option<String>,
     /// Keep sign-ins in the OS keychain across restarts; off: they last for this session only.
     pub remember_sign_in: bool,
 }
@@ -47,6 +53,9 @@ impl Default for Settings {
             theme: Theme::default(),
             download_folder: None,
             file_name_template: DEFAULT_FILE_NAME_TEMPLATE.to_owned(),
+            archive_folder: None,
+            sync_at_start: false,
+            save_as_folder: None,
             remember_sign_in: true,
         }
     }
@@ -63,6 +72,9 @@ mod tests {
             theme: Theme::Light,
             download_folder: Some("/tmp/facturen".into()),
             file_name_template: "{invoiceName}.pdf".into(),
+            archive_folder: Some("/srv/archief".into()),
+            sync_at_start: true,
+            save_as_folder: None,
             remember_sign_in: false,
         };
         let json = serde_json::to_string(&settings).unwrap();

@@ -13,6 +13,7 @@ const job = (id: string, phase: JobProgress["phase"], extra: Partial<JobProgress
   total: 4,
   bytesPerSecond: null,
   error: null,
+  retry: null,
   ...extra,
 });
 
@@ -26,13 +27,14 @@ afterEach(() => {
 
 function render(jobs: JobProgress[], running: number, summary: { count: number; finished: number; failed: number; cancelled: number } | null) {
   const oncancel = vi.fn();
+  const onretry = vi.fn();
   component = mount(ActivityTray, {
     target: document.body,
-    props: { jobs, running, summary, open: true, ontoggle: () => {}, oncancel },
+    props: { jobs, running, summary, open: true, ontoggle: () => {}, oncancel, onretry },
   });
   flushSync();
   const status = () => document.querySelector('[data-testid="activity-status"]')?.textContent?.trim();
-  return { oncancel, status };
+  return { oncancel, onretry, status };
 }
 
 describe("ActivityTray", () => {
@@ -58,6 +60,26 @@ describe("ActivityTray", () => {
     expect(document.querySelectorAll('[data-testid="job-cancel"]')).toHaveLength(1);
     document.querySelector<HTMLButtonElement>('[data-testid="job-cancel"]')?.click();
     expect(oncancel).toHaveBeenCalledWith("a");
+  });
+
+  it("offers Retry only on jobs that ended short, hands back what to run again, and hides it once pressed", () => {
+    const retry = { kind: "saveInvoices" as const, scopeId: "/billingAccounts/1", invoices: ["G2"], range: null };
+    const { onretry } = render(
+      [
+        job("failed", "failed", { retry }),
+        job("cancelled", "cancelled", { retry: { kind: "archiveInvoices", scopeId: "/billingAccounts/1", invoices: [] } }),
+        job("finished", "finished", { retry }),
+        job("failed-without", "failed"),
+      ],
+      0,
+      null,
+    );
+    const buttons = () => [...document.querySelectorAll<HTMLButtonElement>('[data-testid="job-retry"]')];
+    expect(buttons().map((button) => button.closest("li")?.dataset.jobId)).toEqual(["cancelled", "failed"]);
+    buttons()[1].click();
+    flushSync();
+    expect(onretry).toHaveBeenCalledWith(retry);
+    expect(buttons()).toHaveLength(1);
   });
 
   it("says so when there is nothing yet", () => {

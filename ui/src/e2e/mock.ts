@@ -42,8 +42,10 @@ export interface E2eInit {
   failScopes?: Record<string, AppError>;
   /** `list_periods` answers per scope id (default: the fixtures). */
   periods?: Record<string, PeriodView[]>;
-  /** Invoice names whose save fails with `disk_full` (`save_invoices`). */
+  /** Invoice names whose save fails with `disk_full` (`save_invoices`, `archive_invoices`). */
   failSaves?: string[];
+  /** Where the save dialog of `save_invoice_as` "saves" (null: the user closed it). */
+  saveAsPath?: string | null;
   /** Azure cannot be reached: `list_scopes` and `list_periods` fail with `network`. */
   offline?: boolean;
   /** When the cached listing (`cached_scopes` / `cached_periods`) was fetched; unset: none. */
@@ -248,12 +250,11 @@ export function installMock(): void {
 
   const savedByScope = new Map<string, SavedDocument[]>();
 
-  function saveInvoices(args: Record<string, unknown>): SaveSummary {
+  function saveInvoices(args: Record<string, unknown>, folder = "/home/tester/Downloads"): SaveSummary {
     const scopeId = String(args.scopeId);
     const named = (args.invoices as string[] | undefined) ?? [];
     const all = periodsOf(scopeId).flatMap((period) => period.invoices.map((invoice) => invoice.name));
     const names = named.length > 0 ? named : all;
-    const folder = "/home/tester/Downloads";
     const known = savedByScope.get(scopeId) ?? [];
     const summary: SaveSummary = { folder, saved: [], alreadyThere: [], keptBoth: [], failed: [], cancelled: false };
     for (const invoice of names) {
@@ -368,6 +369,12 @@ export function installMock(): void {
         return listPeriods(args);
       case "save_invoices":
         return saveInvoices(args);
+      case "archive_invoices":
+        return saveInvoices(args, settings.archiveFolder ?? "/home/tester/Downloads");
+      case "save_invoice_as": {
+        const path = init.saveAsPath === undefined ? `/home/tester/Documents/${String(args.invoice)}.pdf` : init.saveAsPath;
+        return path === null ? null : { invoice: String(args.invoice), documentKind: "invoice", path };
+      }
       case "saved_documents":
         return savedByScope.get(String(args.scopeId)) ?? [];
       case "preview_file_name":

@@ -40,10 +40,10 @@ export const commands = {
 	/**  The billing scopes of one signed-in directory, with what the user may do on each. */
 	listScopes: (accountId: string, tenantId: string) => typedError<ScopeSummary[], AppError>(__TAURI_INVOKE("list_scopes", { accountId, tenantId })),
 	/**
-	 *  The billing periods of a scope (newest first) for the last `months` months (default 13),
-	 *  each with its invoices or the reason there is none.
+	 *  The billing periods of a scope (newest first) in the chosen range (default: the last 13
+	 *  months), each with its invoices or the reason there is none.
 	 */
-	listPeriods: (scopeId: string, months: number | null) => typedError<PeriodView[], AppError>(__TAURI_INVOKE("list_periods", { scopeId, months })),
+	listPeriods: (scopeId: string, range: ShownRange | null) => typedError<PeriodView[], AppError>(__TAURI_INVOKE("list_periods", { scopeId, range })),
 	/**
 	 *  The last scope listing of a directory fetched from Azure, to show (marked "as of") until
 	 *  a fresh one arrives or when Azure cannot be reached.
@@ -53,14 +53,22 @@ export const commands = {
 	cachedPeriods: (scopeId: string) => __TAURI_INVOKE<Cached<PeriodView[]> | null>("cached_periods", { scopeId }),
 	/**
 	 *  Saves invoice PDFs of one scope into the download folder, named by the template: the named
-	 *  `invoices`, or every invoice of the default range when none are named ("Save all").
+	 *  `invoices`, or every invoice of `range` (default: the last 13 months) when none are named
+	 *  ("Save all in range").
 	 */
-	saveInvoices: (scopeId: string, invoices: string[]) => typedError<SaveSummary, AppError>(__TAURI_INVOKE("save_invoices", { scopeId, invoices })),
+	saveInvoices: (scopeId: string, invoices: string[], range: ShownRange | null) => typedError<SaveSummary, AppError>(__TAURI_INVOKE("save_invoices", { scopeId, invoices, range })),
 	/**
-	 *  The documents of a scope already in the download folder's archive index (and still on
-	 *  disk), so the window marks those invoices and opens them without downloading again.
+	 *  The documents of a scope already in the download folder's or the archive's index (and still
+	 *  on disk), so the window marks those invoices and opens them without downloading again.
 	 */
 	savedDocuments: (scopeId: string) => typedError<SavedDocument[], AppError>(__TAURI_INVOKE("saved_documents", { scopeId })),
+	/**
+	 *  "Sync archive" for one scope: every invoice of the last three years (or the named ones)
+	 *  into the archive folder; what is there already costs no download.
+	 */
+	archiveInvoices: (scopeId: string, invoices: string[]) => typedError<SaveSummary, AppError>(__TAURI_INVOKE("archive_invoices", { scopeId, invoices })),
+	/**  Saves one invoice's PDF where the user says; `None` when they closed the dialog. */
+	saveInvoiceAs: (scopeId: string, invoice: string) => typedError<SavedDocument | null, AppError>(__TAURI_INVOKE("save_invoice_as", { scopeId, invoice })),
 	/**  Opens a saved invoice in the system's PDF viewer. */
 	openSaved: (path: string) => typedError<null, AppError>(__TAURI_INVOKE("open_saved", { path })),
 	/**  Shows a saved invoice in the file manager (Finder, Explorer, …). */
@@ -231,6 +239,11 @@ export type JobProgress = {
 	total: number | null,
 	bytesPerSecond: number | null,
 	error: AppError | null,
+	/**
+	 *  What "Retry" in the tray runs again after a failed or cancelled job: only what did not
+	 *  get done. `None` when there is nothing to retry.
+	 */
+	retry: RetryRequest | null,
 };
 
 /**  Sent to the web view whenever a job changes. */
@@ -279,6 +292,16 @@ export type ReasonView = {
 	signals: string[],
 	facts: FactView[],
 };
+
+/**  A job's unfinished work, as the window hands it back to run again. */
+export type RetryRequest = 
+/**
+ *  Save these invoices of a scope into the download folder again (every invoice of
+ *  `range` when none are named).
+ */
+{ kind: "saveInvoices"; scopeId: string; invoices: string[]; range: ShownRange | null } | 
+/**  Sync these invoices of a scope into the archive again (all of it when none are named). */
+{ kind: "archiveInvoices"; scopeId: string; invoices: string[] };
 
 export type SaveFailure = {
 	invoice: string,
@@ -336,6 +359,12 @@ export type Settings = {
 	/**  Where saved invoices go; `None` means the OS download folder. */
 	downloadFolder: string | null,
 	fileNameTemplate: string,
+	/**  Where "Sync archive" keeps every invoice; `None` means the download folder. */
+	archiveFolder: string | null,
+	/**  Run "Sync archive" once each time the app starts and the scopes are listed. */
+	syncAtStart: boolean,
+	/**  The folder "Save as…" offered last, so the next one starts there. */
+	saveAsFolder: string | null,
 	/**  Keep sign-ins in the OS keychain across restarts; off: they last for this session only. */
 	rememberSignIn: boolean,
 };
@@ -348,6 +377,17 @@ export type SettingsState = {
 	/**  Set when the settings file was unusable and defaults are in use. */
 	warning: AppError | null,
 };
+
+/**  The ranges the window offers above the table: the rule that turns a choice into dates. */
+export type ShownRange = 
+/**  The current month and the twelve before it. */
+"recent" | 
+/**  January 1st of this year through today. */
+"thisYear" | 
+/**  The whole previous calendar year. */
+"lastYear" | 
+/**  The current month and the 35 before it. */
+"threeYears";
 
 export type SignInMethod = "browser" | "deviceCode" | "azureCli";
 

@@ -3,9 +3,10 @@
 // the selected invoice and the period whose reason card is open. Kept outside the components so
 // a trip to Settings and back keeps the selection.
 import { untrack } from "svelte";
-import { attempt, call, commands, type AccountSummary, type AppError, type InvoiceView, type MoneyView, type PeriodView, type ScopeSummary } from "./ipc";
+import { attempt, call, commands, type AccountSummary, type AppError, type InvoiceView, type MoneyView, type PeriodView, type ScopeSummary, type ShownRange } from "./ipc";
 import { saves } from "./saves.svelte";
 import { groupScopes, indexScopes, type IndexedScope, type ScopeGroup } from "./scopes";
+import { EMPTY_SELECTION, pick, toggleAll, type SelectMode, type Selection } from "./selection";
 import { tenantKey } from "./state.svelte";
 
 export type LoadStatus = "loading" | "ok" | "error";
@@ -54,6 +55,19 @@ export function periodRows(periods: readonly PeriodView[]): PeriodRow[] {
   return rows;
 }
 
+/** The rows a search shows: by invoice number, status, document type or period (`2026-03`). */
+export function matchingRows(rows: PeriodRow[], query: string): PeriodRow[] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return rows;
+  return rows.filter((row) => {
+    const text = [row.period.start, row.period.end, row.invoice?.name, row.invoice?.status, row.invoice?.documentType]
+      .filter(Boolean)
+      .join(" ")
+      .toLowerCase();
+    return words.every((word) => text.includes(word));
+  });
+}
+
 function scopesLoaded(scopes: ScopeSummary[], asOf: string | null = null, error: AppError | null = null): TenantScopes {
   const index = indexScopes(scopes);
   return { status: "ok", asOf, index, groups: groupScopes(index), error };
@@ -65,8 +79,12 @@ export class BrowseState {
   /** Per scope id. */
   periods = $state.raw<Record<string, ScopePeriods>>({});
   selectedScopeId = $state<string | null>(null);
-  /** The selected table row (`PeriodRow.key`). */
+  /** The table row in focus (`PeriodRow.key`): the details panel shows it. */
   selectedRow = $state<string | null>(null);
+  /** The invoice rows selected for saving and dragging (keys of `rows`). */
+  selection = $state.raw<Selection>(EMPTY_SELECTION);
+  /** The billing periods shown: the same range for every scope. */
+  range = $state<ShownRange>("recent");
   /** The period (its start) whose reason card is open. */
   reasonFor = $state<string | null>(null);
 
@@ -82,15 +100,38 @@ export class BrowseState {
     return map;
   });
 
+  /** Every loaded scope whose invoices the user may download: what "Sync archive" covers. */
+  syncableScopeIds: string[] = $derived(
+    [...this.scopesById.values()].filter((scope) => scope.capabilities.downloadInvoices.state === "allowed").map((scope) => scope.id),
+  );
+
+  /** Whether every directory's listing has answered (with scopes or an error). */
+  allListed: boolean = $derived(
+    Object.keys(this.tenants).length > 0 && Object.values(this.tenants).every((entry) => entry.status !== "loading"),
+  );
+
   selectedScope: ScopeSummary | null = $derived(
     this.selectedScopeId ? (this.scopesById.get(this.selectedScopeId) ?? null) : null,
   );
 
   selectedPeriods: ScopePeriods | null = $derived(this.selectedScopeId ? (this.periods[this.selectedScopeId] ?? null) : null);
 
-  rows: PeriodRow[] = $derived(this.selectedPeriods?.status === "ok" ? periodRows(this.selectedPeriods.periods) : []);
+  /** The toolbar's search: only rows whose invoice number, status or period match are shown. */
+  query = $state("");
+
+  rows: PeriodRow[] = $derived(
+    this.selectedPeriods?.status === "ok" ? matchingRows(periodRows(this.selectedPeriods.periods), this.query) : [],
+  );
 
   selectedInvoiceRow: PeriodRow | null = $derived(this.rows.find((row) => row.key === this.selectedRow && row.invoice) ?? null);
+
+  /** The keys of the rows that can be selected (invoices), in table order. */
+  invoiceKeys: string[] = $derived(this.rows.filter((row) => row.invoice).map((row) => row.key));
+
+  /** The selected invoices still shown, in table order. */
+  selectedInvoices: InvoiceView[] = $derived(
+    this.rows.flatMap((row) => (row.invoice && this.selection.keys.has(row.key) ? [row.invoice] : [])),
+  );
 
   reasonPeriod: PeriodView | null = $derived(
     this.reasonFor ? (this.selectedPeriods?.periods.find((period) => period.start === this.reasonFor) ?? null) : null,
@@ -131,6 +172,7 @@ export class BrowseState {
     this.periods = {};
     this.selectedScopeId = null;
     this.selectedRow = null;
+    this.selection = EMPTY_SELECTION;
     this.reasonFor = null;
   }
 
@@ -170,14 +212,17 @@ export class BrowseState {
   async loadPeriods(scopeId: string): Promise<void> {
     const generation = this.#generation;
     this.periods = { ...this.periods, [scopeId]: { status: "loading", asOf: null, periods: [], error: null } };
-    const cached = await attempt(() => commands.cachedPeriods(scopeId));
-    const stale = cached.status === "ok" ? cached.data : null;
-    if (generation !== this.#generation) return;
+    const range = this.range;
+    // Only the default range is kept for offline use.
+    const cached = range === "recent" ? await attempt(() => commands.cachedPeriods(scopeId)) : null;
+    const stale = cached?.status === "ok" ? cached.data : null;
+    // A listing for an older range or data source is not shown.
+    if (generation !== this.#generation || range !== this.range) return;
     if (stale && this.periods[scopeId]?.status === "loading") {
       this.periods = { ...this.periods, [scopeId]: { status: "ok", asOf: stale.asOf, periods: stale.data, error: null } };
     }
-    const result = await call(() => commands.listPeriods(scopeId, null));
-    if (generation !== this.#generation) return;
+    const result = await call(() => commands.listPeriods(scopeId, range));
+    if (generation !== this.#generation || range !== this.range) return;
     let next: ScopePeriods;
     if (result.status === "ok") next = { status: "ok", asOf: null, periods: result.data, error: null };
     else if (stale) next = { status: "ok", asOf: stale.asOf, periods: stale.data, error: result.error };
@@ -189,6 +234,7 @@ export class BrowseState {
     if (this.selectedScopeId !== scopeId) {
       this.selectedScopeId = scopeId;
       this.selectedRow = null;
+      this.selection = EMPTY_SELECTION;
       this.reasonFor = null;
     }
     const known = this.periods[scopeId];
@@ -196,10 +242,33 @@ export class BrowseState {
     void saves.loadSaved(scopeId);
   }
 
-  selectRow(key: string): void {
+  /** Focuses a row and picks it as `mode` says (a plain click: only this row). */
+  selectRow(key: string, mode: SelectMode = "only"): void {
     this.selectedRow = key;
     const row = this.rows.find((candidate) => candidate.key === key);
     this.reasonFor = row && !row.invoice ? row.period.start : null;
+    if (row?.invoice) this.selection = pick(this.selection, this.invoiceKeys, key, mode);
+    else if (mode === "only") this.selection = EMPTY_SELECTION;
+  }
+
+  /** Ctrl/Cmd+A and the header checkbox: every invoice shown, or none when all were selected. */
+  toggleAllRows(): void {
+    this.selection = toggleAll(this.selection, this.invoiceKeys);
+  }
+
+  clearSelection(): void {
+    this.selection = EMPTY_SELECTION;
+  }
+
+  /** Shows another range of billing periods; the open scope is listed again for it. */
+  setRange(range: ShownRange): void {
+    if (range === this.range) return;
+    this.range = range;
+    this.periods = {};
+    this.selectedRow = null;
+    this.selection = EMPTY_SELECTION;
+    this.reasonFor = null;
+    if (this.selectedScopeId) void this.loadPeriods(this.selectedScopeId);
   }
 
   openReason(periodStart: string): void {

@@ -18,24 +18,38 @@ export class DragOut {
     return this.states.get(this.#key(scopeId, invoice)) ?? null;
   }
 
-  /** Fetches the invoice's PDF for dragging, once (a failed one is tried again next time). */
-  async prepare(scopeId: string, invoice: string): Promise<void> {
-    const key = this.#key(scopeId, invoice);
-    const known = this.states.get(key);
-    if (known === "preparing" || known === "ready") return;
-    this.states.set(key, "preparing");
-    const result = await call(() => commands.prepareDrag(scopeId, [invoice]));
-    const ready = result.status === "ok" && result.data.files.length > 0 && result.data.failed.length === 0;
-    this.states.set(key, ready ? "ready" : "failed");
+  /** Whether every one of these invoices can be dragged now. */
+  ready(scopeId: string, invoices: readonly string[]): boolean {
+    return invoices.length > 0 && invoices.every((invoice) => this.state(scopeId, invoice) === "ready");
   }
 
-  /** Starts the native drag of a prepared invoice (the shell refuses one that is not ready). */
-  async start(scopeId: string, invoice: string): Promise<void> {
-    if (this.state(scopeId, invoice) !== "ready") {
-      void this.prepare(scopeId, invoice);
+  /**
+   * Fetches the invoices' PDFs for dragging, in one call, once each (a failed one is tried
+   * again next time).
+   */
+  async prepare(scopeId: string, invoices: readonly string[]): Promise<void> {
+    const wanted = invoices.filter((invoice) => {
+      const known = this.states.get(this.#key(scopeId, invoice));
+      return known !== "preparing" && known !== "ready";
+    });
+    if (wanted.length === 0) return;
+    for (const invoice of wanted) this.states.set(this.#key(scopeId, invoice), "preparing");
+    const result = await call(() => commands.prepareDrag(scopeId, wanted));
+    const failed = result.status === "ok" ? result.data.failed.map((failure) => failure.invoice) : wanted;
+    const none = result.status === "ok" && result.data.files.length === 0;
+    for (const invoice of wanted) this.states.set(this.#key(scopeId, invoice), failed.includes(invoice) || none ? "failed" : "ready");
+  }
+
+  /**
+   * Starts the native drag of prepared invoices (the shell refuses ones that are not ready);
+   * ones still missing are fetched, so the next drag can carry them.
+   */
+  async start(scopeId: string, invoices: readonly string[]): Promise<void> {
+    if (!this.ready(scopeId, invoices)) {
+      void this.prepare(scopeId, invoices);
       return;
     }
-    const result = await call(() => commands.startDrag(scopeId, [invoice]));
+    const result = await call(() => commands.startDrag(scopeId, [...invoices]));
     this.error = result.status === "error" ? result.error : null;
   }
 }

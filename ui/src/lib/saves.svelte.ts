@@ -1,7 +1,7 @@
 // Saving invoice PDFs from the window: what is on disk already per scope (to open or reveal it
 // instead of downloading again), which saves are running, and the last save's summary.
 import { SvelteSet } from "svelte/reactivity";
-import { call, commands, type AppError, type SaveSummary, type SavedDocument } from "./ipc";
+import { call, commands, type AppError, type RetryRequest, type SaveSummary, type SavedDocument, type ShownRange } from "./ipc";
 
 function mergeSummaries(a: SaveSummary, b: SaveSummary): SaveSummary {
   return {
@@ -36,13 +36,13 @@ export class SaveState {
     return this.running.has(invoice ? `${scopeId}|${invoice}` : scopeId);
   }
 
-  /** Saves the named invoices of a scope, or every invoice of the shown range when none are named. */
-  async save(scopeId: string, invoices: string[] = []): Promise<void> {
+  /** Saves the named invoices of a scope, or every invoice of `range` when none are named. */
+  async save(scopeId: string, invoices: string[] = [], range: ShownRange | null = null): Promise<void> {
     const key = invoices.length === 1 ? `${scopeId}|${invoices[0]}` : scopeId;
     if (this.running.has(key)) return;
     this.running.add(key);
     this.error = null;
-    const result = await call(() => commands.saveInvoices(scopeId, invoices));
+    const result = await call(() => commands.saveInvoices(scopeId, invoices, range));
     this.running.delete(key);
     if (result.status === "ok") this.summary = result.data;
     else this.error = result.error;
@@ -63,7 +63,7 @@ export class SaveState {
     this.error = null;
     let total: SaveSummary | null = null;
     for (const scopeId of scopeIds) {
-      const result = await call(() => commands.saveInvoices(scopeId, []));
+      const result = await call(() => commands.archiveInvoices(scopeId, []));
       if (result.status === "error") {
         this.error = result.error;
         continue;
@@ -75,8 +75,46 @@ export class SaveState {
     this.syncing = false;
   }
 
+  /** "Retry" in the tray: runs again what a failed or cancelled job left undone. */
+  async retry(request: RetryRequest): Promise<void> {
+    if (request.kind === "saveInvoices") {
+      await this.save(request.scopeId, request.invoices, request.range);
+      return;
+    }
+    this.error = null;
+    const result = await call(() => commands.archiveInvoices(request.scopeId, request.invoices));
+    if (result.status === "ok") this.summary = result.data;
+    else this.error = result.error;
+    await this.loadSaved(request.scopeId);
+  }
+
+  /** "Save as…": one invoice to a place picked in the system's save dialog. */
+  async saveAs(scopeId: string, invoice: string): Promise<void> {
+    const key = `${scopeId}|${invoice}`;
+    if (this.running.has(key)) return;
+    this.running.add(key);
+    this.error = null;
+    const result = await call(() => commands.saveInvoiceAs(scopeId, invoice));
+    this.running.delete(key);
+    if (result.status === "error") this.error = result.error;
+    else if (result.data) this.savedAs = result.data;
+  }
+
+  /** The last file "Save as…" wrote, for the banner that offers to show it. */
+  savedAs = $state<SavedDocument | null>(null);
+
+  #syncedAtStart = false;
+
+  /** "Sync at start": the first call of this run syncs the archive; later ones do nothing. */
+  syncAtStart(scopeIds: readonly string[]): void {
+    if (this.#syncedAtStart || scopeIds.length === 0) return;
+    this.#syncedAtStart = true;
+    void this.syncAll([...scopeIds]);
+  }
+
   dismiss(): void {
     this.summary = null;
+    this.savedAs = null;
     this.error = null;
   }
 

@@ -25,6 +25,9 @@ export const DEFAULT_SETTINGS: UiSettings = {
   theme: "system",
   downloadFolder: null,
   fileNameTemplate: "{billingAccount}/{yyyy}-{mm} {invoiceName}",
+  archiveFolder: null,
+  syncAtStart: false,
+  saveAsFolder: null,
   rememberSignIn: true,
 };
 
@@ -34,6 +37,9 @@ export function withDefaults(settings: Settings): UiSettings {
     theme: settings.theme ?? DEFAULT_SETTINGS.theme,
     downloadFolder: settings.downloadFolder ?? DEFAULT_SETTINGS.downloadFolder,
     fileNameTemplate: settings.fileNameTemplate ?? DEFAULT_SETTINGS.fileNameTemplate,
+    archiveFolder: settings.archiveFolder ?? DEFAULT_SETTINGS.archiveFolder,
+    syncAtStart: settings.syncAtStart ?? DEFAULT_SETTINGS.syncAtStart,
+    saveAsFolder: settings.saveAsFolder ?? DEFAULT_SETTINGS.saveAsFolder,
     rememberSignIn: settings.rememberSignIn ?? DEFAULT_SETTINGS.rememberSignIn,
   };
 }
@@ -245,12 +251,13 @@ export class AppState {
     if (status.status === "ok") this.keychain = status.data;
   }
 
-  async chooseFolder(): Promise<void> {
-    const result = await call(() => commands.chooseFolder(this.settings.downloadFolder));
+  /** The system's folder picker for the download folder or the archive. */
+  async chooseFolder(setting: "downloadFolder" | "archiveFolder" = "downloadFolder"): Promise<void> {
+    const result = await call(() => commands.chooseFolder(this.settings[setting] ?? this.settings.downloadFolder));
     if (result.status === "error") {
       this.saveError = result.error;
     } else if (result.data !== null) {
-      await this.updateSettings({ downloadFolder: result.data });
+      await this.updateSettings({ [setting]: result.data });
     }
   }
 

@@ -13,6 +13,7 @@ const job = (id: string, phase: JobProgress["phase"]): JobProgress => ({
   total: 1,
   bytesPerSecond: null,
   error: null,
+  retry: null,
 });
 
 describe("job summary", () => {

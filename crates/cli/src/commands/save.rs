@@ -23,7 +23,7 @@ use crate::output::print_json;
 use crate::sources::{Found, Sources};
 
 /// How far back `sync` looks without `--from`.
-const SYNC_MONTHS: u16 = 36;
+const SYNC_MONTHS: u16 = invoice_desk_billing::periods::ARCHIVE_MONTHS;
 
 fn warn(text: &str) {
     eprintln!("warning: {}", invoice_desk_logging::redact(text));
