@@ -68,11 +68,12 @@ mod tests {
     use super::*;
 
     pub const MENU_KEYS: &[&str] = crate::menu::TEXT_KEYS;
+    pub const DIALOG_KEYS: &[&str] = &[crate::save_as::TITLE_KEY, crate::save_as::FILTER_KEY];
 
     #[test]
-    fn every_menu_text_exists_in_both_languages_and_differs() {
+    fn every_menu_and_dialog_text_exists_in_both_languages_and_differs() {
         let (en, nl) = (Catalogue::load(Locale::En), Catalogue::load(Locale::Nl));
-        for key in MENU_KEYS {
+        for key in MENU_KEYS.iter().chain(DIALOG_KEYS) {
             let (e, n) = (en.text(key), nl.text(key));
             assert_ne!(e, *key, "{key} missing in en.json");
             assert_ne!(n, *key, "{key} missing in nl.json");

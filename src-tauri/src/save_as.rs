@@ -16,10 +16,15 @@ use tauri_plugin_dialog::DialogExt;
 use invoice_desk_files::FilesError;
 
 use crate::browse::Browse;
+use crate::catalogue::{Catalogue, Locale};
 use crate::downloads::{SavedDocument, SavedElsewhere, download_folder, item_error};
 use crate::drag_out::{DragCache, local_copies};
 use crate::error::{AppError, ErrorCode};
 use crate::state::AppState;
+
+/// The dialog's words, from the window's catalogue.
+pub const TITLE_KEY: &str = "dialog.saveInvoiceTitle";
+pub const FILTER_KEY: &str = "dialog.pdfFiles";
 
 /// Saves one invoice's PDF where the user says; `None` when they closed the dialog.
 #[tauri::command]
@@ -79,7 +84,12 @@ async fn ask_where(
         .map(PathBuf::from)
         .filter(|folder| folder.is_dir())
         .or_else(|| download_folder(state).ok().filter(|folder| folder.is_dir()));
-    let mut dialog = app.dialog().file().add_filter("PDF", &["pdf"]);
+    let words = Catalogue::load(Locale::resolve(settings.language));
+    let mut dialog = app
+        .dialog()
+        .file()
+        .set_title(words.text(TITLE_KEY))
+        .add_filter(words.text(FILTER_KEY), &["pdf"]);
     if let Some(name) = source.file_name() {
         dialog = dialog.set_file_name(name.to_string_lossy());
     }

@@ -25,6 +25,8 @@ pub struct Env {
     /// The folder of the stand-in `az` on the app's PATH; its `user` file says who `az login`
     /// signed in (no file: signed out).
     pub azure_cli: PathBuf,
+    /// The X display the app's window is on (for answering native dialogs).
+    pub display: String,
 }
 
 impl Env {
@@ -42,6 +44,7 @@ impl Env {
             home: var("INVOICE_DESK_E2E_HOME").into(),
             emulator: var("INVOICE_DESK_E2E_EMULATOR"),
             azure_cli: var("INVOICE_DESK_E2E_AZURE_CLI").into(),
+            display: var("INVOICE_DESK_E2E_DISPLAY"),
         }
     }
 

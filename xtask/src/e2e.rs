@@ -97,7 +97,8 @@ pub fn run() -> Result<()> {
         .env("INVOICE_DESK_E2E_HOME", &home)
         .env("INVOICE_DESK_E2E_SHOTS", &work)
         .env("INVOICE_DESK_E2E_EMULATOR", &azure)
-        .env("INVOICE_DESK_E2E_AZURE_CLI", &azure_cli);
+        .env("INVOICE_DESK_E2E_AZURE_CLI", &azure_cli)
+        .env("INVOICE_DESK_E2E_DISPLAY", &display.name);
     // A few seconds per test normally; a hung window must not hold CI.
     let outcome = process::run_within(&mut tests, Duration::from_secs(15 * 60));
     drop(driver);

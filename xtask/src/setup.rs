@@ -28,7 +28,8 @@ const BUILD_PACKAGES: &[&str] = &[
 ];
 
 /// Extra packages for the test suites: a virtual display, the WebKit WebDriver, Chromium for the
-/// browser-only UI tests, a session bus, and a Secret Service keyring.
+/// browser-only UI tests, a session bus, a Secret Service keyring, and xdotool to answer the
+/// system's save dialog (which WebDriver cannot reach).
 const TEST_PACKAGES: &[&str] = &[
     "xvfb",
     "webkit2gtk-driver",
@@ -37,6 +38,7 @@ const TEST_PACKAGES: &[&str] = &[
     "gnome-keyring",
     "libsecret-tools",
     "xauth",
+    "xdotool",
 ];
 
 /// The tauri-driver release line that matches Tauri 2.
