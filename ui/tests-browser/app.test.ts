@@ -164,6 +164,22 @@ describe("settings", () => {
     );
   });
 
+  it("keeps the archive in its own chosen folder and switches sync at start on", async () => {
+    const page = await open({ folder: "/srv/archief" });
+    await openSettings(page);
+    expect(await page.getAttribute('[data-testid="archive-folder"]', "placeholder")).toBe(en["settings.archiveFolderPlaceholder"]);
+    await page.click('[data-testid="choose-archive-folder"]');
+    await page.waitForFunction(() => (document.querySelector('[data-testid="archive-folder"]') as HTMLInputElement).value === "/srv/archief");
+    expect((await calls(page, "choose_folder")).at(-1)?.args).toEqual({ current: null });
+    await page.check('[data-testid="sync-at-start"]');
+    await page.waitForFunction(() => window.__e2e!.settings().syncAtStart === true);
+    const stored = await page.evaluate(() => window.__e2e!.settings());
+    expect(stored.archiveFolder).toBe("/srv/archief");
+    expect(stored.downloadFolder).toBeNull();
+    await page.locator('[data-testid="sync-at-start"]').scrollIntoViewIfNeeded();
+    await shot(page, "settings-archive-en");
+  });
+
   it("shows a dismissible warning when the settings file was corrupt", async () => {
     const warning: AppError = {
       code: "settings_corrupt",
