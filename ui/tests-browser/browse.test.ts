@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { AccountSummary } from "../src/lib/bindings";
 import en from "../src/i18n/en.json";
 import nl from "../src/i18n/nl.json";
+import { periodsFor } from "../src/e2e/fixtures";
 import { calls, shot, useHarness } from "./harness";
 
 const SUB_PRODUCTION = "/subscriptions/6d3f1a52-0c4e-4c8e-9b7d-2f1c0a9e4b11";
@@ -164,6 +165,57 @@ describe("selecting and saving many", () => {
     await page.keyboard.press("Control+s");
     await page.waitForFunction(() => window.__e2e!.callsTo("save_invoices").length === 2);
     expect((await calls(page, "save_invoices")).at(-1)?.args).toEqual({ scopeId: SUB_PRODUCTION, invoices: [names[3], names[4]], range: null });
+  });
+
+  it("offers a row's actions in a context menu, by right-click or the keyboard", async () => {
+    const page = await open({ accounts: [ACCOUNT] });
+    await selectScope(page, SUB_PRODUCTION);
+    const names = await invoiceRows(page);
+    await page.click(row(names[0]), { button: "right" });
+    const menu = page.locator('[data-testid="row-menu"]');
+    await menu.waitFor();
+    expect(await selectedRows(page)).toEqual([names[0]]);
+    const actions = await page.$$eval('[data-testid="row-menu-item"]', (items) => items.map((item) => item.getAttribute("data-action")));
+    expect(actions).toEqual(["save-as", "save", "copy", "details"]);
+    await shot(page, "row-menu-en");
+    // Arrow down to "Save to download folder", Enter runs it and closes the menu.
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("Enter");
+    await menu.waitFor({ state: "detached" });
+    await page.waitForFunction(() => window.__e2e!.callsTo("save_invoices").length === 1);
+    expect((await calls(page, "save_invoices"))[0].args).toEqual({ scopeId: SUB_PRODUCTION, invoices: [names[0]], range: null });
+    // Saved: the menu now opens it instead; Shift+F10 opens the menu on the focused row.
+    await page.waitForSelector(`${row(names[0])} [data-testid="on-disk"]`);
+    await page.focus(row(names[0]));
+    await page.keyboard.press("Shift+F10");
+    await menu.waitFor();
+    const saved = await page.$$eval('[data-testid="row-menu-item"]', (items) => items.map((item) => item.getAttribute("data-action")));
+    expect(saved).toEqual(["save-as", "open", "reveal", "copy", "details"]);
+    await page.keyboard.press("Escape");
+    await menu.waitFor({ state: "detached" });
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("data-invoice"))).toBe(names[0]);
+
+    // On a multi-selection the menu acts on all of it; on a period without invoice it explains.
+    await page.click(row(names[1]), { modifiers: ["Control"] });
+    await page.click(row(names[1]), { button: "right" });
+    await menu.waitFor();
+    expect(await page.textContent('[data-action="save-selected"]')).toContain("2");
+    await page.keyboard.press("Escape");
+    await page.click('[data-testid="period-row"]:not([data-invoice])', { button: "right" });
+    await page.click('[data-action="why"]');
+    await page.waitForSelector('[data-testid="reason-card"]');
+  });
+
+  it("keeps the menu's save actions off with the reason where the role does not allow downloads", async () => {
+    // A role that sees the invoices but may not download them.
+    const page = await open({ accounts: [ACCOUNT], periods: { [SUB_MARKETING]: periodsFor(SUB_PRODUCTION)! } });
+    await page.click(scopeRow(SUB_MARKETING));
+    await page.waitForSelector('[data-testid="period-row"][data-invoice]');
+    await page.click('[data-testid="period-row"][data-invoice]', { button: "right" });
+    const saveAs = page.locator('[data-action="save-as"]');
+    expect(await saveAs.isDisabled()).toBe(true);
+    expect(await saveAs.getAttribute("title")).toContain(en["role.account_administrator"]);
+    expect(await page.isDisabled('[data-action="copy"]')).toBe(false);
   });
 
   it("drags a multi-selection out as one drag once all its PDFs are ready", async () => {
