@@ -171,6 +171,7 @@ pub(crate) async fn targets(
     scope_id: &str,
     invoices: &[String],
     range: ShownRange,
+    documents: DocumentSelection,
 ) -> Result<(String, Vec<Job>), AppError> {
     let (discovered, entry) = browse.scope(scope_id).await?;
     if !entry.capabilities.download_invoices.is_allowed() {
@@ -182,15 +183,9 @@ pub(crate) async fn targets(
     let client = &discovered.client;
     let scope = &entry.scope;
     let targets = if invoices.is_empty() {
-        scope_targets(
-            client,
-            scope,
-            range.range(today_utc()),
-            DocumentSelection::Primary,
-        )
-        .await
+        scope_targets(client, scope, range.range(today_utc()), documents).await
     } else {
-        named_targets(client, scope, invoices, DocumentSelection::Primary).await
+        named_targets(client, scope, invoices, documents).await
     }?;
     let jobs = targets
         .into_iter()
@@ -240,6 +235,7 @@ pub async fn save_invoices(
         scope_id: &scope_id,
         invoices: &invoices,
         range: range.unwrap_or_default(),
+        documents: DocumentSelection::Primary,
         kind: JobKind::Download,
     };
     save_into(&state, &browse, &folder, request, |unfinished| {
@@ -252,8 +248,9 @@ pub async fn save_invoices(
     .await
 }
 
-/// "Sync archive" for one scope: every invoice of the last three years (or the named ones)
-/// into the archive folder; what is there already costs no download.
+/// "Sync archive" for one scope: every document (invoice, credit notes, tax receipts,
+/// summaries) of the last three years' invoices, or of the named ones, into the archive
+/// folder; what is there already costs no download.
 #[tauri::command]
 #[specta::specta]
 pub async fn archive_invoices(
@@ -267,6 +264,7 @@ pub async fn archive_invoices(
         scope_id: &scope_id,
         invoices: &invoices,
         range: ShownRange::ThreeYears,
+        documents: DocumentSelection::All,
         kind: JobKind::Sync,
     };
     save_into(&state, &browse, &folder, request, |unfinished| {
@@ -286,6 +284,7 @@ struct SaveRequest<'a> {
     scope_id: &'a str,
     invoices: &'a [String],
     range: ShownRange,
+    documents: DocumentSelection,
     kind: JobKind,
 }
 
@@ -298,8 +297,14 @@ async fn save_into(
     request: SaveRequest<'_>,
     retry: impl Fn(Vec<String>) -> RetryRequest,
 ) -> Result<SaveSummary, AppError> {
-    let (scope_name, jobs) =
-        targets(browse, request.scope_id, request.invoices, request.range).await?;
+    let (scope_name, jobs) = targets(
+        browse,
+        request.scope_id,
+        request.invoices,
+        request.range,
+        request.documents,
+    )
+    .await?;
     let total = jobs.len() as u64;
     let title = match request.invoices {
         [one] => format!("{scope_name} · {one}"),

@@ -18,6 +18,7 @@ use tauri::{AppHandle, Manager, State, WebviewWindow};
 use tokio_util::sync::CancellationToken;
 
 use invoice_desk_billing::ShownRange;
+use invoice_desk_files::DocumentSelection;
 
 use crate::browse::Browse;
 use crate::downloads::{SaveFailure, run, summary, targets};
@@ -80,7 +81,14 @@ pub(crate) async fn local_copies(
         });
     }
     let folder = cache_folder(app)?;
-    let (_, jobs) = targets(browse, scope_id, invoices, ShownRange::Recent).await?;
+    let (_, jobs) = targets(
+        browse,
+        scope_id,
+        invoices,
+        ShownRange::Recent,
+        DocumentSelection::Primary,
+    )
+    .await?;
     let batch = run(state, jobs, &folder, CancellationToken::new(), &|_| {}).await?;
     let result = summary(&folder, &batch, false);
     let mut prepared = cache
