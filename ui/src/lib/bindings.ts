@@ -63,8 +63,9 @@ export const commands = {
 	 */
 	savedDocuments: (scopeId: string) => typedError<SavedDocument[], AppError>(__TAURI_INVOKE("saved_documents", { scopeId })),
 	/**
-	 *  "Sync archive" for one scope: every invoice of the last three years (or the named ones)
-	 *  into the archive folder; what is there already costs no download.
+	 *  "Sync archive" for one scope: every document (invoice, credit notes, tax receipts,
+	 *  summaries) of the last three years' invoices, or of the named ones, into the archive
+	 *  folder; what is there already costs no download.
 	 */
 	archiveInvoices: (scopeId: string, invoices: string[]) => typedError<SaveSummary, AppError>(__TAURI_INVOKE("archive_invoices", { scopeId, invoices })),
 	/**  Saves one invoice's PDF where the user says; `None` when they closed the dialog. */
