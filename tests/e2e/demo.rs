@@ -161,6 +161,29 @@ fn files_under(dir: &std::path::Path) -> Vec<String> {
     out
 }
 
+/// Starts the demo and opens a pay-as-you-go scope that shows invoices; their names, in
+/// table order.
+fn demo_scope_with_invoices(app: &Session) -> Vec<String> {
+    select(app, "[data-testid=try-demo]");
+    app.wait_for("[data-testid=demo-badge]", WAIT).unwrap();
+    app.wait_for("[data-testid=scope-row][data-kind=mosp_subscription]", WAIT)
+        .unwrap();
+    assert!(
+        open_scope_showing(app, "[data-testid=invoice-amount]"),
+        "no scope shows invoices"
+    );
+    app.execute(
+        "return [...document.querySelectorAll('[data-testid=period-row][data-invoice]')].map(r => r.dataset.invoice);",
+        &[],
+    )
+    .unwrap()
+    .as_array()
+    .unwrap()
+    .iter()
+    .map(|v| v.as_str().unwrap().to_owned())
+    .collect()
+}
+
 /// Clicks an invoice row through the page, with Ctrl held when `ctrl`.
 fn click_row(app: &Session, invoice: &str, ctrl: bool) {
     app.execute(
@@ -179,25 +202,7 @@ fn saving_one_invoice_then_three_selected_then_the_whole_scope_puts_pdfs_named_b
     let _ = std::fs::remove_dir_all(&folder);
     let settings = serde_json::json!({ "downloadFolder": folder.display().to_string() });
     let mut app = env.launch(Some(&settings.to_string()));
-    select(&app, "[data-testid=try-demo]");
-    app.wait_for("[data-testid=demo-badge]", WAIT).unwrap();
-    app.wait_for("[data-testid=scope-row][data-kind=mosp_subscription]", WAIT)
-        .unwrap();
-    assert!(
-        open_scope_showing(&app, "[data-testid=invoice-amount]"),
-        "no scope shows invoices"
-    );
-    let invoices: Vec<String> = app
-        .execute(
-            "return [...document.querySelectorAll('[data-testid=period-row][data-invoice]')].map(r => r.dataset.invoice);",
-            &[],
-        )
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap().to_owned())
-        .collect();
+    let invoices = demo_scope_with_invoices(&app);
     assert!(invoices.len() >= 3, "{invoices:?}");
 
     // One invoice from the details panel.
@@ -220,13 +225,10 @@ fn saving_one_invoice_then_three_selected_then_the_whole_scope_puts_pdfs_named_b
     click_row(&app, &invoices[1], true);
     click_row(&app, &invoices[2], true);
     // The label may be visually hidden in the demo's compact toolbar: read it from the page.
-    let label = app
-        .execute(
-            "return document.querySelector('[data-testid=save-pdfs]').textContent.trim();",
-            &[],
-        )
-        .unwrap();
-    assert_eq!(label.as_str(), Some("Save 3 selected"));
+    assert_eq!(
+        app.page_text("[data-testid=save-pdfs]").unwrap(),
+        "Save 3 selected"
+    );
     app.screenshot("demo-three-selected").unwrap();
     select(&app, "[data-testid=save-pdfs]");
     let three = app
@@ -423,32 +425,6 @@ fn sync_archive_saves_every_scope_once_and_a_second_run_saves_nothing_new() {
     app.wait_for("#welcome-heading", WAIT).unwrap();
 }
 
-/// The text of `css` as the page has it (ellipsised or visually hidden text included), once
-/// `check` accepts it.
-fn page_text(app: &Session, css: &str, check: impl Fn(&str) -> bool) -> String {
-    let deadline = std::time::Instant::now() + WAIT;
-    loop {
-        let text = app
-            .execute(
-                "return document.querySelector(arguments[0])?.textContent ?? '';",
-                &[serde_json::json!(css)],
-            )
-            .unwrap()
-            .as_str()
-            .unwrap_or_default()
-            .trim()
-            .to_owned();
-        if check(&text) {
-            return text;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "text of {css} stayed {text:?}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 /// Answers the system's save dialog the way a person does: waits for it, puts `name` in its
 /// name field (a bare name stays in the folder the dialog opened in) and presses Enter.
 fn answer_save_dialog(env: &Env, title: &str, name: &str) {
@@ -493,25 +469,7 @@ fn save_pdf_asks_where_in_the_system_dialog_and_the_next_one_starts_in_that_fold
     let downloads = env.home.join("save-as-downloads");
     let settings = serde_json::json!({ "downloadFolder": downloads.display().to_string() });
     let mut app = env.launch(Some(&settings.to_string()));
-    select(&app, "[data-testid=try-demo]");
-    app.wait_for("[data-testid=demo-badge]", WAIT).unwrap();
-    app.wait_for("[data-testid=scope-row][data-kind=mosp_subscription]", WAIT)
-        .unwrap();
-    assert!(
-        open_scope_showing(&app, "[data-testid=invoice-amount]"),
-        "no scope shows invoices"
-    );
-    let invoices: Vec<String> = app
-        .execute(
-            "return [...document.querySelectorAll('[data-testid=period-row][data-invoice]')].map(r => r.dataset.invoice);",
-            &[],
-        )
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap().to_owned())
-        .collect();
+    let invoices = demo_scope_with_invoices(&app);
     assert!(invoices.len() >= 2, "{invoices:?}");
 
     // The first: a full path typed into the dialog's name field.
@@ -523,9 +481,9 @@ fn save_pdf_asks_where_in_the_system_dialog_and_the_next_one_starts_in_that_fold
     .unwrap();
     let first = chosen.join("Maart.pdf");
     answer_save_dialog(&env, "Save invoice PDF", &first.display().to_string());
-    let shown = page_text(&app, "[data-testid=saved-as-path]", |t| {
-        t.ends_with("Maart.pdf")
-    });
+    let shown = app
+        .wait_for_page_text("[data-testid=saved-as-path]", |t| t.ends_with("Maart.pdf"))
+        .unwrap();
     assert_eq!(shown, first.display().to_string());
     let bytes = std::fs::read(&first).unwrap();
     assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
@@ -548,9 +506,8 @@ fn save_pdf_asks_where_in_the_system_dialog_and_the_next_one_starts_in_that_fold
     )
     .unwrap();
     answer_save_dialog(&env, "Save invoice PDF", "April.pdf");
-    page_text(&app, "[data-testid=saved-as-path]", |t| {
-        t.ends_with("April.pdf")
-    });
+    app.wait_for_page_text("[data-testid=saved-as-path]", |t| t.ends_with("April.pdf"))
+        .unwrap();
     assert!(
         std::fs::read(chosen.join("April.pdf"))
             .unwrap()

@@ -258,34 +258,11 @@ fn the_file_name_preview_shows_what_the_saver_would_name_and_refuses_unknown_pla
     let mut app = env.launch(None);
     open_settings(&app);
     // The preview sits lower on the page; its text is read from the page itself.
-    let text_of = |css: &str| {
-        app.execute(
-            "return document.querySelector(arguments[0])?.textContent ?? '';",
-            &[serde_json::json!(css)],
-        )
-        .unwrap()
-        .as_str()
-        .unwrap_or_default()
-        .trim()
-        .to_owned()
-    };
-    let wait_until = |css: &str, check: &dyn Fn(&str) -> bool| {
-        let deadline = std::time::Instant::now() + WAIT;
-        loop {
-            let text = text_of(css);
-            if check(&text) {
-                return text;
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "{css} stayed {text:?}"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-    };
-    let preview = wait_until("[data-testid=template-preview]", &|t| {
-        !t.is_empty() && t != "—"
-    });
+    let preview = app
+        .wait_for_page_text("[data-testid=template-preview]", |t| {
+            !t.is_empty() && t != "—"
+        })
+        .unwrap();
     assert_eq!(preview, "Contoso Ltd/2026-09 G012345678.pdf");
     app.execute(
         "const input = document.querySelector('[data-testid=file-name-template]');
@@ -294,8 +271,12 @@ fn the_file_name_preview_shows_what_the_saver_would_name_and_refuses_unknown_pla
         &[],
     )
     .unwrap();
-    wait_until("[data-testid=template-unknown]", &|t| t.contains("{oops}"));
-    assert_eq!(text_of("[data-testid=template-preview]"), "—");
+    app.wait_for_page_text("[data-testid=template-unknown]", |t| t.contains("{oops}"))
+        .unwrap();
+    assert_eq!(
+        app.page_text("[data-testid=template-preview]").unwrap(),
+        "—"
+    );
     app.execute(
         "document.querySelector('[data-testid=template-unknown]').scrollIntoView();",
         &[],

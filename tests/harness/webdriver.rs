@@ -113,6 +113,33 @@ impl Session {
         }
     }
 
+    /// The text of `css` as the page has it (`textContent`, trimmed): unlike WebDriver's
+    /// rendered text, it includes text below the fold, ellipsised or visually hidden.
+    pub fn page_text(&self, css: &str) -> Result<String> {
+        let text = self.execute(
+            "return document.querySelector(arguments[0])?.textContent ?? '';",
+            &[serde_json::json!(css)],
+        )?;
+        Ok(text.as_str().unwrap_or_default().trim().to_owned())
+    }
+
+    /// Polls until the page text of `css` (see [`Self::page_text`]) satisfies `check`.
+    pub fn wait_for_page_text(&self, css: &str, check: impl Fn(&str) -> bool) -> Result<String> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let last = self.page_text(css)?;
+            if check(&last) {
+                return Ok(last);
+            }
+            if Instant::now() > deadline {
+                return Err(WebDriverError::Timeout(format!(
+                    "text of `{css}` stayed {last:?}"
+                )));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     /// Polls until the text of `css` satisfies `check`, returning it.
     pub fn wait_for_text(&self, css: &str, check: impl Fn(&str) -> bool) -> Result<String> {
         let deadline = Instant::now() + Duration::from_secs(10);
