@@ -24,6 +24,7 @@ pub mod place;
 pub mod plan;
 pub mod retry;
 pub mod sanitise;
+mod sink;
 pub mod target;
 pub mod template;
 pub mod verify;
