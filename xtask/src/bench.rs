@@ -1,25 +1,148 @@
-//! `cargo xtask bench [--limit N] [--latency-ms MS] [--runs N] [--no-peer]`: the listing
-//! benchmark of `crates/billing/benches/listing.rs` (the Rust sweep against the emulator with
-//! injected latency, compared with the ideal for the concurrency limit and with a sequential
-//! script on the official Python SDK), then the sidebar filter over 1,000 scopes against the
-//! 16 ms frame budget. Exits unsuccessfully when a target is missed.
+//! `cargo xtask bench [listing|sync|sidebar]... [--limit N] [--latency-ms MS] [--runs N]
+//! [--no-peer]`: the benchmarks, all of them unless some are named.
+//!
+//! - `listing`: `crates/billing/benches/listing.rs`, the Rust sweep against the emulator with
+//!   injected latency, compared with the ideal for the concurrency limit and with a sequential
+//!   script on the official Python SDK (`--no-peer` skips the SDK);
+//! - `sync`: `crates/files/benches/sync.rs`, the archive: 504 PDFs against `curl --parallel`
+//!   at the same limit, the second (empty) sync, and one 200 MB document against `curl -o`
+//!   (throughput and memory);
+//! - `sidebar`: the sidebar filter over 1,000 scopes against the 16 ms frame budget.
+//!
+//! `--limit` and `--latency-ms` go to `listing` and `sync`, `--runs` too (repetitions of the
+//! sweep; alternating runs of the 200 MB download). Every named benchmark runs even when an
+//! earlier one misses its target; the command fails at the end if any did.
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 
 use crate::process;
 
+/// The benchmarks in the order they run.
+pub const NAMES: [&str; 3] = ["listing", "sync", "sidebar"];
+
+/// Options that take a value, and which benchmarks get them.
+const VALUED: [(&str, &[&str]); 3] = [
+    ("--limit", &["listing", "sync"]),
+    ("--latency-ms", &["listing", "sync"]),
+    ("--runs", &["listing", "sync"]),
+];
+
+/// Flags without a value.
+const FLAGS: [(&str, &[&str]); 1] = [("--no-peer", &["listing"])];
+
+/// The benchmarks asked for and the arguments for each of them.
+#[derive(Debug, PartialEq, Eq)]
+struct Plan {
+    benches: Vec<&'static str>,
+    args: Vec<(&'static str, Vec<String>)>,
+}
+
+fn plan(args: &[String]) -> Result<Plan> {
+    let mut benches = Vec::new();
+    let mut forwarded: Vec<(&[&str], Vec<String>)> = Vec::new();
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        if let Some(name) = NAMES.iter().find(|n| *n == arg) {
+            if !benches.contains(name) {
+                benches.push(*name);
+            }
+        } else if let Some((flag, to)) = VALUED.iter().find(|(f, _)| f == arg) {
+            let Some(value) = rest.next() else {
+                bail!("{flag} needs a value");
+            };
+            if !value.parse::<u64>().is_ok_and(|v| v >= 1) {
+                bail!("{flag} must be a whole number of at least 1, not `{value}`");
+            }
+            forwarded.push((*to, vec![(*flag).to_owned(), value.clone()]));
+        } else if let Some((flag, to)) = FLAGS.iter().find(|(f, _)| f == arg) {
+            forwarded.push((*to, vec![(*flag).to_owned()]));
+        } else {
+            bail!(
+                "unknown benchmark or option `{arg}`; benchmarks: {}; options: --limit N, --latency-ms MS, --runs N, --no-peer",
+                NAMES.join(", ")
+            );
+        }
+    }
+    if benches.is_empty() {
+        benches = NAMES.to_vec();
+    }
+    benches.sort_by_key(|b| NAMES.iter().position(|n| n == b));
+    let args = benches
+        .iter()
+        .map(|bench| {
+            let args = forwarded
+                .iter()
+                .filter(|(to, _)| to.contains(bench))
+                .flat_map(|(_, a)| a.iter().cloned())
+                .collect();
+            (*bench, args)
+        })
+        .collect();
+    Ok(Plan { benches, args })
+}
+
+/// What `cargo xtask bench --help` prints.
+pub const USAGE: &str = "\
+usage: cargo xtask bench [BENCH...] [--limit N] [--latency-ms MS] [--runs N] [--no-peer]
+
+Runs every benchmark, or only the named ones; fails when one misses its target.
+
+benchmarks:
+  listing   every scope's invoices of the emulator's `bench` user with injected latency:
+            the Rust sweep vs the ideal for the limit (<= 1.2x) and vs a sequential script
+            on the official Python SDK (>= 10x faster)
+  sync      the archive: 504 PDFs vs `curl --parallel` at the same limit (<= 1.25x), the
+            second sync (< 1 s, no download), a 200 MB document vs `curl -o`
+            (>= 90 % of curl's throughput, RSS growth < 30 MB)
+  sidebar   the sidebar filter over 1,000 scopes (<= 16 ms per keystroke)
+
+options:
+  --limit N         requests in flight at once (listing: default 16; sync: default 8)
+  --latency-ms MS   latency on every emulator call (listing: default 100; sync: default 50)
+  --runs N          repetitions (listing: sweeps, default 3; sync: alternating writer/curl
+                    runs of the 200 MB document, median taken, default 5)
+  --no-peer         listing without the Python SDK comparison";
+
 pub fn run(args: &[String]) -> Result<()> {
-    let mut cmd = process::cargo(&[
-        "bench",
-        "-p",
-        "invoice-desk-billing",
-        "--bench",
-        "listing",
-        "--",
-    ]);
+    if args
+        .iter()
+        .any(|a| matches!(a.as_str(), "--help" | "-h" | "help"))
+    {
+        println!("{USAGE}");
+        return Ok(());
+    }
+    let plan = plan(args)?;
+    let mut missed = Vec::new();
+    for (bench, args) in &plan.args {
+        println!("== bench {bench}");
+        let result = match *bench {
+            "listing" => cargo_bench("invoice-desk-billing", "listing", args),
+            "sync" => cargo_bench("invoice-desk-files", "sync", args),
+            _ => sidebar_filter(),
+        };
+        if let Err(e) = result {
+            eprintln!("xtask: bench {bench}: {e:#}");
+            missed.push(*bench);
+        }
+    }
+    if !missed.is_empty() {
+        bail!(
+            "{} missed a target or failed: {}",
+            if missed.len() == 1 {
+                "one benchmark"
+            } else {
+                "benchmarks"
+            },
+            missed.join(", ")
+        );
+    }
+    Ok(())
+}
+
+fn cargo_bench(package: &str, bench: &str, args: &[String]) -> Result<()> {
+    let mut cmd = process::cargo(&["bench", "-p", package, "--bench", bench, "--"]);
     cmd.args(args);
-    process::run(&mut cmd)?;
-    sidebar_filter()
+    process::run(&mut cmd)
 }
 
 /// The sidebar filter over 1,000 scopes: per-keystroke time of the filter and of the rendered
@@ -36,4 +159,33 @@ fn sidebar_filter() -> Result<()> {
         .current_dir(process::root().join("ui"))
         .env("INVOICE_DESK_BENCH", "1");
     process::run(&mut vitest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(text: &str) -> Vec<String> {
+        text.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn every_benchmark_runs_by_default_with_its_own_options() {
+        let plan = plan(&args("--limit 4 --no-peer --runs 3")).unwrap();
+        assert_eq!(plan.benches, ["listing", "sync", "sidebar"]);
+        assert_eq!(plan.args[0].1, args("--limit 4 --no-peer --runs 3"));
+        assert_eq!(plan.args[1].1, args("--limit 4 --runs 3"));
+        assert!(plan.args[2].1.is_empty());
+    }
+
+    #[test]
+    fn named_benchmarks_run_in_order_and_bad_options_are_refused() {
+        let plan = plan(&args("sync listing --latency-ms 20")).unwrap();
+        assert_eq!(plan.benches, ["listing", "sync"]);
+        assert_eq!(plan.args[1].1, args("--latency-ms 20"));
+        assert!(super::plan(&args("--limit")).is_err());
+        assert!(super::plan(&args("--limit 0")).is_err());
+        assert!(super::plan(&args("--fast")).is_err());
+        assert!(super::plan(&args("curl")).is_err());
+    }
 }

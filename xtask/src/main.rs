@@ -2,7 +2,7 @@
 //!
 //! - `run`      build the UI and the app, then open the Invoice Desk window
 //! - `test`     every suite (Rust, UI, browser, end-to-end); one summary line per suite
-//! - `bench`    the listing benchmark against the emulator and the official Python SDK
+//! - `bench`    the benchmarks: listing (vs ideal and the Python SDK), sync (vs curl), sidebar
 //! - `bundle`   a release .deb (or another bundle: `bundle --bundles rpm`)
 //! - `bindings` regenerate the TypeScript IPC bindings from the Rust declarations
 
@@ -47,10 +47,12 @@ fn print_usage() {
          commands:\n  \
          run [--no-demo]   build the UI and the app, then open the window on demo data\n  \
          test [SUITE...]   run every test suite (or only the named ones: {})\n  \
-         bench [--limit N] [--latency-ms MS] [--runs N] [--no-peer]  the listing benchmark (ratios vs ideal and vs the Python SDK)\n  \
+         bench [BENCH...] [--limit N] [--latency-ms MS] [--runs N] [--no-peer]\n                    \
+         the benchmarks, all or the named ones ({}); see `cargo xtask bench --help`\n  \
          bundle [--bundles deb]  build a release bundle into target/release/bundle/\n  \
          bindings          regenerate ui/src/lib/bindings.ts from the Rust commands",
-        suites::names().join(", ")
+        suites::names().join(", "),
+        bench::NAMES.join(", ")
     );
 }
 

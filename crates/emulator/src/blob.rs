@@ -17,7 +17,7 @@ use time::OffsetDateTime;
 
 use crate::app::{App, Ctx};
 use crate::csv::{self, ReportSpec};
-use crate::faults::FaultKind;
+use crate::faults::{BundleDefect, FaultKind};
 use crate::reply::Reply;
 use crate::{pdf, zip};
 
@@ -110,7 +110,55 @@ enum Content {
     Report(ReportSpec),
 }
 
-fn content(app: &App, path: &str) -> Option<Content> {
+/// A bundle as [`FaultKind::BadBundle`] serves it.
+fn spoil(entries: &mut Vec<zip::Entry>, defect: BundleDefect) {
+    match defect {
+        BundleDefect::Missing => {
+            entries.pop();
+        }
+        BundleDefect::Extra => {
+            entries.push(zip::Entry::stored("README.txt", b"Your invoices.".to_vec()));
+            entries.push(zip::Entry::stored("extra/", Vec::new()));
+            entries.push(zip::Entry::stored(
+                "G000000000-Invoice-00000000.pdf",
+                b"%PDF-1.7\n% not asked for\n%%EOF\n".to_vec(),
+            ));
+        }
+        BundleDefect::Hostile => {
+            let copies: Vec<zip::Entry> = entries
+                .iter()
+                .skip(1)
+                .flat_map(|e| {
+                    [
+                        zip::Entry::stored(format!("/tmp/{}", e.name), e.data.clone()),
+                        zip::Entry::stored(format!("C:\\Windows\\{}", e.name), e.data.clone()),
+                    ]
+                })
+                .collect();
+            if let Some(first) = entries.first_mut() {
+                first.name = format!("../../{}", first.name);
+            }
+            entries.extend(copies);
+        }
+        BundleDefect::NotPdf => {
+            if let Some(first) = entries.first_mut() {
+                *first = zip::Entry::stored(
+                    first.name.clone(),
+                    b"<!DOCTYPE html><html><body>Sign in first.</body></html>".to_vec(),
+                );
+            }
+        }
+        BundleDefect::Bomb => {
+            if let Some(first) = entries.first_mut() {
+                let mut content = b"%PDF-1.7\n".to_vec();
+                content.resize(64 << 20, 0);
+                *first = zip::Entry::deflated(first.name.clone(), &content);
+            }
+        }
+    }
+}
+
+fn content(app: &App, path: &str, defect: Option<BundleDefect>) -> Option<Content> {
     let rest = path.strip_prefix("/_blob/")?;
     if let Some(name) = rest
         .strip_prefix("invoices/bundle/")
@@ -120,10 +168,16 @@ fn content(app: &App, path: &str) -> Option<Content> {
         let mut entries = Vec::new();
         for doc in name.split('-') {
             let (inv, d) = world.document(doc)?;
-            entries.push((pdf::file_name(inv, d), pdf::document(&world, inv, d)));
+            entries.push(zip::Entry::stored(
+                pdf::file_name(inv, d),
+                pdf::document(&world, inv, d),
+            ));
+        }
+        if let Some(defect) = defect {
+            spoil(&mut entries, defect);
         }
         return Some(Content::Bytes(
-            Bytes::from(zip::store(&entries)),
+            Bytes::from(zip::build(&entries)),
             "application/zip",
         ));
     }
@@ -216,7 +270,11 @@ pub fn serve(ctx: &Ctx<'_>) -> Reply {
             fmt(now)
         ));
     }
-    let Some(content) = content(ctx.app, &ctx.path) else {
+    let defect = ctx.faults.iter().find_map(|f| match f {
+        FaultKind::BadBundle { defect } => Some(*defect),
+        _ => None,
+    });
+    let Some(content) = content(ctx.app, &ctx.path, defect) else {
         return storage_error(
             StatusCode::NOT_FOUND,
             "BlobNotFound",

@@ -61,6 +61,26 @@ pub enum FaultKind {
     /// A blob answers 200 with an HTML page instead of its content (only matches blob reads),
     /// as a captive portal or a misconfigured proxy would.
     NotPdf,
+    /// A `downloadDocuments` zip that is not what was asked for (only matches blob reads, and
+    /// only changes bundles).
+    BadBundle { defect: BundleDefect },
+}
+
+/// What is wrong with a bundle served under [`FaultKind::BadBundle`].
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum BundleDefect {
+    /// The last requested document is not in the zip.
+    Missing,
+    /// Entries nobody asked for: a text file, a folder, another invoice's PDF.
+    Extra,
+    /// The first document's entry climbs out of the folder (`../../`), and absolute and drive
+    /// paths carry copies of the others.
+    Hostile,
+    /// The first document's entry is an HTML page.
+    NotPdf,
+    /// The first document's entry is deflated: a few KiB that inflate to 64 MiB.
+    Bomb,
 }
 
 fn one() -> u32 {
@@ -114,7 +134,7 @@ impl FaultRule {
             .is_none_or(|m| m.eq_ignore_ascii_case(method));
         let kind_ok = match self.kind {
             FaultKind::LroPoll404 => kind == RequestKind::Poll,
-            FaultKind::NotPdf => kind == RequestKind::Blob,
+            FaultKind::NotPdf | FaultKind::BadBundle { .. } => kind == RequestKind::Blob,
             FaultKind::MalformedJson | FaultKind::ExtraFields | FaultKind::NewEnumValues => {
                 kind != RequestKind::Blob
             }
@@ -480,5 +500,13 @@ mod tests {
         );
         let r: FaultRule = serde_json::from_str(r#"{"kind":"lro_poll404"}"#).unwrap();
         assert_eq!(r.kind, FaultKind::LroPoll404);
+        let r: FaultRule =
+            serde_json::from_str(r#"{"kind":"bad_bundle","defect":"hostile"}"#).unwrap();
+        assert_eq!(
+            r.kind,
+            FaultKind::BadBundle {
+                defect: BundleDefect::Hostile
+            }
+        );
     }
 }

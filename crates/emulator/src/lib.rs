@@ -37,7 +37,7 @@ use url::Url;
 
 pub use control::UserInfo;
 pub use error::EmulatorError;
-pub use faults::{FaultKind, FaultRule};
+pub use faults::{BundleDefect, FaultKind, FaultRule};
 pub use requests::RequestRecord;
 
 /// How to run an emulator.

@@ -257,6 +257,121 @@ async fn download_documents_returns_a_zip_of_pdfs() {
     assert_eq!(u16::from_le_bytes([zip[eocd + 10], zip[eocd + 11]]), 3);
 }
 
+/// The names in a zip's central directory, with each entry's method and declared sizes.
+fn zip_entries(zip: &[u8]) -> Vec<(String, u16, u32, u32)> {
+    let eocd = zip.len() - 22;
+    assert_eq!(&zip[eocd..eocd + 4], b"PK\x05\x06");
+    let le16 = |at: usize| u16::from_le_bytes([zip[at], zip[at + 1]]);
+    let le32 = |at: usize| u32::from_le_bytes([zip[at], zip[at + 1], zip[at + 2], zip[at + 3]]);
+    let mut at = le32(eocd + 16) as usize;
+    (0..le16(eocd + 10))
+        .map(|_| {
+            assert_eq!(&zip[at..at + 4], b"PK\x01\x02");
+            let name_len = le16(at + 28) as usize;
+            let name = String::from_utf8(zip[at + 46..at + 46 + name_len].to_vec()).unwrap();
+            let entry = (name, le16(at + 10), le32(at + 20), le32(at + 24));
+            at += 46 + name_len;
+            entry
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn bad_bundle_faults_spoil_only_bundles() {
+    use invoice_desk_emulator::{BundleDefect, FaultKind, FaultRule};
+    let env = common::demo().await;
+    let (ba, bp) = env.first_profile(MCA_OWNER).await;
+    let invs = env.get_all(MCA_OWNER, &format!("/providers/Microsoft.Billing/billingAccounts/{}/billingProfiles/{bp}/invoices?api-version=2024-04-01", enc(&ba))).await;
+    let req: Vec<Value> = invs
+        .iter()
+        .take(2)
+        .map(|i| json!({"invoiceName": i["name"]}))
+        .collect();
+    let done = env.lro(MCA_OWNER, &format!("/providers/Microsoft.Billing/billingAccounts/{}/downloadDocuments?api-version=2024-04-01", enc(&ba)), Some(&Value::Array(req))).await;
+    let url = done.body["url"].as_str().unwrap().to_owned();
+    let fetch = |defect: Option<BundleDefect>| {
+        let env = &env;
+        let url = url.clone();
+        async move {
+            env.emu.set_faults(
+                defect
+                    .map(|defect| FaultRule {
+                        route: Some("/_blob/".into()),
+                        method: None,
+                        count: Some(1),
+                        kind: FaultKind::BadBundle { defect },
+                    })
+                    .into_iter()
+                    .collect(),
+            );
+            let bytes = env
+                .http
+                .get(&url)
+                .send()
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap();
+            (bytes.to_vec(), zip_entries(&bytes))
+        }
+    };
+    let (_, good) = fetch(None).await;
+    assert_eq!(good.len(), 2);
+    assert!(
+        good.iter()
+            .all(|(n, m, ..)| n.to_ascii_lowercase().ends_with(".pdf") && *m == 0)
+    );
+
+    let (_, missing) = fetch(Some(BundleDefect::Missing)).await;
+    assert_eq!(missing, good[..1]);
+
+    let (_, extra) = fetch(Some(BundleDefect::Extra)).await;
+    assert_eq!(extra[..2], good[..]);
+    let names: Vec<&str> = extra[2..].iter().map(|e| e.0.as_str()).collect();
+    assert_eq!(
+        names,
+        ["README.txt", "extra/", "G000000000-Invoice-00000000.pdf"]
+    );
+
+    let (_, hostile) = fetch(Some(BundleDefect::Hostile)).await;
+    assert_eq!(hostile[0].0, format!("../../{}", good[0].0));
+    assert_eq!(hostile[2].0, format!("/tmp/{}", good[1].0));
+    assert_eq!(hostile[3].0, format!("C:\\Windows\\{}", good[1].0));
+
+    let (bytes, not_pdf) = fetch(Some(BundleDefect::NotPdf)).await;
+    assert_eq!(not_pdf[0].0, good[0].0);
+    assert!(String::from_utf8_lossy(&bytes).contains("<!DOCTYPE html>"));
+
+    let (bytes, bomb) = fetch(Some(BundleDefect::Bomb)).await;
+    let (_, method, packed, size) = &bomb[0];
+    assert_eq!((*method, *size), (8, 64 << 20), "deflated, 64 MiB declared");
+    assert!(*packed < 1 << 20 && bytes.len() < 1 << 20, "{packed}");
+
+    // A single document's blob is not touched by the fault.
+    env.emu.set_faults(vec![FaultRule {
+        route: Some("/_blob/".into()),
+        method: None,
+        count: None,
+        kind: FaultKind::BadBundle {
+            defect: BundleDefect::NotPdf,
+        },
+    }]);
+    let (path, inv) = download_path(&env).await;
+    let _ = inv;
+    let single = env.lro(MCA_OWNER, &path, None).await;
+    let pdf = env
+        .http
+        .get(single.body["url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+}
+
 #[tokio::test]
 async fn profile_put_is_stateful_and_validated() {
     let env = common::demo().await;

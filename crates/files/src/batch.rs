@@ -11,10 +11,12 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
+use invoice_desk_billing::model::DocumentDownloadRequest;
 use invoice_desk_billing::{ArmClient, LroOptions};
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
+use crate::bundle;
 use crate::error::{FilesError, ItemError};
 use crate::fsio;
 use crate::index::{ArchiveIndex, DocumentKey, IndexEntry, IndexWarning, now_text};
@@ -49,8 +51,11 @@ pub struct BatchOptions {
     /// The archive folder (created when missing); the index lives in it.
     pub dest: PathBuf,
     pub template: Template,
-    /// Documents in flight at once (at least 1).
+    /// Documents in flight at once (at least 1); a bundle counts as one.
     pub concurrency: usize,
+    /// Fetch several documents of one billing account as one `downloadDocuments` zip where
+    /// Azure offers it ([`crate::bundle::route`] decides which); off: always one by one.
+    pub bundles: bool,
     pub cancel: CancellationToken,
 }
 
@@ -61,6 +66,7 @@ impl BatchOptions {
             dest: dest.into(),
             template,
             concurrency: DEFAULT_CONCURRENCY,
+            bundles: true,
             cancel: CancellationToken::new(),
         }
     }
@@ -155,6 +161,31 @@ impl BatchSummary {
     }
 }
 
+type Outcome = (usize, Result<ItemResult, FailedItem>);
+
+/// A document to fetch and its planned name.
+struct Pending {
+    item: usize,
+    job: Job,
+    relative: PathBuf,
+}
+
+/// What one slot of the batch's concurrency works on.
+enum Unit {
+    One(usize, Box<(Job, Plan)>),
+    /// Documents of one billing account as one `downloadDocuments` zip.
+    Bundle(Vec<Pending>),
+}
+
+impl Unit {
+    fn first_item(&self) -> usize {
+        match self {
+            Self::One(item, ..) => *item,
+            Self::Bundle(members) => members.first().map_or(usize::MAX, |p| p.item),
+        }
+    }
+}
+
 enum Plan {
     /// In the index and on disk: nothing to do.
     Archived(IndexEntry),
@@ -244,18 +275,82 @@ pub async fn run_batch(
         events,
     };
     let shared = &shared;
-    let results: Vec<(usize, Result<ItemResult, FailedItem>)> =
-        futures::stream::iter(jobs.into_iter().zip(plans).enumerate())
-            .map(|(item, (job, plan))| async move { (item, shared.item(item, job, plan).await) })
-            .buffer_unordered(options.concurrency.max(1))
-            .collect()
-            .await;
+
+    // Documents to fetch go in bundles where the one rule allows it; the rest, and whatever a
+    // bundle did not bring, one by one.
+    let grouping = if options.bundles {
+        crate::bundle::group(
+            jobs.iter()
+                .zip(&plans)
+                .enumerate()
+                .filter(|(_, (_, plan))| matches!(plan, Plan::Fetch(_)))
+                .map(|(i, (job, _))| (i, &job.target)),
+        )
+    } else {
+        crate::bundle::Grouping::default()
+    };
+    let mut slots: Vec<Option<(Job, Plan)>> = jobs.into_iter().zip(plans).map(Some).collect();
+    let mut units: Vec<Unit> = Vec::new();
+    for members in grouping.bundles {
+        let members = members
+            .into_iter()
+            .filter_map(|i| match slots[i].take() {
+                Some((job, Plan::Fetch(relative))) => Some(Pending {
+                    item: i,
+                    job,
+                    relative,
+                }),
+                _ => None,
+            })
+            .collect();
+        units.push(Unit::Bundle(members));
+    }
+    for (item, slot) in slots.into_iter().enumerate() {
+        if let Some((job, plan)) = slot {
+            units.push(Unit::One(item, Box::new((job, plan))));
+        }
+    }
+    units.sort_by_key(Unit::first_item);
+
+    let outcomes: Vec<(Vec<Outcome>, Vec<Pending>)> = futures::stream::iter(units)
+        .map(|unit| async move {
+            match unit {
+                Unit::One(item, one) => {
+                    let (job, plan) = *one;
+                    (
+                        vec![(item, shared.item(item, job, plan, true).await)],
+                        vec![],
+                    )
+                }
+                Unit::Bundle(members) => shared.bundle(members).await,
+            }
+        })
+        .buffer_unordered(options.concurrency.max(1))
+        .collect()
+        .await;
+    let mut results: Vec<Outcome> = Vec::new();
+    let mut alone: Vec<Pending> = Vec::new();
+    for (done, left) in outcomes {
+        results.extend(done);
+        alone.extend(left);
+    }
+    alone.sort_by_key(|p| p.item);
+    let rest: Vec<Outcome> = futures::stream::iter(alone)
+        .map(|p| async move {
+            let result = shared
+                .item(p.item, p.job, Plan::Fetch(p.relative), false)
+                .await;
+            (p.item, result)
+        })
+        .buffer_unordered(options.concurrency.max(1))
+        .collect()
+        .await;
+    results.extend(rest);
 
     let mut summary = BatchSummary {
         index_warning,
         ..BatchSummary::default()
     };
-    let mut results = results;
     results.sort_by_key(|(item, _)| *item);
     for (_, result) in results {
         match result {
@@ -301,7 +396,14 @@ fn plan(job: &Job, index: &ArchiveIndex, claims: &Claims, options: &BatchOptions
 }
 
 impl Shared<'_> {
-    async fn item(&self, item: usize, job: Job, plan: Plan) -> Result<ItemResult, FailedItem> {
+    /// One document; `announce`: send `Started` (false when a bundle already did).
+    async fn item(
+        &self,
+        item: usize,
+        job: Job,
+        plan: Plan,
+        announce: bool,
+    ) -> Result<ItemResult, FailedItem> {
         let failed = |target: &Target, path: Option<&Path>, error: &FilesError| {
             let report = error.report();
             (self.events)(BatchEvent::Failed {
@@ -336,7 +438,9 @@ impl Shared<'_> {
         if self.options.cancel.is_cancelled() {
             return Err(failed(&job.target, Some(&relative), &FilesError::Cancelled));
         }
-        (self.events)(BatchEvent::Started { item });
+        if announce {
+            (self.events)(BatchEvent::Started { item });
+        }
         match self.fetch(item, &job, &relative).await {
             Ok((placed, done)) => {
                 self.record(&job.target, &placed, &done).await;
@@ -403,12 +507,24 @@ impl Shared<'_> {
             other => other?,
         }
         let done = transfer.finish().await?;
+        let placed = self.place(&job.target, relative, &done).await?;
+        Ok((placed, done))
+    }
+
+    /// A finished `.part` file under its final name (never overwriting anything).
+    async fn place(
+        &self,
+        target: &Target,
+        relative: &Path,
+        done: &Downloaded,
+    ) -> Result<Placed, FilesError> {
         let claims = self.claims.clone();
-        let root = root.clone();
+        let root = self.options.dest.clone();
+        let full = root.join(relative);
         let relative = relative.to_owned();
-        let owner = job.target.key().id();
+        let owner = target.key().id();
         let moved = done.clone();
-        let placed = tokio::task::spawn_blocking(move || {
+        tokio::task::spawn_blocking(move || {
             let placed = place::place(&root, &relative, &moved, &claims, &owner);
             if placed.is_err() {
                 let _ = std::fs::remove_file(&moved.part);
@@ -417,10 +533,145 @@ impl Shared<'_> {
         })
         .await
         .map_err(|e| FilesError::Io {
-            path: full.clone(),
+            path: full,
             message: e.to_string(),
-        })??;
-        Ok((placed, done))
+        })?
+    }
+
+    /// Several documents of one billing account as one zip. Returns what the bundle saved (or
+    /// failed to place) and the documents to fetch alone: all of them when the bundle could
+    /// not be had (no such API for the agreement, 400/404, throttling, a bad zip, …).
+    async fn bundle(&self, members: Vec<Pending>) -> (Vec<Outcome>, Vec<Pending>) {
+        let Some(first) = members.first() else {
+            return (Vec::new(), members);
+        };
+        let Some((route, _)) = bundle::route(&first.job.target) else {
+            return (Vec::new(), members);
+        };
+        if self.options.cancel.is_cancelled() {
+            return (Vec::new(), members);
+        }
+        for p in &members {
+            (self.events)(BatchEvent::Started { item: p.item });
+        }
+        let client = first.job.client.clone();
+        let unpacked = match self.fetch_bundle(&client, &route, &members).await {
+            Ok(unpacked) => unpacked,
+            Err(e) => {
+                tracing::debug!(
+                    documents = members.len(),
+                    error = e.code(),
+                    billing = e.billing().map(invoice_desk_billing::BillingError::code),
+                    "bundle unavailable; documents are fetched one by one"
+                );
+                return (Vec::new(), members);
+            }
+        };
+        for n in &unpacked.notes {
+            tracing::warn!(
+                entry = n.entry.as_deref().unwrap_or("(archive)"),
+                code = n.code,
+                "bundle entry not used"
+            );
+        }
+        let mut done = Vec::new();
+        let mut alone = Vec::new();
+        for (p, part) in members.into_iter().zip(unpacked.parts) {
+            let Some(part) = part else {
+                alone.push(p);
+                continue;
+            };
+            let result = match self.place(&p.job.target, &p.relative, &part).await {
+                Ok(placed) => {
+                    self.record(&p.job.target, &placed, &part).await;
+                    (self.events)(BatchEvent::Progress {
+                        item: p.item,
+                        bytes: part.size,
+                        total: Some(part.size),
+                    });
+                    (self.events)(BatchEvent::Done {
+                        item: p.item,
+                        placed: placed.clone(),
+                        size: part.size,
+                    });
+                    Ok(ItemResult {
+                        info: info(&p.job.target, Some(&p.relative)),
+                        placed,
+                        size: part.size,
+                        from_index: false,
+                    })
+                }
+                Err(error) => {
+                    let report = error.report();
+                    (self.events)(BatchEvent::Failed {
+                        item: p.item,
+                        error: report.clone(),
+                    });
+                    Err(FailedItem {
+                        info: info(&p.job.target, Some(&p.relative)),
+                        error: report,
+                    })
+                }
+            };
+            done.push((p.item, result));
+        }
+        (done, alone)
+    }
+
+    /// The bundle's zip into a temporary `.part` file in the archive folder (same resume,
+    /// retry and expiry rules as a single document), unpacked into the members' `.part` files.
+    async fn fetch_bundle(
+        &self,
+        client: &ArmClient,
+        route: &bundle::Route,
+        members: &[Pending],
+    ) -> Result<bundle::Unpacked, FilesError> {
+        let root = &self.options.dest;
+        let mut plan = Vec::with_capacity(members.len());
+        let mut request = Vec::with_capacity(members.len());
+        for p in members {
+            let full = root.join(&p.relative);
+            if let Some(parent) = full.parent() {
+                tokio::fs::create_dir_all(parent)
+                    .await
+                    .map_err(|e| FilesError::io(parent, &e))?;
+            }
+            let mut part_name = full.file_name().unwrap_or_default().to_owned();
+            part_name.push(".part");
+            plan.push(bundle::Member {
+                invoice: p.job.target.invoice.clone(),
+                document_name: p.job.target.document_name.clone(),
+                part: full.with_file_name(part_name),
+            });
+            request.push(DocumentDownloadRequest {
+                invoice_name: p.job.target.invoice.clone(),
+                document_name: p.job.target.document_name.clone(),
+            });
+        }
+        let temp = bundle::temp_name(root);
+        let mut transfer = Transfer::create(temp.clone(), ContentKind::Zip).await?;
+        let lro = LroOptions::default().with_cancel(self.options.cancel.clone());
+        let cancel = &self.options.cancel;
+        let quiet = |_: u64, _: Option<u64>| {};
+        let url = links::bundle_link(client, route, &request, &lro).await?;
+        match transfer.run(self.fetcher, &url, &quiet, cancel).await {
+            Err(FilesError::LinkExpired) => {
+                let fresh = links::bundle_link(client, route, &request, &lro).await?;
+                transfer.run(self.fetcher, &fresh, &quiet, cancel).await?;
+            }
+            other => other?,
+        }
+        let zip = bundle::TempFile(transfer.finish().await?.part);
+        tokio::task::spawn_blocking(move || {
+            let unpacked = bundle::unpack(&zip.0, &plan);
+            drop(zip);
+            unpacked
+        })
+        .await
+        .map_err(|e| FilesError::Io {
+            path: temp,
+            message: e.to_string(),
+        })
     }
 
     async fn record(&self, target: &Target, placed: &Placed, done: &Downloaded) {

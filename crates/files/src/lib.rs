@@ -6,6 +6,7 @@
 //! ```text
 //! template + sanitise   where a document goes            (the one rule for file names)
 //! links                 which billing API gives its link (MCA/EA by account, MOSP + legacy)
+//! bundle                several documents as one `downloadDocuments` zip, unpacked safely
 //! writer + retry        the link → `<final>.part`        (Range resume, Retry-After, checks)
 //! place                 `.part` → final name             (no overwrite; same bytes / keep both)
 //! index                 what is in the archive           (atomic JSON in the folder)
@@ -14,6 +15,7 @@
 //! ```
 
 mod batch;
+pub mod bundle;
 mod error;
 pub mod fsio;
 pub mod index;
@@ -22,6 +24,7 @@ pub mod place;
 pub mod plan;
 pub mod retry;
 pub mod sanitise;
+mod sink;
 pub mod target;
 pub mod template;
 pub mod verify;

@@ -4,10 +4,11 @@
 //! `2018-03-01-preview` invoice with its inline `downloadUrl`.
 
 use futures::TryStreamExt;
-use invoice_desk_billing::model::{DocumentDownloadResult, LegacyInvoice};
+use invoice_desk_billing::model::{DocumentDownloadRequest, DocumentDownloadResult, LegacyInvoice};
 use invoice_desk_billing::scope::ScopeKind;
 use invoice_desk_billing::{ArmClient, BillingError, ListOptions, LroOptions};
 
+use crate::bundle::Route;
 use crate::error::FilesError;
 use crate::target::{LinkSource, Target};
 
@@ -79,6 +80,25 @@ pub async fn link(
                 .and_then(url_of)
         }
     }
+}
+
+/// A fresh pre-signed link to a zip of `documents` (`downloadDocuments`, the same LRO as single
+/// downloads). Any error here only means "fetch them one by one".
+pub async fn bundle_link(
+    client: &ArmClient,
+    route: &Route,
+    documents: &[DocumentDownloadRequest],
+    lro: &LroOptions,
+) -> Result<String, FilesError> {
+    let result = match route {
+        Route::Account(account) => client.download_documents(account, documents, lro).await,
+        Route::Subscription(subscription) => {
+            client
+                .download_billing_subscription_documents(subscription, documents, lro)
+                .await
+        }
+    };
+    result.map_err(link_error).and_then(url_of)
 }
 
 fn legacy_url(invoice: &LegacyInvoice) -> Option<String> {

@@ -1,5 +1,6 @@
 //! Streaming one pre-signed link into `<final>.part`: never with a bearer token, chunk by
-//! chunk (memory stays flat whatever the size), hashed on the way, resumed with `Range` +
+//! chunk (memory stays flat whatever the size), hashed and written by the part file's own
+//! thread ([`crate::sink`]), resumed with `Range` +
 //! `If-Match` after a dropped connection, restarted from byte 0 when the blob changed, checked
 //! for its magic bytes and declared length, then fsynced. Placing the finished file under its
 //! final name is [`crate::place`]'s job.
@@ -12,18 +13,13 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use http::{HeaderMap, StatusCode, header};
-use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
-use tokio::fs::{File, OpenOptions};
-use tokio::io::{AsyncWriteExt, BufWriter};
 use tokio_util::sync::CancellationToken;
 
 use crate::error::FilesError;
 use crate::retry::{Next, TransferPolicy};
+use crate::sink::PartSink;
 use crate::verify::ContentKind;
-
-/// Bytes gathered before one write to disk: few system calls, bounded memory.
-const WRITE_BUFFER: usize = 256 * 1024;
 
 /// The most of an error body read to tell an expired link from other refusals.
 const ERROR_BODY_LIMIT: usize = 16 * 1024;
@@ -83,11 +79,10 @@ pub struct Downloaded {
 pub struct Transfer {
     part: PathBuf,
     expect: ContentKind,
-    file: Option<BufWriter<File>>,
+    file: Option<PartSink>,
     offset: u64,
     total: Option<u64>,
     etag: Option<String>,
-    hasher: Sha256,
     head: Vec<u8>,
     resumes: u32,
     restarts: u32,
@@ -119,7 +114,6 @@ impl Transfer {
             offset: 0,
             total: None,
             etag: None,
-            hasher: Sha256::new(),
             head: Vec::new(),
             resumes: 0,
             restarts: 0,
@@ -135,18 +129,10 @@ impl Transfer {
     }
 
     async fn open(&mut self) -> Result<(), FilesError> {
-        let file = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(&self.part)
-            .await
-            .map_err(|e| FilesError::io(&self.part, &e))?;
-        self.file = Some(BufWriter::with_capacity(WRITE_BUFFER, file));
+        self.file = Some(PartSink::create(&self.part).await?);
         self.offset = 0;
         self.total = None;
         self.etag = None;
-        self.hasher = Sha256::new();
         self.head.clear();
         Ok(())
     }
@@ -376,7 +362,7 @@ impl Transfer {
                 }
                 Err(_) => return Err(self.dropped(start, network_stall(stall)).await),
             };
-            self.write(&chunk).await.map_err(Stop::Fatal)?;
+            self.write(chunk).await.map_err(Stop::Fatal)?;
             progress(self.offset, self.total);
         }
         match self.total {
@@ -394,7 +380,7 @@ impl Transfer {
         if let Some(file) = self.file.as_mut()
             && let Err(e) = file.flush().await
         {
-            return Stop::Fatal(FilesError::io(&self.part, &e));
+            return Stop::Fatal(e);
         }
         if self.offset > start {
             Stop::Dropped(error)
@@ -406,7 +392,7 @@ impl Transfer {
         }
     }
 
-    async fn write(&mut self, chunk: &[u8]) -> Result<(), FilesError> {
+    async fn write(&mut self, chunk: bytes::Bytes) -> Result<(), FilesError> {
         let magic = self.expect.magic();
         if self.head.len() < magic.len() {
             let take = (magic.len() - self.head.len()).min(chunk.len());
@@ -421,11 +407,9 @@ impl Transfer {
             path: self.part.clone(),
             message: "the part file is closed".into(),
         })?;
-        file.write_all(chunk)
-            .await
-            .map_err(|e| FilesError::io(&self.part, &e))?;
-        self.hasher.update(chunk);
-        self.offset += chunk.len() as u64;
+        let len = chunk.len() as u64;
+        file.write(chunk).await?;
+        self.offset += len;
         Ok(())
     }
 
@@ -445,25 +429,24 @@ impl Transfer {
                 got: self.offset,
             });
         }
-        let Some(mut file) = self.file.take() else {
+        let Some(file) = self.file.take() else {
             return Err(FilesError::Io {
                 path: self.part.clone(),
                 message: "the part file is closed".into(),
             });
         };
-        file.flush()
-            .await
-            .map_err(|e| FilesError::io(&self.part, &e))?;
-        file.get_ref()
-            .sync_all()
-            .await
-            .map_err(|e| FilesError::io(&self.part, &e))?;
-        drop(file);
+        let (sha256, size) = file.finish().await?;
+        if size != self.offset {
+            return Err(FilesError::Io {
+                path: self.part.clone(),
+                message: format!("{size} bytes written of {}", self.offset),
+            });
+        }
         self.keep = true;
         Ok(Downloaded {
             part: self.part.clone(),
-            size: self.offset,
-            sha256: std::mem::take(&mut self.hasher).finalize().into(),
+            size,
+            sha256,
             resumes: self.resumes,
             restarts: self.restarts,
         })

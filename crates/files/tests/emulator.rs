@@ -101,8 +101,9 @@ async fn mosp_falls_back_to_the_legacy_download_url() {
     let mut jobs = all;
     assert!(jobs.len() >= 2, "alex has invoices");
     jobs.truncate(2);
+    // The billing-subscription routes (single and `downloadDocuments`) do not serve it.
     emu.set_faults(vec![invoice_desk_emulator::FaultRule {
-        route: Some("*/billingSubscriptions/*/download".into()),
+        route: Some("*/billingSubscriptions/*/download*".into()),
         method: Some("POST".into()),
         count: None,
         kind: FaultKind::Status { status: 404 },
@@ -268,7 +269,11 @@ async fn long_lro_chains_and_transient_404_polls_still_give_the_document() {
         kind: FaultKind::LroPoll404,
     }]);
     let dir = temp();
-    let (summary, _) = run(jobs, &options(dir.path(), DEFAULT_TEMPLATE)).await;
+    let opts = invoice_desk_files::BatchOptions {
+        bundles: false,
+        ..options(dir.path(), DEFAULT_TEMPLATE)
+    };
+    let (summary, _) = run(jobs, &opts).await;
     assert_eq!(summary.saved.len(), 2, "{:?}", summary.failed);
     let polls = emu.requests().iter().filter(|r| r.kind == "poll").count();
     assert!(polls >= 2 * 4, "every poll of both chains: {polls}");
@@ -285,6 +290,7 @@ async fn an_html_page_instead_of_a_pdf_is_refused() {
         jobs,
         &invoice_desk_files::BatchOptions {
             concurrency: 1,
+            bundles: false,
             ..options(dir.path(), DEFAULT_TEMPLATE)
         },
     )
