@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Runtime, State};
 use tokio::sync::Mutex;
 
 use invoice_desk_billing::{
@@ -354,8 +354,8 @@ fn period_view(row: &invoice_desk_billing::PeriodRow) -> PeriodView {
 /// The billing scopes of one signed-in directory, with what the user may do on each.
 #[tauri::command]
 #[specta::specta]
-pub async fn list_scopes(
-    app: AppHandle,
+pub async fn list_scopes<R: Runtime>(
+    app: AppHandle<R>,
     sign_in: State<'_, SignIn>,
     browse: State<'_, Browse>,
     cache: State<'_, ListingCache>,
@@ -420,8 +420,8 @@ pub async fn list_scopes(
 /// months), each with its invoices or the reason there is none.
 #[tauri::command]
 #[specta::specta]
-pub async fn list_periods(
-    app: AppHandle,
+pub async fn list_periods<R: Runtime>(
+    app: AppHandle<R>,
     sign_in: State<'_, SignIn>,
     browse: State<'_, Browse>,
     cache: State<'_, ListingCache>,

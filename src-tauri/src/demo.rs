@@ -18,6 +18,8 @@ use crate::error::{AppError, ErrorCode};
 
 /// The user a demo starts as: a pay-as-you-go account administrator with a year of invoices.
 pub const DEFAULT_DEMO_USER: &str = "alex@contoso.example";
+/// The emulator scenario the demo shows: every agreement, role and reason card.
+pub const DEMO_SCENARIO: &str = "demo";
 
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -50,16 +52,20 @@ impl std::fmt::Debug for Demo {
 }
 
 impl Demo {
-    pub async fn start() -> Result<Self, AppError> {
-        let emulator = Emulator::start(EmulatorConfig::default())
-            .await
-            .map_err(|err| {
-                AppError::new(
-                    ErrorCode::DemoUnavailable,
-                    "The demo data could not be started.",
-                )
-                .with_details(err.to_string())
-            })?;
+    /// Starts the emulator on `scenario` (the app always uses [`DEMO_SCENARIO`]; the
+    /// command-layer benchmark uses its `bench` scenario).
+    pub async fn start(scenario: &str) -> Result<Self, AppError> {
+        let config = EmulatorConfig {
+            scenario: scenario.to_owned(),
+            ..EmulatorConfig::default()
+        };
+        let emulator = Emulator::start(config).await.map_err(|err| {
+            AppError::new(
+                ErrorCode::DemoUnavailable,
+                "The demo data could not be started.",
+            )
+            .with_details(err.to_string())
+        })?;
         let accounts = invoice_desk_auth::local_accounts(&emulator.base_url())?;
         Ok(Self {
             emulator,
@@ -70,6 +76,11 @@ impl Demo {
 
     pub fn accounts(&self) -> &Accounts {
         &self.accounts
+    }
+
+    /// The emulator's loopback address (its ARM endpoint, authority and `/_emulator` control).
+    pub fn base_url(&self) -> url::Url {
+        self.emulator.base_url()
     }
 
     pub fn state(&self) -> DemoState {

@@ -63,8 +63,8 @@ fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             signin::start_demo,
             signin::demo_state,
             signin::leave_demo,
-            browse::list_scopes,
-            browse::list_periods,
+            browse::list_scopes::<tauri::Wry>,
+            browse::list_periods::<tauri::Wry>,
             browse::cached_scopes,
             browse::cached_periods,
             downloads::save_invoices,
@@ -222,6 +222,50 @@ fn focus_main_window<R: Runtime>(app: &AppHandle<R>) {
         let _ = window.unminimize();
         let _ = window.show();
         let _ = window.set_focus();
+    }
+}
+
+/// The browsing commands on any Tauri runtime, for `benches/commands.rs`: it drives the real
+/// `list_accounts`, `list_scopes` and `list_periods` over Tauri's IPC on the mock runtime,
+/// signed in to demo mode on the emulator's `bench` scenario. Not an API of the app.
+#[doc(hidden)]
+pub mod harness {
+    use tauri::{AppHandle, Manager, Runtime};
+    use url::Url;
+
+    use crate::catalogue::Locale;
+    use crate::{browse, listing_cache, signin};
+
+    /// `builder` with the browsing commands and the state they use. Sign-ins are never
+    /// remembered (the keychain is not opened) and nothing is cached on disk.
+    pub fn mount<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+        builder
+            .invoke_handler(tauri::generate_handler![
+                signin::list_accounts,
+                browse::list_scopes,
+                browse::list_periods,
+            ])
+            .manage(signin::SignIn::start(false))
+            .manage(browse::Browse::default())
+            .manage(listing_cache::ListingCache::open(None))
+    }
+
+    /// Demo mode on the emulator's `scenario`, signed in as `upn` through its authority the
+    /// way "Try with demo data" signs in; returns the emulator's address.
+    pub async fn start_demo<R: Runtime>(
+        app: &AppHandle<R>,
+        scenario: &str,
+        upn: &str,
+    ) -> Result<Url, String> {
+        let sign_in = app.state::<signin::SignIn>();
+        sign_in
+            .enter_demo_in(scenario, upn, signin::completion_page_in(Locale::En))
+            .await
+            .map_err(|err| format!("{}: {:?}", err.message, err.details))?;
+        sign_in
+            .demo_url()
+            .await
+            .ok_or_else(|| "the demo did not start".to_owned())
     }
 }
 

@@ -10,7 +10,7 @@
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, Manager, State};
+use tauri::{AppHandle, Manager, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
 use tauri_specta::Event;
 use tokio::sync::OnceCell;
@@ -24,7 +24,7 @@ use invoice_desk_auth::{
 };
 
 use crate::catalogue::{Catalogue, Locale};
-use crate::demo::{DEFAULT_DEMO_USER, Demo, DemoSlot, DemoState};
+use crate::demo::{DEFAULT_DEMO_USER, DEMO_SCENARIO, Demo, DemoSlot, DemoState};
 use crate::error::{AppError, ErrorCode};
 use crate::listing_cache::ListingCache;
 use crate::state::AppState;
@@ -191,13 +191,28 @@ impl SignIn {
 
     /// Starts demo mode (or switches its user) and signs in as `upn` through the emulator.
     pub async fn enter_demo(&self, upn: &str, page: CompletionPage) -> Result<DemoState, AppError> {
+        self.enter_demo_in(DEMO_SCENARIO, upn, page).await
+    }
+
+    /// [`Self::enter_demo`] with the emulator on `scenario` when the demo is not running yet.
+    pub async fn enter_demo_in(
+        &self,
+        scenario: &str,
+        upn: &str,
+        page: CompletionPage,
+    ) -> Result<DemoState, AppError> {
         let mut slot = self.demo.lock().await;
         if slot.is_none() {
-            *slot = Some(Demo::start().await?);
+            *slot = Some(Demo::start(scenario).await?);
         }
         let demo = slot.as_mut().expect("just started");
         demo.sign_in_as(upn, page).await?;
         Ok(demo.state())
+    }
+
+    /// The running demo's emulator address.
+    pub async fn demo_url(&self) -> Option<Url> {
+        self.demo.lock().await.as_ref().map(Demo::base_url)
     }
 
     /// Whether the demo runs (its data is never cached).
@@ -343,9 +358,9 @@ impl SignIn {
     /// the claims to Microsoft; a token refresh that needs interaction has marked it already.
     /// Either way the window hears of it, and when the user has signed in again it loads the
     /// directory once more. Returns whether the directory now waits for a new sign-in.
-    pub async fn note_auth_failure(
+    pub async fn note_auth_failure<R: Runtime>(
         &self,
-        app: &AppHandle,
+        app: &AppHandle<R>,
         account_id: &str,
         tenant_id: &str,
         claims: Option<&str>,
@@ -371,7 +386,7 @@ impl SignIn {
     }
 }
 
-async fn announce(app: &AppHandle, state: &SignIn) {
+async fn announce<R: Runtime>(app: &AppHandle<R>, state: &SignIn) {
     if let Ok(list) = state.summaries().await
         && let Err(err) = AccountsChanged(list).emit(app)
     {
@@ -381,7 +396,10 @@ async fn announce(app: &AppHandle, state: &SignIn) {
 
 /// The page the browser shows after the redirect, in the UI language.
 pub(crate) fn completion_page(app: &AppHandle) -> CompletionPage {
-    let locale = Locale::resolve(app.state::<AppState>().settings().language);
+    completion_page_in(Locale::resolve(app.state::<AppState>().settings().language))
+}
+
+pub(crate) fn completion_page_in(locale: Locale) -> CompletionPage {
     let words = Catalogue::load(locale);
     CompletionPage {
         lang: match locale {

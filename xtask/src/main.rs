@@ -2,7 +2,8 @@
 //!
 //! - `run`      build the UI and the app, then open the Invoice Desk window
 //! - `test`     every suite (Rust, UI, browser, end-to-end); one summary line per suite
-//! - `bench`    the benchmarks: listing (vs ideal and the Python SDK), sync (vs curl), sidebar
+//! - `bench`    the benchmarks: listing (vs ideal and the Python SDK), app commands, sync (vs curl),
+//!   sidebar (jsdom and Chromium)
 //! - `bundle`   a release .deb (or another bundle: `bundle --bundles rpm`)
 //! - `bindings` regenerate the TypeScript IPC bindings from the Rust declarations
 

@@ -58,6 +58,19 @@ pub fn system_packages(purpose: Purpose) -> Result<()> {
     if purpose == Purpose::Test {
         wanted.extend_from_slice(TEST_PACKAGES);
     }
+    install_missing(wanted)
+}
+
+/// Chromium for the browser measurements of `cargo xtask bench` (the UI's browser tests drive
+/// `/usr/bin/chromium`), without the rest of the test packages.
+pub fn chromium() -> Result<()> {
+    if !cfg!(target_os = "linux") || !on_path("dpkg-query") || !on_path("apt-get") {
+        return Ok(()); // elsewhere the browser tests' own check says what is missing
+    }
+    install_missing(vec!["chromium"])
+}
+
+fn install_missing(wanted: Vec<&str>) -> Result<()> {
     let missing: Vec<&str> = wanted.into_iter().filter(|p| !dpkg_installed(p)).collect();
     if missing.is_empty() {
         return Ok(());
