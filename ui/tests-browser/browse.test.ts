@@ -141,7 +141,7 @@ describe("selecting and saving many", () => {
     expect(await page.textContent('[data-testid="selection-total"]')).toMatch(/€/);
     await shot(page, "multi-select-en");
     // Narrower, the table drops the columns the details panel repeats instead of scrolling.
-    await page.setViewportSize({ width: 1180, height: 760 });
+    await page.setViewportSize({ width: 1230, height: 760 });
     expect(await page.isVisible('th.documents-col')).toBe(false);
     expect(await page.isVisible('th.due-col')).toBe(true);
     expect(await page.$eval('[data-testid="table-area"] .table-wrap', (wrap) => wrap.scrollWidth <= wrap.clientWidth)).toBe(true);
