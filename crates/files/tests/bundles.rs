@@ -10,24 +10,12 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::{
-    DEFAULT_TEMPLATE, MCA_OWNER, MOSP_ADMIN, assert_archive, blob_requests, download_posts,
-    emulator, fault, jobs, options, run, scopes, temp,
+    DEFAULT_TEMPLATE, MOSP_ADMIN, assert_archive, blob_requests, download_posts, emulator, fault,
+    jobs, mca_jobs, options, run, scopes, temp,
 };
 use invoice_desk_billing::ScopeKind;
 use invoice_desk_emulator::{BundleDefect, Emulator, EmulatorConfig, FaultKind, FaultRule};
-use invoice_desk_files::{ArchiveIndex, BatchEvent, BatchOptions, Job};
-
-async fn mca_jobs(emu: &Emulator, n: usize) -> Vec<Job> {
-    let scope = scopes(emu, MCA_OWNER, ScopeKind::McaBillingProfile)
-        .await
-        .into_iter()
-        .next()
-        .expect("olivia has a billing profile");
-    let mut jobs = jobs(emu, MCA_OWNER, &scope).await;
-    assert!(jobs.len() >= n, "only {} invoices", jobs.len());
-    jobs.truncate(n);
-    jobs
-}
+use invoice_desk_files::{ArchiveIndex, BatchEvent, BatchOptions};
 
 fn bundle_posts(emu: &Emulator) -> usize {
     emu.requests()

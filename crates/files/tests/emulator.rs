@@ -11,23 +11,11 @@ use std::time::Instant;
 
 use common::{
     DEFAULT_TEMPLATE, MCA_OWNER, MOSP_ADMIN, assert_archive, blob_requests, download_posts,
-    emulator, failure_codes, fault, jobs, options, run, scopes, temp,
+    emulator, failure_codes, fault, jobs, mca_jobs, options, run, scopes, temp,
 };
 use invoice_desk_billing::ScopeKind;
 use invoice_desk_emulator::{EmulatorConfig, FaultKind};
 use invoice_desk_files::{BatchEvent, INDEX_FILE, Placed, slash_path};
-
-async fn mca_jobs(emu: &invoice_desk_emulator::Emulator, n: usize) -> Vec<invoice_desk_files::Job> {
-    let scope = scopes(emu, MCA_OWNER, ScopeKind::McaBillingProfile)
-        .await
-        .into_iter()
-        .next()
-        .expect("olivia has a billing profile");
-    let mut jobs = jobs(emu, MCA_OWNER, &scope).await;
-    assert!(jobs.len() >= n, "only {} invoices", jobs.len());
-    jobs.truncate(n);
-    jobs
-}
 
 #[tokio::test]
 async fn mca_invoices_land_under_the_template_names_and_a_rerun_fetches_nothing() {

@@ -247,3 +247,16 @@ pub fn temp() -> tempfile::TempDir {
 pub fn path_of(root: &Path, rel: &Path) -> PathBuf {
     root.join(rel)
 }
+
+/// The first `n` invoice downloads of the MCA owner's billing profile.
+pub async fn mca_jobs(emu: &Emulator, n: usize) -> Vec<Job> {
+    let scope = scopes(emu, MCA_OWNER, ScopeKind::McaBillingProfile)
+        .await
+        .into_iter()
+        .next()
+        .expect("olivia has a billing profile");
+    let mut jobs = jobs(emu, MCA_OWNER, &scope).await;
+    assert!(jobs.len() >= n, "only {} invoices", jobs.len());
+    jobs.truncate(n);
+    jobs
+}
