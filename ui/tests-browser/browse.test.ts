@@ -208,6 +208,14 @@ describe("selecting and saving many", () => {
     await menu.waitFor();
     expect(await page.textContent('[data-action="save-selected"]')).toContain("2");
     await page.keyboard.press("Escape");
+    await switchLanguage(page, "nl");
+    await page.click(row(names[1]), { button: "right" });
+    await menu.waitFor();
+    expect(await page.textContent('[data-action="save-selected"]')).toBe(nl["table.menu.saveSelected"].replace("{count}", "2"));
+    expect(await page.textContent("#selection-title")).toBe(nl["details.selectedCount"].replace("{count}", "2"));
+    expect(await page.$eval('[data-testid="table-area"] .table-wrap', (wrap) => wrap.scrollWidth <= wrap.clientWidth)).toBe(true);
+    await shot(page, "row-menu-selection-nl");
+    await page.keyboard.press("Escape");
     await page.click('[data-testid="period-row"]:not([data-invoice])', { button: "right" });
     await page.click('[data-action="why"]');
     await page.waitForSelector('[data-testid="reason-card"]');
