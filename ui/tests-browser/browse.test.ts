@@ -308,6 +308,12 @@ describe("selecting and saving many", () => {
     expect(synced).toContain(SUB_PRODUCTION);
     expect(synced).not.toContain(SUB_MARKETING);
     expect(new Set(synced).size).toBe(synced.length);
+    // Switched on after the start, it waits for the next start.
+    const later = await open({ accounts: [ACCOUNT] });
+    await later.waitForSelector(scopeRow(SUB_PRODUCTION));
+    await later.evaluate(() => window.__e2e!.emit("settingsChanged", { ...window.__e2e!.settings(), syncAtStart: true }));
+    await later.waitForTimeout(300);
+    expect(await calls(later, "archive_invoices")).toEqual([]);
     const demo = await open({ demo: {}, settings: { syncAtStart: true } });
     await demo.waitForSelector('[data-testid="scope-row"]');
     await demo.waitForTimeout(300);

@@ -105,9 +105,13 @@ export class BrowseState {
     [...this.scopesById.values()].filter((scope) => scope.capabilities.downloadInvoices.state === "allowed").map((scope) => scope.id),
   );
 
-  /** Whether every directory's listing has answered (with scopes or an error). */
+  /**
+   * Whether every directory's listing has answered from Azure (with scopes or an error); the
+   * cached listing shown while Azure is asked does not count.
+   */
   allListed: boolean = $derived(
-    Object.keys(this.tenants).length > 0 && Object.values(this.tenants).every((entry) => entry.status !== "loading"),
+    Object.keys(this.tenants).length > 0 &&
+      Object.values(this.tenants).every((entry) => entry.status !== "loading" && (entry.asOf === null || entry.error !== null)),
   );
 
   selectedScope: ScopeSummary | null = $derived(

@@ -105,11 +105,14 @@ export class SaveState {
 
   #syncedAtStart = false;
 
-  /** "Sync at start": the first call of this run syncs the archive; later ones do nothing. */
+  /**
+   * "Sync at start": the first call of this run decides (syncing `scopeIds`, or nothing when
+   * there are none); later calls do nothing.
+   */
   syncAtStart(scopeIds: readonly string[]): void {
-    if (this.#syncedAtStart || scopeIds.length === 0) return;
+    if (this.#syncedAtStart) return;
     this.#syncedAtStart = true;
-    void this.syncAll([...scopeIds]);
+    if (scopeIds.length > 0) void this.syncAll([...scopeIds]);
   }
 
   dismiss(): void {
