@@ -322,6 +322,14 @@ describe("selecting and saving many", () => {
 });
 
 describe("offline", () => {
+  it("does not try to sync the archive from a cached listing", async () => {
+    const page = await open({ accounts: [ACCOUNT], offline: true, cachedAsOf: "2026-11-20T09:30:00Z", settings: { syncAtStart: true } });
+    await page.waitForSelector('[data-testid="scopes-as-of"][data-stale="true"]');
+    await page.waitForTimeout(300);
+    expect(await calls(page, "archive_invoices")).toEqual([]);
+    expect(await page.isDisabled('[data-testid="sync-archive"]')).toBe(true);
+  });
+
   it("opens on the cached listing marked with its time, and says Azure could not be reached", async () => {
     const page = await open({ accounts: [ACCOUNT], offline: true, cachedAsOf: "2026-11-20T09:30:00Z" });
     await page.waitForSelector(scopeRow(SUB_PRODUCTION));

@@ -100,9 +100,16 @@ export class BrowseState {
     return map;
   });
 
-  /** Every loaded scope whose invoices the user may download: what "Sync archive" covers. */
+  /**
+   * Every scope listed fresh from Azure whose invoices the user may download: what "Sync
+   * archive" covers (a scope known only from the cache cannot be fetched from now).
+   */
   syncableScopeIds: string[] = $derived(
-    [...this.scopesById.values()].filter((scope) => scope.capabilities.downloadInvoices.state === "allowed").map((scope) => scope.id),
+    Object.values(this.tenants)
+      .filter((entry) => entry.status === "ok" && entry.asOf === null)
+      .flatMap((entry) => entry.index.map((indexed) => indexed.scope))
+      .filter((scope) => scope.capabilities.downloadInvoices.state === "allowed")
+      .map((scope) => scope.id),
   );
 
   /**
