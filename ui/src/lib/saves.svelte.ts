@@ -1,7 +1,7 @@
 // Saving invoice PDFs from the window: what is on disk already per scope (to open or reveal it
 // instead of downloading again), which saves are running, and the last save's summary.
 import { SvelteSet } from "svelte/reactivity";
-import { call, commands, type AppError, type RetryRequest, type SaveSummary, type SavedDocument, type ShownRange } from "./ipc";
+import { call, commands, type AppError, type Result, type RetryRequest, type SaveSummary, type SavedDocument, type ShownRange } from "./ipc";
 
 function mergeSummaries(a: SaveSummary, b: SaveSummary): SaveSummary {
   return {
@@ -39,10 +39,15 @@ export class SaveState {
   /** Saves the named invoices of a scope, or every invoice of `range` when none are named. */
   async save(scopeId: string, invoices: string[] = [], range: ShownRange | null = null): Promise<void> {
     const key = invoices.length === 1 ? `${scopeId}|${invoices[0]}` : scopeId;
+    await this.#saving(key, scopeId, () => commands.saveInvoices(scopeId, invoices, range));
+  }
+
+  /** One save of a scope, once at a time per `key`: its summary or error, then what is on disk. */
+  async #saving(key: string, scopeId: string, run: () => Promise<Result<SaveSummary>>): Promise<void> {
     if (this.running.has(key)) return;
     this.running.add(key);
     this.error = null;
-    const result = await call(() => commands.saveInvoices(scopeId, invoices, range));
+    const result = await call(run);
     this.running.delete(key);
     if (result.status === "ok") this.summary = result.data;
     else this.error = result.error;
@@ -81,11 +86,8 @@ export class SaveState {
       await this.save(request.scopeId, request.invoices, request.range);
       return;
     }
-    this.error = null;
-    const result = await call(() => commands.archiveInvoices(request.scopeId, request.invoices));
-    if (result.status === "ok") this.summary = result.data;
-    else this.error = result.error;
-    await this.loadSaved(request.scopeId);
+    const { scopeId, invoices } = request;
+    await this.#saving(`${scopeId}|archive`, scopeId, () => commands.archiveInvoices(scopeId, invoices));
   }
 
   /** "Save as…": one invoice to a place picked in the system's save dialog. */
