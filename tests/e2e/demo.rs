@@ -50,17 +50,9 @@ fn select(app: &Session, css: &str) {
 fn the_demo_shows_scopes_periods_and_why_an_invoice_is_missing_in_both_languages() {
     let env = Env::from_process();
     let mut app = env.launch(None);
-    select(&app, "[data-testid=try-demo]");
-    app.wait_for("[data-testid=demo-badge]", WAIT).unwrap();
-
     // The pay-as-you-go administrator's subscriptions: one with a year of invoices, and one
     // created less than 30 days ago whose period has no invoice yet.
-    app.wait_for("[data-testid=scope-row][data-kind=mosp_subscription]", WAIT)
-        .unwrap();
-    assert!(
-        open_scope_showing(&app, "[data-testid=invoice-amount]"),
-        "no scope shows invoices"
-    );
+    open_demo_scope_with_invoices(&app);
     app.screenshot("demo-invoices-en").unwrap();
     let too_new = "[data-testid=why][data-reason=subscription_too_new]";
     assert!(
@@ -161,9 +153,8 @@ fn files_under(dir: &std::path::Path) -> Vec<String> {
     out
 }
 
-/// Starts the demo and opens a pay-as-you-go scope that shows invoices; their names, in
-/// table order.
-fn demo_scope_with_invoices(app: &Session) -> Vec<String> {
+/// Starts the demo and opens a pay-as-you-go scope that shows invoices.
+fn open_demo_scope_with_invoices(app: &Session) {
     select(app, "[data-testid=try-demo]");
     app.wait_for("[data-testid=demo-badge]", WAIT).unwrap();
     app.wait_for("[data-testid=scope-row][data-kind=mosp_subscription]", WAIT)
@@ -172,6 +163,11 @@ fn demo_scope_with_invoices(app: &Session) -> Vec<String> {
         open_scope_showing(app, "[data-testid=invoice-amount]"),
         "no scope shows invoices"
     );
+}
+
+/// [`open_demo_scope_with_invoices`], then the invoices' names, in table order.
+fn demo_scope_with_invoices(app: &Session) -> Vec<String> {
+    open_demo_scope_with_invoices(app);
     app.execute(
         "return [...document.querySelectorAll('[data-testid=period-row][data-invoice]')].map(r => r.dataset.invoice);",
         &[],
@@ -304,14 +300,7 @@ fn saving_one_invoice_then_three_selected_then_the_whole_scope_puts_pdfs_named_b
 fn resting_on_an_invoice_prepares_its_pdf_for_dragging_and_a_drag_starts_with_it() {
     let env = Env::from_process();
     let mut app = env.launch(None);
-    select(&app, "[data-testid=try-demo]");
-    app.wait_for("[data-testid=demo-badge]", WAIT).unwrap();
-    app.wait_for("[data-testid=scope-row][data-kind=mosp_subscription]", WAIT)
-        .unwrap();
-    assert!(
-        open_scope_showing(&app, "[data-testid=invoice-amount]"),
-        "no scope shows invoices"
-    );
+    open_demo_scope_with_invoices(&app);
     let invoice = app
         .execute(
             "const row = document.querySelector('[data-testid=period-row][data-invoice]');

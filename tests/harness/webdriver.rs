@@ -125,39 +125,18 @@ impl Session {
 
     /// Polls until the page text of `css` (see [`Self::page_text`]) satisfies `check`.
     pub fn wait_for_page_text(&self, css: &str, check: impl Fn(&str) -> bool) -> Result<String> {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let last = self.page_text(css)?;
-            if check(&last) {
-                return Ok(last);
-            }
-            if Instant::now() > deadline {
-                return Err(WebDriverError::Timeout(format!(
-                    "text of `{css}` stayed {last:?}"
-                )));
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        poll_text(css, Duration::from_secs(30), check, || self.page_text(css))
     }
 
     /// Polls until the text of `css` satisfies `check`, returning it.
     pub fn wait_for_text(&self, css: &str, check: impl Fn(&str) -> bool) -> Result<String> {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        let mut last = String::new();
-        loop {
-            if let Ok(element) = self.find(css) {
-                last = self.text(&element).unwrap_or_default();
-                if check(&last) {
-                    return Ok(last);
-                }
-            }
-            if Instant::now() > deadline {
-                return Err(WebDriverError::Timeout(format!(
-                    "text of `{css}` stayed {last:?}"
-                )));
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        poll_text(css, Duration::from_secs(10), check, || {
+            // Not there yet reads as no text, so the wait goes on.
+            Ok(self
+                .find(css)
+                .and_then(|element| self.text(&element))
+                .unwrap_or_default())
+        })
     }
 
     pub fn is_displayed(&self, element: &Element) -> Result<bool> {
@@ -347,4 +326,26 @@ fn call(http: &Client, method: &reqwest::Method, url: &str, body: Option<&Value>
         return Ok(value);
     }
     Err(WebDriverError::Transport(format!("{method} {url}: {last}")))
+}
+
+/// Reads a text every 100 ms until `check` accepts it or `timeout` passes.
+fn poll_text(
+    css: &str,
+    timeout: Duration,
+    check: impl Fn(&str) -> bool,
+    read: impl Fn() -> Result<String>,
+) -> Result<String> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let last = read()?;
+        if check(&last) {
+            return Ok(last);
+        }
+        if Instant::now() > deadline {
+            return Err(WebDriverError::Timeout(format!(
+                "text of `{css}` stayed {last:?}"
+            )));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
