@@ -144,6 +144,9 @@ export class BrowseState {
     this.rows.flatMap((row) => (row.invoice && this.selection.keys.has(row.key) ? [row.invoice] : [])),
   );
 
+  /** Their names, in table order: what saves and drags of the selection name. */
+  selectedNames: string[] = $derived(this.selectedInvoices.map((invoice) => invoice.name));
+
   reasonPeriod: PeriodView | null = $derived(
     this.reasonFor ? (this.selectedPeriods?.periods.find((period) => period.start === this.reasonFor) ?? null) : null,
   );
