@@ -12,7 +12,8 @@
 //!    for the other's write-back); the figure is the median of the rounds' shares (each
 //!    round's two downloads ran back to back under the same load), the share of the two
 //!    medians is printed beside it. The writer's time is the app's
-//!    whole save: streamed, hashed, checked, fsynced, renamed; curl's is `curl -o`.
+//!    whole save: streamed, hashed, checked, written past the page cache where Linux allows
+//!    it, fsynced, renamed; curl's is `curl -o` (into the page cache, not fsynced).
 //!
 //! `cargo bench -p invoice-desk-files --bench sync -- [--latency-ms MS] [--limit N] [--runs N]
 //! [--big-only]`; exits with 1 when a target is missed. `--big-only` runs part 3 alone.

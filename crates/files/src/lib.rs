@@ -39,6 +39,7 @@ pub use index::{ArchiveIndex, DocumentKey, INDEX_FILE, IndexEntry, IndexWarning}
 pub use place::Placed;
 pub use plan::{named_targets, scope_targets};
 pub use retry::TransferPolicy;
+pub use sink::DIRECT_FROM;
 pub use target::{DocumentSelection, LinkSource, Target};
 pub use template::{NameFields, Template, TemplateError, preview};
 pub use verify::ContentKind;

@@ -1,44 +1,161 @@
-//! Where a transfer's bytes go: a thread of its own per `.part` file that writes them, and one
-//! beside it that hashes the same chunks, so the task reading the network only hands over the
-//! chunks it received (no copy, no hashing, no file system call on the async runtime), and
-//! hashing (as costly as writing) runs alongside the writes instead of between them. A large file is flushed to the disk in
-//! the background while it streams (`fdatasync` on a second handle every
-//! [`WRITEBACK_EVERY`] bytes, never more than one at a time), so the final fsync only has the
-//! last part left instead of stalling for the whole file.
+//! Where a transfer's bytes go. The task reading the network copies each chunk it receives
+//! into one of a few aligned blocks of its file and lets go of the chunk at once, so the HTTP
+//! client reuses its read buffer instead of asking the system for fresh, zeroed pages for
+//! every read. Full blocks go to a thread of its own per `.part` file that writes them, and
+//! one beside it that hashes them, so no file system call or hashing runs on the async
+//! runtime, and hashing (as costly as writing) runs alongside the writes.
+//!
+//! A file declared large ([`DIRECT_FROM`]) is written past the page cache where the system
+//! allows it (`O_DIRECT` on Linux): the blocks go straight to the disk, which saves the copy
+//! into the cache, keeps a large download from pushing the user's other files out of it, and
+//! leaves the final fsync almost nothing to do. Where that is refused, or on other systems, the
+//! file is written through the cache and flushed to the disk in the background while it
+//! streams (`fdatasync` on a second handle every [`WRITEBACK_EVERY`] bytes, never more than one
+//! at a time), so the final fsync only has the last part left.
 //!
 //! Bytes are written in the order they were handed over; a failed write ends the thread and is
-//! reported by the next call. Memory is bounded: at most [`QUEUE`] chunks wait for the thread.
+//! reported by the next call. Memory is bounded: a file has at most [`BLOCKS`] blocks.
 
 use std::fs::{File, OpenOptions};
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
-use bytes::Bytes;
 use sha2::{Digest, Sha256};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::error::FilesError;
 
-/// Chunks waiting for the thread (a chunk is what one socket read gave: up to a few hundred
-/// KiB), so a slow disk holds back the network instead of growing memory.
-const QUEUE: usize = 8;
+/// The size of one block: large enough that one direct write at a time keeps the disk busy,
+/// small enough that a file's blocks stay a few MiB (2 MiB streamed a 200 MB document faster
+/// than 1 or 4 MiB in `cargo xtask bench sync`).
+const BLOCK: usize = 2 * 1024 * 1024;
 
-/// Small chunks are gathered up to this size before one write system call; larger ones (a
-/// socket read is usually a few hundred KiB) are written as they are, without a copy.
-const WRITE_BUFFER: usize = 64 * 1024;
+/// Blocks of one file at most (one filling, one being written, one being hashed, one spare):
+/// a slow disk holds back the network instead of growing memory.
+const BLOCKS: usize = 4;
 
-/// A background flush to the disk starts after this many unflushed bytes.
+/// What a direct write must be aligned to (its memory, file offset and length): enough for
+/// every common disk (logical blocks of 512 or 4096 bytes).
+const ALIGN: usize = 4096;
+
+/// Files declared at least this large are written past the page cache where possible.
+pub const DIRECT_FROM: u64 = 8 * 1024 * 1024;
+
+/// A background flush to the disk starts after this many unflushed bytes (cached writes).
 pub const WRITEBACK_EVERY: u64 = 16 * 1024 * 1024;
 
+/// One aligned block of a file and how much of it is filled. It goes back to its file's pool
+/// when its last holder (network side, writer, hasher) lets go of it.
+struct Block {
+    memory: Vec<u8>,
+    start: usize,
+    len: usize,
+    home: mpsc::UnboundedSender<Vec<u8>>,
+}
+
+impl Block {
+    fn new(memory: Vec<u8>, home: mpsc::UnboundedSender<Vec<u8>>) -> Self {
+        // `memory` has ALIGN bytes to spare, so an aligned start always leaves BLOCK bytes.
+        let start = memory.as_ptr().align_offset(ALIGN).min(ALIGN);
+        Self {
+            memory,
+            start,
+            len: 0,
+            home,
+        }
+    }
+
+    fn filled(&self) -> &[u8] {
+        &self.memory[self.start..self.start + self.len]
+    }
+
+    /// The filled bytes and whatever follows them up to a whole number of [`ALIGN`] units:
+    /// what a direct write of a partial block covers (the file is cut back afterwards).
+    fn padded(&self) -> &[u8] {
+        &self.memory[self.start..self.start + self.len.next_multiple_of(ALIGN)]
+    }
+
+    /// Copies as much of `bytes` as fits; returns how much that was.
+    fn append(&mut self, bytes: &[u8]) -> usize {
+        let n = (BLOCK - self.len).min(bytes.len());
+        let at = self.start + self.len;
+        self.memory[at..at + n].copy_from_slice(&bytes[..n]);
+        self.len += n;
+        n
+    }
+
+    fn is_full(&self) -> bool {
+        self.len == BLOCK
+    }
+}
+
+impl Drop for Block {
+    fn drop(&mut self) {
+        // The pool is gone when the file is: then the memory is simply freed.
+        let _ = self.home.send(std::mem::take(&mut self.memory));
+    }
+}
+
+impl std::fmt::Debug for Block {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Not the bytes: a block holds up to a few MiB of a document.
+        f.debug_struct("Block")
+            .field("len", &self.len)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The blocks of one file: made when needed, at most [`BLOCKS`], reused as they come back.
+#[derive(Debug)]
+struct Pool {
+    free: mpsc::UnboundedReceiver<Vec<u8>>,
+    home: mpsc::UnboundedSender<Vec<u8>>,
+    made: usize,
+}
+
+impl Pool {
+    fn new() -> Self {
+        let (home, free) = mpsc::unbounded_channel();
+        Self {
+            free,
+            home,
+            made: 0,
+        }
+    }
+
+    /// An empty block: a returned one, a new one while fewer than [`BLOCKS`] exist, or the
+    /// next one to come back.
+    async fn take(&mut self) -> Block {
+        let memory = match self.free.try_recv() {
+            Ok(memory) => memory,
+            Err(_) if self.made < BLOCKS => {
+                self.made += 1;
+                // Zeroed by the system as it is touched: a small file costs only what it uses.
+                vec![0; BLOCK + ALIGN]
+            }
+            Err(_) => self
+                .free
+                .recv()
+                .await
+                .unwrap_or_else(|| vec![0; BLOCK + ALIGN]),
+        };
+        Block::new(memory, self.home.clone())
+    }
+}
+
 enum Cmd {
-    Data(Bytes),
-    /// Everything handed over so far is in the file (not necessarily on the disk).
-    Flush(oneshot::Sender<()>),
-    /// Everything on the disk; the hash and length of the whole file.
-    Finish(oneshot::Sender<([u8; 32], u64)>),
+    /// A full block, at the next position.
+    Block(Block),
+    /// The file is expected to be this large (nothing written yet).
+    Expect(u64),
+    /// Everything handed over so far is in the file (not necessarily on the disk): a copy of
+    /// the block still filling, which comes again, fuller, later.
+    Flush(Option<Block>, oneshot::Sender<()>),
+    /// The last block; everything on the disk; the hash and length of the whole file.
+    Finish(Option<Block>, oneshot::Sender<([u8; 32], u64)>),
 }
 
 /// The writing end of one `.part` file.
@@ -49,6 +166,8 @@ pub(crate) struct PartSink {
     thread: Option<JoinHandle<()>>,
     failed: Arc<Mutex<Option<io::Error>>>,
     abort: Arc<AtomicBool>,
+    pool: Pool,
+    filling: Option<Block>,
 }
 
 impl PartSink {
@@ -68,7 +187,7 @@ impl PartSink {
             message: e.to_string(),
         })?
         .map_err(|e| FilesError::io(path, &e))?;
-        let (tx, rx) = mpsc::channel(QUEUE);
+        let (tx, rx) = mpsc::channel(BLOCKS + 2);
         let failed = Arc::new(Mutex::new(None));
         let abort = Arc::new(AtomicBool::new(false));
         let thread = {
@@ -91,6 +210,8 @@ impl PartSink {
             thread: Some(thread),
             failed,
             abort,
+            pool: Pool::new(),
+            filling: None,
         })
     }
 
@@ -125,22 +246,53 @@ impl PartSink {
         Ok(())
     }
 
-    /// Hands `chunk` to the thread (waits only while the queue is full).
-    pub(crate) async fn write(&mut self, chunk: Bytes) -> Result<(), FilesError> {
-        self.send(Cmd::Data(chunk)).await
+    /// Tells the thread how large the file will be, before anything is written: a large
+    /// file is written past the page cache where the system allows it.
+    pub(crate) async fn expect(&mut self, size: u64) -> Result<(), FilesError> {
+        self.send(Cmd::Expect(size)).await
     }
 
-    /// Waits until every byte handed over is in the file.
+    /// Copies `chunk` into the file's blocks and hands full ones to the thread (waits only
+    /// while every block is busy). The chunk itself is let go of at once.
+    pub(crate) async fn write(&mut self, chunk: bytes::Bytes) -> Result<(), FilesError> {
+        let mut rest = &chunk[..];
+        while !rest.is_empty() {
+            let block = match &mut self.filling {
+                Some(block) => block,
+                empty => empty.insert(self.pool.take().await),
+            };
+            let n = block.append(rest);
+            rest = &rest[n..];
+            if block.is_full()
+                && let Some(full) = self.filling.take()
+            {
+                self.send(Cmd::Block(full)).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Waits until every byte handed over is in the file. The block being filled stays here
+    /// (it is written whole later); the thread writes a copy of what it holds so far.
     pub(crate) async fn flush(&mut self) -> Result<(), FilesError> {
+        let tail = match &self.filling {
+            Some(block) => {
+                let mut copy = self.pool.take().await;
+                copy.append(block.filled());
+                Some(copy)
+            }
+            None => None,
+        };
         let (done, wait) = oneshot::channel();
-        self.send(Cmd::Flush(done)).await?;
+        self.send(Cmd::Flush(tail, done)).await?;
         wait.await.map_err(|_| self.failure())
     }
 
     /// Writes the rest, fsyncs, closes: the SHA-256 and length of the file.
     pub(crate) async fn finish(mut self) -> Result<([u8; 32], u64), FilesError> {
         let (done, wait) = oneshot::channel();
-        self.send(Cmd::Finish(done)).await?;
+        let tail = self.filling.take();
+        self.send(Cmd::Finish(tail, done)).await?;
         let result = wait.await.map_err(|_| self.failure())?;
         self.tx = None;
         if let Some(thread) = self.thread.take() {
@@ -152,7 +304,7 @@ impl PartSink {
 
 impl Drop for PartSink {
     fn drop(&mut self) {
-        // Unwritten chunks are dropped, not written: the file is being abandoned. Joining
+        // Unwritten blocks are dropped, not written: the file is being abandoned. Joining
         // closes the file before the owner removes it (Windows will not delete an open file).
         self.abort.store(true, Ordering::Relaxed);
         self.tx = None;
@@ -197,30 +349,30 @@ impl Writeback {
 }
 
 /// SHA-256 on a thread of its own: hashing costs about as much as writing, and the two run
-/// side by side on the same chunks.
+/// side by side on the same blocks.
 struct Hasher {
-    tx: std::sync::mpsc::SyncSender<Bytes>,
+    tx: std::sync::mpsc::SyncSender<Arc<Block>>,
     thread: JoinHandle<[u8; 32]>,
 }
 
 impl Hasher {
     fn start() -> io::Result<Self> {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Bytes>(QUEUE);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Arc<Block>>(BLOCKS);
         let thread = std::thread::Builder::new()
             .name("part-hasher".into())
             .spawn(move || {
                 let mut hasher = Sha256::new();
-                while let Ok(chunk) = rx.recv() {
-                    hasher.update(&chunk);
+                while let Ok(block) = rx.recv() {
+                    hasher.update(block.filled());
                 }
                 hasher.finalize().into()
             })?;
         Ok(Self { tx, thread })
     }
 
-    fn update(&self, chunk: Bytes) -> io::Result<()> {
+    fn update(&self, block: Arc<Block>) -> io::Result<()> {
         self.tx
-            .send(chunk)
+            .send(block)
             .map_err(|_| io::Error::other("the hashing thread ended"))
     }
 
@@ -232,46 +384,157 @@ impl Hasher {
     }
 }
 
+/// Switches writing past the page cache on or off; false when the system has no such mode
+/// or refuses it for this file.
+#[cfg(target_os = "linux")]
+fn set_direct(file: &File, on: bool) -> bool {
+    use rustix::fs::{OFlags, fcntl_getfl, fcntl_setfl};
+    let Ok(flags) = fcntl_getfl(file) else {
+        return false;
+    };
+    let flags = if on {
+        flags | OFlags::DIRECT
+    } else {
+        flags - OFlags::DIRECT
+    };
+    fcntl_setfl(file, flags).is_ok()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn set_direct(_file: &File, _on: bool) -> bool {
+    false
+}
+
+/// The file as the thread writes it: blocks at their positions, directly or through the
+/// page cache.
+struct Disk {
+    file: File,
+    /// Where the next block starts: everything before it is written (a multiple of
+    /// [`BLOCK`]).
+    next: u64,
+    /// Where the file's cursor is.
+    cursor: u64,
+    direct: bool,
+    unflushed: u64,
+    writeback: Option<Writeback>,
+}
+
+impl Disk {
+    fn new(file: File) -> Self {
+        Self {
+            file,
+            next: 0,
+            cursor: 0,
+            direct: false,
+            unflushed: 0,
+            writeback: None,
+        }
+    }
+
+    fn expect(&mut self, size: u64) {
+        if size >= DIRECT_FROM && self.next == 0 && self.cursor == 0 {
+            self.direct = set_direct(&self.file, true);
+        }
+    }
+
+    /// Writes `block` at the next position; a full block moves the position on. A partial
+    /// one (a flush, the end) leaves the file exactly as long as the bytes handed over.
+    fn write(&mut self, block: &Block) -> io::Result<()> {
+        if self.direct {
+            match self.write_at(self.next, block.padded()) {
+                Ok(()) => {}
+                // The file system takes no direct writes after all: through the cache.
+                Err(e) if e.kind() == io::ErrorKind::InvalidInput => {
+                    set_direct(&self.file, false);
+                    self.direct = false;
+                    return self.write(block);
+                }
+                Err(e) => return Err(e),
+            }
+            if !block.is_full() {
+                self.file.set_len(self.next + block.len as u64)?;
+            }
+        } else {
+            self.write_at(self.next, block.filled())?;
+            self.unflushed += block.len as u64;
+            if self.unflushed >= WRITEBACK_EVERY {
+                self.unflushed = 0;
+                if self.writeback.is_none() {
+                    self.writeback = Some(Writeback::start(&self.file)?);
+                }
+                if let Some(w) = &self.writeback {
+                    w.kick();
+                }
+            }
+        }
+        if block.is_full() {
+            self.next += BLOCK as u64;
+        }
+        Ok(())
+    }
+
+    fn write_at(&mut self, at: u64, bytes: &[u8]) -> io::Result<()> {
+        if self.cursor != at {
+            self.file.seek(SeekFrom::Start(at))?;
+            self.cursor = at;
+        }
+        // A failed write leaves the cursor unknown.
+        self.cursor = u64::MAX;
+        self.file.write_all(bytes)?;
+        self.cursor = at + bytes.len() as u64;
+        Ok(())
+    }
+
+    /// Everything on the disk.
+    fn sync(&mut self) -> io::Result<()> {
+        if let Some(w) = self.writeback.take() {
+            w.stop();
+        }
+        self.file.sync_all()
+    }
+}
+
+impl Drop for Disk {
+    fn drop(&mut self) {
+        if let Some(w) = self.writeback.take() {
+            w.stop();
+        }
+    }
+}
+
 fn write_loop(file: File, mut rx: mpsc::Receiver<Cmd>, abort: &AtomicBool) -> io::Result<()> {
-    let mut out = BufWriter::with_capacity(WRITE_BUFFER, file);
+    let mut disk = Disk::new(file);
     let mut hasher = Some(Hasher::start()?);
-    let mut size = 0u64;
-    let mut unflushed = 0u64;
-    let mut writeback: Option<Writeback> = None;
     let result = (|| {
         while let Some(cmd) = rx.blocking_recv() {
             if abort.load(Ordering::Relaxed) {
                 return Ok(());
             }
             match cmd {
-                Cmd::Data(chunk) => {
+                Cmd::Expect(size) => disk.expect(size),
+                Cmd::Block(block) => {
+                    let block = Arc::new(block);
                     if let Some(h) = &hasher {
-                        h.update(chunk.clone())?;
+                        h.update(block.clone())?;
                     }
-                    out.write_all(&chunk)?;
-                    size += chunk.len() as u64;
-                    unflushed += chunk.len() as u64;
-                    if unflushed >= WRITEBACK_EVERY {
-                        out.flush()?;
-                        unflushed = 0;
-                        if writeback.is_none() {
-                            writeback = Some(Writeback::start(out.get_ref())?);
-                        }
-                        if let Some(w) = &writeback {
-                            w.kick();
-                        }
-                    }
+                    disk.write(&block)?;
                 }
-                Cmd::Flush(done) => {
-                    out.flush()?;
+                Cmd::Flush(tail, done) => {
+                    if let Some(tail) = tail {
+                        disk.write(&tail)?;
+                    }
                     let _ = done.send(());
                 }
-                Cmd::Finish(done) => {
-                    out.flush()?;
-                    if let Some(w) = writeback.take() {
-                        w.stop();
+                Cmd::Finish(tail, done) => {
+                    let size = disk.next + tail.as_ref().map_or(0, |t| t.len as u64);
+                    if let Some(tail) = tail {
+                        let tail = Arc::new(tail);
+                        if let Some(h) = &hasher {
+                            h.update(tail.clone())?;
+                        }
+                        disk.write(&tail)?;
                     }
-                    out.get_ref().sync_all()?;
+                    disk.sync()?;
                     let digest = match hasher.take() {
                         Some(h) => h.finish()?,
                         None => return Err(io::Error::other("the file was hashed already")),
@@ -283,9 +546,6 @@ fn write_loop(file: File, mut rx: mpsc::Receiver<Cmd>, abort: &AtomicBool) -> io
         }
         Ok(())
     })();
-    if let Some(w) = writeback.take() {
-        w.stop();
-    }
     if let Some(h) = hasher.take() {
         let _ = h.finish();
     }
@@ -295,33 +555,71 @@ fn write_loop(file: File, mut rx: mpsc::Receiver<Cmd>, abort: &AtomicBool) -> io
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bytes::Bytes;
 
-    #[tokio::test]
-    async fn chunks_are_written_and_hashed_in_order_with_background_writeback() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("a.part");
-        let mut sink = PartSink::create(&path).await.unwrap();
+    /// Chunks of uneven sizes (smaller and larger than a block), a flush in the middle (as
+    /// after a dropped connection), more than [`WRITEBACK_EVERY`] in all.
+    async fn stream_through(sink: &mut PartSink, path: &Path) -> Vec<u8> {
         let mut expected = Vec::new();
-        // Small chunks that are gathered, large ones written as they are, and more than
-        // WRITEBACK_EVERY in all so background flushes run while it streams.
         for i in 0..60u8 {
-            let len = if i % 2 == 0 { 1000 } else { 700 * 1024 };
+            let len = if i % 2 == 0 { 1000 } else { 700 * 1024 + 3 };
             let chunk = vec![i; len];
             expected.extend_from_slice(&chunk);
             sink.write(Bytes::from(chunk)).await.unwrap();
-            if i == 20 {
+            if i == 20 || i == 41 {
                 sink.flush().await.unwrap();
                 assert_eq!(
-                    std::fs::metadata(&path).unwrap().len(),
-                    expected.len() as u64
+                    std::fs::metadata(path).unwrap().len(),
+                    expected.len() as u64,
+                    "after a flush the file holds every byte handed over"
                 );
             }
         }
         assert!(expected.len() as u64 > WRITEBACK_EVERY);
+        expected
+    }
+
+    #[tokio::test]
+    async fn chunks_are_written_and_hashed_in_order_through_the_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.part");
+        let mut sink = PartSink::create(&path).await.unwrap();
+        sink.expect(DIRECT_FROM - 1).await.unwrap();
+        let expected = stream_through(&mut sink, &path).await;
         let (sha, size) = sink.finish().await.unwrap();
         assert_eq!(size, expected.len() as u64);
         assert_eq!(std::fs::read(&path).unwrap(), expected);
         assert_eq!(sha, <[u8; 32]>::from(Sha256::digest(&expected)));
+    }
+
+    #[tokio::test]
+    async fn a_large_file_is_written_whole_past_the_cache_even_after_flushes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.part");
+        let mut sink = PartSink::create(&path).await.unwrap();
+        sink.expect(DIRECT_FROM).await.unwrap();
+        let expected = stream_through(&mut sink, &path).await;
+        // An odd length: the last block is written padded and the file cut back.
+        assert_ne!(expected.len() % ALIGN, 0);
+        let (sha, size) = sink.finish().await.unwrap();
+        assert_eq!(size, expected.len() as u64);
+        assert_eq!(std::fs::read(&path).unwrap(), expected);
+        assert_eq!(sha, <[u8; 32]>::from(Sha256::digest(&expected)));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn direct_writes_are_switched_on_where_the_file_system_takes_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = File::create(dir.path().join("probe")).unwrap();
+        let mut disk = Disk::new(file);
+        disk.expect(DIRECT_FROM);
+        let flags = rustix::fs::fcntl_getfl(&disk.file).unwrap();
+        assert_eq!(disk.direct, flags.contains(rustix::fs::OFlags::DIRECT));
+        // A file already written to keeps its mode; a small one never goes direct.
+        let mut small = Disk::new(File::create(dir.path().join("small")).unwrap());
+        small.expect(DIRECT_FROM - 1);
+        assert!(!small.direct);
     }
 
     #[tokio::test]
@@ -333,5 +631,19 @@ mod tests {
         drop(sink);
         std::fs::remove_file(&path).unwrap();
         assert!(!path.exists());
+    }
+
+    #[tokio::test]
+    async fn memory_stays_within_the_files_blocks() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut sink = PartSink::create(&dir.path().join("c.part")).await.unwrap();
+        for _ in 0..40 {
+            sink.write(Bytes::from(vec![7u8; 512 * 1024]))
+                .await
+                .unwrap();
+        }
+        assert!(sink.pool.made <= BLOCKS);
+        let (_, size) = sink.finish().await.unwrap();
+        assert_eq!(size, 40 * 512 * 1024);
     }
 }

@@ -265,6 +265,9 @@ impl Transfer {
                 }
                 self.total = response.content_length();
                 self.etag = etag;
+                if let (Some(total), Some(file)) = (self.total, self.file.as_mut()) {
+                    file.expect(total).await.map_err(Stop::Fatal)?;
+                }
             }
             StatusCode::PARTIAL_CONTENT => {
                 let range = content_range(response.headers());
