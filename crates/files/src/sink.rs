@@ -57,9 +57,16 @@ struct Block {
 }
 
 impl Block {
-    fn new(memory: Vec<u8>, home: mpsc::UnboundedSender<Vec<u8>>) -> Self {
-        // `memory` has ALIGN bytes to spare, so an aligned start always leaves BLOCK bytes.
+    /// `memory` has room for ALIGN bytes more than a block, so an aligned start always leaves
+    /// a whole block. It is filled by appending (it never grows past its room, so it never
+    /// moves): nothing is zeroed first, and a small document touches only what it uses.
+    fn new(mut memory: Vec<u8>, home: mpsc::UnboundedSender<Vec<u8>>) -> Self {
+        memory.clear();
+        if memory.capacity() < BLOCK + ALIGN {
+            memory.reserve_exact(BLOCK + ALIGN);
+        }
         let start = memory.as_ptr().align_offset(ALIGN).min(ALIGN);
+        memory.resize(start, 0);
         Self {
             memory,
             start,
@@ -72,17 +79,27 @@ impl Block {
         &self.memory[self.start..self.start + self.len]
     }
 
-    /// The filled bytes and whatever follows them up to a whole number of [`ALIGN`] units:
-    /// what a direct write of a partial block covers (the file is cut back afterwards).
+    /// The filled bytes and the padding [`Block::pad`] put after them: what a direct write of
+    /// a partial block covers (the file is cut back afterwards). Unpadded, just the bytes
+    /// (which a direct write refuses, so they go through the cache).
     fn padded(&self) -> &[u8] {
-        &self.memory[self.start..self.start + self.len.next_multiple_of(ALIGN)]
+        let end = self.start + self.len.next_multiple_of(ALIGN);
+        self.memory
+            .get(self.start..end)
+            .unwrap_or_else(|| self.filled())
+    }
+
+    /// Zeroes after the filled bytes up to a whole number of [`ALIGN`] units.
+    fn pad(&mut self) {
+        self.memory
+            .resize(self.start + self.len.next_multiple_of(ALIGN), 0);
     }
 
     /// Copies as much of `bytes` as fits; returns how much that was.
     fn append(&mut self, bytes: &[u8]) -> usize {
         let n = (BLOCK - self.len).min(bytes.len());
-        let at = self.start + self.len;
-        self.memory[at..at + n].copy_from_slice(&bytes[..n]);
+        self.memory.truncate(self.start + self.len);
+        self.memory.extend_from_slice(&bytes[..n]);
         self.len += n;
         n
     }
@@ -133,14 +150,13 @@ impl Pool {
             Ok(memory) => memory,
             Err(_) if self.made < BLOCKS => {
                 self.made += 1;
-                // Zeroed by the system as it is touched: a small file costs only what it uses.
-                vec![0; BLOCK + ALIGN]
+                Vec::with_capacity(BLOCK + ALIGN)
             }
             Err(_) => self
                 .free
                 .recv()
                 .await
-                .unwrap_or_else(|| vec![0; BLOCK + ALIGN]),
+                .unwrap_or_else(|| Vec::with_capacity(BLOCK + ALIGN)),
         };
         Block::new(memory, self.home.clone())
     }
@@ -279,6 +295,7 @@ impl PartSink {
             Some(block) => {
                 let mut copy = self.pool.take().await;
                 copy.append(block.filled());
+                copy.pad();
                 Some(copy)
             }
             None => None,
@@ -291,7 +308,10 @@ impl PartSink {
     /// Writes the rest, fsyncs, closes: the SHA-256 and length of the file.
     pub(crate) async fn finish(mut self) -> Result<([u8; 32], u64), FilesError> {
         let (done, wait) = oneshot::channel();
-        let tail = self.filling.take();
+        let mut tail = self.filling.take();
+        if let Some(tail) = &mut tail {
+            tail.pad();
+        }
         self.send(Cmd::Finish(tail, done)).await?;
         let result = wait.await.map_err(|_| self.failure())?;
         self.tx = None;
@@ -620,6 +640,25 @@ mod tests {
         let mut small = Disk::new(File::create(dir.path().join("small")).unwrap());
         small.expect(DIRECT_FROM - 1);
         assert!(!small.direct);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_direct_write_the_system_refuses_is_written_through_the_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("refused");
+        let mut disk = Disk::new(File::create(&path).unwrap());
+        disk.expect(DIRECT_FROM);
+        // Memory off the alignment a direct write needs: the system answers EINVAL.
+        let (home, _free) = mpsc::unbounded_channel();
+        let mut block = Block::new(Vec::new(), home);
+        block.memory.push(0);
+        block.start += 1;
+        let bytes: Vec<u8> = (0..10_000u32).map(|i| (i % 253) as u8).collect();
+        block.append(&bytes);
+        disk.write(&block).unwrap();
+        assert!(!disk.direct, "switched to cached writes");
+        assert_eq!(std::fs::read(&path).unwrap(), bytes);
     }
 
     #[tokio::test]
