@@ -204,6 +204,19 @@ fn info(target: &Target, path: Option<&Path>) -> ItemInfo {
     }
 }
 
+/// Where a document bound for `full` is written first: `<name>.part` beside it, in a folder
+/// that now exists.
+async fn part_beside(full: &Path) -> Result<PathBuf, FilesError> {
+    if let Some(parent) = full.parent() {
+        tokio::fs::create_dir_all(parent)
+            .await
+            .map_err(|e| FilesError::io(parent, &e))?;
+    }
+    let mut part_name = full.file_name().unwrap_or_default().to_owned();
+    part_name.push(".part");
+    Ok(full.with_file_name(part_name))
+}
+
 /// A relative path with `/` separators, as the index and the UI show it.
 #[must_use]
 pub fn slash_path(path: &Path) -> String {
@@ -470,16 +483,8 @@ impl Shared<'_> {
         relative: &Path,
     ) -> Result<(Placed, Downloaded), FilesError> {
         let root = &self.options.dest;
-        let full = root.join(relative);
-        if let Some(parent) = full.parent() {
-            tokio::fs::create_dir_all(parent)
-                .await
-                .map_err(|e| FilesError::io(parent, &e))?;
-        }
-        let mut part_name = full.file_name().unwrap_or_default().to_owned();
-        part_name.push(".part");
-        let mut transfer =
-            Transfer::create(full.with_file_name(part_name), ContentKind::Pdf).await?;
+        let part = part_beside(&root.join(relative)).await?;
+        let mut transfer = Transfer::create(part, ContentKind::Pdf).await?;
 
         let lro = LroOptions::default().with_cancel(self.options.cancel.clone());
         let last = Mutex::new(None::<Instant>);
@@ -630,18 +635,10 @@ impl Shared<'_> {
         let mut plan = Vec::with_capacity(members.len());
         let mut request = Vec::with_capacity(members.len());
         for p in members {
-            let full = root.join(&p.relative);
-            if let Some(parent) = full.parent() {
-                tokio::fs::create_dir_all(parent)
-                    .await
-                    .map_err(|e| FilesError::io(parent, &e))?;
-            }
-            let mut part_name = full.file_name().unwrap_or_default().to_owned();
-            part_name.push(".part");
             plan.push(bundle::Member {
                 invoice: p.job.target.invoice.clone(),
                 document_name: p.job.target.document_name.clone(),
-                part: full.with_file_name(part_name),
+                part: part_beside(&root.join(&p.relative)).await?,
             });
             request.push(DocumentDownloadRequest {
                 invoice_name: p.job.target.invoice.clone(),
