@@ -233,14 +233,7 @@ async fn blobs_honour_if_match_serve_html_on_request_and_log_what_was_sent() {
 #[tokio::test]
 async fn download_documents_returns_a_zip_of_pdfs() {
     let env = common::demo().await;
-    let (ba, bp) = env.first_profile(MCA_OWNER).await;
-    let invs = env.get_all(MCA_OWNER, &format!("/providers/Microsoft.Billing/billingAccounts/{}/billingProfiles/{bp}/invoices?api-version=2024-04-01", enc(&ba))).await;
-    let req: Vec<Value> = invs
-        .iter()
-        .take(3)
-        .map(|i| json!({"invoiceName": i["name"]}))
-        .collect();
-    let done = env.lro(MCA_OWNER, &format!("/providers/Microsoft.Billing/billingAccounts/{}/downloadDocuments?api-version=2024-04-01", enc(&ba)), Some(&Value::Array(req))).await;
+    let done = bundle_of_first_invoices(&env, 3).await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.text);
     let zip = env
         .http
@@ -252,9 +245,20 @@ async fn download_documents_returns_a_zip_of_pdfs() {
         .await
         .unwrap();
     assert!(zip.starts_with(b"PK\x03\x04"));
-    let eocd = zip.len() - 22;
-    assert_eq!(&zip[eocd..eocd + 4], b"PK\x05\x06");
-    assert_eq!(u16::from_le_bytes([zip[eocd + 10], zip[eocd + 11]]), 3);
+    assert_eq!(zip_entries(&zip).len(), 3);
+}
+
+/// The `downloadDocuments` operation of the MCA owner's first billing account, run to its
+/// end, for the first `n` invoices of its first billing profile.
+async fn bundle_of_first_invoices(env: &Env, n: usize) -> common::Resp {
+    let (ba, bp) = env.first_profile(MCA_OWNER).await;
+    let invs = env.get_all(MCA_OWNER, &format!("/providers/Microsoft.Billing/billingAccounts/{}/billingProfiles/{bp}/invoices?api-version=2024-04-01", enc(&ba))).await;
+    let req: Vec<Value> = invs
+        .iter()
+        .take(n)
+        .map(|i| json!({"invoiceName": i["name"]}))
+        .collect();
+    env.lro(MCA_OWNER, &format!("/providers/Microsoft.Billing/billingAccounts/{}/downloadDocuments?api-version=2024-04-01", enc(&ba)), Some(&Value::Array(req))).await
 }
 
 /// The names in a zip's central directory, with each entry's method and declared sizes.
@@ -280,14 +284,7 @@ fn zip_entries(zip: &[u8]) -> Vec<(String, u16, u32, u32)> {
 async fn bad_bundle_faults_spoil_only_bundles() {
     use invoice_desk_emulator::{BundleDefect, FaultKind, FaultRule};
     let env = common::demo().await;
-    let (ba, bp) = env.first_profile(MCA_OWNER).await;
-    let invs = env.get_all(MCA_OWNER, &format!("/providers/Microsoft.Billing/billingAccounts/{}/billingProfiles/{bp}/invoices?api-version=2024-04-01", enc(&ba))).await;
-    let req: Vec<Value> = invs
-        .iter()
-        .take(2)
-        .map(|i| json!({"invoiceName": i["name"]}))
-        .collect();
-    let done = env.lro(MCA_OWNER, &format!("/providers/Microsoft.Billing/billingAccounts/{}/downloadDocuments?api-version=2024-04-01", enc(&ba)), Some(&Value::Array(req))).await;
+    let done = bundle_of_first_invoices(&env, 2).await;
     let url = done.body["url"].as_str().unwrap().to_owned();
     let fetch = |defect: Option<BundleDefect>| {
         let env = &env;
