@@ -226,8 +226,7 @@ async fn blobs_honour_if_match_serve_html_on_request_and_log_what_was_sent() {
     assert_eq!(html.status(), StatusCode::OK);
     assert_eq!(html.headers()["content-type"], "text/html");
     assert!(html.text().await.unwrap().starts_with("<!DOCTYPE html>"));
-    let pdf = env.http.get(&url).send().await.unwrap();
-    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
+    assert!(env.blob(&url).await.starts_with(b"%PDF-"));
 }
 
 #[tokio::test]
@@ -235,15 +234,7 @@ async fn download_documents_returns_a_zip_of_pdfs() {
     let env = common::demo().await;
     let done = bundle_of_first_invoices(&env, 3).await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.text);
-    let zip = env
-        .http
-        .get(done.body["url"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let zip = env.blob(done.body["url"].as_str().unwrap()).await;
     assert!(zip.starts_with(b"PK\x03\x04"));
     assert_eq!(zip_entries(&zip).len(), 3);
 }
@@ -301,16 +292,9 @@ async fn bad_bundle_faults_spoil_only_bundles() {
                     .into_iter()
                     .collect(),
             );
-            let bytes = env
-                .http
-                .get(&url)
-                .send()
-                .await
-                .unwrap()
-                .bytes()
-                .await
-                .unwrap();
-            (bytes.to_vec(), zip_entries(&bytes))
+            let bytes = env.blob(&url).await;
+            let entries = zip_entries(&bytes);
+            (bytes, entries)
         }
     };
     let (_, good) = fetch(None).await;
@@ -357,15 +341,7 @@ async fn bad_bundle_faults_spoil_only_bundles() {
     let (path, inv) = download_path(&env).await;
     let _ = inv;
     let single = env.lro(MCA_OWNER, &path, None).await;
-    let pdf = env
-        .http
-        .get(single.body["url"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let pdf = env.blob(single.body["url"].as_str().unwrap()).await;
     assert!(pdf.starts_with(b"%PDF-"));
 }
 

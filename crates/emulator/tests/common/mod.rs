@@ -156,6 +156,12 @@ impl Env {
         panic!("operation at {location} never finished");
     }
 
+    /// The whole body of a blob link (no token: a SAS link carries its own).
+    pub async fn blob(&self, url: &str) -> Vec<u8> {
+        let resp = self.http.get(url).send().await.unwrap();
+        resp.bytes().await.unwrap().to_vec()
+    }
+
     /// POSTs an LRO and returns the final body (200 at once or after polling).
     pub async fn lro(&self, upn: &str, path: &str, body: Option<&Value>) -> Resp {
         let r = self.post(upn, path, body).await;
