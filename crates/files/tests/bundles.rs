@@ -15,7 +15,7 @@ use common::{
 };
 use invoice_desk_billing::ScopeKind;
 use invoice_desk_emulator::{BundleDefect, Emulator, EmulatorConfig, FaultKind, FaultRule};
-use invoice_desk_files::{ArchiveIndex, BatchEvent, BatchOptions};
+use invoice_desk_files::{ArchiveIndex, BatchEvent, BatchOptions, Job};
 
 fn bundle_posts(emu: &Emulator) -> usize {
     emu.requests()
@@ -25,6 +25,14 @@ fn bundle_posts(emu: &Emulator) -> usize {
 }
 
 /// path → (size, sha256) of every index entry.
+/// `n` MCA documents, and an emulator whose next bundle comes with `defect`.
+async fn with_bad_bundle(n: usize, defect: BundleDefect) -> (Emulator, Vec<Job>) {
+    let emu = emulator(EmulatorConfig::default()).await;
+    let jobs = mca_jobs(&emu, n).await;
+    emu.set_faults(vec![fault("/_blob/", 1, FaultKind::BadBundle { defect })]);
+    (emu, jobs)
+}
+
 fn index_of(dir: &std::path::Path) -> BTreeMap<String, (u64, String)> {
     let (index, warning) = ArchiveIndex::load(dir).unwrap();
     assert!(warning.is_none());
@@ -101,15 +109,7 @@ async fn a_bundle_saves_the_same_files_and_index_as_single_downloads() {
 
 #[tokio::test]
 async fn a_document_missing_from_the_bundle_is_fetched_alone() {
-    let emu = emulator(EmulatorConfig::default()).await;
-    let jobs = mca_jobs(&emu, 3).await;
-    emu.set_faults(vec![fault(
-        "/_blob/",
-        1,
-        FaultKind::BadBundle {
-            defect: BundleDefect::Missing,
-        },
-    )]);
+    let (emu, jobs) = with_bad_bundle(3, BundleDefect::Missing).await;
     let dir = temp();
     let (summary, _) = run(jobs, &options(dir.path(), DEFAULT_TEMPLATE)).await;
     assert_eq!(summary.saved.len(), 3, "{:?}", summary.failed);
@@ -120,15 +120,7 @@ async fn a_document_missing_from_the_bundle_is_fetched_alone() {
 
 #[tokio::test]
 async fn extra_entries_in_a_bundle_are_ignored() {
-    let emu = emulator(EmulatorConfig::default()).await;
-    let jobs = mca_jobs(&emu, 3).await;
-    emu.set_faults(vec![fault(
-        "/_blob/",
-        1,
-        FaultKind::BadBundle {
-            defect: BundleDefect::Extra,
-        },
-    )]);
+    let (emu, jobs) = with_bad_bundle(3, BundleDefect::Extra).await;
     let dir = temp();
     let (summary, _) = run(jobs, &options(dir.path(), DEFAULT_TEMPLATE)).await;
     assert_eq!(summary.saved.len(), 3, "{:?}", summary.failed);
@@ -140,15 +132,7 @@ async fn extra_entries_in_a_bundle_are_ignored() {
 
 #[tokio::test]
 async fn hostile_entry_names_never_decide_a_path() {
-    let emu = emulator(EmulatorConfig::default()).await;
-    let jobs = mca_jobs(&emu, 3).await;
-    emu.set_faults(vec![fault(
-        "/_blob/",
-        1,
-        FaultKind::BadBundle {
-            defect: BundleDefect::Hostile,
-        },
-    )]);
+    let (emu, jobs) = with_bad_bundle(3, BundleDefect::Hostile).await;
     let root = temp();
     let dir = root.path().join("a").join("b");
     let (summary, _) = run(jobs, &options(&dir, DEFAULT_TEMPLATE)).await;
@@ -168,9 +152,7 @@ async fn hostile_entry_names_never_decide_a_path() {
 #[tokio::test]
 async fn a_bundle_entry_that_is_not_a_pdf_or_a_zip_bomb_is_fetched_alone() {
     for defect in [BundleDefect::NotPdf, BundleDefect::Bomb] {
-        let emu = emulator(EmulatorConfig::default()).await;
-        let jobs = mca_jobs(&emu, 2).await;
-        emu.set_faults(vec![fault("/_blob/", 1, FaultKind::BadBundle { defect })]);
+        let (emu, jobs) = with_bad_bundle(2, defect).await;
         let dir = temp();
         let (summary, _) = run(jobs, &options(dir.path(), DEFAULT_TEMPLATE)).await;
         assert_eq!(summary.saved.len(), 2, "{defect:?}: {:?}", summary.failed);
