@@ -494,7 +494,12 @@ pub async fn sign_in(
         }
         SignInMethod::AzureCli => accounts.sign_in_with_azure_cli().await,
     };
-    let session = signed_in.map_err(AppError::from)?;
+    let session = signed_in.map_err(|err| {
+        // Why a sign-in ended matters when one stops early (declined, expired, cancelled);
+        // the code names it without anything secret.
+        tracing::info!(method = ?method, code = err.code(), "sign-in ended without an account");
+        AppError::from(err)
+    })?;
     if let Err(err) = session.refresh_tenants().await {
         // The account works in its home directory; other directories show up on the next try.
         tracing::warn!(

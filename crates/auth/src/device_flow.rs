@@ -59,14 +59,14 @@ where
     F: FnOnce(&DeviceCode),
 {
     let http_client = |request| execute(http.clone(), request);
-    run(
-        &http_client,
-        config,
-        options,
-        on_code,
-        cancel,
-        tokio::time::sleep,
-    )
+    run(&http_client, config, options, on_code, cancel, |interval| {
+        // Each wait names the interval, so a log shows the polling (and any slow_down).
+        tracing::debug!(
+            interval_s = interval.as_secs(),
+            "polling for the device code"
+        );
+        tokio::time::sleep(interval)
+    })
     .await
 }
 
