@@ -14,8 +14,8 @@ use tauri::{AppHandle, Runtime, State};
 use tokio::sync::Mutex;
 
 use invoice_desk_billing::{
-    ArmClient, Availability, BillingError, Caller, Capability, Portal, ScopeEntry, ShownRange,
-    browse::today_utc,
+    ArmClient, Availability, BillingError, Caller, Capability, Clock, Portal, ScopeEntry,
+    ShownRange,
 };
 
 use crate::error::{AppError, ErrorCode};
@@ -134,6 +134,8 @@ pub(crate) struct Discovered {
     pub account_id: String,
     pub tenant_id: String,
     pub client: ArmClient,
+    /// "Today" for this directory's listings: the demo's day in demo mode, else the system's.
+    pub clock: Clock,
     entries: Vec<ScopeEntry>,
 }
 
@@ -401,6 +403,7 @@ pub async fn list_scopes<R: Runtime>(
         .iter()
         .map(|e| scope_summary(&account_id, &tenant_id, e))
         .collect();
+    let clock = sign_in.clock().await;
     if !sign_in.is_demo().await {
         cache.put_scopes(&account_id, &tenant_id, &summaries);
     }
@@ -410,6 +413,7 @@ pub async fn list_scopes<R: Runtime>(
             account_id: account_id.clone(),
             tenant_id: tenant_id.clone(),
             client,
+            clock,
             entries: discovery.scopes,
         }),
     );
@@ -429,7 +433,7 @@ pub async fn list_periods<R: Runtime>(
     range: Option<ShownRange>,
 ) -> Result<Vec<PeriodView>, AppError> {
     let (discovered, entry) = browse.scope(&scope_id).await?;
-    let today = today_utc();
+    let today = discovered.clock.today();
     let shown = range.unwrap_or_default();
     let range = shown.range(today);
     let rows =

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
 use invoice_desk_auth::{AccountSession, Accounts, BrowserOptions, CompletionPage};
+use invoice_desk_billing::Clock;
 use invoice_desk_emulator::{Emulator, EmulatorConfig};
 
 use crate::error::{AppError, ErrorCode};
@@ -72,6 +73,11 @@ impl Demo {
             accounts,
             user: String::new(),
         })
+    }
+
+    /// The day the sample Azure lives on (pinned by `INVOICE_DESK_TODAY`, else the system's).
+    pub fn clock(&self) -> Clock {
+        Clock::pinned_or_system(self.emulator.pinned_today())
     }
 
     pub fn accounts(&self) -> &Accounts {

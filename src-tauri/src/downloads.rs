@@ -17,7 +17,6 @@ use tauri_plugin_opener::OpenerExt;
 use tokio_util::sync::CancellationToken;
 
 use invoice_desk_billing::ShownRange;
-use invoice_desk_billing::browse::today_utc;
 use invoice_desk_files::{
     ArchiveIndex, BatchEvent, BatchOptions, BatchSummary, DocumentSelection, Fetcher, ItemError,
     ItemResult, Job, Template, TransferPolicy, named_targets, scope_targets,
@@ -183,7 +182,13 @@ pub(crate) async fn targets(
     let client = &discovered.client;
     let scope = &entry.scope;
     let targets = if invoices.is_empty() {
-        scope_targets(client, scope, range.range(today_utc()), documents).await
+        scope_targets(
+            client,
+            scope,
+            range.range(discovered.clock.today()),
+            documents,
+        )
+        .await
     } else {
         named_targets(client, scope, invoices, documents).await
     }?;

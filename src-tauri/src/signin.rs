@@ -22,6 +22,7 @@ use invoice_desk_auth::{
     Cloud as AuthCloud, CompletionPage, DeviceOptions, KeyringStore, RememberStore, TenantState,
     TokenStore,
 };
+use invoice_desk_billing::Clock;
 
 use crate::catalogue::{Catalogue, Locale};
 use crate::demo::{DEFAULT_DEMO_USER, DEMO_SCENARIO, Demo, DemoSlot, DemoState};
@@ -213,6 +214,16 @@ impl SignIn {
     /// The running demo's emulator address.
     pub async fn demo_url(&self) -> Option<Url> {
         self.demo.lock().await.as_ref().map(Demo::base_url)
+    }
+
+    /// Where "today" comes from: the day the demo's sample Azure lives on while a demo runs,
+    /// else the system's date.
+    pub async fn clock(&self) -> Clock {
+        self.demo
+            .lock()
+            .await
+            .as_ref()
+            .map_or(Clock::System, Demo::clock)
     }
 
     /// Whether the demo runs (its data is never cached).

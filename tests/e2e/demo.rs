@@ -124,6 +124,81 @@ fn the_demo_mca_owner_picks_a_billing_profile_and_sees_its_invoices() {
     app.wait_for("#welcome-heading", WAIT).unwrap();
 }
 
+/// `2027-03-05` as the window writes it in English: `Mar 5, 2027`.
+fn english_date(day: time::Date) -> String {
+    let month = day.month().to_string();
+    format!("{} {}, {}", &month[..3], day.day(), day.year())
+}
+
+#[test]
+fn the_demo_lists_the_running_month_first_and_says_when_the_next_invoice_comes() {
+    // Run by the edge-date sweep on a month's first days around the 5th, at the end of a leap
+    // February, on the 30th and 31st and across the turn of the year.
+    let env = Env::from_process();
+    let today = time::Date::parse(
+        &env.today,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .expect("INVOICE_DESK_TODAY is YYYY-MM-DD");
+    let mut app = env.launch(None);
+    select(&app, "[data-testid=try-demo]");
+    app.wait_for("[data-testid=demo-badge]", WAIT).unwrap();
+    app.select(
+        "[data-testid=demo-user-select]",
+        "ivan.invoices@contoso.example",
+    )
+    .unwrap();
+    app.wait_for(
+        "[data-testid=scope-row][data-kind=mca_billing_profile]",
+        WAIT,
+    )
+    .unwrap();
+    app.execute(
+        "[...document.querySelectorAll('[data-testid=scope-row][data-kind=mca_billing_profile]')]\
+           .find(row => row.textContent.includes('Contoso R&D')).click();",
+        &[],
+    )
+    .unwrap();
+    app.wait_for("[data-testid=invoice-amount]", WAIT).unwrap();
+    let rows = app
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=period-row]')].slice(0, 2).map(r => ({\
+               start: r.dataset.periodStart, reason: r.dataset.reason, invoice: r.dataset.invoice ?? null,\
+               short: r.querySelector('[data-testid=reason-short]')?.textContent ?? null }));",
+            &[],
+        )
+        .unwrap();
+    let this_month = today.replace_day(1).unwrap();
+    let next_month = (this_month + time::Duration::days(31))
+        .replace_day(1)
+        .unwrap();
+    // The running month, first, with the day its invoice is expected (the 5th of the next).
+    let running = &rows[0];
+    assert_eq!(running["start"], this_month.to_string(), "{rows:#}");
+    assert_eq!(running["reason"], "not_generated_yet", "{rows:#}");
+    let expected = english_date(next_month.replace_day(5).unwrap());
+    assert!(
+        running["short"].as_str().unwrap().contains(&expected),
+        "{expected}: {rows:#}"
+    );
+    // Last month: still to come until its invoice day, the 5th; there from the 6th.
+    let last = &rows[1];
+    if today.day() <= 5 {
+        assert_eq!(last["reason"], "not_generated_yet", "{rows:#}");
+        let expected = english_date(this_month.replace_day(5).unwrap());
+        assert!(
+            last["short"].as_str().unwrap().contains(&expected),
+            "{expected}: {rows:#}"
+        );
+    } else {
+        assert!(last["invoice"].is_string(), "{rows:#}");
+    }
+    app.screenshot(&format!("demo-running-month-{today}"))
+        .unwrap();
+    select(&app, "[data-testid=leave-demo]");
+    app.wait_for("#welcome-heading", WAIT).unwrap();
+}
+
 fn has_extension(file: &str, extension: &str) -> bool {
     std::path::Path::new(file)
         .extension()

@@ -27,6 +27,8 @@ pub struct Env {
     pub azure_cli: PathBuf,
     /// The X display the app's window is on (for answering native dialogs).
     pub display: String,
+    /// The day the app's demo and the local Azure live on (`INVOICE_DESK_TODAY`, YYYY-MM-DD).
+    pub today: String,
 }
 
 impl Env {
@@ -45,6 +47,7 @@ impl Env {
             emulator: var("INVOICE_DESK_E2E_EMULATOR"),
             azure_cli: var("INVOICE_DESK_E2E_AZURE_CLI").into(),
             display: var("INVOICE_DESK_E2E_DISPLAY"),
+            today: var("INVOICE_DESK_TODAY"),
         }
     }
 

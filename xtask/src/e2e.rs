@@ -12,13 +12,18 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 
 use crate::process::{self, target_dir};
-use crate::setup;
+use crate::{dates, setup};
 
 pub fn run() -> Result<()> {
+    let app = build()?;
+    run_tests(&app, &target_dir().join("e2e"), &dates::pinned(), &[])
+}
+
+/// Builds the app and the emulator the suite drives; returns the app's binary.
+pub fn build() -> Result<PathBuf> {
     if !cfg!(target_os = "linux") {
         bail!("the end-to-end suite drives WebKitGTK and runs on Linux only");
     }
-    let driver_bin = setup::tauri_driver()?;
     process::run(&mut process::cargo(&[
         "build",
         "--package",
@@ -26,9 +31,14 @@ pub fn run() -> Result<()> {
         "--package",
         "invoice-desk-emulator",
     ]))?;
-    let app = target_dir().join("debug").join("invoice-desk-app");
+    Ok(target_dir().join("debug").join("invoice-desk-app"))
+}
 
-    let work = target_dir().join("e2e");
+/// Runs the end-to-end tests (all, or those `filter` names, as nextest arguments) against
+/// `app` with the app, its demo and the local Azure living on `today` (YYYY-MM-DD); logs,
+/// the app's isolated home and screenshots go to `work`.
+pub fn run_tests(app: &Path, work: &Path, today: &str, filter: &[&str]) -> Result<()> {
+    let driver_bin = setup::tauri_driver()?;
     let home = work.join("home");
     let _ = std::fs::remove_dir_all(&home);
     for sub in ["config", "data", "state", "cache"] {
@@ -36,8 +46,8 @@ pub fn run() -> Result<()> {
     }
 
     // The local Azure the app signs in to: its authority and ARM endpoint on one loopback port.
-    let (emulator, azure) = start_emulator(&work)?;
-    let azure_cli = fake_azure_cli(&work, &azure)?;
+    let (emulator, azure) = start_emulator(work, today)?;
+    let azure_cli = fake_azure_cli(work, &azure)?;
     let display = Xvfb::start()?;
     let port = free_port()?;
     // Inside a private session bus with an unlocked gnome-keyring, so the app remembers
@@ -70,6 +80,7 @@ pub fn run() -> Result<()> {
             )
             // Everything the app can log, so the leak test has the most to search.
             .env("RUST_LOG", "trace")
+            .env(dates::TODAY_ENV, today)
             .stdout(Stdio::null())
             .stderr(Stdio::from(std::fs::File::create(
                 work.join("tauri-driver.log"),
@@ -87,18 +98,20 @@ pub fn run() -> Result<()> {
         "-j",
         "1",
     ]);
+    tests.args(filter);
     tests
         .env(
             "INVOICE_DESK_E2E_DRIVER",
             format!("http://127.0.0.1:{port}"),
         )
-        .env("INVOICE_DESK_E2E_APP", &app)
+        .env("INVOICE_DESK_E2E_APP", app)
         .env("INVOICE_DESK_E2E_CONFIG", home.join("config"))
         .env("INVOICE_DESK_E2E_HOME", &home)
-        .env("INVOICE_DESK_E2E_SHOTS", &work)
+        .env("INVOICE_DESK_E2E_SHOTS", work)
         .env("INVOICE_DESK_E2E_EMULATOR", &azure)
         .env("INVOICE_DESK_E2E_AZURE_CLI", &azure_cli)
-        .env("INVOICE_DESK_E2E_DISPLAY", &display.name);
+        .env("INVOICE_DESK_E2E_DISPLAY", &display.name)
+        .env(dates::TODAY_ENV, today);
     // A few seconds per test normally; a hung window must not hold CI.
     let outcome = process::run_within(&mut tests, Duration::from_secs(15 * 60));
     drop(driver);
@@ -147,13 +160,14 @@ fn path_with(first: &Path) -> Result<std::ffi::OsString> {
 }
 
 /// Starts `invoice-desk-emulator` on a free loopback port and returns it with its URL.
-fn start_emulator(work: &Path) -> Result<(Guard, String)> {
+fn start_emulator(work: &Path, today: &str) -> Result<(Guard, String)> {
     use std::io::{BufRead, BufReader};
     let bin = target_dir().join("debug").join("invoice-desk-emulator");
     let port = free_port()?;
     let mut guard = Guard::spawn(
         Command::new(bin)
             .args(["--addr", &format!("127.0.0.1:{port}"), "--scenario", "demo"])
+            .args(["--today", today])
             .stdout(Stdio::piped())
             .stderr(Stdio::from(std::fs::File::create(
                 work.join("emulator.log"),

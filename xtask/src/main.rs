@@ -8,6 +8,7 @@
 //! - `bindings` regenerate the TypeScript IPC bindings from the Rust declarations
 
 mod bench;
+mod dates;
 mod e2e;
 mod process;
 mod setup;

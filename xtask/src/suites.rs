@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Result, bail};
 
 use crate::process::{self, on_path};
-use crate::{e2e, setup};
+use crate::{dates, e2e, setup};
 
 type SuiteFn = fn() -> Result<()>;
 
@@ -25,6 +25,7 @@ const SUITES: &[(&str, SuiteFn)] = &[
     ("ui-unit", || process::run(&mut process::npm(&["test"]))),
     ("ui-browser", ui_browser),
     ("e2e", e2e::run),
+    ("edge-dates", edge_dates),
 ];
 
 pub fn names() -> Vec<&'static str> {
@@ -121,13 +122,18 @@ fn rust_tests() -> Result<()> {
         let mut cmd = std::process::Command::new("dbus-run-session");
         cmd.args(["--", "sh", "-c", &script])
             .current_dir(process::root())
+            .env(dates::TODAY_ENV, dates::pinned())
             // A keychain test that cannot reach this Secret Service must fail here, not skip.
             .env("INVOICE_DESK_REQUIRE_KEYRING", "1")
             .env(AZURITE_ENV, &azurite);
         process::run(&mut cmd)
     } else {
         let args: Vec<&str> = nextest.split(' ').skip(1).collect();
-        process::run(process::cargo(&args).env(AZURITE_ENV, &azurite))
+        process::run(
+            process::cargo(&args)
+                .env(AZURITE_ENV, &azurite)
+                .env(dates::TODAY_ENV, dates::pinned()),
+        )
     }
 }
 
@@ -135,3 +141,54 @@ fn ui_browser() -> Result<()> {
     process::run(&mut process::npm(&["run", "build:e2e"]))?;
     process::run(&mut process::npm(&["run", "test:browser"]))
 }
+
+/// The tests whose answers depend on the date, run on each of [`dates::EDGES`]: the billing
+/// listing against the emulator, the CLI's `scopes`/`invoices` on the demo data (with the
+/// running month and the next expected invoice checked for each date), and the window's demo
+/// listing over WebDriver.
+fn edge_dates() -> Result<()> {
+    let app = e2e::build()?;
+    let mut failed = Vec::new();
+    for day in dates::EDGES {
+        println!("\n--> {day}");
+        let t0 = Instant::now();
+        let mut rust = process::cargo(&[
+            "nextest",
+            "run",
+            "--no-fail-fast",
+            "--workspace",
+            "--exclude",
+            "invoice-desk-e2e",
+            "-E",
+            DATE_DEPENDENT,
+        ]);
+        rust.env(dates::TODAY_ENV, day);
+        let window = || {
+            let work = process::target_dir().join("e2e-dates").join(day);
+            e2e::run_tests(&app, &work, day, &["-E", DATE_DEPENDENT_E2E])
+        };
+        let outcome = process::run(&mut rust).and_then(|()| window());
+        println!(
+            "--> {day}: {} in {}",
+            if outcome.is_ok() { "passed" } else { "FAILED" },
+            seconds(t0.elapsed())
+        );
+        if let Err(err) = outcome {
+            eprintln!("{day}: {err:#}");
+            failed.push(*day);
+        }
+    }
+    if !failed.is_empty() {
+        bail!("failed on {}", failed.join(", "));
+    }
+    Ok(())
+}
+
+/// The Rust tests that read "today", as a nextest filter.
+const DATE_DEPENDENT: &str = "binary_id(invoice-desk-cli::browse) \
+    | binary_id(invoice-desk-billing::browse) | binary_id(invoice-desk-billing::sections_and_fallbacks) \
+    | binary_id(invoice-desk-billing::inventory) | binary_id(invoice-desk-emulator::lro_blobs) \
+    | binary_id(invoice-desk-emulator::errors_auth_paging) | binary_id(invoice-desk-emulator::conformance)";
+
+/// The end-to-end tests of the demo listing.
+const DATE_DEPENDENT_E2E: &str = "test(/^the_demo_/)";

@@ -880,9 +880,3 @@ pub fn record_forbidden(
         entry.capabilities = access::capabilities(&entry.scope, &entry.access, portal);
     }
 }
-
-/// Today's date for a browse, in UTC.
-#[must_use]
-pub fn today_utc() -> Date {
-    time::OffsetDateTime::now_utc().date()
-}

@@ -8,6 +8,7 @@ pub mod api;
 pub mod arm;
 pub mod availability;
 pub mod browse;
+pub mod clock;
 pub mod cloud;
 mod credential;
 pub mod effective;
@@ -35,6 +36,7 @@ pub use browse::{
     Caller, Discovery, PeriodRow, ScopeEntry, ScopeFacts, ScopeIssue, discover_scopes,
     scope_periods,
 };
+pub use clock::Clock;
 pub use cloud::{ArmEndpoint, Cloud};
 pub use credential::StaticTokenCredential;
 pub use error::BillingError;

@@ -227,8 +227,9 @@ pub fn from_billing_periods(periods: &[BillingPeriod], range: &InvoiceRange) -> 
 }
 
 /// Periods taken from the invoices' own periods (MOSP without billing periods), newest
-/// first. A trailing current period is added when `today` lies after the newest one, with the
-/// same day-of-month boundaries.
+/// first. Periods after the newest invoiced one are added, with the same day-of-month
+/// boundaries, up to the running one that holds `today` (in the days between a period's end
+/// and its invoice, that is the ended period and the running one).
 #[must_use]
 pub fn from_invoices(invoices: &[Invoice], range: &InvoiceRange, today: Date) -> Vec<Period> {
     let mut out: Vec<Period> = invoices
@@ -246,7 +247,7 @@ pub fn from_invoices(invoices: &[Invoice], range: &InvoiceRange, today: Date) ->
         .collect();
     out.sort_by_key(|p| std::cmp::Reverse(p.start));
     out.dedup_by_key(|p| p.start);
-    if let Some(newest) = out.first().cloned()
+    while let Some(newest) = out.first().cloned()
         && newest.end < today
     {
         let start = newest.end + Duration::days(1);
@@ -443,6 +444,24 @@ mod tests {
         let rows = assign(out, &invoices);
         assert!(rows[0].invoices.is_empty());
         assert_eq!(rows[1].invoices[0].name, "A");
+    }
+
+    #[test]
+    fn between_a_periods_end_and_its_invoice_both_it_and_the_running_period_are_listed() {
+        let invoices = [invoice("B", "2025-12-05", "2026-01-04", "2026-01-06")];
+        let today = date!(2026 - 02 - 05);
+        let out = from_invoices(&invoices, &default_range(today), today);
+        let starts: Vec<Date> = out.iter().map(|p| p.start).collect();
+        assert_eq!(
+            starts,
+            [
+                date!(2026 - 02 - 05),
+                date!(2026 - 01 - 05),
+                date!(2025 - 12 - 05)
+            ]
+        );
+        assert!(out[0].contains(today));
+        assert_eq!(out[1].end, date!(2026 - 02 - 04));
     }
 
     #[test]

@@ -797,7 +797,7 @@ const SKIPPED: &[(&str, &str)] = &[
 ];
 
 fn examples_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/azure-spec-examples")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/spec-examples")
 }
 
 fn load(path: &std::path::Path) -> Example {

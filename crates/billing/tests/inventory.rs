@@ -10,7 +10,6 @@ use invoice_desk_billing::{
     list_all_invoices,
 };
 use invoice_desk_emulator::{Emulator, EmulatorConfig, FaultKind, FaultRule};
-use time::OffsetDateTime;
 
 const BENCH: &str = "bench@contoso.example";
 
@@ -53,7 +52,7 @@ fn client_for(emulator: &Emulator, upn: &str, limit: usize) -> ArmClient {
 }
 
 fn range() -> InvoiceRange {
-    InvoiceRange::last_months(OffsetDateTime::now_utc().date(), 24)
+    InvoiceRange::last_months(invoice_desk_emulator::calendar::today(), 24)
 }
 
 fn status(route: &str, status: u16) -> FaultRule {
@@ -220,7 +219,7 @@ async fn demo_users_get_their_own_kind_of_scope() {
         async move {
             let inventory = list_all_invoices(
                 &client,
-                InvoiceRange::last_months(OffsetDateTime::now_utc().date(), 36),
+                InvoiceRange::last_months(invoice_desk_emulator::calendar::today(), 36),
             )
             .await
             .unwrap();

@@ -4,7 +4,10 @@
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use time::{Date, Month};
 
+use invoice_desk_billing::Clock;
+
 use crate::catalogue::Lang;
+use crate::error::{CliError, Exit};
 
 const AFTER_HELP: &str = "\
 Exit codes:
@@ -66,6 +69,16 @@ pub struct GlobalArgs {
         conflicts_with_all = ["cloud", "authority", "arm_endpoint"]
     )]
     pub demo: bool,
+    /// With --demo: the day the sample data and the listing live on (default:
+    /// INVOICE_DESK_TODAY when set, else today). For trying dates such as a month's first days.
+    #[arg(
+        long,
+        global = true,
+        requires = "demo",
+        value_name = "YYYY-MM-DD",
+        value_parser = invoice_desk_emulator::calendar::parse_day
+    )]
+    pub today: Option<Date>,
     /// Machine-readable output: JSON on stdout (field names are a stable interface).
     #[arg(long, global = true)]
     pub json: bool,
@@ -81,6 +94,30 @@ impl GlobalArgs {
     /// `--lang`, else the environment's language.
     pub fn language(&self) -> Lang {
         self.lang.unwrap_or_else(Lang::from_env)
+    }
+
+    /// The day the demo lives on when one is pinned: `--today`, else `INVOICE_DESK_TODAY`.
+    /// Outside demo mode nothing pins the date.
+    pub fn demo_day(&self) -> Result<Option<Date>, CliError> {
+        if !self.demo {
+            return Ok(None);
+        }
+        match self.today {
+            Some(day) => Ok(Some(day)),
+            None => invoice_desk_emulator::calendar::pinned_by_env().map_err(|e| {
+                CliError::new(
+                    "invalid_config",
+                    Exit::Usage,
+                    e,
+                    "Set INVOICE_DESK_TODAY to a date such as 2027-01-01, or unset it.",
+                )
+            }),
+        }
+    }
+
+    /// Where this command's "today" comes from: the demo's day in demo mode, else the system.
+    pub fn clock(&self) -> Result<Clock, CliError> {
+        Ok(Clock::pinned_or_system(self.demo_day()?))
     }
 }
 

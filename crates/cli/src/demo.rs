@@ -38,11 +38,14 @@ fn unavailable(reason: impl std::fmt::Display) -> CliError {
 }
 
 impl Demo {
-    /// Starts the sample Azure and signs in as `upn` (every tenant of the user turned on).
-    pub async fn start(upn: &str) -> Result<Self, CliError> {
-        let emulator = Emulator::start(EmulatorConfig::default())
-            .await
-            .map_err(unavailable)?;
+    /// Starts the sample Azure on `day` (default: the system's date) and signs in as `upn`
+    /// (every tenant of the user turned on).
+    pub async fn start(upn: &str, day: Option<time::Date>) -> Result<Self, CliError> {
+        let config = EmulatorConfig {
+            today: day,
+            ..EmulatorConfig::default()
+        };
+        let emulator = Emulator::start(config).await.map_err(unavailable)?;
         let upn = upn.trim();
         let known = emulator
             .users()

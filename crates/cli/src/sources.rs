@@ -58,7 +58,7 @@ impl Sources {
                 ));
             }
             let upn = global.account.as_deref().unwrap_or(DEFAULT_DEMO_USER);
-            let demo = Demo::start(upn).await?;
+            let demo = Demo::start(upn, global.demo_day()?).await?;
             let mut sources = Self::from_sessions(std::slice::from_ref(&demo.session))?;
             sources.demo = Some(demo);
             return Ok(sources);

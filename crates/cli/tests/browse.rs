@@ -6,6 +6,7 @@ use std::process::{Command, Output, Stdio};
 
 use invoice_desk_emulator::{Emulator, EmulatorConfig};
 use serde_json::Value;
+use time::{Date, Duration, Month};
 
 fn cli(args: &[&str]) -> Output {
     let config = tempfile::tempdir().unwrap();
@@ -24,6 +25,27 @@ fn cli(args: &[&str]) -> Output {
         .stdin(Stdio::null())
         .output()
         .expect("the binary runs")
+}
+
+/// The day the demo lives on in these tests: `INVOICE_DESK_TODAY` (which the test suites pin
+/// and the edge-date sweep varies; the binary inherits it), else the system's date.
+fn today() -> Date {
+    invoice_desk_emulator::calendar::today()
+}
+
+fn day(value: &Value) -> Date {
+    invoice_desk_emulator::calendar::parse_day(value.as_str().expect("a date")).expect("YYYY-MM-DD")
+}
+
+fn first_of_month(day: Date) -> Date {
+    day.replace_day(1).unwrap()
+}
+
+/// The same day of the month `months` later (the 1st and the 5th exist in every month).
+fn months_after(day: Date, months: i32) -> Date {
+    let index = day.year() * 12 + i32::from(u8::from(day.month())) - 1 + months;
+    let month = Month::try_from(u8::try_from(index.rem_euclid(12) + 1).unwrap()).unwrap();
+    Date::from_calendar_date(index.div_euclid(12), month, day.day()).unwrap()
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -832,7 +854,10 @@ fn ivan_the_invoice_manager_lists_and_downloads_but_may_not_change_the_email() {
         .iter()
         .flat_map(|r| r["invoices"].as_array().unwrap())
         .collect();
-    assert_eq!(invoices.len(), 12, "{rows:#?}");
+    // One invoice a month, dated the 5th of the next month and there from the 6th: until
+    // then the last month's is still to come.
+    let months_invoiced = if today().day() > 5 { 12 } else { 11 };
+    assert_eq!(invoices.len(), months_invoiced, "{rows:#?}");
     assert!(
         invoices
             .iter()
@@ -1010,4 +1035,96 @@ fn dan_administers_his_department_and_its_accounts() {
             .all(|c| *c == "ea_invoices_are_emailed"),
         "{rows:#?}"
     );
+}
+
+#[test]
+fn an_mca_profile_shows_the_running_month_and_the_invoices_still_to_come_on_any_day() {
+    // What a user reads on the day the demo lives on: the edge-date sweep runs this on the
+    // first days of a month around the 5th (when MCA invoices arrive), at the end of a leap
+    // February, on the 30th and 31st and across the turn of the year.
+    let today = today();
+    let ivan = "ivan.invoices@contoso.example";
+    let profile = named(&scopes(ivan), "Contoso R&D").clone();
+    let rows = periods(ivan, id(&profile), &["--today", &today.to_string()]);
+    let this_month = first_of_month(today);
+    let starts: Vec<Date> = rows.iter().map(|r| day(&r["periodStart"])).collect();
+    let expected: Vec<Date> = (0..13)
+        .map(|back| months_after(this_month, -back))
+        .collect();
+    assert_eq!(
+        starts, expected,
+        "this month and the twelve before, newest first"
+    );
+
+    // The running month: no invoice, expected on the 5th of the next month.
+    let running = &rows[0];
+    assert_eq!(
+        day(&running["periodEnd"]),
+        months_after(this_month, 1) - Duration::days(1)
+    );
+    assert_eq!(running["invoices"], serde_json::json!([]));
+    assert_eq!(
+        running["reason"]["code"], "not_generated_yet",
+        "{running:#}"
+    );
+    let fifth = |first: Date| first.replace_day(5).unwrap();
+    assert_eq!(
+        day(&running["reason"]["expectedOn"]),
+        fifth(months_after(this_month, 1))
+    );
+
+    // Last month: its invoice is dated the 5th of this month and there from the 6th.
+    let last = &rows[1];
+    if today.day() <= 5 {
+        assert_eq!(last["reason"]["code"], "not_generated_yet", "{last:#}");
+        assert_eq!(day(&last["reason"]["expectedOn"]), fifth(this_month));
+        let message = last["reason"]["message"].as_str().unwrap();
+        assert!(
+            message.contains(&fifth(this_month).to_string()),
+            "{message}"
+        );
+    } else {
+        assert!(last.get("reason").is_none(), "{last:#}");
+    }
+    // Every earlier month has its one invoice, dated the 5th of the month after it.
+    for row in &rows[usize::from(today.day() <= 5) + 1..] {
+        let invoices = row["invoices"].as_array().unwrap();
+        assert_eq!(invoices.len(), 1, "{row:#}");
+        let start = day(&row["periodStart"]);
+        assert_eq!(
+            day(&invoices[0]["invoiceDate"]),
+            fifth(months_after(start, 1))
+        );
+    }
+}
+
+#[test]
+fn a_pay_as_you_go_subscription_shows_each_invoice_once_its_day_has_passed() {
+    // Alex's periods run from the day of the month the subscription was created; an invoice
+    // is dated two days after its period ends and is there from the day after.
+    let today = today();
+    let alex = "alex@contoso.example";
+    let subscription = named(&scopes(alex), "Pay-As-You-Go").clone();
+    let rows = periods(alex, id(&subscription), &["--today", &today.to_string()]);
+    assert!(rows.len() >= 13, "{rows:#?}");
+    let running = &rows[0];
+    assert!(day(&running["periodStart"]) <= today && today <= day(&running["periodEnd"]));
+    for pair in rows.windows(2) {
+        assert_eq!(
+            day(&pair[1]["periodEnd"]) + Duration::days(1),
+            day(&pair[0]["periodStart"]),
+            "periods follow each other without a gap"
+        );
+    }
+    for row in &rows {
+        let invoice_day = day(&row["periodEnd"]) + Duration::days(2);
+        let invoices = row["invoices"].as_array().unwrap();
+        if invoice_day < today {
+            assert!(!invoices.is_empty(), "{today}: {row:#}");
+        } else {
+            assert!(invoices.is_empty(), "{today}: {row:#}");
+            assert_eq!(row["reason"]["code"], "not_generated_yet", "{row:#}");
+            assert_eq!(day(&row["reason"]["expectedOn"]), invoice_day);
+        }
+    }
 }

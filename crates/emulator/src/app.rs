@@ -35,6 +35,8 @@ pub struct Settings {
 #[derive(Debug)]
 pub struct App {
     pub scenario: String,
+    /// The day the scenario lives on (date-dependent answers measure from it).
+    pub calendar: crate::calendar::Calendar,
     pub settings: Settings,
     pub base_url: Url,
     pub world: RwLock<World>,

@@ -20,6 +20,8 @@ pub enum EmulatorError {
     },
     #[error("could not create the TLS certificate: {0}")]
     Certificate(String),
+    #[error("{0}")]
+    BadToday(String),
     #[error("i/o error: {0}")]
     Io(#[from] std::io::Error),
 }

@@ -14,6 +14,7 @@ mod app;
 mod auth;
 mod authority;
 mod blob;
+pub mod calendar;
 mod control;
 mod csv;
 mod error;
@@ -73,6 +74,9 @@ pub struct EmulatorConfig {
     pub device_code_lifetime_secs: u64,
     /// Authority: lifetime of issued access tokens in seconds (default 3600).
     pub access_token_lifetime_secs: i64,
+    /// The day the scenario lives on; `None`: the date `INVOICE_DESK_TODAY` pins, else the
+    /// system's date (see [`calendar`]).
+    pub today: Option<time::Date>,
 }
 
 impl Default for EmulatorConfig {
@@ -93,6 +97,7 @@ impl Default for EmulatorConfig {
             device_code_interval_secs: 5,
             device_code_lifetime_secs: 900,
             access_token_lifetime_secs: 3600,
+            today: None,
         }
     }
 }
@@ -117,7 +122,12 @@ impl Emulator {
         if !config.addr.ip().is_loopback() {
             return Err(EmulatorError::NotLoopback(config.addr));
         }
-        let (world, mut rules) = scenario::build(&config.scenario, app::App::now())
+        let pinned = match config.today {
+            Some(day) => Some(day),
+            None => calendar::pinned_by_env().map_err(EmulatorError::BadToday)?,
+        };
+        let calendar = calendar::Calendar::new(pinned);
+        let (world, mut rules) = scenario::build(&config.scenario, calendar.now())
             .ok_or_else(|| EmulatorError::UnknownScenario(config.scenario.clone()))?;
         rules.extend(config.faults.iter().cloned());
         if let Some(upn) = &config.auto_approve
@@ -155,6 +165,7 @@ impl Emulator {
         });
         let app = Arc::new(app::App {
             scenario: config.scenario.clone(),
+            calendar,
             settings: app::Settings {
                 page_size: config.page_size.max(1),
                 retry_after_secs: config.retry_after_secs,
@@ -228,6 +239,19 @@ impl Emulator {
     #[must_use]
     pub fn users(&self) -> Vec<UserInfo> {
         control::users(&self.app)
+    }
+
+    /// The day the scenario lives on, when one is pinned (by the config or
+    /// `INVOICE_DESK_TODAY`); `None`: the system's date.
+    #[must_use]
+    pub fn pinned_today(&self) -> Option<time::Date> {
+        self.app.calendar.pinned()
+    }
+
+    /// The day the scenario lives on.
+    #[must_use]
+    pub fn today(&self) -> time::Date {
+        self.app.calendar.today()
     }
 
     #[must_use]

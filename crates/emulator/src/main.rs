@@ -36,6 +36,9 @@ struct Args {
     /// Authority: device code polling interval in seconds.
     #[arg(long, value_name = "SECS")]
     device_code_interval: Option<u64>,
+    /// The day the scenario lives on (default: INVOICE_DESK_TODAY when set, else today).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = invoice_desk_emulator::calendar::parse_day)]
+    today: Option<time::Date>,
 }
 
 #[tokio::main]
@@ -47,6 +50,7 @@ async fn main() -> std::process::ExitCode {
         tls: args.tls,
         addr: args.addr,
         auto_approve: args.auto_approve,
+        today: args.today,
         ..EmulatorConfig::default()
     };
     if let Some(i) = args.device_code_interval {

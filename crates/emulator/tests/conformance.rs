@@ -2,7 +2,7 @@
 //! official example's response body, with the same JSON type (recursively; list items are
 //! compared as the union of all items; the emulator may add keys).
 //!
-//! Covered example files (`shared/azure-spec-examples/`, name suffixes):
+//! Covered example files (`crates/billing/tests/spec-examples/`, name suffixes):
 //! - 2018-03-01-preview: `BillingPeriodsGet`, `BillingPeriodsList`, `InvoicesGet`, `InvoicesList`, `InvoicesGetLatest`
 //! - 2018-11-01-preview: `BillingProperty`
 //! - 2019-10-01-preview: `BillingProperty`, `BillingSubscriptionInvoiceDownload`
@@ -42,7 +42,9 @@ use common::{BA_OWNER, EA_ADMIN, Env, MCA_OWNER, MOSP_ADMIN, enc};
 use serde_json::{Value, json};
 
 fn examples_dir() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/azure-spec-examples");
+    // One copy of the official examples in the repository, kept beside the billing crate's
+    // conformance test (with their upstream paths and licence).
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../billing/tests/spec-examples");
     assert!(
         dir.is_dir(),
         "the official examples are missing: expected them at {}",
@@ -687,7 +689,7 @@ async fn emulator_answers_match_official_example_shapes() {
 
     // Cost details: every generate example's 200 body equals the operation result's shape.
     let cm = "providers/Microsoft.CostManagement";
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = invoice_desk_emulator::calendar::today();
     let start = today.replace_day(1).unwrap();
     let tp = json!({"metric": "ActualCost", "timePeriod": {"start": start.to_string(), "end": today.to_string()}});
     let by_sub = lro_ok(

@@ -429,7 +429,7 @@ async fn cost_details_validates_then_polls_to_a_manifest_of_csv_blobs() {
     let env = common::demo().await;
     let sub = env.first_subscription(MOSP_ADMIN).await;
     let scope = format!("/subscriptions/{sub}");
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = invoice_desk_emulator::calendar::today();
     let start = today.replace_day(1).unwrap();
 
     let both = env.post(MOSP_ADMIN, &cost_path(&scope), Some(&json!({"timePeriod": {"start": start.to_string(), "end": today.to_string()}, "invoiceId": "G1"}))).await;

@@ -24,7 +24,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
-use invoice_desk_billing::browse::{Caller, discover_scopes, today_utc};
+use invoice_desk_billing::browse::{Caller, discover_scopes};
 use invoice_desk_billing::{
     ArmClient, Cloud, InvoiceRange, LroOptions, LroPolicy, Portal, StaticTokenCredential,
 };
@@ -89,7 +89,7 @@ async fn jobs(emu: &Emulator, client: &ArmClient) -> Vec<Job> {
         object_id: Some(user.object_id),
     };
     let found = discover_scopes(client, &caller, &Portal::new("https://portal.azure.com")).await;
-    let range = InvoiceRange::last_months(today_utc(), 24);
+    let range = InvoiceRange::last_months(emu.today(), 24);
     let mut jobs = Vec::new();
     for entry in found.scopes.iter().take(SCOPES) {
         for target in scope_targets(client, &entry.scope, range, DocumentSelection::Primary)

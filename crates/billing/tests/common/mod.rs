@@ -10,7 +10,6 @@ use std::time::Duration;
 use invoice_desk_billing::browse::{Caller, Discovery, discover_scopes};
 use invoice_desk_billing::{ArmClient, Cloud, Portal, RetryPolicy, StaticTokenCredential};
 use invoice_desk_emulator::{Emulator, EmulatorConfig};
-use time::OffsetDateTime;
 
 pub struct Session {
     pub client: ArmClient,
@@ -64,8 +63,9 @@ pub async fn discover(emulator: &Emulator, upn: &str, with_oid: bool) -> (Sessio
     (s, found)
 }
 
+/// The day the test emulators live on (`INVOICE_DESK_TODAY` when set, else today).
 pub fn today() -> time::Date {
-    OffsetDateTime::now_utc().date()
+    invoice_desk_emulator::calendar::today()
 }
 
 pub async fn start() -> Emulator {

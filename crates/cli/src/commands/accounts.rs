@@ -10,7 +10,11 @@ use invoice_desk_auth::AccountSession;
 pub async fn run(global: &GlobalArgs, _args: &AccountsArgs) -> Result<Exit, CliError> {
     if global.demo {
         // The demo user, signed in to the sample data (nothing remembered).
-        let demo = Demo::start(global.account.as_deref().unwrap_or(DEFAULT_DEMO_USER)).await?;
+        let demo = Demo::start(
+            global.account.as_deref().unwrap_or(DEFAULT_DEMO_USER),
+            global.demo_day()?,
+        )
+        .await?;
         let result = show(global, std::slice::from_ref(&demo.session));
         demo.stop().await;
         return result;

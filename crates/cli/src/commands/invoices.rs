@@ -3,9 +3,8 @@
 
 use std::fmt::Write as _;
 
-use invoice_desk_billing::browse::today_utc;
 use invoice_desk_billing::periods::{Money, default_range};
-use invoice_desk_billing::{InvoiceRange, PeriodRow, scope_periods};
+use invoice_desk_billing::{Availability, InvoiceRange, PeriodRow, scope_periods};
 use serde::Serialize;
 use time::{Date, Duration};
 
@@ -57,6 +56,9 @@ pub struct ReasonJson {
     pub code: &'static str,
     /// The sentence in `--lang`.
     pub message: String,
+    /// `not_generated_yet` only: the day the invoice is expected, `YYYY-MM-DD`.
+    #[serde(rename = "expectedOn", skip_serializing_if = "Option::is_none")]
+    pub expected_on: Option<String>,
 }
 
 /// `OverDue` → `over_due`, `TaxReceipt` → `tax_receipt`.
@@ -106,6 +108,10 @@ pub fn period_json(lang: Lang, row: &PeriodRow) -> PeriodJson {
         catalogue::reason_message(lang, &row.availability).map(|message| ReasonJson {
             code: row.availability.code(),
             message,
+            expected_on: match &row.availability {
+                Availability::NotGeneratedYet { expected_on } => Some(expected_on.to_string()),
+                _ => None,
+            },
         })
     } else {
         None
@@ -164,7 +170,7 @@ pub fn range(from: Option<Date>, to: Option<Date>, today: Date) -> Result<Invoic
 }
 
 pub async fn run(global: &GlobalArgs, args: &InvoicesArgs) -> Result<Exit, CliError> {
-    let today = today_utc();
+    let today = global.clock()?.today();
     let range = range(args.from, args.to, today)?;
     let sources = Sources::open(global).await?;
     let outcome = list(global, args, &sources, range, today).await;

@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use invoice_desk_billing::browse::today_utc;
 use invoice_desk_billing::{Capability, InvoiceRange};
 use invoice_desk_files::{
     BatchEvent, BatchOptions, BatchSummary, DocumentSelection, Fetcher, IndexWarning, Job, Placed,
@@ -100,7 +99,7 @@ fn not_downloadable(lang: Lang, found: &Found<'_>) -> Option<String> {
 
 pub async fn download(global: &GlobalArgs, args: &DownloadArgs) -> Result<Exit, CliError> {
     let template = template(&args.save)?;
-    let range = crate::commands::invoices::range(args.from, args.to, today_utc())?;
+    let range = crate::commands::invoices::range(args.from, args.to, global.clock()?.today())?;
     let sources = Sources::open(global).await?;
     let outcome = download_in(global, args, &sources, template, range).await;
     sources.close().await;
@@ -154,7 +153,7 @@ async fn download_in(
 
 pub async fn sync(global: &GlobalArgs, args: &SyncArgs) -> Result<Exit, CliError> {
     let template = template(&args.save)?;
-    let today = today_utc();
+    let today = global.clock()?.today();
     let from = args
         .from
         .unwrap_or_else(|| InvoiceRange::last_months(today, SYNC_MONTHS - 1).start);

@@ -7,7 +7,7 @@ use time::{Date, Duration};
 use super::common::body_json;
 use super::{COST, Matched};
 use crate::access::{self, Need};
-use crate::app::{App, Ctx, Params};
+use crate::app::{Ctx, Params};
 use crate::blob;
 use crate::csv::{self, Flavor, ReportSpec};
 use crate::error::ArmError;
@@ -331,7 +331,7 @@ fn generate(ctx: &Ctx<'_>, params: &Params) -> Result<Reply, ArmError> {
         ArmError::bad_request("BadRequest", format!("The scope '{scope_text}' is not supported. Use a subscription, billing account, billing profile, department or enrollment account scope."))
     })?;
     access::require(&world, who, &scope, Need::CostRead, ACTION)?;
-    let (start, end, invoice) = period(&world, &scope, &body, App::now().date())?;
+    let (start, end, invoice) = period(&world, &scope, &body, ctx.app.calendar.today())?;
     let base = spec_for(&world, &scope, start, end, invoice);
     drop(world);
 

@@ -120,7 +120,7 @@ pub fn periods_route(ctx: &Ctx<'_>, params: &Params) -> Result<Reply, ArmError> 
         Need::Read,
         "Microsoft.Billing/billingPeriods/read",
     )?;
-    let items = periods(s, crate::app::App::now().date())
+    let items = periods(s, ctx.app.calendar.today())
         .iter()
         .map(|p| render_period(&world, s, p))
         .collect();
@@ -137,7 +137,7 @@ pub fn period(ctx: &Ctx<'_>, params: &Params) -> Result<Reply, ArmError> {
         "Microsoft.Billing/billingPeriods/read",
     )?;
     let name = param(params, "name");
-    let all = periods(s, crate::app::App::now().date());
+    let all = periods(s, ctx.app.calendar.today());
     let p = all.iter().find(|p| p.name == name).ok_or_else(|| {
         ArmError::not_found(&format!(
             "/subscriptions/{}/providers/Microsoft.Billing/billingPeriods/{name}",

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use invoice_desk_billing::browse::{Caller, discover_scopes, today_utc};
+use invoice_desk_billing::browse::{Caller, discover_scopes};
 use invoice_desk_billing::{
     ArmClient, BillingScope, Cloud, InvoiceRange, LroPolicy, Portal, RetryPolicy, ScopeKind,
     StaticTokenCredential,
@@ -104,15 +104,15 @@ pub async fn scopes(emu: &Emulator, upn: &str, kind: ScopeKind) -> Vec<BillingSc
         .collect()
 }
 
-/// The last two years of invoices.
-pub fn range() -> InvoiceRange {
-    InvoiceRange::last_months(today_utc(), 24)
+/// The last two years of invoices, up to the day the emulator lives on.
+pub fn range(emu: &Emulator) -> InvoiceRange {
+    InvoiceRange::last_months(emu.today(), 24)
 }
 
 /// Jobs for every primary document of `scope` in [`range`].
 pub async fn jobs(emu: &Emulator, upn: &str, scope: &BillingScope) -> Vec<Job> {
     let client = client(emu, upn);
-    scope_targets(&client, scope, range(), DocumentSelection::Primary)
+    scope_targets(&client, scope, range(emu), DocumentSelection::Primary)
         .await
         .unwrap()
         .into_iter()
