@@ -245,7 +245,7 @@ invoices are {name, invoiceDate, dueDate, status, amountDue {value, currency}, b
 {value, currency}, documents}, amounts exact decimal strings, dates YYYY-MM-DD; reason
 {code, message} is there only when the period has no invoice (codes: subscription_too_new,
 not_generated_yet, no_permission, free_trial_or_credit_not_exceeded, ea_invoices_are_emailed,
-unknown).
+unknown); with not_generated_yet it also has expectedOn, the day the invoice is expected.
 
 Exit codes: 0 ok, 1 failure, 2 usage, 3 needs sign-in, 4 permission (403), 5 Azure error.";
 
