@@ -13,10 +13,8 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Runtime, State};
 use tokio::sync::Mutex;
 
-use invoice_desk_billing::{
-    ArmClient, Availability, BillingError, Caller, Capability, Clock, Portal, ScopeEntry,
-    ShownRange,
-};
+use invoice_desk_api::{Directory, DirectoryError};
+use invoice_desk_billing::{Availability, BillingError, Capability, ScopeEntry, ShownRange};
 
 use crate::error::{AppError, ErrorCode};
 use crate::listing_cache::{Cached, ListingCache};
@@ -131,11 +129,7 @@ pub struct PeriodView {
 
 /// One directory's discovery, kept for the period listings and saves that follow.
 pub(crate) struct Discovered {
-    pub account_id: String,
-    pub tenant_id: String,
-    pub client: ArmClient,
-    /// "Today" for this directory's listings: the demo's day in demo mode, else the system's.
-    pub clock: Clock,
+    pub directory: Directory,
     entries: Vec<ScopeEntry>,
 }
 
@@ -170,6 +164,15 @@ impl Browse {
 impl std::fmt::Debug for Browse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Browse").finish_non_exhaustive()
+    }
+}
+
+impl From<DirectoryError> for AppError {
+    fn from(err: DirectoryError) -> Self {
+        match err {
+            DirectoryError::Cloud(err) => err.into(),
+            DirectoryError::Client(err) => err.into(),
+        }
     }
 }
 
@@ -365,18 +368,8 @@ pub async fn list_scopes<R: Runtime>(
     tenant_id: String,
 ) -> Result<Vec<ScopeSummary>, AppError> {
     let session = sign_in.session(&account_id).await?;
-    let account = session.account();
-    let cloud = account.cloud.to_billing()?;
-    let portal = Portal::for_cloud(&cloud);
-    let credential = Arc::new(session.session(Some(&tenant_id)));
-    let client = ArmClient::builder(cloud, credential).build()?;
-    // The account id is `uid.utid`; uid is the user's object id, which finds their own roles.
-    let object_id = account.id.split('.').next().map(str::to_owned);
-    let caller = Caller {
-        tenant_id: Some(tenant_id.clone()),
-        object_id,
-    };
-    let discovery = invoice_desk_billing::discover_scopes(&client, &caller, &portal).await;
+    let directory = Directory::of_session(&session, &tenant_id, sign_in.clock().await)?;
+    let discovery = directory.discover().await;
     let sign_in_issue = discovery
         .failures
         .iter()
@@ -403,17 +396,13 @@ pub async fn list_scopes<R: Runtime>(
         .iter()
         .map(|e| scope_summary(&account_id, &tenant_id, e))
         .collect();
-    let clock = sign_in.clock().await;
     if !sign_in.is_demo().await {
         cache.put_scopes(&account_id, &tenant_id, &summaries);
     }
     browse.discovered.lock().await.insert(
         (account_id.clone(), tenant_id.clone()),
         Arc::new(Discovered {
-            account_id: account_id.clone(),
-            tenant_id: tenant_id.clone(),
-            client,
-            clock,
+            directory,
             entries: discovery.scopes,
         }),
     );
@@ -433,32 +422,38 @@ pub async fn list_periods<R: Runtime>(
     range: Option<ShownRange>,
 ) -> Result<Vec<PeriodView>, AppError> {
     let (discovered, entry) = browse.scope(&scope_id).await?;
-    let today = discovered.clock.today();
+    let today = discovered.directory.clock.today();
     let shown = range.unwrap_or_default();
     let range = shown.range(today);
-    let rows =
-        match invoice_desk_billing::scope_periods(&discovered.client, &entry, range, today).await {
-            Ok(rows) => rows,
-            Err(err @ (BillingError::Unauthenticated { .. } | BillingError::Credential { .. })) => {
-                let marked = sign_in
-                    .note_auth_failure(
-                        &app,
-                        &discovered.account_id,
-                        &discovered.tenant_id,
-                        err.claims_challenge(),
-                    )
-                    .await;
-                return Err(if marked {
-                    needs_sign_in_again(&err.to_string())
-                } else {
-                    err.into()
-                });
-            }
-            Err(err) => return Err(err.into()),
-        };
+    let rows = match invoice_desk_billing::scope_periods(
+        &discovered.directory.client,
+        &entry,
+        range,
+        today,
+    )
+    .await
+    {
+        Ok(rows) => rows,
+        Err(err @ (BillingError::Unauthenticated { .. } | BillingError::Credential { .. })) => {
+            let marked = sign_in
+                .note_auth_failure(
+                    &app,
+                    &discovered.directory.account_id,
+                    &discovered.directory.tenant_id,
+                    err.claims_challenge(),
+                )
+                .await;
+            return Err(if marked {
+                needs_sign_in_again(&err.to_string())
+            } else {
+                err.into()
+            });
+        }
+        Err(err) => return Err(err.into()),
+    };
     let views: Vec<PeriodView> = rows.iter().map(period_view).collect();
     if shown == ShownRange::Recent && !sign_in.is_demo().await {
-        cache.put_periods(&discovered.account_id, &scope_id, &views);
+        cache.put_periods(&discovered.directory.account_id, &scope_id, &views);
     }
     Ok(views)
 }

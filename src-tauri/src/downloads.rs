@@ -16,10 +16,11 @@ use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
 use tokio_util::sync::CancellationToken;
 
+use invoice_desk_api::{SaveError, download_jobs};
 use invoice_desk_billing::ShownRange;
 use invoice_desk_files::{
     ArchiveIndex, BatchEvent, BatchOptions, BatchSummary, DocumentSelection, Fetcher, ItemError,
-    ItemResult, Job, Template, TransferPolicy, named_targets, scope_targets,
+    ItemResult, Job, Template, TransferPolicy,
 };
 
 use crate::browse::Browse;
@@ -173,33 +174,22 @@ pub(crate) async fn targets(
     documents: DocumentSelection,
 ) -> Result<(String, Vec<Job>), AppError> {
     let (discovered, entry) = browse.scope(scope_id).await?;
-    if !entry.capabilities.download_invoices.is_allowed() {
-        return Err(AppError::new(
-            ErrorCode::DownloadNotAllowed,
-            "Your role does not allow downloading these invoices.",
-        ));
+    let directory = &discovered.directory;
+    let range = range.range(directory.clock.today());
+    let jobs = download_jobs(directory, &entry, invoices, range, documents).await?;
+    Ok((entry.scope.display_name.clone(), jobs))
+}
+
+impl From<SaveError> for AppError {
+    fn from(err: SaveError) -> Self {
+        match err {
+            SaveError::NotAllowed { .. } => AppError::new(
+                ErrorCode::DownloadNotAllowed,
+                "Your role does not allow downloading these invoices.",
+            ),
+            SaveError::Listing(err) => err.into(),
+        }
     }
-    let client = &discovered.client;
-    let scope = &entry.scope;
-    let targets = if invoices.is_empty() {
-        scope_targets(
-            client,
-            scope,
-            range.range(discovered.clock.today()),
-            documents,
-        )
-        .await
-    } else {
-        named_targets(client, scope, invoices, documents).await
-    }?;
-    let jobs = targets
-        .into_iter()
-        .map(|target| Job {
-            client: client.clone(),
-            target,
-        })
-        .collect();
-    Ok((scope.display_name.clone(), jobs))
 }
 
 /// Runs a batch into `folder` with the settings' template.

@@ -25,7 +25,9 @@ use invoice_desk_auth::{
 use invoice_desk_billing::Clock;
 
 use crate::catalogue::{Catalogue, Locale};
-use crate::demo::{DEFAULT_DEMO_USER, DEMO_SCENARIO, Demo, DemoSlot, DemoState};
+use invoice_desk_api::Demo;
+
+use crate::demo::{DEFAULT_DEMO_USER, DEMO_SCENARIO, DemoSlot, DemoState};
 use crate::error::{AppError, ErrorCode};
 use crate::listing_cache::ListingCache;
 use crate::state::AppState;
@@ -204,11 +206,11 @@ impl SignIn {
     ) -> Result<DemoState, AppError> {
         let mut slot = self.demo.lock().await;
         if slot.is_none() {
-            *slot = Some(Demo::start(scenario).await?);
+            *slot = Some(Demo::start(scenario, None).await?);
         }
         let demo = slot.as_mut().expect("just started");
         demo.sign_in_as(upn, page).await?;
-        Ok(demo.state())
+        Ok(DemoState::of(demo))
     }
 
     /// The running demo's emulator address.
@@ -232,7 +234,7 @@ impl SignIn {
     }
 
     async fn demo_state(&self) -> Option<DemoState> {
-        self.demo.lock().await.as_ref().map(Demo::state)
+        self.demo.lock().await.as_ref().map(DemoState::of)
     }
 
     /// The signed-in account (real or demo) with this id.

@@ -60,6 +60,13 @@ pub enum TenantState {
 }
 
 impl Account {
+    /// The user's object id in the home directory (the `uid` of `uid.utid`), which finds the
+    /// user's own role assignments.
+    #[must_use]
+    pub fn object_id(&self) -> Option<&str> {
+        self.id.split('.').next().filter(|uid| !uid.is_empty())
+    }
+
     /// Builds the account from the tokens of an interactive sign-in.
     pub fn from_tokens(tokens: &TokenSet, cloud: &Cloud) -> Result<Self, AuthError> {
         let info = tokens

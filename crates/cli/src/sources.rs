@@ -2,27 +2,19 @@
 //! demo user, or the Azure CLI's sign-in), each as an ARM client, and the billing scopes
 //! discovered there.
 
-use std::sync::Arc;
-
-use azure_core::credentials::TokenCredential;
 use futures::future::join_all;
+use invoice_desk_api::{Directory, DirectoryError};
 use invoice_desk_auth::{AccountSession, AuthError, TenantState, azure_cli_credential};
-use invoice_desk_billing::{ArmClient, Caller, Discovery, Portal, ScopeEntry, discover_scopes};
+use invoice_desk_billing::{Caller, Clock, Discovery, ScopeEntry};
 
 use crate::cli::{AuthMethod, GlobalArgs};
 use crate::context::Context;
-use crate::demo::{DEFAULT_DEMO_USER, Demo};
 use crate::error::{CliError, Exit, billing_failure};
 
 /// One account in one tenant, ready to call ARM.
 #[derive(Debug)]
 pub struct Source {
-    /// The account's username (UPN).
-    pub account: String,
-    pub tenant: String,
-    pub client: ArmClient,
-    pub caller: Caller,
-    pub portal: Portal,
+    pub directory: Directory,
     session: Option<AccountSession>,
 }
 
@@ -39,7 +31,7 @@ pub struct Sources {
     pub list: Vec<Source>,
     /// Tenants that could not be used (need sign-in), as errors to warn about or fail with.
     pub skipped: Vec<CliError>,
-    demo: Option<Demo>,
+    demo: Option<invoice_desk_api::Demo>,
 }
 
 fn warn(text: &str) {
@@ -57,9 +49,9 @@ impl Sources {
                     "Leave out --auth for the demo data.",
                 ));
             }
-            let upn = global.account.as_deref().unwrap_or(DEFAULT_DEMO_USER);
-            let demo = Demo::start(upn, global.demo_day()?).await?;
-            let mut sources = Self::from_sessions(std::slice::from_ref(&demo.session))?;
+            let (demo, session) = crate::demo::start(global).await?;
+            let clock = demo.clock();
+            let mut sources = Self::from_sessions(std::slice::from_ref(&session), clock)?;
             sources.demo = Some(demo);
             return Ok(sources);
         }
@@ -82,36 +74,22 @@ impl Sources {
                 "Sign in with `invoice-desk login` (or look at sample data with `--demo`).",
             ));
         }
-        Self::from_sessions(&sessions)
+        Self::from_sessions(&sessions, Clock::System)
     }
 
-    fn from_sessions(sessions: &[AccountSession]) -> Result<Self, CliError> {
+    fn from_sessions(sessions: &[AccountSession], clock: Clock) -> Result<Self, CliError> {
         let mut list = Vec::new();
         let mut skipped = Vec::new();
         for session in sessions {
             let account = session.account();
-            let cloud = account.cloud.to_billing()?;
-            let portal = Portal::for_cloud(&cloud);
-            let object_id = account.id.split('.').next().map(str::to_owned);
             for tenant in account.tenants.iter().filter(|t| t.enabled) {
                 if let TenantState::NeedsSignIn { code, .. } = session.tenant_state(&tenant.id) {
                     skipped.push(needs_sign_in(&account.username, &tenant.id, &code));
                     continue;
                 }
-                let credential: Arc<dyn TokenCredential> =
-                    Arc::new(session.session(Some(&tenant.id)));
-                let client = ArmClient::builder(cloud.clone(), credential)
-                    .build()
-                    .map_err(|e| CliError::from(&e))?;
                 list.push(Source {
-                    account: account.username.clone(),
-                    tenant: tenant.id.clone(),
-                    client,
-                    caller: Caller {
-                        tenant_id: Some(tenant.id.clone()),
-                        object_id: object_id.clone(),
-                    },
-                    portal: portal.clone(),
+                    directory: Directory::of_session(session, &tenant.id, clock)
+                        .map_err(directory_error)?,
                     session: Some(session.clone()),
                 });
             }
@@ -137,22 +115,17 @@ impl Sources {
             })?;
         let identity = invoice_desk_auth::TokenIdentity::from_access_token(token.token.secret());
         drop(token);
-        let billing_cloud = cloud.to_billing()?;
-        let portal = Portal::for_cloud(&billing_cloud);
-        let client = ArmClient::builder(billing_cloud, credential)
-            .build()
-            .map_err(|e| CliError::from(&e))?;
-        let tenant = identity.tenant.clone().unwrap_or_default();
+        let caller = Caller {
+            tenant_id: identity.tenant,
+            object_id: identity.object_id,
+        };
+        let mut directory =
+            Directory::with_credential(&cloud.to_billing()?, credential, caller, Clock::System)
+                .map_err(directory_error)?;
+        directory.username = identity.username.unwrap_or_else(|| "azure-cli".into());
         Ok(Self {
             list: vec![Source {
-                account: identity.username.unwrap_or_else(|| "azure-cli".into()),
-                tenant: tenant.clone(),
-                client,
-                caller: Caller {
-                    tenant_id: identity.tenant,
-                    object_id: identity.object_id,
-                },
-                portal,
+                directory,
                 session: None,
             }],
             skipped: Vec::new(),
@@ -163,12 +136,8 @@ impl Sources {
     /// Every scope of every source (sources in parallel). Failures of some sources are
     /// warnings; when nothing was found and something failed, the first failure is the error.
     pub async fn discover(&self) -> Result<Vec<Found<'_>>, CliError> {
-        let discoveries: Vec<Discovery> = join_all(
-            self.list
-                .iter()
-                .map(|s| discover_scopes(&s.client, &s.caller, &s.portal)),
-        )
-        .await;
+        let discoveries: Vec<Discovery> =
+            join_all(self.list.iter().map(|s| s.directory.discover())).await;
         let mut found = Vec::new();
         let mut failures: Vec<CliError> = self.skipped.clone();
         for (source, discovery) in self.list.iter().zip(discoveries) {
@@ -217,15 +186,16 @@ impl Source {
     /// interactive sign-in says so.
     pub fn failure(&self, code: &'static str, what: &str, message: &str) -> CliError {
         if let Some(session) = &self.session
-            && let TenantState::NeedsSignIn { code, .. } = session.tenant_state(&self.tenant)
+            && let TenantState::NeedsSignIn { code, .. } =
+                session.tenant_state(&self.directory.tenant_id)
         {
-            return needs_sign_in(&self.account, &self.tenant, &code);
+            return needs_sign_in(&self.directory.username, &self.directory.tenant_id, &code);
         }
         billing_failure(
             code,
             &format!(
                 "{} in tenant {}: listing {what} failed",
-                self.account, self.tenant
+                self.directory.username, self.directory.tenant_id
             ),
             message,
         )
@@ -241,4 +211,11 @@ fn needs_sign_in(account: &str, tenant: &str, code: &str) -> CliError {
             "Run `invoice-desk login --tenant {tenant}` to complete MFA or Conditional Access there."
         ),
     )
+}
+
+fn directory_error(err: DirectoryError) -> CliError {
+    match err {
+        DirectoryError::Cloud(err) => CliError::from(err),
+        DirectoryError::Client(err) => CliError::from(&err),
+    }
 }

@@ -2,7 +2,6 @@
 
 use crate::cli::{AccountsArgs, GlobalArgs};
 use crate::context::Context;
-use crate::demo::{DEFAULT_DEMO_USER, Demo};
 use crate::error::{CliError, Exit};
 use crate::output::{AccountJson, account_block, who};
 use invoice_desk_auth::AccountSession;
@@ -10,12 +9,8 @@ use invoice_desk_auth::AccountSession;
 pub async fn run(global: &GlobalArgs, _args: &AccountsArgs) -> Result<Exit, CliError> {
     if global.demo {
         // The demo user, signed in to the sample data (nothing remembered).
-        let demo = Demo::start(
-            global.account.as_deref().unwrap_or(DEFAULT_DEMO_USER),
-            global.demo_day()?,
-        )
-        .await?;
-        let result = show(global, std::slice::from_ref(&demo.session));
+        let (demo, session) = crate::demo::start(global).await?;
+        let result = show(global, std::slice::from_ref(&session));
         demo.stop().await;
         return result;
     }

@@ -199,7 +199,7 @@ async fn list(
             "Run `invoice-desk scopes` to see the ids of your scopes (with the same --account).",
         ));
     };
-    let rows = scope_periods(&hit.source.client, &hit.entry, range, today)
+    let rows = scope_periods(&hit.source.directory.client, &hit.entry, range, today)
         .await
         .map_err(|e| {
             hit.source.failure(

@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use indicatif::{ProgressBar, ProgressStyle};
+use invoice_desk_api::{SaveError, download_jobs};
 use invoice_desk_billing::{Capability, InvoiceRange};
 use invoice_desk_files::{
     BatchEvent, BatchOptions, BatchSummary, DocumentSelection, Fetcher, IndexWarning, Job, Placed,
-    Template, TransferPolicy, named_targets, scope_targets, slash_path,
+    Template, TransferPolicy, slash_path,
 };
 use invoice_desk_settings::SettingsStore;
 use serde::Serialize;
@@ -84,17 +85,10 @@ fn find<'a>(found: &'a [Found<'a>], wanted: &str) -> Result<&'a Found<'a>, CliEr
         })
 }
 
-/// Why invoices cannot be downloaded in this scope, when they cannot.
-fn not_downloadable(lang: Lang, found: &Found<'_>) -> Option<String> {
-    let capability = &found.entry.capabilities.download_invoices;
-    match capability {
-        Capability::Allowed => None,
-        other => catalogue::capability_reason(
-            lang,
-            other,
-            found.entry.facts.ea_invoice_recipient.as_deref(),
-        ),
-    }
+/// The sentence that says why `why` keeps a scope's invoices from being downloaded.
+fn not_allowed_reason(lang: Lang, found: &Found<'_>, why: &Capability) -> String {
+    catalogue::capability_reason(lang, why, found.entry.facts.ea_invoice_recipient.as_deref())
+        .unwrap_or_default()
 }
 
 pub async fn download(global: &GlobalArgs, args: &DownloadArgs) -> Result<Exit, CliError> {
@@ -116,38 +110,31 @@ async fn download_in(
     let lang = global.language();
     let found = sources.discover().await?;
     let hit = find(&found, &args.scope)?;
-    if let Some(reason) = not_downloadable(lang, hit) {
-        return Err(CliError::new(
+    let directory = &hit.source.directory;
+    let jobs = download_jobs(
+        directory,
+        &hit.entry,
+        &args.invoices,
+        range,
+        selection(&args.save),
+    )
+    .await
+    .map_err(|err| match err {
+        SaveError::NotAllowed { scope, why } => CliError::new(
             "download_not_allowed",
             Exit::Permission,
             format!(
-                "Invoices of `{}` cannot be downloaded: {reason}",
-                hit.entry.scope.id
+                "Invoices of `{scope}` cannot be downloaded: {}",
+                not_allowed_reason(lang, hit, &why)
             ),
             "Ask for the role the message names, or pick another scope.",
-        ));
-    }
-    let client = &hit.source.client;
-    let scope = &hit.entry.scope;
-    let targets = if args.invoices.is_empty() {
-        scope_targets(client, scope, range, selection(&args.save)).await
-    } else {
-        named_targets(client, scope, &args.invoices, selection(&args.save)).await
-    }
-    .map_err(|e| {
-        hit.source.failure(
+        ),
+        SaveError::Listing(e) => hit.source.failure(
             e.code(),
-            &format!("the invoices of {}", scope.id),
+            &format!("the invoices of {}", hit.entry.scope.id),
             &e.to_string(),
-        )
+        ),
     })?;
-    let jobs = targets
-        .into_iter()
-        .map(|target| Job {
-            client: client.clone(),
-            target,
-        })
-        .collect();
     execute(global, &args.save, template, jobs, Vec::new()).await
 }
 
@@ -184,41 +171,33 @@ async fn sync_in(
     let mut jobs = Vec::new();
     let mut problems = Vec::new();
     let listings = futures::future::join_all(chosen.iter().map(|hit| async move {
-        if let Some(reason) = not_downloadable(lang, hit) {
-            return (hit, Err(None::<String>), Some(reason));
-        }
-        let listed = scope_targets(
-            &hit.source.client,
-            &hit.entry.scope,
+        let listed = download_jobs(
+            &hit.source.directory,
+            &hit.entry,
+            &[],
             range,
             selection(&args.save),
         )
-        .await
-        .map_err(|e| Some(e.to_string()));
-        (hit, listed, None)
+        .await;
+        (hit, listed)
     }))
     .await;
-    for (hit, listed, skipped) in listings {
+    for (hit, listed) in listings {
         let name = &hit.entry.scope.display_name;
-        if let Some(reason) = skipped {
-            // Named explicitly: say why; found by the sweep: only with -v.
-            if args.scopes.is_empty() {
-                tracing::info!("{}", catalogue::scope_skipped(lang, name, &reason));
-            } else {
-                problems.push(catalogue::scope_skipped(lang, name, &reason));
-            }
-            continue;
-        }
         match listed {
-            Ok(targets) => jobs.extend(targets.into_iter().map(|target| Job {
-                client: hit.source.client.clone(),
-                target,
-            })),
-            Err(message) => problems.push(catalogue::listing_failed(
-                lang,
-                name,
-                message.as_deref().unwrap_or_default(),
-            )),
+            Ok(found) => jobs.extend(found),
+            Err(SaveError::NotAllowed { why, .. }) => {
+                let reason = not_allowed_reason(lang, hit, &why);
+                // Named explicitly: say why; found by the sweep: only with -v.
+                if args.scopes.is_empty() {
+                    tracing::info!("{}", catalogue::scope_skipped(lang, name, &reason));
+                } else {
+                    problems.push(catalogue::scope_skipped(lang, name, &reason));
+                }
+            }
+            Err(SaveError::Listing(err)) => {
+                problems.push(catalogue::listing_failed(lang, name, &err.to_string()));
+            }
         }
     }
     execute(global, &args.save, template, jobs, problems).await

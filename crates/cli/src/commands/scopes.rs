@@ -75,11 +75,11 @@ pub fn scope_json(lang: Lang, found: &Found<'_>) -> ScopeJson {
         agreement: scope.agreement.as_str().to_owned(),
         display_name: scope.display_name.clone(),
         parent_display_name: scope.parent_display_name.clone(),
-        account: found.source.account.clone(),
+        account: found.source.directory.username.clone(),
         tenant_id: scope
             .tenant_id
             .clone()
-            .or_else(|| Some(found.source.tenant.clone()).filter(|t| !t.is_empty())),
+            .or_else(|| Some(found.source.directory.tenant_id.clone()).filter(|t| !t.is_empty())),
         roles: entry.roles.iter().map(|r| r.code()).collect(),
         can: CanJson {
             list_invoices: action_json(lang, entry, Action::ListInvoices),
@@ -126,7 +126,10 @@ pub fn human(lang: Lang, found: &[Found<'_>]) -> String {
     }
     let mut groups: Vec<((String, String), Vec<&Found<'_>>)> = Vec::new();
     for f in found {
-        let key = (f.source.account.clone(), f.source.tenant.clone());
+        let key = (
+            f.source.directory.username.clone(),
+            f.source.directory.tenant_id.clone(),
+        );
         match groups.iter_mut().find(|(k, _)| *k == key) {
             Some((_, list)) => list.push(f),
             None => groups.push((key, vec![f])),
