@@ -154,8 +154,8 @@ pub fn run() {
 
 /// (Re)builds the native menu in the language the setting resolves to.
 pub(crate) fn apply_menu<R: Runtime>(app: &AppHandle<R>, language: Language) {
-    let words = Catalogue::load(Locale::resolve(language));
-    match menu::build(app, &words) {
+    let words = Catalogue::of(Locale::resolve(language));
+    match menu::build(app, words) {
         Ok(menu) => {
             if let Err(err) = app.set_menu(menu) {
                 tracing::warn!(%err, "could not install the menu");

@@ -84,7 +84,7 @@ async fn ask_where(
         .map(PathBuf::from)
         .filter(|folder| folder.is_dir())
         .or_else(|| download_folder(state).ok().filter(|folder| folder.is_dir()));
-    let words = Catalogue::load(Locale::resolve(settings.language));
+    let words = Catalogue::of(Locale::resolve(settings.language));
     let mut dialog = app
         .dialog()
         .file()

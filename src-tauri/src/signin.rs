@@ -413,12 +413,9 @@ pub(crate) fn completion_page(app: &AppHandle) -> CompletionPage {
 }
 
 pub(crate) fn completion_page_in(locale: Locale) -> CompletionPage {
-    let words = Catalogue::load(locale);
+    let words = Catalogue::of(locale);
     CompletionPage {
-        lang: match locale {
-            Locale::En => "en".into(),
-            Locale::Nl => "nl".into(),
-        },
+        lang: locale.code().into(),
         title: words.text("signIn.page.title"),
         success: words.text("signIn.page.success"),
         failure: words.text("signIn.page.failure"),

@@ -3,6 +3,7 @@
 //! words of the tables. Error and hint lines stay in English.
 
 use clap::ValueEnum;
+use invoice_desk_api::Locale;
 use invoice_desk_billing::access::{BillingRole, Capability, NotOfferedReason, ViewChargesPolicy};
 use invoice_desk_billing::{Action, Availability, ScopeKind};
 
@@ -14,22 +15,24 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// `LC_ALL`, `LC_MESSAGES`, then `LANG` (the first that is set): Dutch when it starts with
-    /// `nl`, else English.
+    /// The operating system's language, resolved as the window resolves it (`LANGUAGE`,
+    /// `LC_ALL`, `LC_MESSAGES`, then `LANG`).
     pub fn from_env() -> Self {
-        let value = ["LC_ALL", "LC_MESSAGES", "LANG"]
-            .iter()
-            .filter_map(|name| std::env::var(name).ok())
-            .find(|v| !v.trim().is_empty())
-            .unwrap_or_default();
-        Self::from_locale(&value)
+        Self::of(Locale::system())
     }
 
-    pub fn from_locale(locale: &str) -> Self {
-        if locale.trim().to_ascii_lowercase().starts_with("nl") {
-            Self::Nl
-        } else {
-            Self::En
+    pub fn of(locale: Locale) -> Self {
+        match locale {
+            Locale::En => Self::En,
+            Locale::Nl => Self::Nl,
+        }
+    }
+
+    /// The catalogue's language.
+    pub fn locale(self) -> Locale {
+        match self {
+            Self::En => Locale::En,
+            Self::Nl => Locale::Nl,
         }
     }
 }
@@ -203,77 +206,10 @@ pub fn capability_reason(
     }
 }
 
-/// The sentence for a period without an invoice (`None` for [`Availability::Available`]).
+/// The sentence for a period without an invoice (`None` for [`Availability::Available`]):
+/// the window's words, with dates as `YYYY-MM-DD`.
 pub fn reason_message(lang: Lang, availability: &Availability) -> Option<String> {
-    Some(match availability {
-        Availability::Available { .. } => return None,
-        Availability::SubscriptionTooNew {
-            created,
-            invoice_expected_after,
-        } => match lang {
-            Lang::En => format!(
-                "The subscription was created on {created}, less than 30 days ago; its first invoice comes after {invoice_expected_after}."
-            ),
-            Lang::Nl => format!(
-                "Het abonnement is op {created} aangemaakt, minder dan 30 dagen geleden; de eerste factuur komt na {invoice_expected_after}."
-            ),
-        },
-        Availability::NotGeneratedYet { expected_on } => match lang {
-            Lang::En => format!(
-                "The invoice has not been generated yet; it is expected on {expected_on}."
-            ),
-            Lang::Nl => {
-                format!("De factuur is nog niet aangemaakt; die wordt verwacht op {expected_on}.")
-            }
-        },
-        Availability::NoPermission {
-            missing_role,
-            granted_by,
-        } => match lang {
-            Lang::En => format!(
-                "You may not see the invoices here: that needs {}, which {} can grant.",
-                role_phrase(lang, *missing_role),
-                granter(lang, *granted_by)
-            ),
-            Lang::Nl => format!(
-                "Je mag de facturen hier niet zien: daarvoor is {} nodig, die {} kan toekennen.",
-                role_phrase(lang, *missing_role),
-                granter(lang, *granted_by)
-            ),
-        },
-        Availability::FreeTrialOrCreditNotExceeded { .. } => pick(
-            lang,
-            "No invoice: this is a free trial, or the monthly credit was not used up.",
-            "Geen factuur: dit is een gratis proefversie, of het maandelijkse tegoed is niet opgebruikt.",
-        )
-        .to_owned(),
-        Availability::EaInvoicesAreEmailed { recipient: name } => match lang {
-            Lang::En => format!(
-                "Enterprise Agreement invoices are e-mailed to {}, not downloaded; the usage CSV is still available.",
-                recipient(lang, name.as_deref())
-            ),
-            Lang::Nl => format!(
-                "Facturen van een Enterprise Agreement gaan per e-mail naar {} en zijn niet te downloaden; de gebruiks-CSV is wel beschikbaar.",
-                recipient(lang, name.as_deref())
-            ),
-        },
-        Availability::Unknown { facts_shown } => {
-            let facts = facts_shown
-                .iter()
-                .map(|f| format!("{}={}", f.code, f.value))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let (head, none) = pick(
-                lang,
-                ("No invoice was found and no known reason explains it", "no facts"),
-                ("Er is geen factuur gevonden en geen bekende reden verklaart dat", "geen feiten"),
-            );
-            format!(
-                "{head} ({}).",
-                if facts.is_empty() { none } else { &facts }
-            )
-        }
-    })
+    invoice_desk_api::reason::reason_sentence(lang.locale(), availability, |day| day.to_string())
 }
 
 /// The scope kind in plain words.
@@ -561,11 +497,7 @@ pub fn progress_label(lang: Lang) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use invoice_desk_billing::Availability;
-    use invoice_desk_billing::access::BillingRole;
-    use time::macros::date;
-
-    use super::{Lang, reason_message};
+    use super::Lang;
 
     #[test]
     fn every_save_failure_has_both_languages() {
@@ -610,51 +542,5 @@ mod tests {
             save_summary(Lang::Nl, 1, 0, 2, 0),
             "1 opgeslagen, 0 al aanwezig, 2 beide bewaard, 0 mislukt"
         );
-    }
-
-    #[test]
-    fn the_language_comes_from_the_locale() {
-        assert_eq!(Lang::from_locale("nl_NL.UTF-8"), Lang::Nl);
-        assert_eq!(Lang::from_locale("nl_BE"), Lang::Nl);
-        assert_eq!(Lang::from_locale("en_GB.UTF-8"), Lang::En);
-        assert_eq!(Lang::from_locale(""), Lang::En);
-        assert_eq!(Lang::from_locale("C"), Lang::En);
-    }
-
-    #[test]
-    fn every_reason_has_both_languages() {
-        let reasons = [
-            Availability::SubscriptionTooNew {
-                created: date!(2025 - 03 - 02),
-                invoice_expected_after: date!(2025 - 04 - 01),
-            },
-            Availability::NotGeneratedYet {
-                expected_on: date!(2025 - 04 - 06),
-            },
-            Availability::NoPermission {
-                missing_role: BillingRole::BillingProfileReader,
-                granted_by: BillingRole::BillingProfileOwner,
-            },
-            Availability::FreeTrialOrCreditNotExceeded { signals: vec![] },
-            Availability::EaInvoicesAreEmailed {
-                recipient: Some("invoices@contoso.example".into()),
-            },
-            Availability::Unknown {
-                facts_shown: vec![],
-            },
-        ];
-        for reason in &reasons {
-            let en = reason_message(Lang::En, reason).unwrap();
-            let nl = reason_message(Lang::Nl, reason).unwrap();
-            assert_ne!(en, nl);
-            assert!(en.ends_with('.') && nl.ends_with('.'), "{en} / {nl}");
-        }
-        let en = reason_message(Lang::En, &reasons[0]).unwrap();
-        assert!(en.contains("2025-03-02") && en.contains("30 days"), "{en}");
-        let nl = reason_message(Lang::Nl, &reasons[2]).unwrap();
-        assert!(nl.contains("eigenaar van het factureringsprofiel"), "{nl}");
-        let en = reason_message(Lang::En, &reasons[4]).unwrap();
-        assert!(en.contains("invoices@contoso.example"), "{en}");
-        assert!(reason_message(Lang::En, &Availability::Available { count: 1 }).is_none());
     }
 }

@@ -20,6 +20,7 @@ fn cli(args: &[&str], config: &Path) -> Output {
         .env_remove("LANG")
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
+        .env_remove("LANGUAGE")
         .env_remove("RUST_LOG")
         .stdin(Stdio::null())
         .output()

@@ -1,0 +1,179 @@
+//! Why a period has no invoice, in words: the sentence that says why and the one that says
+//! what to do, from the one catalogue (`reason.text.*`, `reason.next.*`), for the command line
+//! and anything else that prints a reason. Dates are formatted by the caller (the command line
+//! prints `YYYY-MM-DD`, which scripts and people in both languages read alike).
+
+use invoice_desk_billing::{Availability, BillingRole};
+use time::Date;
+
+use crate::catalogue::{Catalogue, Locale};
+
+/// "Why, and what to do" for a period without an invoice; `None` when it has one.
+pub fn reason_sentence(
+    locale: Locale,
+    availability: &Availability,
+    date: impl Fn(Date) -> String,
+) -> Option<String> {
+    let words = Catalogue::of(locale);
+    let pair = |key: &str, params: &[(&str, &str)]| {
+        format!(
+            "{} {}",
+            words.format(&format!("reason.text.{key}"), params),
+            words.format(&format!("reason.next.{key}"), params)
+        )
+    };
+    Some(match availability {
+        Availability::Available { .. } => return None,
+        Availability::SubscriptionTooNew {
+            created,
+            invoice_expected_after,
+        } => format!(
+            "{} {}",
+            words.format(
+                "reason.text.subscription_too_new",
+                &[("created", &date(*created))]
+            ),
+            words.format(
+                "reason.next.subscription_too_new",
+                &[("date", &date(*invoice_expected_after))]
+            )
+        ),
+        Availability::NotGeneratedYet { expected_on } => {
+            pair("not_generated_yet", &[("date", &date(*expected_on))])
+        }
+        Availability::NoPermission {
+            missing_role,
+            granted_by,
+        } => pair(
+            "no_permission",
+            &[
+                ("role", &role_name(words, *missing_role)),
+                ("grantor", &grantor_name(words, *granted_by)),
+            ],
+        ),
+        Availability::FreeTrialOrCreditNotExceeded { .. } => {
+            pair("free_trial_or_credit_not_exceeded", &[])
+        }
+        Availability::EaInvoicesAreEmailed {
+            recipient: Some(recipient),
+        } => pair("ea_invoices_are_emailed", &[("recipient", recipient)]),
+        Availability::EaInvoicesAreEmailed { recipient: None } => {
+            pair("ea_invoices_are_emailed.noRecipient", &[])
+        }
+        Availability::Unknown { facts_shown } => {
+            let facts: Vec<String> = facts_shown
+                .iter()
+                .map(|fact| {
+                    let value = match fact.code {
+                        "scope_kind" => words.text(&format!("scopeKind.{}", fact.value)),
+                        _ => match crate::catalogue::parse_day(&fact.value) {
+                            Some(day) => date(day),
+                            None => fact.value.clone(),
+                        },
+                    };
+                    words.format(
+                        "reason.fact.other",
+                        &[
+                            (
+                                "label",
+                                &words.text(&format!("reason.factCode.{}", fact.code)),
+                            ),
+                            ("value", &value),
+                        ],
+                    )
+                })
+                .collect();
+            let (text, next) = (
+                words.text("reason.text.unknown"),
+                words.text("reason.next.unknown"),
+            );
+            if facts.is_empty() {
+                format!("{text} {next}")
+            } else {
+                format!("{text} {}. {next}", facts.join("; "))
+            }
+        }
+    })
+}
+
+/// A role's name ("billing profile reader").
+pub fn role_name(words: &Catalogue, role: BillingRole) -> String {
+    words.text(&format!("role.{}", role.code()))
+}
+
+/// Who grants a role ("a billing profile owner").
+pub fn grantor_name(words: &Catalogue, role: BillingRole) -> String {
+    words.text(&format!("grantor.{}", role.code()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use invoice_desk_billing::availability::ShownFact;
+    use time::macros::date;
+
+    fn iso(day: Date) -> String {
+        day.to_string()
+    }
+
+    #[test]
+    fn every_reason_reads_in_both_languages_without_a_placeholder_left() {
+        let reasons = [
+            Availability::SubscriptionTooNew {
+                created: date!(2025 - 03 - 02),
+                invoice_expected_after: date!(2025 - 04 - 01),
+            },
+            Availability::NotGeneratedYet {
+                expected_on: date!(2027 - 01 - 05),
+            },
+            Availability::NoPermission {
+                missing_role: BillingRole::BillingProfileReader,
+                granted_by: BillingRole::BillingProfileOwner,
+            },
+            Availability::FreeTrialOrCreditNotExceeded {
+                signals: vec!["offer_free_trial"],
+            },
+            Availability::EaInvoicesAreEmailed {
+                recipient: Some("invoices@contoso.example".into()),
+            },
+            Availability::EaInvoicesAreEmailed { recipient: None },
+            Availability::Unknown {
+                facts_shown: vec![
+                    ShownFact {
+                        code: "scope_kind",
+                        value: "mca_billing_profile".into(),
+                    },
+                    ShownFact {
+                        code: "expected_on",
+                        value: "2027-01-05".into(),
+                    },
+                ],
+            },
+        ];
+        for reason in &reasons {
+            let en = reason_sentence(Locale::En, reason, iso).unwrap();
+            let nl = reason_sentence(Locale::Nl, reason, iso).unwrap();
+            assert_ne!(en, nl);
+            for text in [&en, &nl] {
+                assert!(!text.contains('{') && !text.contains("reason."), "{text}");
+            }
+        }
+        let en = |r| reason_sentence(Locale::En, r, iso).unwrap();
+        assert!(en(&reasons[0]).contains("2025-03-02") && en(&reasons[0]).contains("2025-04-01"));
+        assert!(en(&reasons[1]).contains("2027-01-05"));
+        let denied = en(&reasons[2]);
+        assert!(
+            denied.contains("billing profile reader") && denied.contains("a billing profile owner"),
+            "{denied}"
+        );
+        assert!(en(&reasons[4]).contains("invoices@contoso.example"));
+        let unknown = en(&reasons[6]);
+        assert!(
+            unknown.contains("Microsoft Customer Agreement — billing profile")
+                && unknown.contains("2027-01-05")
+                && !unknown.contains("scope_kind="),
+            "{unknown}"
+        );
+        assert!(reason_sentence(Locale::En, &Availability::Available { count: 1 }, iso).is_none());
+    }
+}
