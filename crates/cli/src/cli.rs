@@ -50,8 +50,9 @@ pub struct GlobalArgs {
     /// A custom cloud's sign-in authority host (with --arm-endpoint); http only for loopback.
     #[arg(long, global = true, value_name = "URL", requires = "arm_endpoint")]
     pub authority: Option<String>,
-    /// A custom cloud's Azure Resource Manager endpoint (with --authority).
-    #[arg(long, global = true, value_name = "URL", requires = "authority")]
+    /// A custom cloud's Azure Resource Manager endpoint (with --authority; alone with
+    /// --auth azure-cli, where the Azure CLI signs in).
+    #[arg(long, global = true, value_name = "URL")]
     pub arm_endpoint: Option<String>,
     /// The account to act as: its username (UPN) or id (default: every remembered account;
     /// with --demo the demo user, default alex@contoso.example).

@@ -12,7 +12,7 @@ use invoice_desk_auth::{
     MemoryStore, TokenStore, open_store,
 };
 
-use crate::cli::GlobalArgs;
+use crate::cli::{AuthMethod, GlobalArgs};
 use crate::error::{CliError, Exit};
 
 /// Another keychain service name than `invoice-desk`, so tests (and anyone who wants to keep
@@ -162,12 +162,23 @@ fn cloud_from_flags(global: &GlobalArgs) -> Result<Option<Cloud>, CliError> {
             cloud.arm_endpoint()?;
             Ok(Some(cloud))
         }
+        // The Azure CLI signs in by itself: only ARM is called, so no authority is needed. The
+        // configuration still names one; the public cloud's is never contacted here.
+        (None, Some(arm)) if global.auth == Some(AuthMethod::AzureCli) => {
+            let cloud = Cloud::Custom {
+                authority_host: Cloud::AzurePublic.authority_host()?.to_string(),
+                arm_endpoint: arm.trim().to_owned(),
+                token_scope: String::new(),
+            };
+            cloud.arm_endpoint()?;
+            Ok(Some(cloud))
+        }
         (None, None) => Ok(None),
         _ => Err(CliError::new(
             "invalid_config",
             Exit::Usage,
             "A custom cloud needs both --authority and --arm-endpoint.",
-            "Give both URLs, or --cloud NAME.",
+            "Give both URLs, or --cloud NAME (with --auth azure-cli, --arm-endpoint alone is enough).",
         )),
     }
 }

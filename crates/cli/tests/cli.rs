@@ -488,6 +488,44 @@ async fn azure_cli_reuse_shows_who_and_stores_nothing() {
     harness.emulator.shutdown().await;
 }
 
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_azure_cli_sign_in_lists_scopes_with_only_an_arm_endpoint() {
+    // The Azure CLI signs in by itself, so no authority is asked for.
+    let harness = Harness::start(None).await;
+    let bin = tempfile::tempdir().unwrap();
+    let token = harness.emulator.token_for(ALEX).expect("scenario user");
+    fake_az(bin.path(), &token);
+    let base = harness.base();
+    let mut command = harness.bare(&[
+        "scopes",
+        "--auth",
+        "azure-cli",
+        "--arm-endpoint",
+        &base,
+        "--json",
+    ]);
+    command.env("PATH", bin.path());
+    let out = output(command).await;
+    assert_success(&out);
+    let scopes: Vec<Value> = serde_json::from_slice(&out.stdout).expect("scopes --json is JSON");
+    assert!(
+        scopes
+            .iter()
+            .any(|s| s["displayName"] == "Pay-As-You-Go" && s["account"] == ALEX),
+        "{scopes:#?}"
+    );
+    // Without the Azure CLI, --arm-endpoint alone is still half a custom cloud.
+    let out = output(harness.bare(&["accounts", "--arm-endpoint", &base])).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("--auth azure-cli"),
+        "{}",
+        text(&out.stderr)
+    );
+    harness.emulator.shutdown().await;
+}
+
 #[tokio::test]
 async fn help_lists_the_commands_and_exit_codes() {
     let out = Command::new(env!("CARGO_BIN_EXE_invoice-desk"))
