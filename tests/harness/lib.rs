@@ -125,7 +125,28 @@ impl Env {
 
     /// Starts the app again keeping whatever it saved.
     pub fn relaunch(&self) -> Session {
+        // A window that is still closing holds the single-instance name: a new one would hand
+        // over to it and exit. Wait until the last one is gone.
+        self.wait_until_no_app_runs(std::time::Duration::from_secs(20));
         Session::start(&self.driver, &self.app, self.screenshots.clone())
             .unwrap_or_else(|err| panic!("the app did not start under WebDriver: {err}"))
+    }
+
+    /// Waits until no process runs the app's binary (Linux: `/proc/*/exe`), or `timeout`.
+    pub fn wait_until_no_app_runs(&self, timeout: std::time::Duration) {
+        let app = std::fs::canonicalize(&self.app).unwrap_or_else(|_| self.app.clone());
+        let running = || {
+            std::fs::read_dir("/proc")
+                .into_iter()
+                .flatten()
+                .flatten()
+                .any(|entry| {
+                    std::fs::read_link(entry.path().join("exe")).is_ok_and(|exe| exe == app)
+                })
+        };
+        let deadline = std::time::Instant::now() + timeout;
+        while running() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
     }
 }
