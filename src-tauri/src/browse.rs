@@ -14,24 +14,39 @@ use tauri::{AppHandle, Runtime, State};
 use tokio::sync::Mutex;
 
 use invoice_desk_api::{Directory, DirectoryError};
-use invoice_desk_billing::{Availability, BillingError, Capability, ScopeEntry, ShownRange};
+use invoice_desk_billing::access::{NotOfferedReason, ViewChargesPolicy};
+use invoice_desk_billing::{
+    Availability, BillingError, BillingRole, Capability, ScopeEntry, ShownRange,
+};
 
 use crate::error::{AppError, ErrorCode};
 use crate::listing_cache::{Cached, ListingCache};
 use crate::signin::SignIn;
 
+/// Whether an action can be done on a scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum CapabilityState {
+    Allowed,
+    /// The role does not allow it (or an EA policy blocks it).
+    Denied,
+    /// The app does not offer it on this kind of scope.
+    NotOffered,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct CapabilityView {
-    /// `allowed`, `denied` or `notOffered`.
-    pub state: String,
-    /// Not offered: why (`ea_invoices_are_emailed`, `portal_only`).
-    pub reason: Option<String>,
-    /// Denied: the least role that would allow it, and who can grant it (role codes).
-    pub missing_role: Option<String>,
-    pub granted_by: Option<String>,
+    pub state: CapabilityState,
+    /// Whether the action may be done: what most of the window needs to know.
+    pub allowed: bool,
+    /// Not offered: why.
+    pub reason: Option<NotOfferedReason>,
+    /// Denied: the least role that would allow it, and who can grant it.
+    pub missing_role: Option<BillingRole>,
+    pub granted_by: Option<BillingRole>,
     /// Denied by an EA view-charges policy rather than a role.
-    pub policy: Option<String>,
+    pub policy: Option<ViewChargesPolicy>,
     /// Where in the Azure portal this is changed.
     pub portal_url: Option<String>,
 }
@@ -218,8 +233,9 @@ fn needs_sign_in_again(details: &str) -> AppError {
 }
 
 fn capability(c: &Capability) -> CapabilityView {
-    let mut view = CapabilityView {
-        state: String::new(),
+    let view = |state| CapabilityView {
+        state,
+        allowed: state == CapabilityState::Allowed,
         reason: None,
         missing_role: None,
         granted_by: None,
@@ -227,21 +243,20 @@ fn capability(c: &Capability) -> CapabilityView {
         portal_url: None,
     };
     match c {
-        Capability::Allowed => view.state = "allowed".into(),
-        Capability::Denied(denied) => {
-            view.state = "denied".into();
-            view.missing_role = Some(denied.missing_role.code().into());
-            view.granted_by = Some(denied.granted_by.code().into());
-            view.policy = denied.policy.map(|p| p.code().into());
-            view.portal_url = Some(denied.portal.url.clone());
-        }
-        Capability::NotOffered { reason, portal } => {
-            view.state = "notOffered".into();
-            view.reason = Some(reason.code().into());
-            view.portal_url = Some(portal.url.clone());
-        }
+        Capability::Allowed => view(CapabilityState::Allowed),
+        Capability::Denied(denied) => CapabilityView {
+            missing_role: Some(denied.missing_role),
+            granted_by: Some(denied.granted_by),
+            policy: denied.policy,
+            portal_url: Some(denied.portal.url.clone()),
+            ..view(CapabilityState::Denied)
+        },
+        Capability::NotOffered { reason, portal } => CapabilityView {
+            reason: Some(*reason),
+            portal_url: Some(portal.url.clone()),
+            ..view(CapabilityState::NotOffered)
+        },
     }
-    view
 }
 
 fn scope_summary(account_id: &str, tenant_id: &str, entry: &ScopeEntry) -> ScopeSummary {

@@ -15,7 +15,8 @@ use time::format_description::well_known::Rfc3339;
 use crate::browse::{PeriodView, ScopeSummary};
 
 /// Bumped when the shapes change: an older file is then ignored, not misread.
-const VERSION: u32 = 1;
+/// 2: capabilities carry typed states, roles and an `allowed` flag.
+const VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -144,7 +145,8 @@ mod tests {
 
     fn scope(id: &str, account: &str) -> ScopeSummary {
         let allowed = || crate::browse::CapabilityView {
-            state: "allowed".into(),
+            state: crate::browse::CapabilityState::Allowed,
+            allowed: true,
             reason: None,
             missing_role: None,
             granted_by: None,

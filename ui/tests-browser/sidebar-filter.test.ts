@@ -24,7 +24,7 @@ const ACCOUNT: AccountSummary = {
   tenants: [{ id: "tenant", displayName: "Directory", enabled: true, needsSignIn: false }],
 };
 
-const allowed = { state: "allowed", reason: null, missingRole: null, grantedBy: null, policy: null, portalUrl: null };
+const allowed = { state: "allowed" as const, allowed: true, reason: null, missingRole: null, grantedBy: null, policy: null, portalUrl: null };
 
 function scopes(count: number): ScopeSummary[] {
   return Array.from({ length: count }, (_, i) => ({

@@ -10,14 +10,15 @@
 //! `billingPermissions`/`checkAccess` (allowed or not); the roles held; the agreement's
 //! documented rules (MOSP account administrator, EA view-charges policies).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::cloud::Cloud;
 use crate::model::{AccessDecision, CheckAccessResponse, EnterpriseAgreementPolicies, PolicyValue};
 use crate::scope::{BillingScope, ScopeKind};
 
 /// A billing role, as a stable snake_case code the UI translates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum BillingRole {
     /// MOSP: the one person who owns the account's billing.
@@ -173,7 +174,8 @@ impl Action {
 }
 
 /// Which EA view-charges policy blocks usage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum ViewChargesPolicy {
     DepartmentAdminViewCharges,
@@ -305,7 +307,8 @@ pub struct Denied {
 }
 
 /// Why an action is not something the app offers on this scope at all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum NotOfferedReason {
     /// EA invoices are e-mailed to the enrollment's invoice recipient, never downloaded.
@@ -696,6 +699,45 @@ fn decide(
 mod tests {
     use super::*;
     use crate::model::AgreementType;
+
+    #[test]
+    fn codes_are_what_crosses_into_the_window() {
+        // The window and its catalogue key roles, policies and reasons by these codes; the
+        // serialized form (what the window receives) must be the same code.
+        let roles = [
+            BillingRole::AccountAdministrator,
+            BillingRole::SubscriptionUser,
+            BillingRole::BillingAccountOwner,
+            BillingRole::BillingAccountContributor,
+            BillingRole::BillingAccountReader,
+            BillingRole::BillingProfileOwner,
+            BillingRole::BillingProfileContributor,
+            BillingRole::BillingProfileReader,
+            BillingRole::InvoiceManager,
+            BillingRole::InvoiceSectionOwner,
+            BillingRole::InvoiceSectionContributor,
+            BillingRole::InvoiceSectionReader,
+            BillingRole::EnterpriseAdministrator,
+            BillingRole::DepartmentAdministrator,
+            BillingRole::EaAccountOwner,
+        ];
+        let json = |value: serde_json::Value| value.as_str().unwrap().to_owned();
+        for role in roles {
+            assert_eq!(json(serde_json::to_value(role).unwrap()), role.code());
+        }
+        for policy in [
+            ViewChargesPolicy::DepartmentAdminViewCharges,
+            ViewChargesPolicy::AccountOwnerViewCharges,
+        ] {
+            assert_eq!(json(serde_json::to_value(policy).unwrap()), policy.code());
+        }
+        for reason in [
+            NotOfferedReason::EaInvoicesAreEmailed,
+            NotOfferedReason::PortalOnly,
+        ] {
+            assert_eq!(json(serde_json::to_value(reason).unwrap()), reason.code());
+        }
+    }
 
     fn scope(kind: ScopeKind) -> BillingScope {
         let agreement = match kind {

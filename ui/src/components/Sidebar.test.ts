@@ -11,7 +11,7 @@ vi.mock("../lib/ipc", async (importOriginal) => ({
   call: vi.fn(() => new Promise(() => {})),
 }));
 
-const allowed = { state: "allowed", reason: null, missingRole: null, grantedBy: null, policy: null, portalUrl: null };
+const allowed = { state: "allowed" as const, allowed: true, reason: null, missingRole: null, grantedBy: null, policy: null, portalUrl: null };
 const WORDS = ["Production", "Sandbox", "Research", "Marketing", "Finance", "Europe", "Retail", "Analytics", "Payroll", "Logistics"];
 const KINDS = ["mosp_subscription", "mca_billing_profile", "ea_department"];
 const AGREEMENTS = ["MicrosoftOnlineServicesProgram", "MicrosoftCustomerAgreement", "EnterpriseAgreement"];

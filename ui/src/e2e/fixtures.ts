@@ -4,7 +4,7 @@ import type { AccountSummary, CapabilitiesView, CapabilityView, DemoState, Invoi
 
 const PORTAL = "https://portal.azure.com/#view/Microsoft_Azure_GTM/ModernBillingMenuBlade";
 
-const allowed: CapabilityView = { state: "allowed", reason: null, missingRole: null, grantedBy: null, policy: null, portalUrl: null };
+const allowed: CapabilityView = { state: "allowed", allowed: true, reason: null, missingRole: null, grantedBy: null, policy: null, portalUrl: null };
 
 function caps(patch: Partial<CapabilitiesView> = {}): CapabilitiesView {
   return { listInvoices: allowed, downloadInvoices: allowed, downloadUsage: allowed, manageEmail: allowed, ...patch };
@@ -95,10 +95,10 @@ export function contosoScopes(accountId: string, tenantId: string): ScopeSummary
       displayName: "Marketing Web",
       roles: ["subscription_user"],
       capabilities: caps({
-        listInvoices: { ...allowed, state: "denied", missingRole: "account_administrator", grantedBy: "account_administrator", portalUrl: `https://portal.azure.com/#blade/Microsoft_Azure_Billing/SubscriptionsBlade` },
-        downloadInvoices: { ...allowed, state: "denied", missingRole: "account_administrator", grantedBy: "account_administrator", portalUrl: `https://portal.azure.com/#blade/Microsoft_Azure_Billing/SubscriptionsBlade` },
-        downloadUsage: { ...allowed, state: "denied", missingRole: "account_administrator", grantedBy: "account_administrator", portalUrl: `https://portal.azure.com/#blade/Microsoft_Azure_Billing/SubscriptionsBlade` },
-        manageEmail: { ...allowed, state: "denied", missingRole: "account_administrator", grantedBy: "account_administrator", portalUrl: null },
+        listInvoices: { ...allowed, allowed: false, state: "denied", missingRole: "account_administrator", grantedBy: "account_administrator", portalUrl: `https://portal.azure.com/#blade/Microsoft_Azure_Billing/SubscriptionsBlade` },
+        downloadInvoices: { ...allowed, allowed: false, state: "denied", missingRole: "account_administrator", grantedBy: "account_administrator", portalUrl: `https://portal.azure.com/#blade/Microsoft_Azure_Billing/SubscriptionsBlade` },
+        downloadUsage: { ...allowed, allowed: false, state: "denied", missingRole: "account_administrator", grantedBy: "account_administrator", portalUrl: `https://portal.azure.com/#blade/Microsoft_Azure_Billing/SubscriptionsBlade` },
+        manageEmail: { ...allowed, allowed: false, state: "denied", missingRole: "account_administrator", grantedBy: "account_administrator", portalUrl: null },
       }),
     }),
     scope(MCA_PROFILE, tenantId, accountId, {
@@ -110,6 +110,7 @@ export function contosoScopes(accountId: string, tenantId: string): ScopeSummary
       capabilities: caps({
         manageEmail: {
           state: "denied",
+          allowed: false,
           reason: null,
           missingRole: "billing_profile_contributor",
           grantedBy: "billing_profile_owner",
@@ -126,17 +127,18 @@ export function contosoScopes(accountId: string, tenantId: string): ScopeSummary
       currency: "USD",
       roles: ["department_administrator"],
       capabilities: caps({
-        listInvoices: { ...allowed, state: "notOffered", reason: "ea_invoices_are_emailed" },
-        downloadInvoices: { ...allowed, state: "notOffered", reason: "ea_invoices_are_emailed" },
+        listInvoices: { ...allowed, allowed: false, state: "notOffered", reason: "ea_invoices_are_emailed" },
+        downloadInvoices: { ...allowed, allowed: false, state: "notOffered", reason: "ea_invoices_are_emailed" },
         downloadUsage: {
           state: "denied",
+          allowed: false,
           reason: null,
           missingRole: null,
           grantedBy: "enterprise_administrator",
           policy: "department_admin_view_charges",
           portalUrl: `${PORTAL}/~/Policies/billingAccountId/8608480`,
         },
-        manageEmail: { ...allowed, state: "notOffered", reason: "portal_only" },
+        manageEmail: { ...allowed, allowed: false, state: "notOffered", reason: "portal_only" },
       }),
     }),
   ];

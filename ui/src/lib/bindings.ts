@@ -130,6 +130,15 @@ export type AppInfo = {
 	defaultCloud: Cloud,
 };
 
+/**  A billing role, as a stable snake_case code the UI translates. */
+export type BillingRole = 
+/**  MOSP: the one person who owns the account's billing. */
+"account_administrator" | 
+/**  Azure RBAC Owner/Contributor/Reader on a MOSP subscription (not a billing role). */
+"subscription_user" | "billing_account_owner" | "billing_account_contributor" | "billing_account_reader" | "billing_profile_owner" | "billing_profile_contributor" | "billing_profile_reader" | "invoice_manager" | "invoice_section_owner" | "invoice_section_contributor" | "invoice_section_reader" | "enterprise_administrator" | "department_administrator" | 
+/**  EA enrollment account owner. */
+"ea_account_owner";
+
 export type Cached<T> = {
 	/**  When this was fetched from Azure (RFC 3339, UTC). */
 	asOf: string,
@@ -144,16 +153,24 @@ export type CapabilitiesView = {
 	manageEmail: CapabilityView,
 };
 
+/**  Whether an action can be done on a scope. */
+export type CapabilityState = "allowed" | 
+/**  The role does not allow it (or an EA policy blocks it). */
+"denied" | 
+/**  The app does not offer it on this kind of scope. */
+"notOffered";
+
 export type CapabilityView = {
-	/**  `allowed`, `denied` or `notOffered`. */
-	state: string,
-	/**  Not offered: why (`ea_invoices_are_emailed`, `portal_only`). */
-	reason: string | null,
-	/**  Denied: the least role that would allow it, and who can grant it (role codes). */
-	missingRole: string | null,
-	grantedBy: string | null,
+	state: CapabilityState,
+	/**  Whether the action may be done: what most of the window needs to know. */
+	allowed: boolean,
+	/**  Not offered: why. */
+	reason: NotOfferedReason | null,
+	/**  Denied: the least role that would allow it, and who can grant it. */
+	missingRole: BillingRole | null,
+	grantedBy: BillingRole | null,
 	/**  Denied by an EA view-charges policy rather than a role. */
-	policy: string | null,
+	policy: ViewChargesPolicy | null,
 	/**  Where in the Azure portal this is changed. */
 	portalUrl: string | null,
 };
@@ -272,6 +289,13 @@ export type MoneyView = {
 	value: string,
 	currency: string | null,
 };
+
+/**  Why an action is not something the app offers on this scope at all. */
+export type NotOfferedReason = 
+/**  EA invoices are e-mailed to the enrollment's invoice recipient, never downloaded. */
+"ea_invoices_are_emailed" | 
+/**  No public API: the setting lives in the portal only (MOSP invoice e-mail). */
+"portal_only";
 
 export type PeriodView = {
 	start: string,
@@ -405,6 +429,9 @@ export type TenantSummary = {
 
 /**  The colour theme. `System` follows the operating system's light/dark preference. */
 export type Theme = "system" | "light" | "dark";
+
+/**  Which EA view-charges policy blocks usage. */
+export type ViewChargesPolicy = "department_admin_view_charges" | "account_owner_view_charges";
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

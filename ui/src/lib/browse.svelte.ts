@@ -108,7 +108,7 @@ export class BrowseState {
     Object.values(this.tenants)
       .filter((entry) => entry.status === "ok" && entry.asOf === null)
       .flatMap((entry) => entry.index.map((indexed) => indexed.scope))
-      .filter((scope) => scope.capabilities.downloadInvoices.state === "allowed")
+      .filter((scope) => scope.capabilities.downloadInvoices.allowed)
       .map((scope) => scope.id),
   );
 

@@ -9,7 +9,7 @@ const reason = (code: string, patch: Partial<ReasonView> = {}): ReasonView => ({
   code, subscriptionCreated: null, expectedOn: null, missingRole: null, grantedBy: null, recipient: null, signals: [], facts: [], ...patch,
 });
 const period = (why: ReasonView, start = "2026-10-01", end = "2026-10-31"): PeriodView => ({ start, end, name: null, invoices: [], reason: why, expectedInvoiceDate: "2026-11-05" });
-const cap = (patch: Partial<CapabilityView>): CapabilityView => ({ state: "allowed", reason: null, missingRole: null, grantedBy: null, policy: null, portalUrl: null, ...patch });
+const cap = (patch: Partial<CapabilityView>): CapabilityView => ({ state: "allowed", allowed: patch.state === undefined || patch.state === "allowed", reason: null, missingRole: null, grantedBy: null, policy: null, portalUrl: null, ...patch });
 const scope = { roles: ["billing_profile_reader"], capabilities: { listInvoices: cap({ portalUrl: "https://portal.azure.com/#x" }), downloadInvoices: cap({}), downloadUsage: cap({}), manageEmail: cap({}) } } as unknown as ScopeSummary;
 
 describe("reason card", () => {
@@ -63,7 +63,7 @@ describe("capability sentences", () => {
     );
     expect(capabilitySentence(cap({ state: "denied" }), "en")).toBe(en["capability.deniedNoRole"]);
     expect(capabilitySentence(cap({ state: "notOffered", reason: "ea_invoices_are_emailed" }), "en")).toBe(en["capability.notOffered.ea_invoices_are_emailed"]);
-    expect(capabilitySentence(cap({ state: "notOffered", reason: "new_reason" }), "nl")).toBe(nl["capability.notOffered.other"]);
+    expect(capabilitySentence(cap({ state: "notOffered", reason: "new_reason" as CapabilityView["reason"] }), "nl")).toBe(nl["capability.notOffered.other"]);
   });
 
   it("translate statuses and show unknown ones as sent", () => {

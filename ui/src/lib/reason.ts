@@ -157,10 +157,17 @@ export const ACTIONS: readonly Action[] = ["listInvoices", "downloadInvoices", "
 
 /** Why an action is not possible, in one sentence; null when it is allowed. */
 export function capabilitySentence(capability: CapabilityView, lang: Lang): string | null {
-  if (capability.state === "allowed") return null;
-  if (capability.state === "notOffered") {
-    return lookup(`capability.notOffered.${capability.reason ?? ""}`, t("capability.notOffered.other", undefined, lang), lang);
+  switch (capability.state) {
+    case "allowed":
+      return null;
+    case "notOffered":
+      return lookup(`capability.notOffered.${capability.reason ?? ""}`, t("capability.notOffered.other", undefined, lang), lang);
+    case "denied":
+      return deniedSentence(capability, lang);
   }
+}
+
+function deniedSentence(capability: CapabilityView, lang: Lang): string {
   const grantor = capability.grantedBy ? grantorName(capability.grantedBy, lang) : null;
   if (capability.policy) {
     const who = grantor ?? grantorName("enterprise_administrator", lang);

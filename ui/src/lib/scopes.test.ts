@@ -3,7 +3,7 @@ import type { ScopeSummary } from "./bindings";
 import { agreementFamily, filterScopes, groupScopes, indexScopes, normalizeQuery, primaryRole } from "./scopes";
 import { filterGroups, sidebarTree } from "./tree";
 
-const allowed = { state: "allowed", reason: null, missingRole: null, grantedBy: null, policy: null, portalUrl: null };
+const allowed = { state: "allowed" as const, allowed: true, reason: null, missingRole: null, grantedBy: null, policy: null, portalUrl: null };
 const KINDS = ["mosp_subscription", "mca_billing_profile", "ea_department", "ea_enrollment_account", "mca_invoice_section"];
 const AGREEMENTS = ["MicrosoftOnlineServicesProgram", "MicrosoftCustomerAgreement", "EnterpriseAgreement", "EnterpriseAgreement", "MicrosoftCustomerAgreement"];
 const WORDS = ["Production", "Sandbox", "Research", "Marketing", "Finance", "Europe", "Retail", "Analytics", "Payroll", "Logistics"];
