@@ -323,6 +323,75 @@ mod tests {
         Cli::command().debug_assert();
     }
 
+    /// The window's commands, from the generated bindings (`__TAURI_INVOKE…("name"`).
+    fn window_commands() -> std::collections::BTreeSet<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let bindings = std::fs::read_to_string(root.join("ui/src/lib/bindings.ts")).unwrap();
+        bindings
+            .split("__TAURI_INVOKE")
+            .skip(1)
+            .filter_map(|rest| rest.split_once("(\"")?.1.split_once('"'))
+            .map(|(name, _)| name.to_owned())
+            .collect()
+    }
+
+    /// The README's table of window commands and their twins: `(command, twin)`.
+    fn twin_table() -> Vec<(String, String)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+        let section = readme
+            .split("### The window's commands and their command-line twins")
+            .nth(1)
+            .expect("the README has the twin table")
+            .split("\n#")
+            .next()
+            .unwrap();
+        section
+            .lines()
+            .filter_map(|line| {
+                let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+                let command = cells.get(1)?.strip_prefix('`')?.strip_suffix('`')?;
+                Some((command.to_owned(), (*cells.get(2)?).to_owned()))
+            })
+            .filter(|(command, _)| command != "window command")
+            .collect()
+    }
+
+    #[test]
+    fn every_window_command_has_a_command_line_twin_or_says_why_not() {
+        let cli = Cli::command();
+        let subcommands: Vec<String> = cli
+            .get_subcommands()
+            .map(|c| c.get_name().to_owned())
+            .collect();
+        let flags: Vec<String> = cli
+            .get_arguments()
+            .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+            .chain(["--version".to_owned()])
+            .collect();
+        let table = twin_table();
+        let listed: std::collections::BTreeSet<String> =
+            table.iter().map(|(c, _)| c.clone()).collect();
+        assert_eq!(
+            listed,
+            window_commands(),
+            "README table vs generated bindings"
+        );
+        for (command, twin) in &table {
+            if twin.starts_with("window only") {
+                assert!(twin.contains(':'), "{command}: say why it is window only");
+                continue;
+            }
+            let words: Vec<&str> = twin.trim_matches('`').split_whitespace().collect();
+            assert_eq!(words.first(), Some(&"invoice-desk"), "{command}: {twin}");
+            let first = words.get(1).copied().unwrap_or_default();
+            assert!(
+                subcommands.iter().any(|s| s == first) || flags.iter().any(|f| f == first),
+                "{command}: `{first}` is neither a command nor a flag of invoice-desk"
+            );
+        }
+    }
+
     #[test]
     fn global_flags_go_anywhere_and_custom_clouds_need_both_urls() {
         let cli = Cli::try_parse_from([
