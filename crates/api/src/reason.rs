@@ -1,9 +1,10 @@
-//! Why a period has no invoice, in words: the sentence that says why and the one that says
-//! what to do, from the one catalogue (`reason.text.*`, `reason.next.*`), for the command line
-//! and anything else that prints a reason. Dates are formatted by the caller (the command line
-//! prints `YYYY-MM-DD`, which scripts and people in both languages read alike).
+//! Why, in words: why a period has no invoice (`reason.text.*`, `reason.next.*`) and why an
+//! action is not possible on a scope (`capability.*`), from the one catalogue, for the command
+//! line and anything else that prints a reason. Dates are formatted by the caller (the command
+//! line prints `YYYY-MM-DD`, which scripts and people in both languages read alike).
 
-use invoice_desk_billing::{Availability, BillingRole};
+use invoice_desk_billing::access::NotOfferedReason;
+use invoice_desk_billing::{Availability, BillingRole, Capability, ScopeKind};
 use time::Date;
 
 use crate::catalogue::{Catalogue, Locale};
@@ -96,6 +97,57 @@ pub fn reason_sentence(
     })
 }
 
+/// Why an action is not possible on a scope, in one sentence (`None` when it is allowed).
+/// `ea_recipient` names the enrollment's invoice recipient when known.
+pub fn capability_sentence(
+    locale: Locale,
+    capability: &Capability,
+    ea_recipient: Option<&str>,
+) -> Option<String> {
+    let words = Catalogue::of(locale);
+    Some(match capability {
+        Capability::Allowed => return None,
+        Capability::Denied(denied) => {
+            let grantor = grantor_name(words, denied.granted_by);
+            match denied.policy {
+                Some(policy) => capitalized(&words.format(
+                    &format!("capability.policy.{}", policy.code()),
+                    &[("grantor", &grantor)],
+                )),
+                None => words.format(
+                    "capability.denied",
+                    &[
+                        ("role", &role_name(words, denied.missing_role)),
+                        ("grantor", &grantor),
+                    ],
+                ),
+            }
+        }
+        Capability::NotOffered { reason, .. } => {
+            let recipient = ea_recipient.map(str::trim).filter(|r| !r.is_empty());
+            match (reason, recipient) {
+                (NotOfferedReason::EaInvoicesAreEmailed, Some(recipient)) => words.format(
+                    "capability.notOffered.ea_invoices_are_emailed.recipient",
+                    &[("recipient", recipient)],
+                ),
+                (reason, _) => words.text(&format!("capability.notOffered.{}", reason.code())),
+            }
+        }
+    })
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
+/// A scope kind's name ("Microsoft Customer Agreement — billing profile").
+pub fn kind_name(words: &Catalogue, kind: ScopeKind) -> String {
+    words.text(&format!("scopeKind.{}", kind.plain_kind()))
+}
+
 /// A role's name ("billing profile reader").
 pub fn role_name(words: &Catalogue, role: BillingRole) -> String {
     words.text(&format!("role.{}", role.code()))
@@ -175,5 +227,67 @@ mod tests {
             "{unknown}"
         );
         assert!(reason_sentence(Locale::En, &Availability::Available { count: 1 }, iso).is_none());
+    }
+
+    #[test]
+    fn every_capability_refusal_reads_in_both_languages() {
+        use invoice_desk_billing::access::{Denied, PortalLink, ViewChargesPolicy};
+        let portal = PortalLink {
+            page: "properties",
+            url: "https://portal.azure.com/".into(),
+        };
+        let denied = |policy| {
+            Capability::Denied(Denied {
+                missing_role: BillingRole::BillingProfileContributor,
+                granted_by: BillingRole::BillingProfileOwner,
+                policy,
+                portal: portal.clone(),
+                arm_action: None,
+            })
+        };
+        let refusals = [
+            (denied(None), None),
+            (
+                denied(Some(ViewChargesPolicy::DepartmentAdminViewCharges)),
+                None,
+            ),
+            (
+                Capability::NotOffered {
+                    reason: NotOfferedReason::EaInvoicesAreEmailed,
+                    portal: portal.clone(),
+                },
+                Some("invoices@contoso.example"),
+            ),
+            (
+                Capability::NotOffered {
+                    reason: NotOfferedReason::PortalOnly,
+                    portal: portal.clone(),
+                },
+                None,
+            ),
+        ];
+        for (capability, recipient) in &refusals {
+            let en = capability_sentence(Locale::En, capability, *recipient).unwrap();
+            let nl = capability_sentence(Locale::Nl, capability, *recipient).unwrap();
+            assert_ne!(en, nl);
+            for text in [&en, &nl] {
+                assert!(
+                    !text.contains('{') && !text.contains("capability."),
+                    "{text}"
+                );
+            }
+        }
+        let en = |i: usize| capability_sentence(Locale::En, &refusals[i].0, refusals[i].1).unwrap();
+        assert_eq!(
+            en(0),
+            "You need the billing profile contributor role; a billing profile owner can grant it."
+        );
+        assert!(
+            en(1).starts_with("A billing profile owner has to turn on the policy"),
+            "{}",
+            en(1)
+        );
+        assert!(en(2).contains("invoices@contoso.example"), "{}", en(2));
+        assert!(capability_sentence(Locale::En, &Capability::Allowed, None).is_none());
     }
 }

@@ -3,8 +3,8 @@
 //! words of the tables. Error and hint lines stay in English.
 
 use clap::ValueEnum;
-use invoice_desk_api::Locale;
-use invoice_desk_billing::access::{BillingRole, Capability, NotOfferedReason, ViewChargesPolicy};
+use invoice_desk_api::{Catalogue, Locale};
+use invoice_desk_billing::access::{BillingRole, Capability};
 use invoice_desk_billing::{Action, Availability, ScopeKind};
 
 /// The language of the human output.
@@ -45,165 +45,19 @@ fn pick<T>(lang: Lang, en: T, nl: T) -> T {
     }
 }
 
-/// A role's name, lower case, without article.
-pub fn role_name(lang: Lang, role: BillingRole) -> &'static str {
-    use BillingRole as R;
-    match role {
-        R::AccountAdministrator => pick(lang, "account administrator", "accountbeheerder"),
-        R::SubscriptionUser => pick(lang, "role on the subscription", "rol op het abonnement"),
-        R::BillingAccountOwner => pick(
-            lang,
-            "billing account owner",
-            "eigenaar van het factureringsaccount",
-        ),
-        R::BillingAccountContributor => pick(
-            lang,
-            "billing account contributor",
-            "inzender van het factureringsaccount",
-        ),
-        R::BillingAccountReader => pick(
-            lang,
-            "billing account reader",
-            "lezer van het factureringsaccount",
-        ),
-        R::BillingProfileOwner => pick(
-            lang,
-            "billing profile owner",
-            "eigenaar van het factureringsprofiel",
-        ),
-        R::BillingProfileContributor => pick(
-            lang,
-            "billing profile contributor",
-            "inzender van het factureringsprofiel",
-        ),
-        R::BillingProfileReader => pick(
-            lang,
-            "billing profile reader",
-            "lezer van het factureringsprofiel",
-        ),
-        R::InvoiceManager => pick(lang, "invoice manager", "factuurbeheerder"),
-        R::InvoiceSectionOwner => pick(
-            lang,
-            "invoice section owner",
-            "eigenaar van de factuursectie",
-        ),
-        R::InvoiceSectionContributor => pick(
-            lang,
-            "invoice section contributor",
-            "inzender van de factuursectie",
-        ),
-        R::InvoiceSectionReader => {
-            pick(lang, "invoice section reader", "lezer van de factuursectie")
-        }
-        R::EnterpriseAdministrator => {
-            pick(lang, "enterprise administrator", "ondernemingsbeheerder")
-        }
-        R::DepartmentAdministrator => pick(lang, "department administrator", "afdelingsbeheerder"),
-        R::EaAccountOwner => pick(lang, "account owner", "accounteigenaar"),
-    }
-}
-
-/// "the account administrator role" / "de rol accountbeheerder".
-fn role_phrase(lang: Lang, role: BillingRole) -> String {
-    match (lang, role) {
-        (Lang::En, BillingRole::SubscriptionUser) => {
-            "a role on the subscription (Reader or higher)".to_owned()
-        }
-        (Lang::Nl, BillingRole::SubscriptionUser) => {
-            "een rol op het abonnement (Lezer of hoger)".to_owned()
-        }
-        (Lang::En, role) => format!("the {} role", role_name(lang, role)),
-        (Lang::Nl, role) => format!("de rol {}", role_name(lang, role)),
-    }
-}
-
-/// "the account administrator" / "de accountbeheerder".
-fn granter(lang: Lang, role: BillingRole) -> String {
-    format!("{} {}", pick(lang, "the", "de"), role_name(lang, role))
-}
-
-fn policy_name(lang: Lang, policy: ViewChargesPolicy) -> &'static str {
-    match policy {
-        ViewChargesPolicy::DepartmentAdminViewCharges => pick(
-            lang,
-            "Department admins can view charges",
-            "Afdelingsbeheerders kunnen kosten bekijken",
-        ),
-        ViewChargesPolicy::AccountOwnerViewCharges => pick(
-            lang,
-            "Account owners can view charges",
-            "Accounteigenaren kunnen kosten bekijken",
-        ),
-    }
-}
-
-/// "the invoice recipient (invoices@contoso.example)" or just "the invoice recipient".
-fn recipient(lang: Lang, name: Option<&str>) -> String {
-    let base = pick(
-        lang,
-        "the enrollment's invoice recipient",
-        "de factuurontvanger van de inschrijving",
-    );
-    match name.map(str::trim).filter(|n| !n.is_empty()) {
-        Some(name) => format!("{base} ({name})"),
-        None => base.to_owned(),
-    }
+/// A role's name, lower case, without article (the window's words).
+pub fn role_name(lang: Lang, role: BillingRole) -> String {
+    invoice_desk_api::reason::role_name(Catalogue::of(lang.locale()), role)
 }
 
 /// Why an action is not possible: `None` when it is allowed. `ea_recipient` names the EA
-/// invoice recipient when known.
+/// invoice recipient when known. The window's words.
 pub fn capability_reason(
     lang: Lang,
     capability: &Capability,
     ea_recipient: Option<&str>,
 ) -> Option<String> {
-    match capability {
-        Capability::Allowed => None,
-        Capability::Denied(denied) => Some(match denied.policy {
-            Some(policy) => match lang {
-                Lang::En => format!(
-                    "Blocked by the enrollment policy \u{201c}{}\u{201d}; {} can turn it on.",
-                    policy_name(lang, policy),
-                    granter(lang, denied.granted_by)
-                ),
-                Lang::Nl => format!(
-                    "Geblokkeerd door het inschrijvingsbeleid \u{201e}{}\u{201d}; {} kan het aanzetten.",
-                    policy_name(lang, policy),
-                    granter(lang, denied.granted_by)
-                ),
-            },
-            None => match lang {
-                Lang::En => format!(
-                    "Needs {}; {} can grant it.",
-                    role_phrase(lang, denied.missing_role),
-                    granter(lang, denied.granted_by)
-                ),
-                Lang::Nl => format!(
-                    "Vereist {}; {} kan die toekennen.",
-                    role_phrase(lang, denied.missing_role),
-                    granter(lang, denied.granted_by)
-                ),
-            },
-        }),
-        Capability::NotOffered { reason, .. } => Some(match reason {
-            NotOfferedReason::EaInvoicesAreEmailed => match lang {
-                Lang::En => format!(
-                    "Enterprise Agreement invoices are e-mailed to {}; they cannot be downloaded.",
-                    recipient(lang, ea_recipient)
-                ),
-                Lang::Nl => format!(
-                    "Facturen van een Enterprise Agreement worden per e-mail naar {} gestuurd; downloaden kan niet.",
-                    recipient(lang, ea_recipient)
-                ),
-            },
-            NotOfferedReason::PortalOnly => pick(
-                lang,
-                "Only in the Azure portal: there is no API for this setting.",
-                "Alleen in de Azure-portal: voor deze instelling is er geen API.",
-            )
-            .to_owned(),
-        }),
-    }
+    invoice_desk_api::reason::capability_sentence(lang.locale(), capability, ea_recipient)
 }
 
 /// The sentence for a period without an invoice (`None` for [`Availability::Available`]):
@@ -212,46 +66,9 @@ pub fn reason_message(lang: Lang, availability: &Availability) -> Option<String>
     invoice_desk_api::reason::reason_sentence(lang.locale(), availability, |day| day.to_string())
 }
 
-/// The scope kind in plain words.
-pub fn kind_name(lang: Lang, kind: ScopeKind) -> &'static str {
-    match kind {
-        ScopeKind::MospSubscription => pick(
-            lang,
-            "Pay-as-you-go subscription",
-            "Betalen-per-gebruik-abonnement",
-        ),
-        ScopeKind::McaBillingProfile => pick(
-            lang,
-            "Microsoft Customer Agreement \u{2014} billing profile",
-            "Microsoft-klantovereenkomst \u{2014} factureringsprofiel",
-        ),
-        ScopeKind::McaInvoiceSection => pick(
-            lang,
-            "Microsoft Customer Agreement \u{2014} invoice section",
-            "Microsoft-klantovereenkomst \u{2014} factuursectie",
-        ),
-        ScopeKind::EaEnrollment => pick(
-            lang,
-            "Enterprise Agreement \u{2014} enrollment",
-            "Enterprise Agreement \u{2014} inschrijving",
-        ),
-        ScopeKind::EaDepartment => pick(
-            lang,
-            "Enterprise Agreement \u{2014} department",
-            "Enterprise Agreement \u{2014} afdeling",
-        ),
-        ScopeKind::EaEnrollmentAccount => pick(
-            lang,
-            "Enterprise Agreement \u{2014} account",
-            "Enterprise Agreement \u{2014} account",
-        ),
-        ScopeKind::MpaCustomer => pick(
-            lang,
-            "Microsoft Partner Agreement \u{2014} customer",
-            "Microsoft-partnerovereenkomst \u{2014} klant",
-        ),
-        ScopeKind::Other => pick(lang, "Other billing scope", "Ander factureringsbereik"),
-    }
+/// The scope kind in plain words (the window's).
+pub fn kind_name(lang: Lang, kind: ScopeKind) -> String {
+    invoice_desk_api::reason::kind_name(Catalogue::of(lang.locale()), kind)
 }
 
 /// What an action is called in the notes under the scopes table.

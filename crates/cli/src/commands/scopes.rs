@@ -148,7 +148,7 @@ pub fn human(lang: Lang, found: &[Found<'_>]) -> String {
                 let caps = &entry.capabilities;
                 vec![
                     entry.scope.display_name.clone(),
-                    catalogue::kind_name(lang, entry.scope.kind).to_owned(),
+                    catalogue::kind_name(lang, entry.scope.kind),
                     entry
                         .roles
                         .iter()
