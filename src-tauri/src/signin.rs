@@ -54,6 +54,8 @@ pub enum Cloud {
 pub struct TenantSummary {
     pub id: String,
     pub display_name: String,
+    /// The account's own directory: always on, it cannot be switched off.
+    pub is_home: bool,
     pub enabled: bool,
     /// The directory asked for a fresh sign-in (MFA, Conditional Access): only it shows
     /// "Sign in again".
@@ -347,6 +349,7 @@ fn summary(session: &AccountSession) -> AccountSummary {
                 .clone()
                 .or_else(|| tenant.default_domain.clone())
                 .unwrap_or_else(|| tenant.id.clone()),
+            is_home: tenant.id.eq_ignore_ascii_case(&account.home_tenant),
             enabled: tenant.enabled,
             needs_sign_in: matches!(
                 session.tenant_state(&tenant.id),

@@ -218,6 +218,16 @@ fn a_directory_that_demands_mfa_is_marked_alone_and_signing_in_again_clears_it()
     let settings = app.wait_for("[data-testid=settings-button]", WAIT).unwrap();
     app.click(&settings).unwrap();
     app.wait_for("[data-testid=tenant-toggle]", WAIT).unwrap();
+    // Exactly one directory, the account's own (Contoso), is marked as home and cannot be
+    // switched off: the shell says which, from the account it signed in.
+    let home = tenant_id_by_name(&app, "Contoso");
+    let homes = app
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=tenant-home]')].map(n => n.dataset.tenantId);",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(homes, serde_json::json!([home]), "the home directory");
 
     // The emulator's third directory for this user demands MFA (AADSTS50076).
     let strict = tenant_id_by_name(&app, "Café");

@@ -15,8 +15,8 @@ const ACCOUNT: AccountSummary = {
   cloud: "azurePublic",
   viaAzureCli: false,
   tenants: [
-    { id: "tenant-1", displayName: "Contoso", enabled: true, needsSignIn: false },
-    { id: "tenant-2", displayName: "Fabrikam Labs", enabled: false, needsSignIn: false },
+    { id: "tenant-1", displayName: "Contoso", isHome: true, enabled: true, needsSignIn: false },
+    { id: "tenant-2", displayName: "Fabrikam Labs", isHome: false, enabled: false, needsSignIn: false },
   ],
 };
 
@@ -295,8 +295,8 @@ const SECOND: AccountSummary = {
   cloud: "azureUsGov",
   viaAzureCli: false,
   tenants: [
-    { id: "tenant-3", displayName: "Fabrikam", enabled: true, needsSignIn: false },
-    { id: "tenant-4", displayName: "Fabrikam EU", enabled: true, needsSignIn: true },
+    { id: "tenant-3", displayName: "Fabrikam", isHome: true, enabled: true, needsSignIn: false },
+    { id: "tenant-4", displayName: "Fabrikam EU", isHome: false, enabled: true, needsSignIn: true },
   ],
 };
 
@@ -515,9 +515,9 @@ describe("directories", () => {
   const HOME_ONLY: AccountSummary = {
     ...ACCOUNT,
     tenants: [
-      { id: "tenant-1", displayName: "Contoso", enabled: true, needsSignIn: false },
-      { id: "tenant-2", displayName: "Fabrikam Labs", enabled: false, needsSignIn: false },
-      { id: "tenant-5", displayName: "Northwind Traders", enabled: false, needsSignIn: false },
+      { id: "tenant-1", displayName: "Contoso", isHome: true, enabled: true, needsSignIn: false },
+      { id: "tenant-2", displayName: "Fabrikam Labs", isHome: false, enabled: false, needsSignIn: false },
+      { id: "tenant-5", displayName: "Northwind Traders", isHome: false, enabled: false, needsSignIn: false },
     ],
   };
   const toggle = (tenantId: string) => `[data-testid="tenant-toggle"][data-account-id="acc-1"][data-tenant-id="${tenantId}"]`;

@@ -21,8 +21,8 @@ const ACCOUNT: AccountSummary = {
   cloud: "azurePublic",
   viaAzureCli: false,
   tenants: [
-    { id: "tenant-1", displayName: "Contoso", enabled: true, needsSignIn: false },
-    { id: "tenant-2", displayName: "Fabrikam Labs", enabled: true, needsSignIn: false },
+    { id: "tenant-1", displayName: "Contoso", isHome: true, enabled: true, needsSignIn: false },
+    { id: "tenant-2", displayName: "Fabrikam Labs", isHome: false, enabled: true, needsSignIn: false },
   ],
 };
 

@@ -21,7 +21,7 @@ const ACCOUNT: AccountSummary = {
   username: "finance@example.com",
   cloud: "azurePublic",
   viaAzureCli: false,
-  tenants: [{ id: "tenant", displayName: "Directory", enabled: true, needsSignIn: false }],
+  tenants: [{ id: "tenant", displayName: "Directory", isHome: true, enabled: true, needsSignIn: false }],
 };
 
 const allowed = { state: "allowed" as const, allowed: true, reason: null, missingRole: null, grantedBy: null, policy: null, portalUrl: null };

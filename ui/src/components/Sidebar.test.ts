@@ -22,7 +22,7 @@ const ACCOUNT: AccountSummary = {
   username: "f@example.com",
   cloud: "azurePublic",
   viaAzureCli: false,
-  tenants: [{ id: "tenant", displayName: "Directory", enabled: true, needsSignIn: false }],
+  tenants: [{ id: "tenant", displayName: "Directory", isHome: true, enabled: true, needsSignIn: false }],
 };
 
 function scopes(count: number): ScopeSummary[] {

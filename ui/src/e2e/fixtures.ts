@@ -313,7 +313,7 @@ export function demoAccount(upn: string): AccountSummary {
     username: user.upn,
     cloud: "custom",
     viaAzureCli: false,
-    tenants: [{ id: DEMO_TENANT, displayName: "Sample Azure", enabled: true, needsSignIn: false }],
+    tenants: [{ id: DEMO_TENANT, displayName: "Sample Azure", isHome: true, enabled: true, needsSignIn: false }],
   };
 }
 

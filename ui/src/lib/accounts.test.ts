@@ -1,7 +1,7 @@
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AccountSummary, AppError } from "./bindings";
-import { AppState, homeTenantId, tenantKey } from "./state.svelte";
+import { AppState, tenantKey } from "./state.svelte";
 
 const account: AccountSummary = {
   id: "a1",
@@ -70,18 +70,12 @@ describe("directories", () => {
     ...account,
     id: "uid.HOME-T",
     tenants: [
-      { id: "other", displayName: "Other", enabled: false, needsSignIn: false },
-      { id: "home-t", displayName: "Home", enabled: true, needsSignIn: false },
-      { id: "mfa", displayName: "MFA", enabled: true, needsSignIn: true },
+      { id: "other", displayName: "Other", isHome: false, enabled: false, needsSignIn: false },
+      { id: "home-t", displayName: "Home", isHome: true, enabled: true, needsSignIn: false },
+      { id: "mfa", displayName: "MFA", isHome: false, enabled: true, needsSignIn: true },
     ],
   };
   const key = (tenantId: string) => tenantKey(withTenants.id, tenantId);
-
-  it("finds the home directory from the account id, else the first one", () => {
-    expect(homeTenantId(withTenants)).toBe("home-t");
-    expect(homeTenantId({ ...withTenants, id: "no-dot" })).toBe("other");
-    expect(homeTenantId({ ...withTenants, tenants: [] })).toBeNull();
-  });
 
   it("a switch is pending with the value asked for, then takes the shell's answer", async () => {
     let release: () => void = () => {};

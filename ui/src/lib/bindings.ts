@@ -419,6 +419,8 @@ export type SignInMethod = "browser" | "deviceCode" | "azureCli";
 export type TenantSummary = {
 	id: string,
 	displayName: string,
+	/**  The account's own directory: always on, it cannot be switched off. */
+	isHome: boolean,
 	enabled: boolean,
 	/**
 	 *  The directory asked for a fresh sign-in (MFA, Conditional Access): only it shows

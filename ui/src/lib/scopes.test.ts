@@ -63,7 +63,7 @@ describe("scopes", () => {
         username: "f@contoso.com",
         cloud: "azurePublic" as const,
         viaAzureCli: false,
-        tenants: [{ id: "tenant", displayName: "Contoso", enabled: true, needsSignIn: false }],
+        tenants: [{ id: "tenant", displayName: "Contoso", isHome: true, enabled: true, needsSignIn: false }],
       },
     ];
     expect(sidebarTree(accounts, "contoso", () => groups)[0].tenants[0].groups).toBe(groups);
@@ -81,7 +81,7 @@ describe("scopes", () => {
         username: "f@example.com",
         cloud: "azurePublic" as const,
         viaAzureCli: false,
-        tenants: [{ id: "tenant", displayName: "Directory", enabled: true, needsSignIn: false }],
+        tenants: [{ id: "tenant", displayName: "Directory", isHome: true, enabled: true, needsSignIn: false }],
       },
     ];
     // Typing "research 4", then deleting it again: 20 keystrokes, each a full re-filter.

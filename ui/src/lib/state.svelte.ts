@@ -72,20 +72,6 @@ export function tenantKey(accountId: string, tenantId: string): string {
   return `${accountId}\u0000${tenantId}`;
 }
 
-/**
- * The account's home directory, which is always on: the `utid` half of the account id
- * (`uid.utid`), else the first directory (the shell lists the home one first).
- */
-export function homeTenantId(account: AccountSummary): string | null {
-  const dot = account.id.lastIndexOf(".");
-  if (dot !== -1) {
-    const utid = account.id.slice(dot + 1).toLowerCase();
-    const home = account.tenants.find((tenant) => tenant.id.toLowerCase() === utid);
-    if (home) return home.id;
-  }
-  return account.tenants[0]?.id ?? null;
-}
-
 export interface JobSummary {
   count: number;
   finished: number;

@@ -42,8 +42,8 @@ describe("sidebar filter", () => {
       cloud: "azurePublic",
       viaAzureCli: false,
       tenants: [
-        { id: "t1", displayName: "Contoso", enabled: true, needsSignIn: false },
-        { id: "t2", displayName: "Fabrikam Labs", enabled: true, needsSignIn: false },
+        { id: "t1", displayName: "Contoso", isHome: true, enabled: true, needsSignIn: false },
+        { id: "t2", displayName: "Fabrikam Labs", isHome: false, enabled: true, needsSignIn: false },
       ],
     },
     { id: "2", displayName: "Personal", username: "me@outlook.com", cloud: "azurePublic", viaAzureCli: false, tenants: [] },
