@@ -87,6 +87,12 @@ fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             signin::DeviceCodeEvent,
             signin::DemoChanged
         ])
+        // The settings of a fresh install, decided once in crates/settings: the window starts
+        // from them until the shell's own answer arrives, and the browser tests' mock uses them.
+        .constant(
+            "DEFAULT_SETTINGS",
+            invoice_desk_settings::Settings::default(),
+        )
 }
 
 pub fn run() {

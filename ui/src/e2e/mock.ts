@@ -18,9 +18,9 @@ import type {
   Settings,
   TenantSummary,
 } from "../lib/bindings";
+import { DEFAULT_SETTINGS } from "../lib/bindings";
 import { contosoScopes, DEMO_TENANT, DEMO_USERS, demoAccount, demoScopes, fabrikamScopes, genericScopes, periodsFor } from "./fixtures";
 import { previewFileName } from "./template";
-import { DEFAULT_SETTINGS, withDefaults, type UiSettings } from "../lib/state.svelte";
 
 export interface E2eInit {
   settings?: Partial<Settings>;
@@ -103,7 +103,7 @@ export interface E2eHandle {
   demo(): DemoState | null;
   /** Makes the next `list_scopes` of this tenant fail. */
   failScopes(tenantId: string, error: AppError): void;
-  settings(): UiSettings;
+  settings(): Settings;
   jobs(): JobProgress[];
 }
 
@@ -140,7 +140,7 @@ function appError(code: AppError["code"], message: string): AppError {
 
 export function installMock(): void {
   const init = window.__E2E_INIT__ ?? {};
-  let settings: UiSettings = { ...DEFAULT_SETTINGS, ...init.settings };
+  let settings: Settings = { ...DEFAULT_SETTINGS, ...init.settings };
   const warning = init.warning ?? null;
   let accounts: AccountSummary[] = init.accounts ?? [];
   const jobs: JobProgress[] = init.jobs ?? [];
@@ -329,7 +329,7 @@ export function installMock(): void {
       case "get_settings":
         return { settings, warning };
       case "save_settings":
-        settings = withDefaults(args.settings as Settings);
+        settings = { ...(args.settings as Settings) };
         return settings;
       case "app_info":
         return appInfo;

@@ -96,6 +96,9 @@ export const events = {
 	settingsChanged: makeEvent<SettingsChanged, SettingsChanged>("settings-changed"),
 };
 
+/* Constants */
+export const DEFAULT_SETTINGS = {"archiveFolder":null,"downloadFolder":null,"fileNameTemplate":"{billingAccount}/{yyyy}-{mm} {invoiceName}.pdf","language":"system","rememberSignIn":true,"saveAsFolder":null,"syncAtStart":false,"theme":"system"} as const;
+
 /* Types */
 export type AccountSummary = {
 	id: string,

@@ -3,7 +3,7 @@ import type { AppError } from "./bindings";
 /** What every fallible command answers (the shape tauri-specta generates). */
 export type Result<T, E = AppError> = { status: "ok"; data: T } | { status: "error"; error: E };
 
-export { commands, events } from "./bindings";
+export { DEFAULT_SETTINGS, commands, events } from "./bindings";
 export type * from "./bindings";
 
 export function isAppError(value: unknown): value is AppError {

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_SETTINGS,
   attempt,
   call,
   commands,
@@ -16,33 +17,6 @@ import {
   type SignInMethod,
   type Cloud,
 } from "./ipc";
-
-/** Settings with every field present: the file may leave fields out, the UI fills in defaults. */
-export type UiSettings = Required<Settings>;
-
-export const DEFAULT_SETTINGS: UiSettings = {
-  language: "system",
-  theme: "system",
-  downloadFolder: null,
-  fileNameTemplate: "{billingAccount}/{yyyy}-{mm} {invoiceName}",
-  archiveFolder: null,
-  syncAtStart: false,
-  saveAsFolder: null,
-  rememberSignIn: true,
-};
-
-export function withDefaults(settings: Settings): UiSettings {
-  return {
-    language: settings.language ?? DEFAULT_SETTINGS.language,
-    theme: settings.theme ?? DEFAULT_SETTINGS.theme,
-    downloadFolder: settings.downloadFolder ?? DEFAULT_SETTINGS.downloadFolder,
-    fileNameTemplate: settings.fileNameTemplate ?? DEFAULT_SETTINGS.fileNameTemplate,
-    archiveFolder: settings.archiveFolder ?? DEFAULT_SETTINGS.archiveFolder,
-    syncAtStart: settings.syncAtStart ?? DEFAULT_SETTINGS.syncAtStart,
-    saveAsFolder: settings.saveAsFolder ?? DEFAULT_SETTINGS.saveAsFolder,
-    rememberSignIn: settings.rememberSignIn ?? DEFAULT_SETTINGS.rememberSignIn,
-  };
-}
 
 export type Screen = "loading" | "welcome" | "main" | "settings";
 export type SaveState = "idle" | "saving" | "saved" | "error";
@@ -95,7 +69,8 @@ export function summarizeJobs(jobs: readonly JobProgress[]): JobSummary | null {
 /** Everything the shell shows, loaded from and saved through the Rust side. */
 export class AppState {
   ready = $state(false);
-  settings = $state<UiSettings>({ ...DEFAULT_SETTINGS });
+  // A fresh install's settings (decided in Rust) until the shell's answer arrives.
+  settings = $state<Settings>({ ...DEFAULT_SETTINGS });
   accounts = $state<AccountSummary[]>([]);
   jobs = $state<JobProgress[]>([]);
   notices = $state<Notice[]>([]);
@@ -158,7 +133,7 @@ export class AppState {
     // Launched with --demo: the window opens in demo mode.
     if (demo.status === "ok") this.demo = demo.data;
     if (settings.status === "ok") {
-      this.settings = withDefaults(settings.data.settings);
+      this.settings = settings.data.settings;
       if (settings.data.warning) this.notify(settings.data.warning, "warning");
     } else {
       this.notify(settings.error);
@@ -184,7 +159,7 @@ export class AppState {
       return await Promise.all([
         events.jobProgressEvent.listen((event) => this.upsertJob(event.payload)),
         events.settingsChanged.listen((event) => {
-          this.settings = withDefaults(event.payload);
+          this.settings = event.payload;
         }),
         events.menuEvent.listen((event) => this.onMenu(event.payload.action)),
         events.accountsChanged.listen((event) => this.setAccounts(event.payload)),
@@ -209,8 +184,8 @@ export class AppState {
   }
 
   /** Applies a change at once (theme and language follow live) and saves it in order. */
-  updateSettings(patch: Partial<UiSettings>): Promise<void> {
-    const next: UiSettings = { ...this.settings, ...patch };
+  updateSettings(patch: Partial<Settings>): Promise<void> {
+    const next: Settings = { ...this.settings, ...patch };
     this.settings = next;
     this.saveState = "saving";
     const seq = ++this.#saveSeq;
@@ -220,7 +195,7 @@ export class AppState {
         this.saveState = "error";
         this.saveError = result.error;
       } else if (seq === this.#saveSeq) {
-        this.settings = withDefaults(result.data);
+        this.settings = result.data;
         this.saveState = "saved";
         this.saveError = null;
       }
