@@ -106,6 +106,8 @@ pub struct InvoiceView {
     pub amount_due: Option<MoneyView>,
     pub billed_amount: Option<MoneyView>,
     pub total_amount: Option<MoneyView>,
+    /// The one amount the table, the details and the chart show.
+    pub shown_amount: Option<MoneyView>,
     /// The kinds of documents available (`Invoice`, `CreditNote`, `TaxReceipt`, `Summary`, …).
     pub documents: Vec<String>,
 }
@@ -363,6 +365,7 @@ fn period_view(row: &invoice_desk_billing::PeriodRow) -> PeriodView {
                 amount_due: money(i.amount_due.as_ref()),
                 billed_amount: money(i.billed_amount.as_ref()),
                 total_amount: money(i.total_amount.as_ref()),
+                shown_amount: money(i.shown_amount()),
                 documents: i.documents.iter().map(|d| d.as_str().to_owned()).collect(),
             })
             .collect(),

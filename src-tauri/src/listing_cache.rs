@@ -15,7 +15,7 @@ use time::format_description::well_known::Rfc3339;
 use crate::browse::{PeriodView, ScopeSummary};
 
 /// Bumped when the shapes change: an older file is then ignored, not misread.
-/// 2: capabilities carry typed states, roles and an `allowed` flag.
+/// 2: capabilities carry typed states, roles and an `allowed` flag; invoices their shown amount.
 const VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]

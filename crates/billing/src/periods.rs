@@ -77,6 +77,16 @@ pub struct InvoiceSummary {
 }
 
 impl InvoiceSummary {
+    /// The one amount a list shows for the invoice: what was billed, else the total, else
+    /// what is due (MOSP invoices of some offers carry only the last).
+    #[must_use]
+    pub fn shown_amount(&self) -> Option<&Money> {
+        self.billed_amount
+            .as_ref()
+            .or(self.total_amount.as_ref())
+            .or(self.amount_due.as_ref())
+    }
+
     #[must_use]
     pub fn from_invoice(invoice: &Invoice) -> Self {
         let p = &invoice.properties;
@@ -427,6 +437,25 @@ mod tests {
             [DocumentKind::Invoice, DocumentKind::TaxReceipt]
         );
         assert_eq!(g1.invoice_date, Some(date!(2026 - 02 - 05)));
+    }
+
+    #[test]
+    fn a_list_shows_the_billed_amount_else_the_total_else_what_is_due() {
+        let money = |value: i64| Money {
+            value: rust_decimal::Decimal::new(value, 2),
+            currency: Some("EUR".into()),
+        };
+        let mut summary = InvoiceSummary::from_invoice(&invoice("A", "", "", "2026-02-06"));
+        summary.billed_amount = None;
+        summary.total_amount = None;
+        summary.amount_due = None;
+        assert_eq!(summary.shown_amount(), None);
+        summary.amount_due = Some(money(100));
+        assert_eq!(summary.shown_amount(), Some(&money(100)));
+        summary.total_amount = Some(money(200));
+        assert_eq!(summary.shown_amount(), Some(&money(200)));
+        summary.billed_amount = Some(money(300));
+        assert_eq!(summary.shown_amount(), Some(&money(300)));
     }
 
     #[test]

@@ -27,6 +27,8 @@ function invoice(name: string, start: string, end: string, issued: string, statu
     amountDue: { value: status === "Paid" || status === "Void" ? "0.00" : value, currency },
     billedAmount: { value, currency },
     totalAmount: { value, currency },
+    // The shell shows the billed amount when there is one.
+    shownAmount: { value, currency },
     documents: ["Invoice"],
     ...patch,
   };

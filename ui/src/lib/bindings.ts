@@ -243,6 +243,8 @@ export type InvoiceView = {
 	amountDue: MoneyView | null,
 	billedAmount: MoneyView | null,
 	totalAmount: MoneyView | null,
+	/**  The one amount the table, the details and the chart show. */
+	shownAmount: MoneyView | null,
 	/**  The kinds of documents available (`Invoice`, `CreditNote`, `TaxReceipt`, `Summary`, …). */
 	documents: string[],
 };

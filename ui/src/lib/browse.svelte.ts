@@ -3,7 +3,7 @@
 // the selected invoice and the period whose reason card is open. Kept outside the components so
 // a trip to Settings and back keeps the selection.
 import { untrack } from "svelte";
-import { attempt, call, commands, type AccountSummary, type AppError, type InvoiceView, type MoneyView, type PeriodView, type ScopeSummary, type ShownRange } from "./ipc";
+import { attempt, call, commands, type AccountSummary, type AppError, type InvoiceView, type PeriodView, type ScopeSummary, type ShownRange } from "./ipc";
 import { saves } from "./saves.svelte";
 import { groupScopes, indexScopes, type IndexedScope, type ScopeGroup } from "./scopes";
 import { EMPTY_SELECTION, pick, toggleAll, type SelectMode, type Selection } from "./selection";
@@ -34,11 +34,6 @@ export interface PeriodRow {
   key: string;
   period: PeriodView;
   invoice: InvoiceView | null;
-}
-
-/** The amount a row shows: what was billed, else the total, else what is due. */
-export function shownAmount(invoice: InvoiceView): MoneyView | null {
-  return invoice.billedAmount ?? invoice.totalAmount ?? invoice.amountDue;
 }
 
 /** One row per invoice, and one per period without any; newest period first. */
