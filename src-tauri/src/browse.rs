@@ -14,7 +14,7 @@ use tauri::{AppHandle, Runtime, State};
 use tokio::sync::Mutex;
 
 use invoice_desk_api::{Directory, DirectoryError};
-use invoice_desk_billing::access::{NotOfferedReason, ViewChargesPolicy};
+use invoice_desk_billing::access::{Capabilities, NotOfferedReason, ViewChargesPolicy};
 use invoice_desk_billing::{
     Availability, BillingError, BillingRole, Capability, ScopeEntry, ShownRange,
 };
@@ -124,6 +124,9 @@ pub struct FactView {
 #[serde(rename_all = "camelCase")]
 pub struct ReasonView {
     pub code: String,
+    /// The Azure portal page that goes with the reason (where the role is granted, where EA
+    /// usage is), when one does.
+    pub portal_url: Option<String>,
     pub subscription_created: Option<String>,
     pub expected_on: Option<String>,
     pub missing_role: Option<String>,
@@ -292,9 +295,10 @@ fn scope_summary(account_id: &str, tenant_id: &str, entry: &ScopeEntry) -> Scope
     }
 }
 
-fn reason(availability: &Availability) -> ReasonView {
+fn reason(availability: &Availability, capabilities: &Capabilities) -> ReasonView {
     let mut view = ReasonView {
         code: availability.code().to_owned(),
+        portal_url: availability.portal(capabilities).map(|p| p.url.clone()),
         subscription_created: None,
         expected_on: None,
         missing_role: None,
@@ -346,7 +350,7 @@ fn money(m: Option<&invoice_desk_billing::periods::Money>) -> Option<MoneyView> 
     })
 }
 
-fn period_view(row: &invoice_desk_billing::PeriodRow) -> PeriodView {
+fn period_view(row: &invoice_desk_billing::PeriodRow, capabilities: &Capabilities) -> PeriodView {
     PeriodView {
         start: row.period.start.to_string(),
         end: row.period.end.to_string(),
@@ -369,7 +373,7 @@ fn period_view(row: &invoice_desk_billing::PeriodRow) -> PeriodView {
                 documents: i.documents.iter().map(|d| d.as_str().to_owned()).collect(),
             })
             .collect(),
-        reason: reason(&row.availability),
+        reason: reason(&row.availability, capabilities),
         expected_invoice_date: row.expected_invoice_date.to_string(),
     }
 }
@@ -469,7 +473,10 @@ pub async fn list_periods<R: Runtime>(
         }
         Err(err) => return Err(err.into()),
     };
-    let views: Vec<PeriodView> = rows.iter().map(period_view).collect();
+    let views: Vec<PeriodView> = rows
+        .iter()
+        .map(|row| period_view(row, &entry.capabilities))
+        .collect();
     if shown == ShownRange::Recent && !sign_in.is_demo().await {
         cache.put_periods(&discovered.directory.account_id, &scope_id, &views);
     }

@@ -126,6 +126,42 @@ fn open_demo_billing_profile(app: &Session, upn: &str, name: &str) {
 }
 
 #[test]
+fn the_demo_reason_card_links_to_the_portal_page_where_the_role_is_granted() {
+    // Dev may use the subscription but not see its invoices: the reason names the account
+    // administrator and links to the page where that role is managed.
+    let env = Env::from_process();
+    let mut app = env.launch(None);
+    select(&app, "[data-testid=try-demo]");
+    app.wait_for("[data-testid=demo-badge]", WAIT).unwrap();
+    app.select("[data-testid=demo-user-select]", "dev@contoso.example")
+        .unwrap();
+    // The sidebar lists the new user's scopes once the switch has signed them in.
+    app.wait_for_page_text("[data-testid=account-tree]", |text| {
+        text.contains("dev@contoso.example")
+    })
+    .unwrap();
+    app.wait_for("[data-testid=scope-row][data-kind=mosp_subscription]", WAIT)
+        .unwrap();
+    let denied = "[data-testid=why][data-reason=no_permission]";
+    assert!(
+        open_scope_showing(&app, denied),
+        "no period says the invoices need a role"
+    );
+    select(&app, denied);
+    let link = app
+        .wait_for(
+            "[data-testid=reason-card][data-reason=no_permission] [data-testid=portal-url]",
+            WAIT,
+        )
+        .unwrap();
+    let url = app.text(&link).unwrap();
+    assert!(url.starts_with("https://portal.azure.com/"), "{url}");
+    app.screenshot("demo-reason-portal-link").unwrap();
+    select(&app, "[data-testid=leave-demo]");
+    app.wait_for("#welcome-heading", WAIT).unwrap();
+}
+
+#[test]
 fn the_demo_mca_owner_picks_a_billing_profile_and_sees_its_invoices() {
     let env = Env::from_process();
     let mut app = env.launch(None);

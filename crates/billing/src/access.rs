@@ -353,6 +353,17 @@ impl Capability {
         }
     }
 
+    /// The portal page where this verdict is changed or the thing is done instead; none
+    /// when allowed.
+    #[must_use]
+    pub fn portal(&self) -> Option<&PortalLink> {
+        match self {
+            Self::Allowed => None,
+            Self::Denied(denied) => Some(&denied.portal),
+            Self::NotOffered { portal, .. } => Some(portal),
+        }
+    }
+
     /// A stable code: `allowed`, `denied`, or the not-offered reason.
     #[must_use]
     pub fn code(&self) -> &'static str {

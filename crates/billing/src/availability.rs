@@ -6,7 +6,7 @@
 use serde::Serialize;
 use time::{Date, Duration};
 
-use crate::access::BillingRole;
+use crate::access::{BillingRole, Capabilities, PortalLink};
 use crate::model::{SpendingLimitType, SubscriptionBillingType};
 use crate::scope::ScopeKind;
 
@@ -147,6 +147,21 @@ pub enum Availability {
 }
 
 impl Availability {
+    /// The portal page that goes with this reason: where the missing role is granted (no
+    /// permission, or no known reason), or where an EA scope's usage and charges are (its
+    /// invoices are e-mailed). None for reasons that only need waiting.
+    #[must_use]
+    pub fn portal<'a>(&self, capabilities: &'a Capabilities) -> Option<&'a PortalLink> {
+        match self {
+            Self::NoPermission { .. } | Self::Unknown { .. } => capabilities
+                .list_invoices
+                .portal()
+                .or_else(|| capabilities.download_invoices.portal()),
+            Self::EaInvoicesAreEmailed { .. } => capabilities.download_usage.portal(),
+            _ => None,
+        }
+    }
+
     /// A stable code for the UI's message catalogue.
     #[must_use]
     pub fn code(&self) -> &'static str {
@@ -309,6 +324,55 @@ mod tests {
     use super::*;
 
     const TODAY: Date = date!(2026 - 03 - 15);
+
+    #[test]
+    fn a_reason_points_at_the_portal_page_that_can_change_it() {
+        use crate::access::{Capability, Denied, NotOfferedReason};
+        let link = |page: &'static str| PortalLink {
+            page,
+            url: format!("https://portal.azure.com/{page}"),
+        };
+        let denied = Capability::Denied(Denied {
+            missing_role: BillingRole::BillingProfileReader,
+            granted_by: BillingRole::BillingProfileOwner,
+            portal: link("access_control"),
+            policy: None,
+            arm_action: None,
+        });
+        let capabilities = Capabilities {
+            list_invoices: denied,
+            download_invoices: Capability::Allowed,
+            download_usage: Capability::NotOffered {
+                reason: NotOfferedReason::PortalOnly,
+                portal: link("usage"),
+            },
+            manage_email: Capability::Allowed,
+        };
+        let no_permission = Availability::NoPermission {
+            missing_role: BillingRole::BillingProfileReader,
+            granted_by: BillingRole::BillingProfileOwner,
+        };
+        let url = |a: &Availability| a.portal(&capabilities).map(|p| p.url.clone());
+        assert_eq!(
+            url(&no_permission).as_deref(),
+            Some("https://portal.azure.com/access_control")
+        );
+        assert_eq!(
+            url(&Availability::EaInvoicesAreEmailed { recipient: None }).as_deref(),
+            Some("https://portal.azure.com/usage")
+        );
+        assert_eq!(
+            url(&Availability::NotGeneratedYet { expected_on: TODAY }),
+            None
+        );
+        let everything_allowed = Capabilities {
+            list_invoices: Capability::Allowed,
+            download_invoices: Capability::Allowed,
+            download_usage: Capability::Allowed,
+            manage_email: Capability::Allowed,
+        };
+        assert_eq!(no_permission.portal(&everything_allowed), None);
+    }
 
     fn facts(kind: ScopeKind, start: Date, end: Date) -> PeriodFacts {
         PeriodFacts {

@@ -11,7 +11,7 @@ function caps(patch: Partial<CapabilitiesView> = {}): CapabilitiesView {
 }
 
 function reason(code: string, patch: Partial<ReasonView> = {}): ReasonView {
-  return { code, subscriptionCreated: null, expectedOn: null, missingRole: null, grantedBy: null, recipient: null, signals: [], facts: [], ...patch };
+  return { code, portalUrl: null, subscriptionCreated: null, expectedOn: null, missingRole: null, grantedBy: null, recipient: null, signals: [], facts: [], ...patch };
 }
 
 function invoice(name: string, start: string, end: string, issued: string, status: string, value: string, currency: string, patch: Partial<InvoiceView> = {}): InvoiceView {
@@ -219,7 +219,7 @@ function marketingPeriods(): PeriodView[] {
     const start = `2026-${String(month).padStart(2, "0")}-12`;
     const end = addDays(`2026-${String(month + 1).padStart(2, "0")}-12`, -1);
     out.push(
-      period(start, end, [], month === 10 ? reason("not_generated_yet", { expectedOn: addDays(end, 2) }) : reason("no_permission", { missingRole: "account_administrator", grantedBy: "account_administrator" }), addDays(end, 2)),
+      period(start, end, [], month === 10 ? reason("not_generated_yet", { expectedOn: addDays(end, 2) }) : reason("no_permission", { missingRole: "account_administrator", grantedBy: "account_administrator", portalUrl: "https://portal.azure.com/#blade/Microsoft_Azure_Billing/SubscriptionsBlade" }), addDays(end, 2)),
     );
   }
   return out;
@@ -251,7 +251,7 @@ function eaPeriods(): PeriodView[] {
   for (let month = 10; month >= 5; month -= 1) {
     const start = `2026-${String(month).padStart(2, "0")}-01`;
     const end = monthEnd(start);
-    out.push(period(start, end, [], reason("ea_invoices_are_emailed", { recipient: "Anne de Vries (ap@contoso.com)" }), addDays(end, 10)));
+    out.push(period(start, end, [], reason("ea_invoices_are_emailed", { recipient: "Anne de Vries (ap@contoso.com)", portalUrl: `${PORTAL}/~/Policies/billingAccountId/8608480` }), addDays(end, 10)));
   }
   return out;
 }

@@ -314,6 +314,11 @@ export type PeriodView = {
 /**  Why a period has no invoice (`code` = `available` when it has one). */
 export type ReasonView = {
 	code: string,
+	/**
+	 *  The Azure portal page that goes with the reason (where the role is granted, where EA
+	 *  usage is), when one does.
+	 */
+	portalUrl: string | null,
 	subscriptionCreated: string | null,
 	expectedOn: string | null,
 	missingRole: string | null,

@@ -6,7 +6,7 @@ import { formatDecimal, formatPeriod, isCalendarMonth } from "./format";
 import { capabilitySentence, reasonCard, reasonShort, statusText } from "./reason";
 
 const reason = (code: string, patch: Partial<ReasonView> = {}): ReasonView => ({
-  code, subscriptionCreated: null, expectedOn: null, missingRole: null, grantedBy: null, recipient: null, signals: [], facts: [], ...patch,
+  code, portalUrl: null, subscriptionCreated: null, expectedOn: null, missingRole: null, grantedBy: null, recipient: null, signals: [], facts: [], ...patch,
 });
 const period = (why: ReasonView, start = "2026-10-01", end = "2026-10-31"): PeriodView => ({ start, end, name: null, invoices: [], reason: why, expectedInvoiceDate: "2026-11-05" });
 const cap = (patch: Partial<CapabilityView>): CapabilityView => ({ state: "allowed", allowed: patch.state === undefined || patch.state === "allowed", reason: null, missingRole: null, grantedBy: null, policy: null, portalUrl: null, ...patch });
@@ -30,7 +30,7 @@ describe("reason card", () => {
     expect(reasonCard(period(reason("not_generated_yet", { expectedOn: "2026-11-05" })), null, "nl").text).toBe(
       nl["reason.text.not_generated_yet"].replace("{date}", "5 nov. 2026"),
     );
-    const denied = reasonCard(period(reason("no_permission", { missingRole: "billing_profile_reader", grantedBy: "billing_profile_owner" })), scope, "en");
+    const denied = reasonCard(period(reason("no_permission", { missingRole: "billing_profile_reader", grantedBy: "billing_profile_owner", portalUrl: "https://portal.azure.com/#x" })), scope, "en");
     expect(denied.text).toBe("You do not have permission to view invoices here. That needs the billing profile reader role, which a billing profile owner can give you.");
     expect(denied.portalUrl).toBe("https://portal.azure.com/#x");
     expect(reasonCard(period(reason("no_permission")), null, "nl").text).toBe(nl["reason.text.no_permission.noRole"]);

@@ -142,14 +142,7 @@ export function reasonCard(period: PeriodView, scope: ScopeSummary | null, lang:
     facts.push(t("reason.fact.other", { label, value: factValue(fact.code, fact.value, lang) }, lang));
   }
 
-  const capabilities = scope?.capabilities;
-  const portalUrl =
-    code === "no_permission" || code === "unknown"
-      ? (capabilities?.listInvoices.portalUrl ?? capabilities?.downloadInvoices.portalUrl ?? null)
-      : code === "ea_invoices_are_emailed"
-        ? (capabilities?.downloadUsage.portalUrl ?? null)
-        : null;
-  return { code, headline, text, facts, next, portalUrl };
+  return { code, headline, text, facts, next, portalUrl: reason.portalUrl };
 }
 
 export type Action = "listInvoices" | "downloadInvoices" | "downloadUsage" | "manageEmail";
