@@ -122,7 +122,7 @@ pub struct ScopeInvoices {
 
 /// A billing account whose invoice scopes could not be listed.
 #[derive(Debug)]
-pub struct DiscoveryFailure {
+pub struct UnexploredAccount {
     pub account: String,
     pub error: BillingError,
 }
@@ -133,7 +133,7 @@ pub struct Inventory {
     /// Every billing account the identity can see, in ARM's order.
     pub accounts: Vec<BillingAccount>,
     /// Accounts whose profiles or subscriptions could not be listed.
-    pub discovery_failures: Vec<DiscoveryFailure>,
+    pub discovery_failures: Vec<UnexploredAccount>,
     /// Every scope found: by account in account order, then in ARM's order within an account.
     pub scopes: Vec<ScopeInvoices>,
 }
@@ -265,7 +265,7 @@ pub async fn list_all_invoices(
                     .name_or_id_tail()
                     .unwrap_or_default()
                     .to_owned();
-                discovery_failures.push(DiscoveryFailure { account, error });
+                discovery_failures.push(UnexploredAccount { account, error });
             }
             Done::Listed(slot, result) => results[slot] = Some(result),
         }
@@ -289,7 +289,7 @@ pub async fn list_all_invoices(
         })
         .collect();
     scopes.sort_by_key(|(account, order, _)| (*account, *order));
-    discovery_failures.sort_by_key(|f: &DiscoveryFailure| {
+    discovery_failures.sort_by_key(|f: &UnexploredAccount| {
         accounts
             .iter()
             .position(|a| a.name_or_id_tail() == Some(f.account.as_str()))

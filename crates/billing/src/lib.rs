@@ -26,7 +26,7 @@ pub use access::{
 };
 /// The account/profile addressing of the permission operations; [`BillingScope`] is the
 /// domain's scope.
-pub use api::BillingScope as PermissionScope;
+pub use api::PermissionScope;
 pub use api::{CostDetailsReport, InvoiceQuery, ListOptions};
 pub use arm::{
     ArmClient, ArmClientBuilder, LroOptions, LroPolicy, LroProgress, LroStatus, RetryPolicy,
@@ -41,7 +41,7 @@ pub use cloud::{ArmEndpoint, Cloud};
 pub use credential::StaticTokenCredential;
 pub use error::BillingError;
 pub use inventory::{
-    DiscoveryFailure, Inventory, InvoiceRange, InvoiceScope, ScopeInvoices, list_all_invoices,
+    Inventory, InvoiceRange, InvoiceScope, ScopeInvoices, UnexploredAccount, list_all_invoices,
 };
 pub use periods::ShownRange;
 pub use scope::{BillingScope, ScopeKind};

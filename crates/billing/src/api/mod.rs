@@ -21,7 +21,7 @@ use serde::de::DeserializeOwned;
 
 pub use cost_details::CostDetailsReport;
 pub use invoices::InvoiceQuery;
-pub use permissions::BillingScope;
+pub use permissions::PermissionScope;
 
 use crate::arm::{ArmClient, ItemStream, LroOptions, Request, Response};
 use crate::error::BillingError;

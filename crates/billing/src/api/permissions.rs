@@ -16,12 +16,12 @@ use crate::model::{
 
 /// A billing account or one of its billing profiles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BillingScope<'a> {
+pub enum PermissionScope<'a> {
     Account(&'a str),
     Profile { account: &'a str, profile: &'a str },
 }
 
-impl<'a> BillingScope<'a> {
+impl<'a> PermissionScope<'a> {
     fn pick(
         self,
         by_account: &'a Operation,
@@ -37,7 +37,7 @@ impl<'a> BillingScope<'a> {
 impl ArmClient {
     pub fn list_billing_permissions(
         &self,
-        scope: BillingScope<'_>,
+        scope: PermissionScope<'_>,
     ) -> ItemStream<BillingPermission> {
         let (op, params) = scope.pick(&PERMISSIONS_BY_ACCOUNT, &PERMISSIONS_BY_PROFILE);
         self.list(op, &params, &[])
@@ -46,7 +46,7 @@ impl ArmClient {
     /// Whether each action is allowed for the caller at `scope`.
     pub async fn check_access(
         &self,
-        scope: BillingScope<'_>,
+        scope: PermissionScope<'_>,
         actions: Vec<String>,
     ) -> Result<Vec<CheckAccessResponse>, BillingError> {
         let (op, params) = scope.pick(&CHECK_ACCESS_BY_ACCOUNT, &CHECK_ACCESS_BY_PROFILE);
@@ -57,7 +57,7 @@ impl ArmClient {
 
     pub fn list_billing_role_assignments(
         &self,
-        scope: BillingScope<'_>,
+        scope: PermissionScope<'_>,
         options: &ListOptions,
     ) -> ItemStream<BillingRoleAssignment> {
         let (op, params) = scope.pick(&ROLE_ASSIGNMENTS_BY_ACCOUNT, &ROLE_ASSIGNMENTS_BY_PROFILE);
@@ -66,7 +66,7 @@ impl ArmClient {
 
     pub fn list_billing_role_definitions(
         &self,
-        scope: BillingScope<'_>,
+        scope: PermissionScope<'_>,
     ) -> ItemStream<BillingRoleDefinition> {
         let (op, params) = scope.pick(&ROLE_DEFINITIONS_BY_ACCOUNT, &ROLE_DEFINITIONS_BY_PROFILE);
         self.list(op, &params, &[])
