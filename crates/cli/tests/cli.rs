@@ -452,13 +452,20 @@ fn fake_az(dir: &Path, token: &str) {
     std::fs::set_permissions(&az, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
+/// A folder with a stand-in `az` signed in as `upn`, and the token it hands out.
+#[cfg(unix)]
+fn az_signed_in_as(harness: &Harness, upn: &str) -> (tempfile::TempDir, String) {
+    let bin = tempfile::tempdir().unwrap();
+    let token = harness.emulator.token_for(upn).expect("scenario user");
+    fake_az(bin.path(), &token);
+    (bin, token)
+}
+
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn azure_cli_reuse_shows_who_and_stores_nothing() {
     let harness = Harness::start(None).await;
-    let bin = tempfile::tempdir().unwrap();
-    let token = harness.emulator.token_for(ALEX).expect("scenario user");
-    fake_az(bin.path(), &token);
+    let (bin, token) = az_signed_in_as(&harness, ALEX);
     let mut command = harness.cli(&["login", "--azure-cli"]);
     command.env("PATH", bin.path());
     let out = output(command).await;
@@ -493,9 +500,7 @@ async fn azure_cli_reuse_shows_who_and_stores_nothing() {
 async fn the_azure_cli_sign_in_lists_scopes_with_only_an_arm_endpoint() {
     // The Azure CLI signs in by itself, so no authority is asked for.
     let harness = Harness::start(None).await;
-    let bin = tempfile::tempdir().unwrap();
-    let token = harness.emulator.token_for(ALEX).expect("scenario user");
-    fake_az(bin.path(), &token);
+    let (bin, _token) = az_signed_in_as(&harness, ALEX);
     let base = harness.base();
     let mut command = harness.bare(&[
         "scopes",
