@@ -147,7 +147,13 @@ fn ui_browser() -> Result<()> {
 /// running month and the next expected invoice checked for each date), and the window's demo
 /// listing over WebDriver.
 fn edge_dates() -> Result<()> {
-    let app = e2e::build()?;
+    // The window's part drives WebKitGTK, as the e2e suite does: Linux only.
+    let app = if cfg!(target_os = "linux") {
+        Some(e2e::build()?)
+    } else {
+        println!("xtask: the window's demo listing is swept on Linux only");
+        None
+    };
     let mut failed = Vec::new();
     for day in dates::EDGES {
         println!("\n--> {day}");
@@ -163,9 +169,12 @@ fn edge_dates() -> Result<()> {
             DATE_DEPENDENT,
         ]);
         rust.env(dates::TODAY_ENV, day);
-        let window = || {
-            let work = process::target_dir().join("e2e-dates").join(day);
-            e2e::run_tests(&app, &work, day, &["-E", DATE_DEPENDENT_E2E])
+        let window = || match &app {
+            Some(app) => {
+                let work = process::target_dir().join("e2e-dates").join(day);
+                e2e::run_tests(app, &work, day, &["-E", DATE_DEPENDENT_E2E])
+            }
+            None => Ok(()),
         };
         let outcome = process::run(&mut rust).and_then(|()| window());
         println!(
