@@ -238,29 +238,22 @@ fn needs_sign_in_again(details: &str) -> AppError {
 }
 
 fn capability(c: &Capability) -> CapabilityView {
-    let view = |state| CapabilityView {
-        state,
-        allowed: state == CapabilityState::Allowed,
-        reason: None,
-        missing_role: None,
-        granted_by: None,
-        policy: None,
-        portal_url: None,
-    };
-    match c {
-        Capability::Allowed => view(CapabilityState::Allowed),
-        Capability::Denied(denied) => CapabilityView {
-            missing_role: Some(denied.missing_role),
-            granted_by: Some(denied.granted_by),
-            policy: denied.policy,
-            portal_url: Some(denied.portal.url.clone()),
-            ..view(CapabilityState::Denied)
+    let denied = c.denied();
+    CapabilityView {
+        state: match c {
+            Capability::Allowed => CapabilityState::Allowed,
+            Capability::Denied(_) => CapabilityState::Denied,
+            Capability::NotOffered { .. } => CapabilityState::NotOffered,
         },
-        Capability::NotOffered { reason, portal } => CapabilityView {
-            reason: Some(*reason),
-            portal_url: Some(portal.url.clone()),
-            ..view(CapabilityState::NotOffered)
+        allowed: c.is_allowed(),
+        reason: match c {
+            Capability::NotOffered { reason, .. } => Some(*reason),
+            _ => None,
         },
+        missing_role: denied.map(|d| d.missing_role),
+        granted_by: denied.map(|d| d.granted_by),
+        policy: denied.and_then(|d| d.policy),
+        portal_url: c.portal().map(|p| p.url.clone()),
     }
 }
 

@@ -107,15 +107,6 @@ impl Catalogue {
     }
 }
 
-/// A bare `YYYY-MM-DD` date in a text.
-pub(crate) fn parse_day(text: &str) -> Option<time::Date> {
-    time::Date::parse(
-        text,
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .ok()
-}
-
 fn interpolate(text: &str, params: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;

@@ -67,9 +67,9 @@ pub fn reason_sentence(
                 .map(|fact| {
                     let value = match fact.code {
                         "scope_kind" => words.text(&format!("scopeKind.{}", fact.value)),
-                        _ => match crate::catalogue::parse_day(&fact.value) {
-                            Some(day) => date(day),
-                            None => fact.value.clone(),
+                        _ => match invoice_desk_emulator::calendar::parse_day(&fact.value) {
+                            Ok(day) => date(day),
+                            Err(_) => fact.value.clone(),
                         },
                     };
                     words.format(

@@ -37,10 +37,7 @@ pub fn pinned_by_env() -> Result<Option<Date>, String> {
 /// When `INVOICE_DESK_TODAY` holds something other than a date.
 #[must_use]
 pub fn today() -> Date {
-    match pinned_by_env() {
-        Ok(pinned) => pinned.unwrap_or_else(|| OffsetDateTime::now_utc().date()),
-        Err(e) => panic!("{e}"),
-    }
+    Calendar::new(pinned_by_env().unwrap_or_else(|e| panic!("{e}"))).today()
 }
 
 /// A running emulator's calendar.
