@@ -13,10 +13,10 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Runtime, State};
 use tokio::sync::Mutex;
 
-use invoice_desk_api::{Directory, DirectoryError};
+use invoice_desk_api::Directory;
 use invoice_desk_billing::access::{Capabilities, NotOfferedReason, ViewChargesPolicy};
 use invoice_desk_billing::{
-    Availability, BillingError, BillingRole, Capability, ScopeEntry, ShownRange,
+    Availability, BillingCode, BillingError, BillingRole, Capability, ScopeEntry, ShownRange,
 };
 
 use crate::error::{AppError, ErrorCode};
@@ -175,7 +175,8 @@ impl Browse {
                     .map(|e| (d.clone(), e.clone()))
             })
             .ok_or_else(|| {
-                AppError::new(ErrorCode::NotFound, "That billing scope is not loaded.")
+                AppError::new(ErrorCode::NotFound)
+                    .with_details("That billing scope is not loaded.")
                     .with_details(scope_id.to_owned())
             })
     }
@@ -187,54 +188,12 @@ impl std::fmt::Debug for Browse {
     }
 }
 
-impl From<DirectoryError> for AppError {
-    fn from(err: DirectoryError) -> Self {
-        match err {
-            DirectoryError::Cloud(err) => err.into(),
-            DirectoryError::Client(err) => err.into(),
-        }
-    }
-}
-
-impl From<BillingError> for AppError {
-    fn from(err: BillingError) -> Self {
-        use ErrorCode as C;
-        let details = err.to_string();
-        let (code, message) = match &err {
-            BillingError::Unauthenticated { .. } | BillingError::Credential { .. } => {
-                (C::SignInExpired, "Azure did not accept your sign-in.")
-            }
-            BillingError::Forbidden { .. } => (C::Forbidden, "Your role does not allow this."),
-            BillingError::NotFound { .. } => (C::NotFound, "Azure could not find this."),
-            BillingError::Throttled { .. } => (
-                C::Throttled,
-                "Azure asked to slow down; try again in a moment.",
-            ),
-            BillingError::Network { .. } | BillingError::Timeout { .. } => {
-                (C::Network, "Azure could not be reached.")
-            }
-            BillingError::Cancelled => (C::SignInCancelled, "Cancelled."),
-            BillingError::InvalidEndpoint { .. } => {
-                (C::InvalidEndpoint, "The Azure address is not allowed.")
-            }
-            _ => (C::AzureError, "Azure answered with an error."),
-        };
-        let mut error = AppError::new(code, message).with_details(details);
-        if let Some(id) = err.request_id() {
-            error = error.with_hint(format!("Azure request id {id}"));
-        }
-        error
-    }
-}
-
 /// The directory waits for "Sign in again" (claims challenge, MFA): said the same way as when
 /// the sign-in itself asks for it.
 fn needs_sign_in_again(details: &str) -> AppError {
-    AppError::new(
-        ErrorCode::SignInAgainRequired,
-        "This directory asks you to sign in again.",
-    )
-    .with_details(details.to_owned())
+    AppError::new(ErrorCode::SignInAgainRequired)
+        .with_details("This directory asks you to sign in again.")
+        .with_details(details.to_owned())
 }
 
 fn capability(c: &Capability) -> CapabilityView {
@@ -281,7 +240,8 @@ fn scope_summary(account_id: &str, tenant_id: &str, entry: &ScopeEntry) -> Scope
             .issues
             .iter()
             .map(|issue| {
-                AppError::new(ErrorCode::AzureError, issue.message.clone())
+                AppError::new(issue.code.into())
+                    .with_details(issue.message.clone())
                     .with_details(format!("{} ({})", issue.step, issue.code))
             })
             .collect(),
@@ -390,7 +350,12 @@ pub async fn list_scopes<R: Runtime>(
         .iter()
         .map(|f| &f.issue)
         .chain(discovery.scopes.iter().flat_map(|e| e.issues.iter()))
-        .find(|issue| matches!(issue.code, "unauthenticated" | "credential"));
+        .find(|issue| {
+            matches!(
+                issue.code,
+                BillingCode::Unauthenticated | BillingCode::Credential
+            )
+        });
     if let Some(issue) = sign_in_issue
         && sign_in
             .note_auth_failure(&app, &account_id, &tenant_id, issue.claims.as_deref())
@@ -401,10 +366,9 @@ pub async fn list_scopes<R: Runtime>(
     if discovery.scopes.is_empty()
         && let Some(failure) = discovery.failures.first()
     {
-        return Err(
-            AppError::new(ErrorCode::AzureError, failure.issue.message.clone())
-                .with_details(format!("{} ({})", failure.what, failure.issue.code)),
-        );
+        return Err(AppError::new(failure.issue.code.into())
+            .with_details(failure.issue.message.clone())
+            .with_details(format!("{} ({})", failure.what, failure.issue.code)));
     }
     let summaries: Vec<ScopeSummary> = discovery
         .scopes

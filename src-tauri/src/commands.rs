@@ -130,17 +130,16 @@ pub async fn choose_folder(
         let _ = tx.send(picked);
     });
     let picked = rx.await.map_err(|_| {
-        AppError::new(
-            ErrorCode::FolderUnavailable,
-            "The folder picker closed unexpectedly.",
-        )
+        AppError::new(ErrorCode::FolderUnavailable)
+            .with_details("The folder picker closed unexpectedly.")
     })?;
     picked
         .map(|path| {
             path.into_path()
                 .map(|p| p.display().to_string())
                 .map_err(|err| {
-                    AppError::new(ErrorCode::FolderUnavailable, "That folder cannot be used.")
+                    AppError::new(ErrorCode::FolderUnavailable)
+                        .with_details("That folder cannot be used.")
                         .with_details(err.to_string())
                 })
         })

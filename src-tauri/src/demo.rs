@@ -5,9 +5,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use invoice_desk_api::{Demo, DemoError};
-
-use crate::error::{AppError, ErrorCode};
+use invoice_desk_api::Demo;
 
 pub use invoice_desk_api::{DEFAULT_DEMO_USER, DEMO_SCENARIO};
 
@@ -38,23 +36,6 @@ impl DemoState {
                     display_name: u.display_name,
                 })
                 .collect(),
-        }
-    }
-}
-
-impl From<DemoError> for AppError {
-    fn from(err: DemoError) -> Self {
-        match err {
-            DemoError::Unavailable(details) => AppError::new(
-                ErrorCode::DemoUnavailable,
-                "The demo data could not be started.",
-            )
-            .with_details(details),
-            DemoError::UnknownUser { upn, .. } => {
-                AppError::new(ErrorCode::DemoUnavailable, "That demo user does not exist.")
-                    .with_details(upn)
-            }
-            DemoError::SignIn(err) => err.into(),
         }
     }
 }

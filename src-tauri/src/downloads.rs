@@ -16,11 +16,11 @@ use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
 use tokio_util::sync::CancellationToken;
 
-use invoice_desk_api::{SaveError, download_jobs};
+use invoice_desk_api::download_jobs;
 use invoice_desk_billing::ShownRange;
 use invoice_desk_files::{
-    ArchiveIndex, BatchEvent, BatchOptions, BatchSummary, DocumentSelection, Fetcher, ItemError,
-    ItemResult, Job, Template, TransferPolicy,
+    ArchiveIndex, BatchEvent, BatchOptions, BatchSummary, DocumentSelection, Fetcher, ItemResult,
+    Job, Template, TransferPolicy,
 };
 
 use crate::browse::Browse;
@@ -68,10 +68,8 @@ pub(crate) fn download_folder(state: &AppState) -> Result<PathBuf, AppError> {
         .or_else(dirs::download_dir)
         .or_else(|| dirs::home_dir().map(|h| h.join("Downloads")))
         .ok_or_else(|| {
-            AppError::new(
-                ErrorCode::FolderUnavailable,
-                "There is no download folder to save into.",
-            )
+            AppError::new(ErrorCode::FolderUnavailable)
+                .with_details("There is no download folder to save into.")
         })
 }
 
@@ -96,35 +94,10 @@ fn saved_roots(state: &AppState) -> Result<Vec<PathBuf>, AppError> {
 fn template(state: &AppState) -> Result<Template, AppError> {
     let text = state.settings().file_name_template;
     Template::parse(&text).map_err(|e| {
-        AppError::new(
-            ErrorCode::TemplateInvalid,
-            format!("The file-name template cannot name files: {e}."),
-        )
-        .with_details(text)
+        AppError::new(ErrorCode::TemplateInvalid)
+            .with_details(format!("The file-name template cannot name files: {e}."))
+            .with_details(text)
     })
-}
-
-/// A failed document in the words the window translates (by code).
-pub(crate) fn item_error(error: &ItemError) -> AppError {
-    use ErrorCode as C;
-    let code = match error.code {
-        "disk_full" => C::DiskFull,
-        "permission_denied" => C::WriteDenied,
-        "path_too_long" | "folder_too_long" => C::PathTooLong,
-        "not_a_pdf" | "not_a_zip" | "wrong_content" | "length_mismatch" => C::WrongContent,
-        "link_failed" | "no_download_link" | "link_expired" | "link_rejected"
-        | "blob_not_found" => C::DownloadLinkFailed,
-        "throttled" => C::Throttled,
-        "network" => C::Network,
-        "cancelled" => C::DownloadCancelled,
-        code if code.starts_with("template") => C::TemplateInvalid,
-        _ => C::DownloadFailed,
-    };
-    let mut app = AppError::new(code, error.message.clone());
-    if let Some(id) = &error.request_id {
-        app = app.with_hint(format!("Azure request id {id}"));
-    }
-    app.with_details(error.code.to_owned())
 }
 
 fn documents(folder: &Path, items: &[ItemResult]) -> Vec<SavedDocument> {
@@ -150,7 +123,7 @@ pub(crate) fn summary(folder: &Path, batch: &BatchSummary, cancelled: bool) -> S
             .map(|f| SaveFailure {
                 invoice: f.info.invoice.clone(),
                 document_kind: f.info.document_kind.clone(),
-                error: item_error(&f.error),
+                error: AppError::from(&f.error),
             })
             .collect(),
         cancelled,
@@ -180,18 +153,6 @@ pub(crate) async fn targets(
     Ok((entry.scope.display_name.clone(), jobs))
 }
 
-impl From<SaveError> for AppError {
-    fn from(err: SaveError) -> Self {
-        match err {
-            SaveError::NotAllowed { .. } => AppError::new(
-                ErrorCode::DownloadNotAllowed,
-                "Your role does not allow downloading these invoices.",
-            ),
-            SaveError::Listing(err) => err.into(),
-        }
-    }
-}
-
 /// Runs a batch into `folder` with the settings' template.
 pub(crate) async fn run(
     state: &AppState,
@@ -202,10 +163,11 @@ pub(crate) async fn run(
 ) -> Result<BatchSummary, AppError> {
     let mut options = BatchOptions::new(folder, template(state)?);
     options.cancel = cancel;
-    let fetcher = Fetcher::new(TransferPolicy::default()).map_err(|e| item_error(&e.report()))?;
+    let fetcher =
+        Fetcher::new(TransferPolicy::default()).map_err(|e| AppError::from(&e.report()))?;
     invoice_desk_files::run_batch(jobs, &fetcher, &options, events)
         .await
-        .map_err(|e| item_error(&e.report()))
+        .map_err(|e| AppError::from(&e.report()))
 }
 
 /// Saves invoice PDFs of one scope into the download folder, named by the template: the named
@@ -411,7 +373,7 @@ pub async fn saved_documents(
         documents
     })
     .await
-    .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))
+    .map_err(|e| AppError::new(ErrorCode::Internal).with_details(e.to_string()))
 }
 
 /// Files this run saved outside the download folder and the archive ("Save as…"), which the
@@ -445,11 +407,9 @@ fn saved_file(
     path: &str,
 ) -> Result<PathBuf, AppError> {
     let refused = || {
-        AppError::new(
-            ErrorCode::NotFound,
-            "That file is not among the saved invoices.",
-        )
-        .with_details(path.to_owned())
+        AppError::new(ErrorCode::NotFound)
+            .with_details("That file is not among the saved invoices.")
+            .with_details(path.to_owned())
     };
     let file = std::fs::canonicalize(path).map_err(|_| refused())?;
     let inside = elsewhere.contains(&file)
@@ -476,7 +436,7 @@ pub fn open_saved(
     let file = saved_file(&state, &elsewhere, &path)?;
     app.opener()
         .open_path(file.display().to_string(), None::<&str>)
-        .map_err(|e| AppError::new(ErrorCode::FolderUnavailable, e.to_string()))
+        .map_err(|e| AppError::new(ErrorCode::FolderUnavailable).with_details(e.to_string()))
 }
 
 /// Shows a saved invoice in the file manager (Finder, Explorer, …).
@@ -491,5 +451,5 @@ pub fn reveal_saved(
     let file = saved_file(&state, &elsewhere, &path)?;
     app.opener()
         .reveal_item_in_dir(&file)
-        .map_err(|e| AppError::new(ErrorCode::FolderUnavailable, e.to_string()))
+        .map_err(|e| AppError::new(ErrorCode::FolderUnavailable).with_details(e.to_string()))
 }

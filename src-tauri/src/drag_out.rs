@@ -47,7 +47,7 @@ fn cache_folder(app: &AppHandle) -> Result<PathBuf, AppError> {
     app.path()
         .app_cache_dir()
         .map(|dir| dir.join("drag"))
-        .map_err(|e| AppError::new(ErrorCode::FolderUnavailable, e.to_string()))
+        .map_err(|e| AppError::new(ErrorCode::FolderUnavailable).with_details(e.to_string()))
 }
 
 /// Fetches the PDFs of `invoices` into the drag cache (instant when they are there already).
@@ -129,10 +129,8 @@ pub async fn start_drag(
     invoices: Vec<String>,
 ) -> Result<bool, AppError> {
     let not_ready = || {
-        AppError::new(
-            ErrorCode::DownloadFailed,
-            "The invoice is not ready to drag yet.",
-        )
+        AppError::new(ErrorCode::DownloadFailed)
+            .with_details("The invoice is not ready to drag yet.")
     };
     let files: Vec<PathBuf> = {
         let prepared = cache
@@ -176,11 +174,11 @@ pub async fn start_drag(
         });
         let _ = started_tx.send(started);
     })
-    .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))?;
+    .map_err(|e| AppError::new(ErrorCode::Internal).with_details(e.to_string()))?;
     started_rx
         .recv()
-        .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))?
-        .map_err(|e| AppError::new(ErrorCode::Internal, e))?;
+        .map_err(|e| AppError::new(ErrorCode::Internal).with_details(e.to_string()))?
+        .map_err(|e| AppError::new(ErrorCode::Internal).with_details(e))?;
     tracing::info!(count = invoices.len(), "drag started");
     Ok(done_rx.await.unwrap_or(false))
 }

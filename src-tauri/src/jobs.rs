@@ -154,7 +154,8 @@ impl Jobs {
             .iter()
             .find(|e| e.progress.id == id)
             .ok_or_else(|| {
-                AppError::new(ErrorCode::JobNotFound, "That job no longer exists.")
+                AppError::new(ErrorCode::JobNotFound)
+                    .with_details("That job no longer exists.")
                     .with_details(format!("job id {id}"))
             })?;
         entry.cancel.cancel();
@@ -295,7 +296,7 @@ mod tests {
             id: job.id().to_owned(),
             cancel: job.cancel.clone(),
         };
-        job.fail(AppError::new(ErrorCode::Internal, "boom"));
+        job.fail(AppError::new(ErrorCode::Internal).with_details("boom"));
         late.progress(5, None, None);
         assert_eq!(seen.lock().unwrap().len(), 2);
         assert_eq!(jobs.list()[0].phase, JobPhase::Failed);
@@ -311,7 +312,7 @@ mod tests {
         };
         let failed = jobs.start(JobKind::Download, "two invoices", Some(2));
         failed.offer_retry(retry.clone());
-        failed.fail(AppError::new(ErrorCode::DiskFull, "The disk is full."));
+        failed.fail(AppError::new(ErrorCode::DiskFull).with_details("The disk is full."));
         let finished = jobs.start(JobKind::Download, "one invoice", Some(1));
         finished.offer_retry(retry.clone());
         finished.finish();

@@ -181,11 +181,13 @@ fn on_menu(app: &AppHandle, id: &str) {
             .opener()
             .open_url(SUPPORT_REQUEST_URL, None::<&str>)
             .map_err(|err| {
-                AppError::new(ErrorCode::Internal, "The browser could not be opened.")
+                AppError::new(ErrorCode::Internal)
+                    .with_details("The browser could not be opened.")
                     .with_details(err.to_string())
             }),
         _ => MenuEvent { action }.emit(app).map_err(|err| {
-            AppError::new(ErrorCode::Internal, "The window did not respond.")
+            AppError::new(ErrorCode::Internal)
+                .with_details("The window did not respond.")
                 .with_details(err.to_string())
         }),
     };
@@ -203,12 +205,10 @@ pub(crate) fn open_log_folder(app: &AppHandle) -> Result<(), AppError> {
                 .map_err(std::io::Error::other)
         })
         .map_err(|err| {
-            AppError::new(
-                ErrorCode::LogsUnavailable,
-                "The log folder could not be opened.",
-            )
-            .with_hint(format!("The logs are in {}", dir.display()))
-            .with_details(err.to_string())
+            AppError::new(ErrorCode::LogsUnavailable)
+                .with_details("The log folder could not be opened.")
+                .with_hint(format!("The logs are in {}", dir.display()))
+                .with_details(err.to_string())
         })
 }
 

@@ -17,7 +17,7 @@ use invoice_desk_files::FilesError;
 
 use crate::browse::Browse;
 use crate::catalogue::{Catalogue, Locale};
-use crate::downloads::{SavedDocument, SavedElsewhere, download_folder, item_error};
+use crate::downloads::{SavedDocument, SavedElsewhere, download_folder};
 use crate::drag_out::{DragCache, local_copies};
 use crate::error::{AppError, ErrorCode};
 use crate::state::AppState;
@@ -51,7 +51,8 @@ pub async fn save_invoice_as(
         return Err(failure.error);
     }
     let source = ready.files.first().map(PathBuf::from).ok_or_else(|| {
-        AppError::new(ErrorCode::NotFound, "This invoice has no PDF to save.")
+        AppError::new(ErrorCode::NotFound)
+            .with_details("This invoice has no PDF to save.")
             .with_details(invoice.clone())
     })?;
     let Some(chosen) = ask_where(&app, &state, &source).await? else {
@@ -60,8 +61,8 @@ pub async fn save_invoice_as(
     let target = chosen.clone();
     tokio::task::spawn_blocking(move || invoice_desk_files::fsio::copy_atomic(&source, &target))
         .await
-        .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))?
-        .map_err(|e| item_error(&FilesError::io(&chosen, &e).report()))?;
+        .map_err(|e| AppError::new(ErrorCode::Internal).with_details(e.to_string()))?
+        .map_err(|e| AppError::from(&FilesError::io(&chosen, &e).report()))?;
     elsewhere.add(&chosen);
     remember_folder(&app, &state, &chosen);
     tracing::info!("invoice saved to a chosen place");
@@ -101,15 +102,14 @@ async fn ask_where(
         let _ = tx.send(picked);
     });
     let picked = rx.await.map_err(|_| {
-        AppError::new(
-            ErrorCode::FolderUnavailable,
-            "The save dialog closed unexpectedly.",
-        )
+        AppError::new(ErrorCode::FolderUnavailable)
+            .with_details("The save dialog closed unexpectedly.")
     })?;
     picked
         .map(|path| {
             path.into_path().map_err(|err| {
-                AppError::new(ErrorCode::FolderUnavailable, "That place cannot be used.")
+                AppError::new(ErrorCode::FolderUnavailable)
+                    .with_details("That place cannot be used.")
                     .with_details(err.to_string())
             })
         })

@@ -147,7 +147,7 @@ impl SignIn {
         if remember && !self.store.is_persistent() {
             let (keychain, error) = tokio::task::spawn_blocking(open_keychain)
                 .await
-                .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))?;
+                .map_err(|e| AppError::new(ErrorCode::Internal).with_details(e.to_string()))?;
             if let Some(keychain) = keychain {
                 self.store.set_keychain(keychain);
             }
@@ -156,7 +156,7 @@ impl SignIn {
         let store = self.store.clone();
         tokio::task::spawn_blocking(move || store.set_remember(remember))
             .await
-            .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))??;
+            .map_err(|e| AppError::new(ErrorCode::Internal).with_details(e.to_string()))??;
         tracing::info!(remember, "remember sign-in switched");
         Ok(())
     }

@@ -7,13 +7,16 @@
 //! the way a user's action needs them. Errors leave this crate typed; the front ends only
 //! render them.
 
+pub mod accounts;
 pub mod catalogue;
 pub mod demo;
 pub mod directory;
+pub mod error;
 pub mod reason;
 pub mod save;
 
 pub use catalogue::{Catalogue, Locale};
 pub use demo::{DEFAULT_DEMO_USER, DEMO_SCENARIO, Demo, DemoError};
 pub use directory::{Directory, DirectoryError};
+pub use error::{AppError, ErrorCode};
 pub use save::{SaveError, download_jobs, may_download};

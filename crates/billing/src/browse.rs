@@ -26,6 +26,7 @@ use crate::arm::ArmClient;
 use crate::availability::Availability;
 use crate::availability::{CreditFacts, InvoiceAccess, PeriodFacts, availability};
 use crate::effective::{self, not_applicable};
+use crate::error::BillingCode;
 use crate::error::BillingError;
 use crate::inventory::InvoiceRange;
 use crate::legacy;
@@ -51,8 +52,8 @@ pub struct Caller {
 pub struct ScopeIssue {
     /// What was being read, e.g. `"billing_property"`, `"billing_profiles"`.
     pub step: &'static str,
-    /// [`BillingError::code`].
-    pub code: &'static str,
+    /// [`BillingError::kind`].
+    pub code: BillingCode,
     pub message: String,
     pub request_id: Option<String>,
     /// A Conditional Access claims challenge ARM sent with a 401: the directory needs an
@@ -65,7 +66,7 @@ impl ScopeIssue {
     pub(crate) fn new(step: &'static str, error: &BillingError) -> Self {
         Self {
             step,
-            code: error.code(),
+            code: error.kind(),
             message: error.to_string(),
             request_id: error.request_id().map(str::to_owned),
             claims: error.claims_challenge().map(str::to_owned),

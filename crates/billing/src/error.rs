@@ -75,6 +75,57 @@ pub enum BillingError {
     Credential { message: String },
 }
 
+/// The kinds of [`BillingError`], set where the error is made and carried up typed. The text
+/// form (`forbidden`, …) is stable: catalogues and `--json` output are keyed by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BillingCode {
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    Throttled,
+    Server,
+    Network,
+    Timeout,
+    MalformedResponse,
+    BadRequest,
+    Cancelled,
+    InvalidEndpoint,
+    Credential,
+}
+
+impl BillingCode {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unauthenticated => "unauthenticated",
+            Self::Forbidden => "forbidden",
+            Self::NotFound => "not_found",
+            Self::Throttled => "throttled",
+            Self::Server => "server",
+            Self::Network => "network",
+            Self::Timeout => "timeout",
+            Self::MalformedResponse => "malformed_response",
+            Self::BadRequest => "bad_request",
+            Self::Cancelled => "cancelled",
+            Self::InvalidEndpoint => "invalid_endpoint",
+            Self::Credential => "credential",
+        }
+    }
+}
+
+impl std::fmt::Display for BillingCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for BillingCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 fn suffix(arm: Option<&ArmError>) -> String {
     match arm {
         Some(ArmError {
@@ -91,23 +142,29 @@ fn suffix(arm: Option<&ArmError>) -> String {
 }
 
 impl BillingError {
-    /// A stable key for the UI's message catalogue.
+    /// The kind of failure, typed, for the layers above to decide on.
+    #[must_use]
+    pub fn kind(&self) -> BillingCode {
+        match self {
+            Self::Unauthenticated { .. } => BillingCode::Unauthenticated,
+            Self::Forbidden { .. } => BillingCode::Forbidden,
+            Self::NotFound { .. } => BillingCode::NotFound,
+            Self::Throttled { .. } => BillingCode::Throttled,
+            Self::Server { .. } => BillingCode::Server,
+            Self::Network { .. } => BillingCode::Network,
+            Self::Timeout { .. } => BillingCode::Timeout,
+            Self::MalformedResponse { .. } => BillingCode::MalformedResponse,
+            Self::BadRequest { .. } => BillingCode::BadRequest,
+            Self::Cancelled => BillingCode::Cancelled,
+            Self::InvalidEndpoint { .. } => BillingCode::InvalidEndpoint,
+            Self::Credential { .. } => BillingCode::Credential,
+        }
+    }
+
+    /// A stable key for the message catalogues and `--json` (the [`kind`](Self::kind) as text).
     #[must_use]
     pub fn code(&self) -> &'static str {
-        match self {
-            Self::Unauthenticated { .. } => "unauthenticated",
-            Self::Forbidden { .. } => "forbidden",
-            Self::NotFound { .. } => "not_found",
-            Self::Throttled { .. } => "throttled",
-            Self::Server { .. } => "server",
-            Self::Network { .. } => "network",
-            Self::Timeout { .. } => "timeout",
-            Self::MalformedResponse { .. } => "malformed_response",
-            Self::BadRequest { .. } => "bad_request",
-            Self::Cancelled => "cancelled",
-            Self::InvalidEndpoint { .. } => "invalid_endpoint",
-            Self::Credential { .. } => "credential",
-        }
+        self.kind().as_str()
     }
 
     /// ARM's own `error.code`, e.g. `AuthorizationFailed`, when the response had one.

@@ -39,7 +39,7 @@ pub use browse::{
 pub use clock::Clock;
 pub use cloud::{ArmEndpoint, Cloud};
 pub use credential::StaticTokenCredential;
-pub use error::BillingError;
+pub use error::{BillingCode, BillingError};
 pub use inventory::{
     Inventory, InvoiceRange, InvoiceScope, ScopeInvoices, UnexploredAccount, list_all_invoices,
 };

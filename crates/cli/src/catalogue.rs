@@ -3,9 +3,10 @@
 //! words of the tables. Error and hint lines stay in English.
 
 use clap::ValueEnum;
-use invoice_desk_api::{Catalogue, Locale};
+use invoice_desk_api::{Catalogue, ErrorCode, Locale};
 use invoice_desk_billing::access::{BillingRole, Capability};
 use invoice_desk_billing::{Action, Availability, ScopeKind};
+use invoice_desk_files::ItemError;
 
 /// The language of the human output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -196,86 +197,29 @@ pub fn beside(lang: Lang, existing: &str) -> String {
     }
 }
 
-/// Why a document could not be saved, by the files crate's error code (and the billing
-/// error's code for a failed link), with what to do.
-pub fn save_failure(lang: Lang, code: &str, billing_code: Option<&str>) -> &'static str {
-    match (code, billing_code) {
-        ("link_failed", Some("forbidden")) => pick(
-            lang,
-            "Azure refused the download (403): you need a role that may download invoices here.",
-            "Azure weigerde de download (403): je hebt hier een rol nodig die facturen mag downloaden.",
-        ),
-        ("link_failed", Some("unauthenticated" | "credential")) => pick(
-            lang,
-            "The sign-in is no longer accepted; run `invoice-desk login` again.",
-            "De aanmelding wordt niet meer geaccepteerd; voer `invoice-desk login` opnieuw uit.",
-        ),
-        ("link_failed", Some("not_found")) => pick(
-            lang,
-            "Azure does not know this invoice or document (404).",
-            "Azure kent deze factuur of dit document niet (404).",
-        ),
-        ("link_failed" | "throttled" | "server", _) => pick(
-            lang,
-            "Azure is busy or failing; try again later.",
-            "Azure is druk of geeft fouten; probeer het later opnieuw.",
-        ),
-        ("no_download_link", _) => pick(
-            lang,
-            "Azure offers no download for this document.",
-            "Azure biedt voor dit document geen download.",
-        ),
-        ("link_expired", _) => pick(
-            lang,
-            "The download link expired twice; check the computer's clock and try again.",
-            "De downloadlink is twee keer verlopen; controleer de klok van de computer en probeer het opnieuw.",
-        ),
-        ("link_rejected" | "blob_not_found", _) => pick(
-            lang,
-            "The storage service refused the download link; try again later.",
-            "De opslagdienst weigerde de downloadlink; probeer het later opnieuw.",
-        ),
-        ("network", _) => pick(
-            lang,
-            "The connection kept failing; check the network and try again.",
-            "De verbinding bleef mislukken; controleer het netwerk en probeer het opnieuw.",
-        ),
-        ("not_a_pdf" | "not_a_zip" | "wrong_content", _) => pick(
-            lang,
-            "What arrived is not a PDF (a proxy or a sign-in page for the network?); nothing was saved.",
-            "Wat binnenkwam is geen pdf (een proxy of een aanmeldpagina van het netwerk?); er is niets opgeslagen.",
-        ),
-        ("length_mismatch", _) => pick(
-            lang,
-            "The download arrived incomplete; nothing was saved. Try again.",
-            "De download kwam onvolledig binnen; er is niets opgeslagen. Probeer het opnieuw.",
-        ),
-        ("disk_full", _) => pick(
-            lang,
-            "The disk is full; make room and try again.",
-            "De schijf is vol; maak ruimte vrij en probeer het opnieuw.",
-        ),
-        ("permission_denied", _) => pick(
-            lang,
-            "No permission to write in the folder; choose another folder or change its permissions.",
-            "Geen toestemming om in de map te schrijven; kies een andere map of pas de rechten aan.",
-        ),
-        ("path_too_long" | "folder_too_long", _) => pick(
-            lang,
-            "The path is too long; choose a folder closer to the top of the disk or a shorter template.",
-            "Het pad is te lang; kies een map dichter bij de hoofdmap of een kortere sjabloon.",
-        ),
-        ("too_many_collisions", _) => pick(
-            lang,
-            "Too many different files already have this name; use a template with {documentName}.",
-            "Te veel verschillende bestanden hebben deze naam al; gebruik een sjabloon met {documentName}.",
-        ),
-        ("cancelled", _) => pick(lang, "Cancelled.", "Geannuleerd."),
-        _ => pick(
-            lang,
-            "The file could not be written; run again with `-v` for details.",
-            "Het bestand kon niet worden geschreven; voer het opnieuw uit met `-v` voor details.",
-        ),
+/// Why a document could not be saved and what to do, as one line: the product's sentence for
+/// the failure's code, with the command line's hint where the window's would point at Settings.
+pub fn save_failure(lang: Lang, error: &ItemError) -> String {
+    failure_line(lang, ErrorCode::from(error))
+}
+
+/// "<what happened> <what to do>" for `code`, in `lang`.
+pub fn failure_line(lang: Lang, code: ErrorCode) -> String {
+    format!(
+        "{} {}",
+        code.message(lang.locale()),
+        failure_hint(lang, code)
+    )
+}
+
+/// The command line's hint for `code` (`cli.hint.<code>`), else the window's.
+pub fn failure_hint(lang: Lang, code: ErrorCode) -> String {
+    let words = Catalogue::of(lang.locale());
+    let own = format!("cli.hint.{}", code.key());
+    if words.has(&own) {
+        words.text(&own)
+    } else {
+        code.hint(lang.locale())
     }
 }
 
@@ -317,39 +261,23 @@ mod tests {
     use super::Lang;
 
     #[test]
-    fn every_save_failure_has_both_languages() {
-        use super::{save_failure, save_summary};
-        let codes = [
-            "link_failed",
-            "no_download_link",
-            "link_expired",
-            "link_rejected",
-            "blob_not_found",
-            "throttled",
-            "server",
-            "network",
-            "not_a_pdf",
-            "length_mismatch",
-            "disk_full",
-            "permission_denied",
-            "path_too_long",
-            "folder_too_long",
-            "too_many_collisions",
-            "cancelled",
-            "io",
-        ];
-        for code in codes {
-            for billing in [
-                None,
-                Some("forbidden"),
-                Some("unauthenticated"),
-                Some("not_found"),
-            ] {
-                let en = save_failure(Lang::En, code, billing);
-                let nl = save_failure(Lang::Nl, code, billing);
-                assert_ne!(en, nl, "{code}");
-                assert!(en.ends_with('.') && nl.ends_with('.'), "{en} / {nl}");
-            }
+    fn every_failure_has_a_line_in_both_languages() {
+        use invoice_desk_api::ErrorCode;
+
+        use super::{failure_line, save_summary};
+        for code in ErrorCode::ALL {
+            let en = failure_line(Lang::En, code);
+            let nl = failure_line(Lang::Nl, code);
+            assert_ne!(en, nl, "{code:?}");
+            assert!(!en.contains("cli.hint") && !en.contains("errors."), "{en}");
+            assert!(
+                !en.contains("Settings"),
+                "the command line has no Settings: {en}"
+            );
+            assert!(
+                !nl.contains("Instellingen"),
+                "the command line has no Settings: {nl}"
+            );
         }
         assert_eq!(
             save_summary(Lang::En, 12, 3, 0, 1),

@@ -5,6 +5,7 @@ use std::fmt;
 use std::process::ExitCode;
 
 use invoice_desk_auth::AuthError;
+use invoice_desk_billing::BillingCode;
 use invoice_desk_logging::redact;
 
 /// The process exit codes (also in `--help` and README).
@@ -104,35 +105,46 @@ impl From<AuthError> for CliError {
 
 /// A billing failure by its stable code ([`invoice_desk_billing::BillingError::code`]):
 /// needs sign-in, permission, Azure (transient, after retries) or other.
-pub fn billing_failure(code: &'static str, what: &str, message: &str) -> CliError {
+pub fn billing_failure(code: BillingCode, what: &str, message: &str) -> CliError {
     let (exit, hint) = match code {
-        "unauthenticated" | "credential" => (
+        BillingCode::Unauthenticated | BillingCode::Credential => (
             Exit::NeedsSignIn,
             "Sign in again with `invoice-desk login` (with `--tenant <id>` for a tenant that asks for MFA).",
         ),
-        "forbidden" => (
+        BillingCode::Forbidden => (
             Exit::Permission,
             "Ask for a billing role on that scope; `invoice-desk scopes` says which role and who can grant it.",
         ),
-        "throttled" | "server" | "network" | "timeout" => (
+        BillingCode::Throttled
+        | BillingCode::Server
+        | BillingCode::Network
+        | BillingCode::Timeout => (
             Exit::Azure,
             "Azure did not answer after several tries; try again in a few minutes (`-v` shows more).",
         ),
-        "invalid_endpoint" => (
+        BillingCode::InvalidEndpoint => (
             Exit::Usage,
             "Give https URLs to `--authority` and `--arm-endpoint`; plain http only for 127.0.0.1 or localhost.",
         ),
-        _ => (
+        BillingCode::NotFound
+        | BillingCode::MalformedResponse
+        | BillingCode::BadRequest
+        | BillingCode::Cancelled => (
             Exit::Failure,
             "Run the command again with `-v` for details.",
         ),
     };
-    CliError::new(code, exit, format!("{what}: {}", sentence(message)), hint)
+    CliError::new(
+        code.as_str(),
+        exit,
+        format!("{what}: {}", sentence(message)),
+        hint,
+    )
 }
 
 impl From<&invoice_desk_billing::BillingError> for CliError {
     fn from(error: &invoice_desk_billing::BillingError) -> Self {
-        billing_failure(error.code(), "Azure billing failed", &error.to_string())
+        billing_failure(error.kind(), "Azure billing failed", &error.to_string())
     }
 }
 
@@ -215,16 +227,18 @@ mod tests {
 
     #[test]
     fn billing_errors_map_to_exit_codes() {
+        use invoice_desk_billing::BillingCode;
+
         use super::billing_failure;
         for (code, exit) in [
-            ("forbidden", Exit::Permission),
-            ("throttled", Exit::Azure),
-            ("server", Exit::Azure),
-            ("network", Exit::Azure),
-            ("timeout", Exit::Azure),
-            ("credential", Exit::NeedsSignIn),
-            ("unauthenticated", Exit::NeedsSignIn),
-            ("malformed_response", Exit::Failure),
+            (BillingCode::Forbidden, Exit::Permission),
+            (BillingCode::Throttled, Exit::Azure),
+            (BillingCode::Server, Exit::Azure),
+            (BillingCode::Network, Exit::Azure),
+            (BillingCode::Timeout, Exit::Azure),
+            (BillingCode::Credential, Exit::NeedsSignIn),
+            (BillingCode::Unauthenticated, Exit::NeedsSignIn),
+            (BillingCode::MalformedResponse, Exit::Failure),
         ] {
             let err = billing_failure(code, "Listing failed", "boom");
             assert_eq!(err.exit, exit, "{code}");

@@ -5,7 +5,7 @@
 use futures::future::join_all;
 use invoice_desk_api::{Directory, DirectoryError};
 use invoice_desk_auth::{AccountSession, AuthError, TenantState, azure_cli_credential};
-use invoice_desk_billing::{Caller, Clock, Discovery, ScopeEntry};
+use invoice_desk_billing::{BillingCode, Caller, Clock, Discovery, ScopeEntry};
 
 use crate::cli::{AuthMethod, GlobalArgs};
 use crate::context::Context;
@@ -184,7 +184,7 @@ impl Sources {
 impl Source {
     /// A failure in this source; a credential failure on a tenant that now needs an
     /// interactive sign-in says so.
-    pub fn failure(&self, code: &'static str, what: &str, message: &str) -> CliError {
+    pub fn failure(&self, code: BillingCode, what: &str, message: &str) -> CliError {
         if let Some(session) = &self.session
             && let TenantState::NeedsSignIn { code, .. } =
                 session.tenant_state(&self.directory.tenant_id)

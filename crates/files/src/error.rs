@@ -7,7 +7,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use invoice_desk_billing::BillingError;
+use invoice_desk_billing::{BillingCode, BillingError};
 use serde::Serialize;
 
 use crate::template::TemplateError;
@@ -71,34 +71,40 @@ pub enum FilesError {
 }
 
 impl FilesError {
-    /// A stable key for the message catalogues.
+    /// The kind of failure, typed, for the layers above to decide on.
     #[must_use]
-    pub fn code(&self) -> &'static str {
+    pub fn kind(&self) -> FilesCode {
         match self {
-            Self::Template(e) => e.code(),
-            Self::Link(_) => "link_failed",
-            Self::NoDownloadLink => "no_download_link",
-            Self::LinkExpired => "link_expired",
-            Self::LinkRejected { .. } => "link_rejected",
-            Self::BlobNotFound => "blob_not_found",
-            Self::Throttled { .. } => "throttled",
-            Self::Server { .. } => "server",
-            Self::Network { .. } => "network",
+            Self::Template(e) => e.kind(),
+            Self::Link(_) => FilesCode::LinkFailed,
+            Self::NoDownloadLink => FilesCode::NoDownloadLink,
+            Self::LinkExpired => FilesCode::LinkExpired,
+            Self::LinkRejected { .. } => FilesCode::LinkRejected,
+            Self::BlobNotFound => FilesCode::BlobNotFound,
+            Self::Throttled { .. } => FilesCode::Throttled,
+            Self::Server { .. } => FilesCode::Server,
+            Self::Network { .. } => FilesCode::Network,
             Self::WrongContent {
                 expected: ContentKind::Pdf,
-            } => "not_a_pdf",
+            } => FilesCode::NotAPdf,
             Self::WrongContent {
                 expected: ContentKind::Zip,
-            } => "not_a_zip",
-            Self::WrongContent { .. } => "wrong_content",
-            Self::LengthMismatch { .. } => "length_mismatch",
-            Self::DiskFull { .. } => "disk_full",
-            Self::PermissionDenied { .. } => "permission_denied",
-            Self::PathTooLong { .. } => "path_too_long",
-            Self::Io { .. } => "io",
-            Self::TooManyCollisions { .. } => "too_many_collisions",
-            Self::Cancelled => "cancelled",
+            } => FilesCode::NotAZip,
+            Self::WrongContent { .. } => FilesCode::WrongContent,
+            Self::LengthMismatch { .. } => FilesCode::LengthMismatch,
+            Self::DiskFull { .. } => FilesCode::DiskFull,
+            Self::PermissionDenied { .. } => FilesCode::PermissionDenied,
+            Self::PathTooLong { .. } => FilesCode::PathTooLong,
+            Self::Io { .. } => FilesCode::Io,
+            Self::TooManyCollisions { .. } => FilesCode::TooManyCollisions,
+            Self::Cancelled => FilesCode::Cancelled,
         }
+    }
+
+    /// A stable key for the message catalogues and `--json` (the [`kind`](Self::kind) as text).
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        self.kind().as_str()
     }
 
     /// The billing error behind a [`FilesError::Link`], for its own code and request id.
@@ -162,9 +168,9 @@ impl FilesError {
     #[must_use]
     pub fn report(&self) -> ItemError {
         ItemError {
-            code: self.code(),
+            code: self.kind(),
             message: self.to_string(),
-            billing_code: self.billing().map(BillingError::code),
+            billing_code: self.billing().map(BillingError::kind),
             request_id: self
                 .billing()
                 .and_then(BillingError::request_id)
@@ -179,11 +185,84 @@ impl FilesError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ItemError {
-    pub code: &'static str,
+    pub code: FilesCode,
     pub message: String,
-    pub billing_code: Option<&'static str>,
+    pub billing_code: Option<BillingCode>,
     pub request_id: Option<String>,
     pub transient: bool,
+}
+
+/// The kinds of [`FilesError`], set where the error is made and carried up typed. The text form
+/// (`disk_full`, …) is stable: catalogues and `--json` output are keyed by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FilesCode {
+    TemplateEmpty,
+    TemplateUnknownPlaceholder,
+    TemplateUnbalanced,
+    TemplateNoFileName,
+    FolderTooLong,
+    LinkFailed,
+    NoDownloadLink,
+    LinkExpired,
+    LinkRejected,
+    BlobNotFound,
+    Throttled,
+    Server,
+    Network,
+    NotAPdf,
+    NotAZip,
+    WrongContent,
+    LengthMismatch,
+    DiskFull,
+    PermissionDenied,
+    PathTooLong,
+    Io,
+    TooManyCollisions,
+    Cancelled,
+}
+
+impl FilesCode {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::TemplateEmpty => "template_empty",
+            Self::TemplateUnknownPlaceholder => "template_unknown_placeholder",
+            Self::TemplateUnbalanced => "template_unbalanced",
+            Self::TemplateNoFileName => "template_no_file_name",
+            Self::FolderTooLong => "folder_too_long",
+            Self::LinkFailed => "link_failed",
+            Self::NoDownloadLink => "no_download_link",
+            Self::LinkExpired => "link_expired",
+            Self::LinkRejected => "link_rejected",
+            Self::BlobNotFound => "blob_not_found",
+            Self::Throttled => "throttled",
+            Self::Server => "server",
+            Self::Network => "network",
+            Self::NotAPdf => "not_a_pdf",
+            Self::NotAZip => "not_a_zip",
+            Self::WrongContent => "wrong_content",
+            Self::LengthMismatch => "length_mismatch",
+            Self::DiskFull => "disk_full",
+            Self::PermissionDenied => "permission_denied",
+            Self::PathTooLong => "path_too_long",
+            Self::Io => "io",
+            Self::TooManyCollisions => "too_many_collisions",
+            Self::Cancelled => "cancelled",
+        }
+    }
+}
+
+impl std::fmt::Display for FilesCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for FilesCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
 }
 
 #[cfg(test)]
@@ -217,6 +296,10 @@ mod tests {
     fn link_failures_keep_the_billing_code() {
         let e = FilesError::Link(BillingError::Cancelled);
         let r = e.report();
-        assert_eq!((r.code, r.billing_code), ("link_failed", Some("cancelled")));
+        assert_eq!(r.code, FilesCode::LinkFailed);
+        assert_eq!(r.billing_code, Some(BillingCode::Cancelled));
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["code"], "link_failed");
+        assert_eq!(json["billingCode"], "cancelled");
     }
 }

@@ -34,7 +34,7 @@ pub use batch::{
     BatchEvent, BatchOptions, BatchSummary, DEFAULT_CONCURRENCY, EventSink, FailedItem, ItemInfo,
     ItemResult, Job, run_batch, slash_path,
 };
-pub use error::{FilesError, ItemError};
+pub use error::{FilesCode, FilesError, ItemError};
 pub use index::{ArchiveIndex, DocumentKey, INDEX_FILE, IndexEntry, IndexWarning};
 pub use place::Placed;
 pub use plan::{named_targets, scope_targets};

@@ -7,6 +7,7 @@
 //! [`crate::sanitise`]). A folder that comes out empty (no billing profile for a pay-as-you-go
 //! subscription) is left out; a name without an extension gets `.pdf`.
 
+use crate::error::FilesCode;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -51,14 +52,19 @@ pub enum TemplateError {
 
 impl TemplateError {
     #[must_use]
-    pub fn code(&self) -> &'static str {
+    pub fn kind(&self) -> FilesCode {
         match self {
-            Self::Empty => "template_empty",
-            Self::UnknownPlaceholder { .. } => "template_unknown_placeholder",
-            Self::Unbalanced { .. } => "template_unbalanced",
-            Self::NoFileName => "template_no_file_name",
-            Self::FolderTooLong => "folder_too_long",
+            Self::Empty => FilesCode::TemplateEmpty,
+            Self::UnknownPlaceholder { .. } => FilesCode::TemplateUnknownPlaceholder,
+            Self::Unbalanced { .. } => FilesCode::TemplateUnbalanced,
+            Self::NoFileName => FilesCode::TemplateNoFileName,
+            Self::FolderTooLong => FilesCode::FolderTooLong,
         }
+    }
+
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        self.kind().as_str()
     }
 }
 

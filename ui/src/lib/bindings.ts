@@ -113,6 +113,11 @@ export type AccountSummary = {
 /**  Sent whenever an account is added, removed or changes state. */
 export type AccountsChanged = AccountSummary[];
 
+/**
+ *  A failure as a front end shows it. `message` is the catalogue's English (for logs and the
+ *  support report); `hint` is a specific addition such as Azure's request id; `details` is what
+ *  the failing part said, for the details disclosure.
+ */
 export type AppError = {
 	code: ErrorCode,
 	message: string,
@@ -209,8 +214,18 @@ export type DragReady = {
 	failed: SaveFailure[],
 };
 
-/**  Stable identifiers the UI translates. Never rename one: the catalogues are keyed by them. */
-export type ErrorCode = "settings_corrupt" | "settings_unwritable" | "folder_unavailable" | "logs_unavailable" | "sign_in_unavailable" | "job_not_found" | "internal" | "sign_in_cancelled" | "sign_in_timed_out" | "sign_in_failed" | "sign_in_expired" | "sign_in_again_required" | "consent_required" | "device_code_expired" | "sign_in_declined" | "keychain_unavailable" | "keychain_failed" | "azure_cli_missing" | "azure_cli_failed" | "network" | "invalid_endpoint" | "invalid_config" | "account_not_found" | "demo_unavailable" | "forbidden" | "not_found" | "throttled" | "azure_error" | "disk_full" | "write_denied" | "path_too_long" | "wrong_content" | "download_link_failed" | "download_failed" | "download_cancelled" | "template_invalid" | "download_not_allowed";
+/**  Stable identifiers the catalogues are keyed by. Never rename one. */
+export type ErrorCode = "settings_corrupt" | "settings_unwritable" | "folder_unavailable" | "logs_unavailable" | "sign_in_unavailable" | "job_not_found" | "internal" | "sign_in_cancelled" | "sign_in_timed_out" | "sign_in_failed" | "sign_in_expired" | "sign_in_again_required" | "consent_required" | "device_code_expired" | "sign_in_declined" | "keychain_unavailable" | "keychain_failed" | "azure_cli_missing" | "azure_cli_failed" | "network" | "invalid_endpoint" | "invalid_config" | "account_not_found" | "demo_unavailable" | "forbidden" | "not_found" | "throttled" | 
+/**  Azure or its storage kept answering 5xx after the retries. */
+"server_error" | "azure_error" | "disk_full" | "write_denied" | "path_too_long" | "wrong_content" | 
+/**  The body ended before the length the server declared, even after resuming. */
+"incomplete_download" | "download_link_failed" | 
+/**  A fresh link expired too: usually the computer's clock is wrong. */
+"link_expired" | 
+/**  Azure lists the document but offers no download for it. */
+"no_download_link" | 
+/**  More differently-contented files than the app numbers already use the name. */
+"too_many_collisions" | "download_failed" | "download_cancelled" | "template_invalid" | "download_not_allowed";
 
 export type FactView = {
 	code: string,

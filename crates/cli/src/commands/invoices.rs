@@ -203,7 +203,7 @@ async fn list(
         .await
         .map_err(|e| {
             hit.source.failure(
-                e.code(),
+                e.kind(),
                 &format!("the periods of {wanted}"),
                 &e.to_string(),
             )

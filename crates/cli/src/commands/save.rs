@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use invoice_desk_api::{SaveError, download_jobs};
+use invoice_desk_api::{ErrorCode, SaveError, download_jobs};
 use invoice_desk_billing::{Capability, InvoiceRange};
 use invoice_desk_files::{
     BatchEvent, BatchOptions, BatchSummary, DocumentSelection, Fetcher, IndexWarning, Job, Placed,
@@ -130,7 +130,7 @@ async fn download_in(
             "Ask for the role the message names, or pick another scope.",
         ),
         SaveError::Listing(e) => hit.source.failure(
-            e.code(),
+            e.kind(),
             &format!("the invoices of {}", hit.entry.scope.id),
             &e.to_string(),
         ),
@@ -346,7 +346,7 @@ impl Reporter {
                 self.line(&format!(
                     "{}: {what} \u{2014} {}",
                     catalogue::outcome_word(self.lang, "failed"),
-                    catalogue::save_failure(self.lang, error.code, error.billing_code)
+                    catalogue::save_failure(self.lang, &error)
                 ));
                 if let Display::Bar(bar) = &self.display {
                     bar.inc(1);
@@ -412,7 +412,7 @@ async fn execute(
             e.code(),
             Exit::Failure,
             format!("{}: {e}.", out.display()),
-            catalogue::save_failure(Lang::En, e.code(), None),
+            catalogue::failure_hint(Lang::En, ErrorCode::from(&e.report())),
         )
     })?;
     let mut warnings = problems;
@@ -456,10 +456,8 @@ fn report(
                 path: f.info.path.clone(),
                 size: None,
                 existing: None,
-                code: Some(f.error.code),
-                message: Some(
-                    catalogue::save_failure(lang, f.error.code, f.error.billing_code).to_owned(),
-                ),
+                code: Some(f.error.code.as_str()),
+                message: Some(catalogue::save_failure(lang, &f.error)),
             })
             .collect();
         return print_json(&SummaryJson {

@@ -237,7 +237,11 @@ pub fn assert_archive(root: &Path, summary: &BatchSummary, foreign: &[(&str, &[u
 
 /// The codes of the failed items.
 pub fn failure_codes(summary: &BatchSummary) -> Vec<&'static str> {
-    summary.failed.iter().map(|f| f.error.code).collect()
+    summary
+        .failed
+        .iter()
+        .map(|f| f.error.code.as_str())
+        .collect()
 }
 
 pub fn temp() -> tempfile::TempDir {
