@@ -32,6 +32,8 @@ const { open } = useHarness({
 });
 
 const scopeRow = (id: string) => `[data-testid="scope-row"][data-scope-id="${id}"]`;
+/** The main window once "Sync at start" has decided, for this run, not to sync. */
+const START_SYNC_SKIPPED = '[data-testid="main-layout"][data-start-sync="skipped"]';
 
 async function selectScope(page: Page, id: string): Promise<void> {
   await page.click(scopeRow(id));
@@ -308,15 +310,18 @@ describe("selecting and saving many", () => {
     expect(synced).toContain(SUB_PRODUCTION);
     expect(synced).not.toContain(SUB_MARKETING);
     expect(new Set(synced).size).toBe(synced.length);
+    expect(await page.getAttribute('[data-testid="main-layout"]', "data-start-sync")).toBe("started");
     // Switched on after the start, it waits for the next start.
     const later = await open({ accounts: [ACCOUNT] });
     await later.waitForSelector(scopeRow(SUB_PRODUCTION));
+    await later.waitForSelector(START_SYNC_SKIPPED);
     await later.evaluate(() => window.__e2e!.emit("settingsChanged", { ...window.__e2e!.settings(), syncAtStart: true }));
-    await later.waitForTimeout(300);
+    await later.click('[data-testid="settings-button"]');
+    await later.waitForSelector('[data-testid="sync-at-start"]:checked');
     expect(await calls(later, "archive_invoices")).toEqual([]);
     const demo = await open({ demo: {}, settings: { syncAtStart: true } });
     await demo.waitForSelector('[data-testid="scope-row"]');
-    await demo.waitForTimeout(300);
+    await demo.waitForSelector(START_SYNC_SKIPPED);
     expect(await calls(demo, "archive_invoices")).toEqual([]);
   });
 });
@@ -325,7 +330,7 @@ describe("offline", () => {
   it("does not try to sync the archive from a cached listing", async () => {
     const page = await open({ accounts: [ACCOUNT], offline: true, cachedAsOf: "2026-11-20T09:30:00Z", settings: { syncAtStart: true } });
     await page.waitForSelector('[data-testid="scopes-as-of"][data-stale="true"]');
-    await page.waitForTimeout(300);
+    await page.waitForSelector(START_SYNC_SKIPPED);
     expect(await calls(page, "archive_invoices")).toEqual([]);
     expect(await page.isDisabled('[data-testid="sync-archive"]')).toBe(true);
   });

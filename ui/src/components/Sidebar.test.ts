@@ -1,9 +1,9 @@
 import { flushSync, mount, unmount } from "svelte";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { tenantKey } from "../lib/accounts.svelte";
 import type { AccountSummary, ScopeSummary } from "../lib/bindings";
 import { browse } from "../lib/browse.svelte";
 import { groupScopes, indexScopes } from "../lib/scopes";
-import { tenantKey } from "../lib/state.svelte";
 import Sidebar from "./Sidebar.svelte";
 
 vi.mock("../lib/ipc", async (importOriginal) => ({

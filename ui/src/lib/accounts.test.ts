@@ -1,7 +1,8 @@
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AccountSummary, AppError } from "./bindings";
-import { AppState, tenantKey } from "./state.svelte";
+import { tenantKey } from "./accounts.svelte";
+import { AppState } from "./state.svelte";
 
 const account: AccountSummary = {
   id: "a1",
@@ -20,12 +21,12 @@ describe("sign-in flow", () => {
   it("adds the account on success and leaves no error", async () => {
     mockIPC((cmd) => (cmd === "sign_in" ? account : null));
     const state = new AppState();
-    const running = state.signIn("browser");
-    expect(state.signInFlow).toEqual({ method: "browser", deviceCode: null });
+    const running = state.signin.signIn("browser");
+    expect(state.signin.flow).toEqual({ method: "browser", deviceCode: null });
     expect(await running).toEqual(account);
-    expect(state.signInFlow).toBeNull();
-    expect(state.accounts).toEqual([account]);
-    expect(state.signInError).toBeNull();
+    expect(state.signin.flow).toBeNull();
+    expect(state.accounts.list).toEqual([account]);
+    expect(state.signin.error).toBeNull();
   });
 
   it("a cancelled sign-in just ends; other failures are kept to show", async () => {
@@ -35,11 +36,11 @@ describe("sign-in flow", () => {
       return null;
     });
     const state = new AppState();
-    expect(await state.signIn("deviceCode")).toBeNull();
-    expect(state.signInError).toBeNull();
+    expect(await state.signin.signIn("deviceCode")).toBeNull();
+    expect(state.signin.error).toBeNull();
     next = failure("device_code_expired");
-    expect(await state.signIn("deviceCode")).toBeNull();
-    expect(state.signInError?.code).toBe("device_code_expired");
+    expect(await state.signin.signIn("deviceCode")).toBeNull();
+    expect(state.signin.error?.code).toBe("device_code_expired");
   });
 });
 
@@ -47,21 +48,21 @@ describe("accounts", () => {
   it("losing the last account leaves Settings for Welcome", async () => {
     mockIPC(() => null);
     const state = new AppState();
-    state.ready = true;
-    state.setAccounts([account]);
-    state.openSettings();
-    expect(state.screen).toBe("settings");
-    expect(await state.signOut("a1")).toBe(true);
-    expect(state.accounts).toEqual([]);
-    expect(state.screen).toBe("welcome");
+    state.view.ready = true;
+    state.accounts.set([account]);
+    state.view.openSettings();
+    expect(state.view.screen).toBe("settings");
+    expect(await state.accounts.signOut("a1")).toBe(true);
+    expect(state.accounts.list).toEqual([]);
+    expect(state.view.screen).toBe("welcome");
   });
 
   it("opening Settings without accounts keeps it open when the (empty) list arrives", () => {
     const state = new AppState();
-    state.ready = true;
-    state.openSettings();
-    state.setAccounts([]);
-    expect(state.screen).toBe("settings");
+    state.view.ready = true;
+    state.view.openSettings();
+    state.accounts.set([]);
+    expect(state.view.screen).toBe("settings");
   });
 });
 
@@ -87,14 +88,14 @@ describe("directories", () => {
       return { ...withTenants, tenants: withTenants.tenants.map((t) => (t.id === tenantId ? { ...t, enabled, needsSignIn: true } : t)) };
     });
     const state = new AppState();
-    state.setAccounts([withTenants]);
-    const running = state.setTenantEnabled(withTenants.id, "other", true);
-    expect(state.tenantPending[key("other")]).toBe(true);
-    expect(await state.setTenantEnabled(withTenants.id, "other", true)).toBe(false);
+    state.accounts.set([withTenants]);
+    const running = state.accounts.setTenantEnabled(withTenants.id, "other", true);
+    expect(state.accounts.tenantPending[key("other")]).toBe(true);
+    expect(await state.accounts.setTenantEnabled(withTenants.id, "other", true)).toBe(false);
     release();
     expect(await running).toBe(true);
-    expect(state.tenantPending).toEqual({});
-    expect(state.accounts[0].tenants[0]).toMatchObject({ enabled: true, needsSignIn: true });
+    expect(state.accounts.tenantPending).toEqual({});
+    expect(state.accounts.list[0].tenants[0]).toMatchObject({ enabled: true, needsSignIn: true });
   });
 
   it("a failed switch keeps the error for that directory", async () => {
@@ -103,10 +104,10 @@ describe("directories", () => {
       return null;
     });
     const state = new AppState();
-    state.setAccounts([withTenants]);
-    expect(await state.setTenantEnabled(withTenants.id, "other", true)).toBe(false);
-    expect(state.tenantErrors[key("other")]?.code).toBe("network");
-    expect(state.accounts[0].tenants[0].enabled).toBe(false);
+    state.accounts.set([withTenants]);
+    expect(await state.accounts.setTenantEnabled(withTenants.id, "other", true)).toBe(false);
+    expect(state.accounts.tenantErrors[key("other")]?.code).toBe("network");
+    expect(state.accounts.list[0].tenants[0].enabled).toBe(false);
   });
 
   it("sign in again runs for one directory; cancelled ends quietly, failures stay at that directory", async () => {
@@ -117,22 +118,22 @@ describe("directories", () => {
       return { ...withTenants, tenants: withTenants.tenants.map((t) => ({ ...t, needsSignIn: false })) };
     });
     const state = new AppState();
-    state.setAccounts([withTenants]);
-    const running = state.signInAgain(withTenants.id, "mfa");
-    expect(state.isSigningInAgain(withTenants.id, "mfa")).toBe(true);
-    expect(state.isSigningInAgain(withTenants.id, "home-t")).toBe(false);
-    expect(await state.signIn("browser")).toBeNull();
+    state.accounts.set([withTenants]);
+    const running = state.signin.signInAgain(withTenants.id, "mfa");
+    expect(state.signin.isSigningInAgain(withTenants.id, "mfa")).toBe(true);
+    expect(state.signin.isSigningInAgain(withTenants.id, "home-t")).toBe(false);
+    expect(await state.signin.signIn("browser")).toBeNull();
     expect(await running).toBe(false);
-    expect(state.signInAgainFor).toBeNull();
-    expect(state.signInAgainErrors).toEqual({});
+    expect(state.signin.againFor).toBeNull();
+    expect(state.signin.againErrors).toEqual({});
 
     next = failure("sign_in_failed");
-    expect(await state.signInAgain(withTenants.id, "mfa")).toBe(false);
-    expect(state.signInAgainErrors[key("mfa")]?.code).toBe("sign_in_failed");
+    expect(await state.signin.signInAgain(withTenants.id, "mfa")).toBe(false);
+    expect(state.signin.againErrors[key("mfa")]?.code).toBe("sign_in_failed");
 
     next = null;
-    expect(await state.signInAgain(withTenants.id, "mfa")).toBe(true);
-    expect(state.signInAgainErrors).toEqual({});
-    expect(state.accounts[0].tenants[2].needsSignIn).toBe(false);
+    expect(await state.signin.signInAgain(withTenants.id, "mfa")).toBe(true);
+    expect(state.signin.againErrors).toEqual({});
+    expect(state.accounts.list[0].tenants[2].needsSignIn).toBe(false);
   });
 });

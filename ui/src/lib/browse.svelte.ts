@@ -3,11 +3,11 @@
 // the selected invoice and the period whose reason card is open. Kept outside the components so
 // a trip to Settings and back keeps the selection.
 import { untrack } from "svelte";
+import { tenantKey } from "./accounts.svelte";
 import { attempt, call, commands, type AccountSummary, type AppError, type InvoiceView, type PeriodView, type ScopeSummary, type ShownRange } from "./ipc";
 import { saves } from "./saves.svelte";
 import { groupScopes, indexScopes, type IndexedScope, type ScopeGroup } from "./scopes";
 import { EMPTY_SELECTION, pick, toggleAll, type SelectMode, type Selection } from "./selection";
-import { tenantKey } from "./state.svelte";
 
 export type LoadStatus = "loading" | "ok" | "error";
 

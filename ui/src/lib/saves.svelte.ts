@@ -105,15 +105,16 @@ export class SaveState {
   /** The last file "Save as…" wrote, for the banner that offers to show it. */
   savedAs = $state<SavedDocument | null>(null);
 
-  #syncedAtStart = false;
+  /** What "Sync at start" did in this run: nothing yet (undecided), started a sync, or skipped it. */
+  startSync = $state<"undecided" | "started" | "skipped">("undecided");
 
   /**
    * "Sync at start": the first call of this run decides (syncing `scopeIds`, or nothing when
    * there are none); later calls do nothing.
    */
   syncAtStart(scopeIds: readonly string[]): void {
-    if (this.#syncedAtStart) return;
-    this.#syncedAtStart = true;
+    if (this.startSync !== "undecided") return;
+    this.startSync = scopeIds.length > 0 ? "started" : "skipped";
     if (scopeIds.length > 0) void this.syncAll([...scopeIds]);
   }
 

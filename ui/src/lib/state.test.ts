@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AccountSummary, JobProgress } from "./bindings";
 import { describeError } from "./errors";
-import { summarizeJobs } from "./state.svelte";
+import { summarizeJobs } from "./jobs.svelte";
 import { filterTree } from "./tree";
 
 const job = (id: string, phase: JobProgress["phase"]): JobProgress => ({

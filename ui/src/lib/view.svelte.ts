@@ -1,0 +1,42 @@
+// Which screen the window shows and which of its panels and dialogs are open.
+
+export type Screen = "loading" | "welcome" | "main" | "settings";
+
+export class ViewState {
+  /** Set once the first answers of the shell (settings, accounts, …) have arrived. */
+  ready = $state(false);
+  settingsOpen = $state(false);
+  aboutOpen = $state(false);
+  detailsOpen = $state(true);
+  activityOpen = $state(false);
+  /** Set when the sidebar filter should take focus once it is on screen. */
+  filterFocusPending = $state(false);
+
+  readonly #hasAccounts: () => boolean;
+
+  screen: Screen = $derived.by(() =>
+    !this.ready ? "loading" : this.settingsOpen ? "settings" : this.#hasAccounts() ? "main" : "welcome",
+  );
+
+  /** `hasAccounts`: whether any account is signed in (the main layout, or Welcome without). */
+  constructor(hasAccounts: () => boolean) {
+    this.#hasAccounts = hasAccounts;
+  }
+
+  openSettings(): void {
+    this.aboutOpen = false;
+    this.settingsOpen = true;
+  }
+
+  closeSettings(): void {
+    this.settingsOpen = false;
+  }
+
+  /** Puts the sidebar filter in focus (leaving Settings first); no-op without accounts. */
+  findInSidebar(): void {
+    if (!this.#hasAccounts()) return;
+    this.aboutOpen = false;
+    this.settingsOpen = false;
+    this.filterFocusPending = true;
+  }
+}
