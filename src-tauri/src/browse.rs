@@ -182,6 +182,21 @@ impl Browse {
     }
 }
 
+impl Browse {
+    /// Every scope listed from Azure in this run, with its account and directory.
+    pub(crate) async fn loaded(&self) -> Vec<(String, String, ScopeEntry)> {
+        let discovered = self.discovered.lock().await;
+        discovered
+            .iter()
+            .flat_map(|((account, tenant), d)| {
+                d.entries
+                    .iter()
+                    .map(|e| (account.clone(), tenant.clone(), e.clone()))
+            })
+            .collect()
+    }
+}
+
 impl std::fmt::Debug for Browse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Browse").finish_non_exhaustive()

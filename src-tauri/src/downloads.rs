@@ -59,6 +59,18 @@ pub struct SaveSummary {
     pub cancelled: bool,
 }
 
+impl SaveSummary {
+    /// This summary and `other`'s together, as one sync over several scopes reports them.
+    pub(crate) fn merge(mut self, other: SaveSummary) -> SaveSummary {
+        self.saved.extend(other.saved);
+        self.already_there.extend(other.already_there);
+        self.kept_both.extend(other.kept_both);
+        self.failed.extend(other.failed);
+        self.cancelled |= other.cancelled;
+        self
+    }
+}
+
 /// The folder saves go to: the setting, else the OS download folder.
 pub(crate) fn download_folder(state: &AppState) -> Result<PathBuf, AppError> {
     state
@@ -216,19 +228,29 @@ pub async fn archive_invoices(
     scope_id: String,
     invoices: Vec<String>,
 ) -> Result<SaveSummary, AppError> {
-    let folder = archive_folder(&state)?;
+    archive_scope(&state, &browse, &scope_id, &invoices).await
+}
+
+/// Syncs one scope into the archive folder as a job in the tray.
+pub(crate) async fn archive_scope(
+    state: &AppState,
+    browse: &Browse,
+    scope_id: &str,
+    invoices: &[String],
+) -> Result<SaveSummary, AppError> {
+    let folder = archive_folder(state)?;
     let request = SaveRequest {
-        scope_id: &scope_id,
-        invoices: &invoices,
+        scope_id,
+        invoices,
         range: ShownRange::ThreeYears,
         documents: DocumentSelection::All,
         kind: JobKind::Sync,
     };
-    save_into(&state, &browse, &folder, request, |unfinished| {
+    save_into(state, browse, &folder, request, |unfinished| {
         RetryRequest::ArchiveInvoices {
-            scope_id: scope_id.clone(),
+            scope_id: scope_id.to_owned(),
             invoices: if unfinished.is_empty() {
-                invoices.clone()
+                invoices.to_vec()
             } else {
                 unfinished
             },

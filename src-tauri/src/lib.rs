@@ -15,6 +15,7 @@ mod menu;
 mod save_as;
 mod signin;
 mod state;
+mod sync;
 mod window_memory;
 
 use std::sync::Mutex;
@@ -70,6 +71,8 @@ fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             downloads::save_invoices,
             downloads::saved_documents,
             downloads::archive_invoices,
+            sync::sync_archive,
+            sync::sync_at_start,
             save_as::save_invoice_as,
             downloads::open_saved,
             downloads::reveal_saved,
@@ -128,6 +131,7 @@ pub fn run() {
             app.manage(browse::Browse::default());
             app.manage(drag_out::DragCache::default());
             app.manage(downloads::SavedElsewhere::default());
+            app.manage(sync::StartSync::default());
             app.manage(listing_cache::ListingCache::open(
                 app.path()
                     .app_cache_dir()

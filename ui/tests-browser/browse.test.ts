@@ -302,27 +302,36 @@ describe("selecting and saving many", () => {
     expect(await page.$('[data-testid="job-row"][data-job-id="job-9"] [data-testid="job-retry"]')).toBeNull();
   });
 
-  it("syncs the archive once at start when the setting is on, and never in demo mode", async () => {
+  it("asks the shell once at start, after every directory listed its scopes, and shows what it synced", async () => {
     const page = await open({ accounts: [ACCOUNT], settings: { syncAtStart: true, archiveFolder: "/srv/archief" } });
-    await page.waitForFunction(() => window.__e2e!.callsTo("archive_invoices").length >= 2);
-    await page.locator('[data-testid="save-summary-text"]').waitFor({ state: "attached" }).catch(() => undefined);
-    const synced = (await calls(page, "archive_invoices")).map((call) => (call.args as { scopeId: string }).scopeId);
-    expect(synced).toContain(SUB_PRODUCTION);
-    expect(synced).not.toContain(SUB_MARKETING);
-    expect(new Set(synced).size).toBe(synced.length);
-    expect(await page.getAttribute('[data-testid="main-layout"]', "data-start-sync")).toBe("started");
-    // Switched on after the start, it waits for the next start.
+    await page.waitForSelector('[data-testid="main-layout"][data-start-sync="started"]');
+    const names = (await page.evaluate(() => window.__e2e!.calls.map((call) => call.cmd))) as string[];
+    expect(names.filter((name) => name === "sync_at_start")).toHaveLength(1);
+    expect(names.lastIndexOf("list_scopes")).toBeLessThan(names.indexOf("sync_at_start"));
+    await page.locator('[data-testid="save-summary-text"]').waitFor();
+    expect(await page.textContent('[data-testid="save-summary-text"]')).toMatch(/\d/);
+    // Switched on after the start, it waits for the next start: the shell is not asked again.
     const later = await open({ accounts: [ACCOUNT] });
     await later.waitForSelector(scopeRow(SUB_PRODUCTION));
     await later.waitForSelector(START_SYNC_SKIPPED);
     await later.evaluate(() => window.__e2e!.emit("settingsChanged", { ...window.__e2e!.settings(), syncAtStart: true }));
     await later.click('[data-testid="settings-button"]');
     await later.waitForSelector('[data-testid="sync-at-start"]:checked');
-    expect(await calls(later, "archive_invoices")).toEqual([]);
+    expect(await calls(later, "sync_at_start")).toHaveLength(1);
+    // In demo mode the shell declines.
     const demo = await open({ demo: {}, settings: { syncAtStart: true } });
     await demo.waitForSelector('[data-testid="scope-row"]');
     await demo.waitForSelector(START_SYNC_SKIPPED);
     expect(await calls(demo, "archive_invoices")).toEqual([]);
+  });
+
+  it("syncs the archive from the toolbar through the shell and marks the synced invoices as on disk", async () => {
+    const page = await open({ accounts: [ACCOUNT], settings: { archiveFolder: "/srv/archief" } });
+    await page.waitForSelector(START_SYNC_SKIPPED);
+    await page.click('[data-testid="sync-archive"]');
+    await page.locator('[data-testid="save-summary-text"]').waitFor();
+    expect(await calls(page, "sync_archive")).toHaveLength(1);
+    await page.waitForFunction(() => window.__e2e!.callsTo("saved_documents").length > 0);
   });
 });
 

@@ -14,6 +14,7 @@ pub mod directory;
 pub mod error;
 pub mod reason;
 pub mod save;
+pub mod sync;
 
 pub use catalogue::{Catalogue, Locale};
 pub use demo::{DEFAULT_DEMO_USER, DEMO_SCENARIO, Demo, DemoError};

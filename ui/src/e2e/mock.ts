@@ -13,6 +13,7 @@ import type {
   KeychainStatus,
   PeriodView,
   SaveSummary,
+  SyncOutcome,
   SavedDocument,
   ScopeSummary,
   Settings,
@@ -289,7 +290,45 @@ export function installMock(): void {
       failScopes.delete(tenant.id);
       throw failure;
     }
-    return scopesOf(args.accountId, args.tenantId);
+    const listed = scopesOf(args.accountId, args.tenantId);
+    for (const scope of listed) listedScopes.set(scope.id.toLowerCase(), scope);
+    return listed;
+  }
+
+  /** The scopes listed from "Azure" in this run, as the shell keeps them for a sync. */
+  const listedScopes = new Map<string, ScopeSummary>();
+  let startSyncDecided = false;
+
+  /** `sync_archive` as the shell answers it: each listed scope whose invoices may be downloaded. */
+  function syncArchive(): SyncOutcome {
+    const outcome: SyncOutcome = { scopeIds: [], summary: null, error: null };
+    for (const scope of listedScopes.values()) {
+      if (!scope.capabilities.downloadInvoices.allowed) continue;
+      const summary = saveInvoices({ scopeId: scope.id, invoices: [] }, settings.archiveFolder ?? "/home/tester/Downloads");
+      outcome.scopeIds.push(scope.id);
+      outcome.summary = outcome.summary === null ? summary : merged(outcome.summary, summary);
+    }
+    return outcome;
+  }
+
+  function merged(a: SaveSummary, b: SaveSummary): SaveSummary {
+    return {
+      folder: a.folder,
+      saved: [...a.saved, ...b.saved],
+      alreadyThere: [...a.alreadyThere, ...b.alreadyThere],
+      keptBoth: [...a.keptBoth, ...b.keptBoth],
+      failed: [...a.failed, ...b.failed],
+      cancelled: a.cancelled || b.cancelled,
+    };
+  }
+
+  /** `sync_at_start`: the first call of a run syncs when the setting is on, outside demo mode. */
+  function syncAtStart(): SyncOutcome | null {
+    if (startSyncDecided) return null;
+    startSyncDecided = true;
+    if (!settings.syncAtStart || demo !== null) return null;
+    const outcome = syncArchive();
+    return outcome.scopeIds.length > 0 ? outcome : null;
   }
 
   async function listPeriods(args: Record<string, unknown>): Promise<PeriodView[]> {
@@ -371,6 +410,10 @@ export function installMock(): void {
         return saveInvoices(args);
       case "archive_invoices":
         return saveInvoices(args, settings.archiveFolder ?? "/home/tester/Downloads");
+      case "sync_archive":
+        return syncArchive();
+      case "sync_at_start":
+        return syncAtStart();
       case "save_invoice_as": {
         const path = init.saveAsPath === undefined ? `/home/tester/Documents/${String(args.invoice)}.pdf` : init.saveAsPath;
         return path === null ? null : { invoice: String(args.invoice), documentKind: "invoice", path };

@@ -68,6 +68,17 @@ export const commands = {
 	 *  folder; what is there already costs no download.
 	 */
 	archiveInvoices: (scopeId: string, invoices: string[]) => typedError<SaveSummary, AppError>(__TAURI_INVOKE("archive_invoices", { scopeId, invoices })),
+	/**
+	 *  "Sync archive": every document of the last three years' invoices of every scope whose
+	 *  invoices the user may download, in every signed-in directory that is turned on.
+	 */
+	syncArchive: () => typedError<SyncOutcome, AppError>(__TAURI_INVOKE("sync_archive")),
+	/**
+	 *  The sync at start, asked for once the directories have listed their scopes: runs when
+	 *  Settings says so and this run has not decided yet; `None` when it does not run (nor when
+	 *  no scope was listed from Azure, as when offline: a cached listing is not synced from).
+	 */
+	syncAtStart: () => typedError<SyncOutcome | null, AppError>(__TAURI_INVOKE("sync_at_start")),
 	/**  Saves one invoice's PDF where the user says; `None` when they closed the dialog. */
 	saveInvoiceAs: (scopeId: string, invoice: string) => typedError<SavedDocument | null, AppError>(__TAURI_INVOKE("save_invoice_as", { scopeId, invoice })),
 	/**  Opens a saved invoice in the system's PDF viewer. */
@@ -440,6 +451,16 @@ export type ShownRange =
 "threeYears";
 
 export type SignInMethod = "browser" | "deviceCode" | "azureCli";
+
+/**  What one sync over every scope did. */
+export type SyncOutcome = {
+	/**  The scopes synced, so the window can mark what is on disk now. */
+	scopeIds: string[],
+	/**  Every scope's documents together; `None` when no scope could run at all. */
+	summary: SaveSummary | null,
+	/**  The first scope that could not run (no archive folder, Azure refused the listing). */
+	error: AppError | null,
+};
 
 export type TenantSummary = {
 	id: string,

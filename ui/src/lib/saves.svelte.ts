@@ -1,18 +1,7 @@
 // Saving invoice PDFs from the window: what is on disk already per scope (to open or reveal it
 // instead of downloading again), which saves are running, and the last save's summary.
 import { SvelteSet } from "svelte/reactivity";
-import { call, commands, type AppError, type Result, type RetryRequest, type SaveSummary, type SavedDocument, type ShownRange } from "./ipc";
-
-function mergeSummaries(a: SaveSummary, b: SaveSummary): SaveSummary {
-  return {
-    folder: a.folder,
-    saved: [...a.saved, ...b.saved],
-    alreadyThere: [...a.alreadyThere, ...b.alreadyThere],
-    keptBoth: [...a.keptBoth, ...b.keptBoth],
-    failed: [...a.failed, ...b.failed],
-    cancelled: a.cancelled || b.cancelled,
-  };
-}
+import { call, commands, type AppError, type Result, type RetryRequest, type SaveSummary, type SavedDocument, type ShownRange, type SyncOutcome } from "./ipc";
 
 export class SaveState {
   /** Per scope id: the documents in the download folder's archive. */
@@ -58,26 +47,26 @@ export class SaveState {
   syncing = $state(false);
 
   /**
-   * "Sync archive": every invoice of every scope where downloads are allowed, one scope after
-   * the other (each a job in the tray); what is in the archive already costs no download. The
-   * summary adds up all scopes.
+   * "Sync archive": the shell syncs every scope whose invoices may be downloaded, one after the
+   * other (each a job in the tray), and answers with one summary.
    */
-  async syncAll(scopeIds: readonly string[]): Promise<void> {
+  async syncAll(): Promise<void> {
     if (this.syncing) return;
     this.syncing = true;
     this.error = null;
-    let total: SaveSummary | null = null;
-    for (const scopeId of scopeIds) {
-      const result = await call(() => commands.archiveInvoices(scopeId, []));
-      if (result.status === "error") {
-        this.error = result.error;
-        continue;
-      }
-      total = total === null ? result.data : mergeSummaries(total, result.data);
-      await this.loadSaved(scopeId);
-    }
-    this.summary = total;
+    await this.#synced(await call(() => commands.syncArchive()));
     this.syncing = false;
+  }
+
+  async #synced(result: Result<SyncOutcome, AppError>): Promise<void> {
+    if (result.status === "error") {
+      this.error = result.error;
+      return;
+    }
+    const { scopeIds, summary, error } = result.data;
+    if (error) this.error = error;
+    if (summary) this.summary = summary;
+    await Promise.all(scopeIds.map((scopeId) => this.loadSaved(scopeId)));
   }
 
   /** "Retry" in the tray: runs again what a failed or cancelled job left undone. */
@@ -109,13 +98,17 @@ export class SaveState {
   startSync = $state<"undecided" | "started" | "skipped">("undecided");
 
   /**
-   * "Sync at start": the first call of this run decides (syncing `scopeIds`, or nothing when
-   * there are none); later calls do nothing.
+   * "Sync at start", asked once every directory has listed its scopes: the shell decides (the
+   * setting, never over demo data, once per run) and answers with what it synced, if anything.
    */
-  syncAtStart(scopeIds: readonly string[]): void {
-    if (this.startSync !== "undecided") return;
-    this.startSync = scopeIds.length > 0 ? "started" : "skipped";
-    if (scopeIds.length > 0) void this.syncAll([...scopeIds]);
+  async syncAtStart(): Promise<void> {
+    if (this.startSync !== "undecided" || this.syncing) return;
+    this.syncing = true;
+    const result = await call(() => commands.syncAtStart());
+    this.startSync = result.status === "ok" && result.data !== null ? "started" : "skipped";
+    if (result.status === "error") this.error = result.error;
+    else if (result.data) await this.#synced({ status: "ok", data: result.data });
+    this.syncing = false;
   }
 
   dismiss(): void {

@@ -1,0 +1,127 @@
+//! "Sync archive" from the window: the toolbar's button and the sync at start. Which scopes a
+//! sync covers and whether it runs at start are decided in `invoice-desk-api`; this module runs
+//! each scope as a job in the tray and answers with one summary.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde::{Deserialize, Serialize};
+use tauri::State;
+
+use invoice_desk_api::sync::{plan, syncs_at_start};
+use invoice_desk_billing::ScopeEntry;
+
+use crate::browse::Browse;
+use crate::downloads::{SaveSummary, archive_scope};
+use crate::error::AppError;
+use crate::signin::SignIn;
+use crate::state::AppState;
+
+/// What one sync over every scope did.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncOutcome {
+    /// The scopes synced, so the window can mark what is on disk now.
+    pub scope_ids: Vec<String>,
+    /// Every scope's documents together; `None` when no scope could run at all.
+    pub summary: Option<SaveSummary>,
+    /// The first scope that could not run (no archive folder, Azure refused the listing).
+    pub error: Option<AppError>,
+}
+
+/// Whether this run has decided its sync at start (it is decided once per run).
+#[derive(Debug, Default)]
+pub struct StartSync(AtomicBool);
+
+/// "Sync archive": every document of the last three years' invoices of every scope whose
+/// invoices the user may download, in every signed-in directory that is turned on.
+#[tauri::command]
+#[specta::specta]
+pub async fn sync_archive(
+    state: State<'_, AppState>,
+    browse: State<'_, Browse>,
+    sign_in: State<'_, SignIn>,
+) -> Result<SyncOutcome, AppError> {
+    let scopes = syncable(&browse, &sign_in).await;
+    Ok(sync(&state, &browse, scopes).await)
+}
+
+/// The sync at start, asked for once the directories have listed their scopes: runs when
+/// Settings says so and this run has not decided yet; `None` when it does not run (nor when
+/// no scope was listed from Azure, as when offline: a cached listing is not synced from).
+#[tauri::command]
+#[specta::specta]
+pub async fn sync_at_start(
+    state: State<'_, AppState>,
+    browse: State<'_, Browse>,
+    sign_in: State<'_, SignIn>,
+    start: State<'_, StartSync>,
+) -> Result<Option<SyncOutcome>, AppError> {
+    if start.0.swap(true, Ordering::SeqCst) {
+        return Ok(None);
+    }
+    if !syncs_at_start(&state.settings(), sign_in.is_demo().await) {
+        tracing::info!("no sync at start");
+        return Ok(None);
+    }
+    let scopes = syncable(&browse, &sign_in).await;
+    if scopes.is_empty() {
+        tracing::info!("no scope to sync at start");
+        return Ok(None);
+    }
+    tracing::info!(scopes = scopes.len(), "sync at start");
+    Ok(Some(sync(&state, &browse, scopes).await))
+}
+
+/// The scopes a sync covers: those listed from Azure in this run, in directories still signed
+/// in and turned on, that the user's role may download.
+async fn syncable(browse: &Browse, sign_in: &SignIn) -> Vec<ScopeEntry> {
+    let mut loaded = Vec::new();
+    for (account_id, tenant_id, entry) in browse.loaded().await {
+        if tenant_enabled(sign_in, &account_id, &tenant_id).await {
+            loaded.push(entry);
+        }
+    }
+    let chosen = plan(loaded, |entry| entry);
+    for (entry, _) in &chosen.skipped {
+        tracing::debug!(scope = %entry.scope.id, "sync leaves out a scope the role may not download");
+    }
+    chosen.scopes
+}
+
+/// Syncs `scopes` one after the other, each a job in the tray.
+async fn sync(state: &AppState, browse: &Browse, scopes: Vec<ScopeEntry>) -> SyncOutcome {
+    let mut outcome = SyncOutcome {
+        scope_ids: Vec::new(),
+        summary: None,
+        error: None,
+    };
+    for entry in scopes {
+        let scope_id = entry.scope.id.clone();
+        match archive_scope(state, browse, &scope_id, &[]).await {
+            Ok(summary) => {
+                outcome.summary = Some(match outcome.summary.take() {
+                    Some(before) => before.merge(summary),
+                    None => summary,
+                });
+                outcome.scope_ids.push(scope_id);
+            }
+            Err(error) => {
+                outcome.error.get_or_insert(error);
+            }
+        }
+    }
+    outcome
+}
+
+/// Whether the directory is still signed in and turned on (a listing from before it was turned
+/// off or signed out of stays in memory until the next listing).
+async fn tenant_enabled(sign_in: &SignIn, account_id: &str, tenant_id: &str) -> bool {
+    let Ok(session) = sign_in.session(account_id).await else {
+        return false;
+    };
+    session
+        .account()
+        .tenants
+        .iter()
+        .any(|t| t.enabled && t.id.eq_ignore_ascii_case(tenant_id))
+}
