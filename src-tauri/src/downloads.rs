@@ -9,7 +9,6 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State};
@@ -26,6 +25,7 @@ use invoice_desk_files::{
 use crate::browse::Browse;
 use crate::error::{AppError, ErrorCode};
 use crate::jobs::{JobKind, RetryRequest};
+use invoice_desk_api::jobs::BatchProgress;
 use crate::state::AppState;
 
 /// A document on disk: which invoice, what kind, where.
@@ -140,13 +140,6 @@ pub(crate) fn summary(folder: &Path, batch: &BatchSummary, cancelled: bool) -> S
             .collect(),
         cancelled,
     }
-}
-
-/// Byte and item counts for the tray while a batch runs.
-struct Tally {
-    started: Instant,
-    bytes: std::collections::HashMap<usize, u64>,
-    finished: u64,
 }
 
 /// The documents to fetch for `invoices` of a scope (every invoice of `range` when none are
@@ -290,30 +283,8 @@ async fn save_into(
         _ => scope_name,
     };
     let job = state.jobs.start(request.kind, title, Some(total));
-    let tally = Mutex::new(Tally {
-        started: Instant::now(),
-        bytes: std::collections::HashMap::new(),
-        finished: 0,
-    });
-    let report = |event: BatchEvent| {
-        let Ok(mut t) = tally.lock() else { return };
-        match event {
-            BatchEvent::Progress { item, bytes, .. } => {
-                t.bytes.insert(item, bytes);
-            }
-            BatchEvent::Done { .. } | BatchEvent::Failed { .. } => t.finished += 1,
-            BatchEvent::Queued { .. } | BatchEvent::Started { .. } => return,
-        }
-        let seconds = t.started.elapsed().as_secs_f64().max(0.001);
-        let bytes: u64 = t.bytes.values().sum();
-        #[allow(
-            clippy::cast_precision_loss,
-            clippy::cast_possible_truncation,
-            clippy::cast_sign_loss
-        )]
-        let speed = (bytes as f64 / seconds) as u64;
-        job.progress(t.finished, Some(total), Some(speed));
-    };
+    let progress = BatchProgress::new(&job, total);
+    let report = |event: BatchEvent| progress.event(&event);
     let cancel = job.cancellation().clone();
     let outcome = run(state, jobs, folder, cancel.clone(), &report).await;
     let batch = match outcome {

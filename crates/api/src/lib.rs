@@ -12,6 +12,7 @@ pub mod catalogue;
 pub mod demo;
 pub mod directory;
 pub mod error;
+pub mod jobs;
 pub mod reason;
 pub mod save;
 pub mod sync;
