@@ -10,6 +10,7 @@ use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 use tauri_specta::Event;
 
+use invoice_desk_api::Locale;
 use invoice_desk_settings::Settings;
 
 use crate::error::{AppError, ErrorCode};
@@ -21,13 +22,20 @@ use crate::state::AppState;
 #[serde(rename_all = "camelCase")]
 pub struct SettingsState {
     pub settings: Settings,
+    /// The language the window shows: the setting, else the operating system's, resolved here
+    /// as for the menu and the command line.
+    pub language: Locale,
     /// Set when the settings file was unusable and defaults are in use.
     pub warning: Option<AppError>,
 }
 
 /// Broadcast after settings were saved, so every view (and the native menu) follows.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
-pub struct SettingsChanged(pub Settings);
+#[serde(rename_all = "camelCase")]
+pub struct SettingsChanged {
+    pub settings: Settings,
+    pub language: Locale,
+}
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -52,8 +60,10 @@ pub fn get_settings(state: State<'_, AppState>) -> Result<SettingsState, AppErro
         .lock()
         .map(|w| w.clone())
         .unwrap_or_default();
+    let settings = state.settings();
     Ok(SettingsState {
-        settings: state.settings(),
+        language: Locale::resolve(settings.language),
+        settings,
         warning,
     })
 }
@@ -65,7 +75,7 @@ pub async fn save_settings(
     state: State<'_, AppState>,
     sign_in: State<'_, SignIn>,
     settings: Settings,
-) -> Result<Settings, AppError> {
+) -> Result<SettingsState, AppError> {
     let previous = state.settings();
     if previous.remember_sign_in != settings.remember_sign_in {
         // The keychain first: if it refuses, the setting stays as it was and says why.
@@ -76,7 +86,11 @@ pub async fn save_settings(
         crate::apply_menu(&app, settings.language);
     }
     tracing::info!(language = ?settings.language, theme = ?settings.theme, "settings saved");
-    Ok(settings)
+    Ok(SettingsState {
+        language: Locale::resolve(settings.language),
+        settings,
+        warning: None,
+    })
 }
 
 /// Writes the settings, makes them current and tells every view: the one way settings change,
@@ -92,7 +106,11 @@ pub(crate) fn store_settings(
         // A successful save replaces the unusable file, so its warning no longer applies.
         *warning = None;
     }
-    if let Err(err) = SettingsChanged(settings.clone()).emit(app) {
+    let changed = SettingsChanged {
+        settings: settings.clone(),
+        language: Locale::resolve(settings.language),
+    };
+    if let Err(err) = changed.emit(app) {
         tracing::warn!(%err, "could not broadcast settings change");
     }
     Ok(())

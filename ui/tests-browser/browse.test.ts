@@ -314,7 +314,7 @@ describe("selecting and saving many", () => {
     const later = await open({ accounts: [ACCOUNT] });
     await later.waitForSelector(scopeRow(SUB_PRODUCTION));
     await later.waitForSelector(START_SYNC_SKIPPED);
-    await later.evaluate(() => window.__e2e!.emit("settingsChanged", { ...window.__e2e!.settings(), syncAtStart: true }));
+    await later.evaluate(() => window.__e2e!.emit("settingsChanged", { settings: { ...window.__e2e!.settings(), syncAtStart: true }, language: "en" }));
     await later.click('[data-testid="settings-button"]');
     await later.waitForSelector('[data-testid="sync-at-start"]:checked');
     expect(await calls(later, "sync_at_start")).toHaveLength(1);

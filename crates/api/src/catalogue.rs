@@ -12,7 +12,11 @@ use serde_json::Value;
 static EN: &str = include_str!("../../../ui/src/i18n/en.json");
 static NL: &str = include_str!("../../../ui/src/i18n/nl.json");
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// The language a user reads: resolved here once (the setting, else the operating system's)
+/// and handed to the window, the menu and the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "lowercase")]
 pub enum Locale {
     En,
     Nl,

@@ -11,6 +11,7 @@ import type {
   DeviceCodeEvent,
   JobProgress,
   KeychainStatus,
+  Locale,
   PeriodView,
   SaveSummary,
   SyncOutcome,
@@ -357,6 +358,12 @@ export function installMock(): void {
     return null;
   }
 
+  /** The language the shell resolves for `settings`: this browser's language plays the OS's. */
+  function language(current: Settings): Locale {
+    if (current.language !== "system") return current.language;
+    return navigator.language.toLowerCase().startsWith("nl") ? "nl" : "en";
+  }
+
   async function handle(cmd: string, args: Record<string, unknown>): Promise<unknown> {
     calls.push({ cmd, args });
     const failure = failures.get(cmd);
@@ -366,10 +373,10 @@ export function installMock(): void {
     }
     switch (cmd) {
       case "get_settings":
-        return { settings, warning };
+        return { settings, language: language(settings), warning };
       case "save_settings":
         settings = { ...(args.settings as Settings) };
-        return settings;
+        return { settings, language: language(settings), warning: null };
       case "app_info":
         return appInfo;
       case "keychain_status":

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import en from "./en.json";
-import { catalogues, interpolate, resolveLanguage, systemLanguage, t, tn } from "./i18n.svelte";
+import { catalogues, interpolate, t, tn } from "./i18n.svelte";
 import nl from "./nl.json";
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -60,18 +60,5 @@ describe("t and tn", () => {
     expect(tn("activity.running", 2, undefined, "en")).toBe("2 jobs running");
     expect(tn("activity.running", 1, undefined, "nl")).toBe("1 taak bezig");
     expect(tn("activity.running", 3, undefined, "nl")).toBe("3 taken bezig");
-  });
-});
-
-describe("language resolution", () => {
-  it("follows the OS unless the setting overrides it", () => {
-    expect(systemLanguage(["nl-NL"])).toBe("nl");
-    expect(systemLanguage(["nl-BE", "en"])).toBe("nl");
-    expect(systemLanguage(["en-GB", "nl"])).toBe("en");
-    expect(systemLanguage(["de-DE"])).toBe("en");
-    expect(systemLanguage([])).toBe("en");
-    expect(resolveLanguage("system", ["nl"])).toBe("nl");
-    expect(resolveLanguage("en", ["nl"])).toBe("en");
-    expect(resolveLanguage("nl", ["en-US"])).toBe("nl");
   });
 });

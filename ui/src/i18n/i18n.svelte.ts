@@ -1,4 +1,3 @@
-import type { Language } from "../lib/bindings";
 import en from "./en.json";
 import nl from "./nl.json";
 
@@ -9,27 +8,13 @@ export type Params = Record<string, string | number>;
 /** Both catalogues; the type makes a key missing from `nl` a compile error too. */
 export const catalogues: Record<Lang, Record<MessageKey, string>> = { en, nl };
 
-/** The language the operating system asks for: Dutch for any `nl*` tag, English otherwise. */
-export function systemLanguage(tags: readonly string[] = browserLanguages()): Lang {
-  return tags[0]?.toLowerCase().startsWith("nl") ? "nl" : "en";
-}
-
-function browserLanguages(): readonly string[] {
-  if (typeof navigator === "undefined") return [];
-  return navigator.languages?.length ? navigator.languages : [navigator.language];
-}
-
-/** The UI language for a setting: the setting wins unless it says "system". */
-export function resolveLanguage(setting: Language, tags?: readonly string[]): Lang {
-  return setting === "system" ? systemLanguage(tags) : setting;
-}
-
 /** BCP 47 tag used for `Intl` formatting in a UI language. */
 export function intlLocale(lang: Lang): string {
   return lang === "nl" ? "nl-NL" : "en-US";
 }
 
-let current = $state<Lang>(systemLanguage());
+// English until the shell answers with the language it resolved (see App.svelte).
+let current = $state<Lang>("en");
 
 /** The current UI language; reading it inside a component makes the component follow it. */
 export const i18n = {

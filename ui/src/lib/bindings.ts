@@ -8,7 +8,7 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 /** Commands */
 export const commands = {
 	getSettings: () => typedError<SettingsState, AppError>(__TAURI_INVOKE("get_settings")),
-	saveSettings: (settings: Settings) => typedError<Settings, AppError>(__TAURI_INVOKE("save_settings", { settings })),
+	saveSettings: (settings: Settings) => typedError<SettingsState, AppError>(__TAURI_INVOKE("save_settings", { settings })),
 	appInfo: () => __TAURI_INVOKE<AppInfo>("app_info"),
 	/**  Opens the native folder picker, starting in `current`; `None` when the user cancels. */
 	chooseFolder: (current: string | null) => typedError<string | null, AppError>(__TAURI_INVOKE("choose_folder", { current })),
@@ -307,6 +307,12 @@ export type KeychainStatus = {
 /**  The UI language. `System` follows the operating system's language. */
 export type Language = "system" | "en" | "nl";
 
+/**
+ *  The language a user reads: resolved here once (the setting, else the operating system's)
+ *  and handed to the window, the menu and the command line.
+ */
+export type Locale = "en" | "nl";
+
 /**  What a menu item asks the web view to do. */
 export type MenuAction = "settings" | "about" | "showLogs" | "supportRequest" | "toggleDetails" | "toggleActivity" | "find";
 
@@ -431,10 +437,18 @@ export type Settings = {
 };
 
 /**  Broadcast after settings were saved, so every view (and the native menu) follows. */
-export type SettingsChanged = Settings;
+export type SettingsChanged = {
+	settings: Settings,
+	language: Locale,
+};
 
 export type SettingsState = {
 	settings: Settings,
+	/**
+	 *  The language the window shows: the setting, else the operating system's, resolved here
+	 *  as for the menu and the command line.
+	 */
+	language: Locale,
 	/**  Set when the settings file was unusable and defaults are in use. */
 	warning: AppError | null,
 };

@@ -1,5 +1,5 @@
 // The user's settings: shown at once as they change, saved through the shell in order.
-import { DEFAULT_SETTINGS, call, commands, type AppError, type Settings } from "./ipc";
+import { DEFAULT_SETTINGS, call, commands, type AppError, type Locale, type Settings, type SettingsState as Answer } from "./ipc";
 import type { ShellState } from "./shell.svelte";
 
 export type SaveState = "idle" | "saving" | "saved" | "error";
@@ -7,6 +7,8 @@ export type SaveState = "idle" | "saving" | "saved" | "error";
 export class SettingsState {
   // A fresh install's settings (decided in Rust) until the shell's answer arrives.
   current = $state<Settings>({ ...DEFAULT_SETTINGS });
+  /** The language to show, resolved by the shell (the setting, else the OS); null until it answers. */
+  language = $state<Locale | null>(null);
   saveState = $state<SaveState>("idle");
   saveError = $state<AppError | null>(null);
 
@@ -30,12 +32,18 @@ export class SettingsState {
         this.saveState = "error";
         this.saveError = result.error;
       } else if (seq === this.#saveSeq) {
-        this.current = result.data;
+        this.apply(result.data);
         this.saveState = "saved";
         this.saveError = null;
       }
     });
     return this.#saveChain;
+  }
+
+  /** Takes the shell's settings and the language it resolved for them. */
+  apply(answer: Pick<Answer, "settings" | "language">): void {
+    this.current = answer.settings;
+    this.language = answer.language;
   }
 
   /** "Remember my sign-in": the keychain follows at once; a refusal keeps the old choice. */

@@ -35,7 +35,7 @@ export class AppState {
     // Launched with --demo: the window opens in demo mode.
     if (demo.status === "ok") this.demo.current = demo.data;
     if (settings.status === "ok") {
-      this.settings.current = settings.data.settings;
+      this.settings.apply(settings.data);
       if (settings.data.warning) this.notices.notify(settings.data.warning, "warning");
     } else {
       this.notices.notify(settings.error);
@@ -60,9 +60,7 @@ export class AppState {
     try {
       return await Promise.all([
         events.jobProgressEvent.listen((event) => this.jobs.upsert(event.payload)),
-        events.settingsChanged.listen((event) => {
-          this.settings.current = event.payload;
-        }),
+        events.settingsChanged.listen((event) => this.settings.apply(event.payload)),
         events.menuEvent.listen((event) => this.onMenu(event.payload.action)),
         events.accountsChanged.listen((event) => this.accounts.set(event.payload)),
         events.demoChanged.listen((event) => this.demo.set(event.payload.state)),
