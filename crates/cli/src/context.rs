@@ -7,17 +7,13 @@
 
 use std::sync::Arc;
 
+use invoice_desk_api::accounts::{custom_cloud, open_keychain};
 use invoice_desk_auth::{
-    AccountSession, Accounts, AuthConfig, AuthError, AuthOverrides, Cloud, KeyringStore,
-    MemoryStore, TokenStore, open_store,
+    AccountSession, Accounts, AuthConfig, AuthError, AuthOverrides, Cloud, MemoryStore, TokenStore,
 };
 
 use crate::cli::{AuthMethod, GlobalArgs};
 use crate::error::{CliError, Exit};
-
-/// Another keychain service name than `invoice-desk`, so tests (and anyone who wants to keep
-/// two sets of accounts apart) never touch the real entries.
-pub const KEYRING_SERVICE_ENV: &str = "INVOICE_DESK_KEYRING_SERVICE";
 
 #[derive(Debug, Clone)]
 pub struct Context {
@@ -54,7 +50,7 @@ impl Context {
         &self,
         remember: bool,
     ) -> Result<(Accounts, Option<AuthError>), CliError> {
-        let (store, problem) = open_keychain(remember).await;
+        let (store, problem) = store(remember).await;
         Ok((Accounts::new(self.config.clone(), store)?, problem))
     }
 
@@ -152,26 +148,12 @@ fn cloud_from_flags(global: &GlobalArgs) -> Result<Option<Cloud>, CliError> {
         return Ok(Some(Cloud::from_name(name)?));
     }
     match (&global.authority, &global.arm_endpoint) {
-        (Some(authority), Some(arm)) => {
-            let cloud = Cloud::Custom {
-                authority_host: authority.trim().to_owned(),
-                arm_endpoint: arm.trim().to_owned(),
-                token_scope: String::new(),
-            };
-            cloud.authority_host()?;
-            cloud.arm_endpoint()?;
-            Ok(Some(cloud))
-        }
+        (Some(authority), Some(arm)) => Ok(Some(custom_cloud(authority, arm)?)),
         // The Azure CLI signs in by itself: only ARM is called, so no authority is needed. The
         // configuration still names one; the public cloud's is never contacted here.
         (None, Some(arm)) if global.auth == Some(AuthMethod::AzureCli) => {
-            let cloud = Cloud::Custom {
-                authority_host: Cloud::AzurePublic.authority_host()?.to_string(),
-                arm_endpoint: arm.trim().to_owned(),
-                token_scope: String::new(),
-            };
-            cloud.arm_endpoint()?;
-            Ok(Some(cloud))
+            let public = Cloud::AzurePublic.authority_host()?;
+            Ok(Some(custom_cloud(public.as_str(), arm)?))
         }
         (None, None) => Ok(None),
         _ => Err(CliError::new(
@@ -183,34 +165,16 @@ fn cloud_from_flags(global: &GlobalArgs) -> Result<Option<Cloud>, CliError> {
     }
 }
 
-/// The keychain (under [`KEYRING_SERVICE_ENV`] when set) or memory, as
-/// [`invoice_desk_auth::open_store`] does. Keychain calls block, so they run off the runtime.
-async fn open_keychain(remember: bool) -> (Arc<dyn TokenStore>, Option<AuthError>) {
+/// The keychain (`remember`; see [`open_keychain`]) or memory. The second value says why the
+/// keychain could not be used; the accounts then last for this command only.
+async fn store(remember: bool) -> (Arc<dyn TokenStore>, Option<AuthError>) {
     if !remember {
         return (Arc::new(MemoryStore::new()), None);
     }
-    let service = std::env::var(KEYRING_SERVICE_ENV)
-        .ok()
-        .filter(|s| !s.trim().is_empty());
-    let opened = tokio::task::spawn_blocking(move || match service {
-        None => open_store(true),
-        Some(service) => match KeyringStore::open_service(service.trim()) {
-            Ok(store) => (Arc::new(store) as Arc<dyn TokenStore>, None),
-            Err(error) => (
-                Arc::new(MemoryStore::new()) as Arc<dyn TokenStore>,
-                Some(error),
-            ),
-        },
-    })
-    .await;
-    opened.unwrap_or_else(|_| {
-        (
-            Arc::new(MemoryStore::new()),
-            Some(AuthError::KeychainUnavailable {
-                reason: "the keychain could not be opened".into(),
-            }),
-        )
-    })
+    match open_keychain().await {
+        Ok(keychain) => (keychain, None),
+        Err(problem) => (Arc::new(MemoryStore::new()), Some(problem)),
+    }
 }
 
 #[cfg(test)]
