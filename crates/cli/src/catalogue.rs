@@ -1,6 +1,8 @@
-//! The few sentences the command line says in English or Dutch (`--lang`, default from the
-//! environment): the reasons a period has no invoice, why an action is not allowed, and the
-//! words of the tables. Error and hint lines stay in English.
+//! Every word the command line prints, from the one catalogue the window uses too
+//! (`ui/src/i18n/{en,nl}.json`, the command line's own words under `cli.`), in the language of
+//! `--lang` (default from the environment). The tables, the progress lines, the warnings and the
+//! `error:`/`hint:` lines all come from here; only the line prefixes, `--json` field names and
+//! codes stay fixed.
 
 use clap::ValueEnum;
 use invoice_desk_api::{Catalogue, ErrorCode, Locale};
@@ -36,19 +38,96 @@ impl Lang {
             Self::Nl => Locale::Nl,
         }
     }
+
+    /// This language's catalogue.
+    pub fn words(self) -> &'static Catalogue {
+        Catalogue::of(self.locale())
+    }
+
+    /// The text for `key`.
+    pub fn text(self, key: &str) -> String {
+        self.words().text(key)
+    }
+
+    /// The text for `key` with its placeholders filled in.
+    pub fn format(self, key: &str, params: &[(&str, &str)]) -> String {
+        self.words().format(key, params)
+    }
+
+    /// `base.one` or `base.other` by `count` (the same rule in English and Dutch), with
+    /// `{count}` and `params` filled in.
+    pub fn plural(self, base: &str, count: usize, params: &[(&str, &str)]) -> String {
+        let form = if count == 1 { "one" } else { "other" };
+        let count = count.to_string();
+        let mut all = vec![("count", count.as_str())];
+        all.extend_from_slice(params);
+        self.format(&format!("{base}.{form}"), &all)
+    }
 }
 
-/// Picks the English or the Dutch text.
-fn pick<T>(lang: Lang, en: T, nl: T) -> T {
-    match lang {
-        Lang::En => en,
-        Lang::Nl => nl,
+/// Words to print, rendered in the user's language only when printed: a failure can be made
+/// deep inside a command and still be shown in `--lang`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Text {
+    /// A catalogue key and the values of its `{placeholders}`.
+    Key(String, Vec<(&'static str, Text)>),
+    /// Not the command line's own words: a name, an id, a path, what Azure, the sign-in
+    /// service or the operating system said.
+    Raw(String),
+    /// Parts printed one after the other.
+    Seq(Vec<Text>),
+}
+
+impl Text {
+    /// The catalogue's text for `key`.
+    pub fn key(key: impl Into<String>) -> Self {
+        Self::Key(key.into(), Vec::new())
+    }
+
+    /// Fills `{name}` with `value` (a key's placeholder; ignored by other texts).
+    #[must_use]
+    pub fn with(mut self, name: &'static str, value: impl Into<Text>) -> Self {
+        if let Self::Key(_, params) = &mut self {
+            params.push((name, value.into()));
+        }
+        self
+    }
+
+    /// The words in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        match self {
+            Self::Key(key, params) => {
+                let values: Vec<(&str, String)> = params
+                    .iter()
+                    .map(|(name, value)| (*name, value.render(lang)))
+                    .collect();
+                let params: Vec<(&str, &str)> = values
+                    .iter()
+                    .map(|(name, value)| (*name, value.as_str()))
+                    .collect();
+                lang.format(key, &params)
+            }
+            Self::Raw(text) => text.clone(),
+            Self::Seq(parts) => parts.iter().map(|part| part.render(lang)).collect(),
+        }
+    }
+}
+
+impl From<String> for Text {
+    fn from(text: String) -> Self {
+        Self::Raw(text)
+    }
+}
+
+impl From<&str> for Text {
+    fn from(text: &str) -> Self {
+        Self::Raw(text.to_owned())
     }
 }
 
 /// A role's name, lower case, without article (the window's words).
 pub fn role_name(lang: Lang, role: BillingRole) -> String {
-    invoice_desk_api::reason::role_name(Catalogue::of(lang.locale()), role)
+    invoice_desk_api::reason::role_name(lang.words(), role)
 }
 
 /// Why an action is not possible: `None` when it is allowed. `ea_recipient` names the EA
@@ -69,105 +148,82 @@ pub fn reason_message(lang: Lang, availability: &Availability) -> Option<String>
 
 /// The scope kind in plain words (the window's).
 pub fn kind_name(lang: Lang, kind: ScopeKind) -> String {
-    invoice_desk_api::reason::kind_name(Catalogue::of(lang.locale()), kind)
+    invoice_desk_api::reason::kind_name(lang.words(), kind)
 }
 
 /// What an action is called in the notes under the scopes table.
-pub fn action_name(lang: Lang, action: Action) -> &'static str {
-    match action {
-        Action::ListInvoices => pick(lang, "list invoices", "facturen bekijken"),
-        Action::DownloadInvoices => pick(lang, "download invoices", "facturen downloaden"),
-        Action::DownloadUsage => pick(lang, "download usage", "gebruik downloaden"),
-        Action::ManageEmail => pick(lang, "invoice e-mail", "factuur-e-mail"),
-    }
+pub fn action_name(lang: Lang, action: Action) -> String {
+    lang.text(match action {
+        Action::ListInvoices => "cli.action.listInvoices",
+        Action::DownloadInvoices => "cli.action.downloadInvoices",
+        Action::DownloadUsage => "cli.action.downloadUsage",
+        Action::ManageEmail => "cli.action.manageEmail",
+    })
 }
 
-/// An invoice status code (`due`, `over_due`, …) in words.
+/// An invoice status code (`due`, `over_due`, …) in words: the window's (`status.<Azure's
+/// spelling>`), else the code with spaces.
 pub fn status_name(lang: Lang, code: &str) -> String {
-    let known = match code {
-        "due" => Some(pick(lang, "Due", "Te betalen")),
-        "over_due" => Some(pick(lang, "Overdue", "Te laat")),
-        "past_due" => Some(pick(lang, "Past due", "Achterstallig")),
-        "paid" => Some(pick(lang, "Paid", "Betaald")),
-        "void" => Some(pick(lang, "Void", "Vervallen")),
-        "locked" => Some(pick(lang, "Locked", "Vergrendeld")),
-        _ => None,
+    let key = match code {
+        "due" => "status.Due",
+        "over_due" => "status.OverDue",
+        "past_due" => "status.PastDue",
+        "paid" => "status.Paid",
+        "void" => "status.Void",
+        "locked" => "status.Locked",
+        _ => return code.replace('_', " "),
     };
-    known.map_or_else(|| code.replace('_', " "), str::to_owned)
+    lang.text(key)
 }
 
-/// Fixed words of the human output.
-#[derive(Debug, Clone, Copy)]
-pub struct Words {
-    pub yes: &'static str,
-    pub no: &'static str,
-    pub scope_headers: [&'static str; 8],
-    pub invoice_headers: [&'static str; 8],
-    pub no_scopes: &'static str,
-    pub not_allowed: &'static str,
-    pub tenant: &'static str,
+/// `yes` or `no` in the scopes table.
+pub fn yes_no(lang: Lang, yes: bool) -> String {
+    lang.text(if yes { "cli.yes" } else { "cli.no" })
 }
 
-pub fn words(lang: Lang) -> Words {
-    match lang {
-        Lang::En => Words {
-            yes: "yes",
-            no: "no",
-            scope_headers: [
-                "NAME", "KIND", "ROLES", "LIST", "DOWNLOAD", "USAGE", "E-MAIL", "ID",
-            ],
-            invoice_headers: [
-                "PERIOD",
-                "INVOICE",
-                "DATE",
-                "DUE",
-                "STATUS",
-                "AMOUNT DUE",
-                "BILLED",
-                "DOCUMENTS / REASON",
-            ],
-            no_scopes: "No billing scopes found.",
-            not_allowed: "Not allowed",
-            tenant: "tenant",
-        },
-        Lang::Nl => Words {
-            yes: "ja",
-            no: "nee",
-            scope_headers: [
-                "NAAM",
-                "SOORT",
-                "ROLLEN",
-                "BEKIJKEN",
-                "DOWNLOADEN",
-                "GEBRUIK",
-                "E-MAIL",
-                "ID",
-            ],
-            invoice_headers: [
-                "PERIODE",
-                "FACTUUR",
-                "DATUM",
-                "VERVALDATUM",
-                "STATUS",
-                "TE BETALEN",
-                "GEFACTUREERD",
-                "DOCUMENTEN / REDEN",
-            ],
-            no_scopes: "Geen factureringsbereiken gevonden.",
-            not_allowed: "Niet toegestaan",
-            tenant: "tenant",
-        },
-    }
+/// The column titles of the scopes table.
+pub fn scope_headers(lang: Lang) -> Vec<String> {
+    [
+        "cli.table.scopes.name",
+        "cli.table.scopes.kind",
+        "cli.table.scopes.roles",
+        "cli.table.scopes.list",
+        "cli.table.scopes.download",
+        "cli.table.scopes.usage",
+        "cli.table.scopes.email",
+        "cli.table.scopes.id",
+    ]
+    .into_iter()
+    .map(|key| lang.text(key))
+    .collect()
 }
 
-/// How one document of `download`/`sync` ended, as a line's first word.
-pub fn outcome_word(lang: Lang, outcome: &str) -> &'static str {
-    match outcome {
-        "saved" => pick(lang, "saved", "opgeslagen"),
-        "already_there" => pick(lang, "already there", "al aanwezig"),
-        "kept_both" => pick(lang, "kept both", "beide bewaard"),
-        _ => pick(lang, "failed", "mislukt"),
-    }
+/// The column titles of the invoices table.
+pub fn invoice_headers(lang: Lang) -> Vec<String> {
+    [
+        "cli.table.invoices.period",
+        "cli.table.invoices.invoice",
+        "cli.table.invoices.date",
+        "cli.table.invoices.due",
+        "cli.table.invoices.status",
+        "cli.table.invoices.amountDue",
+        "cli.table.invoices.billed",
+        "cli.table.invoices.documents",
+    ]
+    .into_iter()
+    .map(|key| lang.text(key))
+    .collect()
+}
+
+/// How one document of `download`/`sync` ended (`saved`, `already_there`, `kept_both`,
+/// anything else failed), as a line's first word.
+pub fn outcome_word(lang: Lang, outcome: &str) -> String {
+    lang.text(match outcome {
+        "saved" => "cli.save.saved",
+        "already_there" => "cli.save.alreadyThere",
+        "kept_both" => "cli.save.keptBoth",
+        _ => "cli.save.failed",
+    })
 }
 
 /// "12 saved, 3 already there, 1 kept both, 1 failed".
@@ -191,10 +247,7 @@ pub fn save_summary(
 
 /// After "kept both": the file that had the name.
 pub fn beside(lang: Lang, existing: &str) -> String {
-    match lang {
-        Lang::En => format!("(a different file is already named {existing}; both kept)"),
-        Lang::Nl => format!("(er heet al een ander bestand {existing}; beide bewaard)"),
-    }
+    lang.format("cli.save.beside", &[("name", existing)])
 }
 
 /// Why a document could not be saved and what to do, as one line: the product's sentence for
@@ -208,57 +261,52 @@ pub fn failure_line(lang: Lang, code: ErrorCode) -> String {
     format!(
         "{} {}",
         code.message(lang.locale()),
-        failure_hint(lang, code)
+        failure_hint(code).render(lang)
     )
 }
 
 /// The command line's hint for `code` (`cli.hint.<code>`), else the window's.
-pub fn failure_hint(lang: Lang, code: ErrorCode) -> String {
-    let words = Catalogue::of(lang.locale());
+pub fn failure_hint(code: ErrorCode) -> Text {
     let own = format!("cli.hint.{}", code.key());
-    if words.has(&own) {
-        words.text(&own)
+    if Lang::En.words().has(&own) {
+        Text::key(own)
     } else {
-        code.hint(lang.locale())
+        Text::key(format!("errors.{}.hint", code.key()))
     }
 }
 
 /// The archive index was unreadable and was replaced.
 pub fn index_replaced(lang: Lang, backup: &str) -> String {
-    match lang {
-        Lang::En => format!(
-            "The archive index could not be read; it was kept as {backup} and rebuilt from the files."
-        ),
-        Lang::Nl => format!(
-            "De archiefindex was onleesbaar; die is bewaard als {backup} en opnieuw opgebouwd uit de bestanden."
-        ),
-    }
+    lang.format("cli.save.indexReplaced", &[("backup", backup)])
 }
 
 /// A scope `sync` leaves out, and why.
 pub fn scope_skipped(lang: Lang, name: &str, reason: &str) -> String {
-    match lang {
-        Lang::En => format!("{name}: skipped \u{2014} {reason}"),
-        Lang::Nl => format!("{name}: overgeslagen \u{2014} {reason}"),
-    }
+    lang.format("cli.sync.skipped", &[("name", name), ("reason", reason)])
 }
 
 /// A scope whose invoices could not be listed.
 pub fn listing_failed(lang: Lang, name: &str, message: &str) -> String {
-    match lang {
-        Lang::En => format!("{name}: the invoices could not be listed ({message})"),
-        Lang::Nl => format!("{name}: de facturen konden niet worden opgehaald ({message})"),
-    }
+    lang.format(
+        "cli.sync.listingFailed",
+        &[("name", name), ("message", message)],
+    )
 }
 
 /// The progress bar's label.
-pub fn progress_label(lang: Lang) -> &'static str {
-    pick(lang, "documents", "documenten")
+pub fn progress_label(lang: Lang) -> String {
+    lang.text("cli.save.progress")
+}
+
+/// A `warning:` line on stderr (the prefix is the command line's format, never translated);
+/// secrets scrubbed whatever the text holds.
+pub fn warn(text: &str) {
+    eprintln!("warning: {}", invoice_desk_logging::redact(text));
 }
 
 #[cfg(test)]
 mod tests {
-    use super::Lang;
+    use super::{Lang, Text};
 
     #[test]
     fn every_failure_has_a_line_in_both_languages() {
@@ -287,5 +335,37 @@ mod tests {
             save_summary(Lang::Nl, 1, 0, 2, 0),
             "1 opgeslagen, 0 al aanwezig, 2 beide bewaard, 0 mislukt"
         );
+    }
+
+    #[test]
+    fn texts_render_late_in_either_language() {
+        let text = Text::Seq(vec![
+            Text::key("cli.sync.skipped")
+                .with("name", "Contoso")
+                .with("reason", Text::key("cli.yes")),
+            Text::from("!"),
+        ]);
+        assert_eq!(text.render(Lang::En), "Contoso: skipped \u{2014} yes!");
+        assert_eq!(text.render(Lang::Nl), "Contoso: overgeslagen \u{2014} ja!");
+        assert_eq!(
+            Lang::Nl.plural("cli.logout.all", 1, &[]),
+            Lang::Nl.format("cli.logout.all.one", &[("count", "1")])
+        );
+        assert!(
+            Lang::En
+                .plural("cli.logout.all", 2, &[])
+                .contains("2 accounts")
+        );
+    }
+
+    #[test]
+    fn status_names_are_the_windows() {
+        use super::status_name;
+        assert_eq!(status_name(Lang::En, "over_due"), "Overdue");
+        assert_eq!(
+            status_name(Lang::Nl, "over_due"),
+            Lang::Nl.text("status.OverDue")
+        );
+        assert_eq!(status_name(Lang::Nl, "written_off"), "written off");
     }
 }

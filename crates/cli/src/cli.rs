@@ -6,7 +6,7 @@ use time::{Date, Month};
 
 use invoice_desk_billing::Clock;
 
-use crate::catalogue::Lang;
+use crate::catalogue::{Lang, Text};
 use crate::error::{CliError, Exit};
 
 const AFTER_HELP: &str = "\
@@ -83,7 +83,8 @@ pub struct GlobalArgs {
     /// Machine-readable output: JSON on stdout (field names are a stable interface).
     #[arg(long, global = true)]
     pub json: bool,
-    /// Language of the human output and of the reasons: en or nl (default: from LANG).
+    /// Language of everything printed for people (not --json field names or codes): en or nl
+    /// (default: from LANG).
     #[arg(long, global = true, value_enum, value_name = "LANG")]
     pub lang: Option<Lang>,
     /// Diagnostics on stderr (-v: debug, -vv: trace); tokens are never printed.
@@ -110,7 +111,7 @@ impl GlobalArgs {
                     "invalid_config",
                     Exit::Usage,
                     e,
-                    "Set INVOICE_DESK_TODAY to a date such as 2027-01-01, or unset it.",
+                    Text::key("cli.hint.today"),
                 )
             }),
         }

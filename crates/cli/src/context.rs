@@ -12,6 +12,7 @@ use invoice_desk_auth::{
     AccountSession, Accounts, AuthConfig, AuthError, AuthOverrides, Cloud, MemoryStore, TokenStore,
 };
 
+use crate::catalogue::Text;
 use crate::cli::{AuthMethod, GlobalArgs};
 use crate::error::{CliError, Exit};
 
@@ -60,7 +61,7 @@ impl Context {
         let (accounts, problem) = self.accounts(true).await?;
         if let Some(problem) = problem {
             let mut error = CliError::from(problem);
-            error.hint = "Unlock or start the OS keychain (on Linux a Secret Service such as GNOME Keyring or KWallet), then try again.".into();
+            error.hint = Text::key("cli.error.keychain.hint");
             return Err(error);
         }
         accounts.restore().await?;
@@ -81,8 +82,9 @@ impl Context {
                 _ => Err(CliError::new(
                     "account_ambiguous",
                     Exit::Usage,
-                    format!("{} accounts are remembered; say which one.", all.len()),
-                    format!("Give the account's username or id: {}.", names(&all)),
+                    Text::key("cli.error.accountAmbiguous.message")
+                        .with("count", all.len().to_string()),
+                    Text::key("cli.error.accountAmbiguous.hint").with("names", names(&all)),
                 )),
             };
         };
@@ -99,28 +101,25 @@ impl Context {
             0 => Err(CliError::new(
                 "account_not_found",
                 Exit::Failure,
-                format!("No remembered account is `{wanted}`."),
+                Text::key("cli.error.accountNotFound.message").with("account", wanted),
                 if all.is_empty() {
-                    "No accounts are remembered; sign in with `invoice-desk login`.".to_owned()
+                    Text::key("cli.accounts.none")
                 } else {
-                    format!(
-                        "Run `invoice-desk accounts` to see them; remembered: {}.",
-                        names(&all)
-                    )
+                    Text::key("cli.error.accountNotFound.hint").with("names", names(&all))
                 },
             )),
             1 => Ok(matching.into_iter().next()),
             _ => Err(CliError::new(
                 "account_ambiguous",
                 Exit::Usage,
-                format!("`{wanted}` is signed in in several clouds."),
-                format!(
-                    "Give the account id instead: {}.",
+                Text::key("cli.error.accountClouds.message").with("account", wanted),
+                Text::key("cli.error.accountClouds.hint").with(
+                    "ids",
                     matching
                         .iter()
                         .map(|s| format!("{} ({})", s.account().id, s.account().cloud.key()))
                         .collect::<Vec<_>>()
-                        .join(", ")
+                        .join(", "),
                 ),
             )),
         }
@@ -140,8 +139,8 @@ fn cloud_from_flags(global: &GlobalArgs) -> Result<Option<Cloud>, CliError> {
         return Err(CliError::new(
             "invalid_config",
             Exit::Usage,
-            "--cloud cannot be combined with --authority or --arm-endpoint.",
-            "Give --cloud NAME for Azure's clouds, or --authority URL --arm-endpoint URL for another.",
+            Text::key("cli.error.cloudConflict.message"),
+            Text::key("cli.error.cloudConflict.hint"),
         ));
     }
     if let Some(name) = &global.cloud {
@@ -159,8 +158,8 @@ fn cloud_from_flags(global: &GlobalArgs) -> Result<Option<Cloud>, CliError> {
         _ => Err(CliError::new(
             "invalid_config",
             Exit::Usage,
-            "A custom cloud needs both --authority and --arm-endpoint.",
-            "Give both URLs, or --cloud NAME (with --auth azure-cli, --arm-endpoint alone is enough).",
+            Text::key("cli.error.customCloud.message"),
+            Text::key("cli.error.customCloud.hint"),
         )),
     }
 }

@@ -5,6 +5,7 @@
 use invoice_desk_api::{DEFAULT_DEMO_USER, DEMO_SCENARIO, Demo, DemoError};
 use invoice_desk_auth::{AccountSession, CompletionPage};
 
+use crate::catalogue::Text;
 use crate::cli::GlobalArgs;
 use crate::error::{CliError, Exit};
 
@@ -33,14 +34,15 @@ fn demo_error(err: DemoError) -> CliError {
         DemoError::Unavailable(reason) => CliError::new(
             "demo_unavailable",
             Exit::Failure,
-            format!("The demo data could not be started: {reason}."),
-            "Run the command again with `-v` for details.",
+            Text::key("cli.error.demoUnavailable.message")
+                .with("reason", reason.trim_end_matches('.')),
+            Text::key("cli.hint.verbose"),
         ),
         DemoError::UnknownUser { upn, users } => CliError::new(
             "demo_user_unknown",
             Exit::Usage,
-            format!("`{upn}` is not one of the demo users."),
-            format!("Give --account one of: {}.", users.join(", ")),
+            Text::key("cli.error.demoUser.message").with("upn", upn),
+            Text::key("cli.error.demoUser.hint").with("users", users.join(", ")),
         ),
         DemoError::SignIn(err) => CliError::from(err),
     }

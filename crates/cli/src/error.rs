@@ -1,5 +1,6 @@
 //! What the command line says when something fails: one `error:` sentence, one `hint:` with
-//! what to do, and a documented exit code.
+//! what to do, and a documented exit code. The sentences are catalogue texts, rendered in
+//! `--lang` when printed; the prefixes and the codes never change.
 
 use std::fmt;
 use std::process::ExitCode;
@@ -7,6 +8,8 @@ use std::process::ExitCode;
 use invoice_desk_auth::AuthError;
 use invoice_desk_billing::BillingCode;
 use invoice_desk_logging::redact;
+
+use crate::catalogue::{Lang, Text};
 
 /// The process exit codes (also in `--help` and README).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,8 +35,8 @@ impl From<Exit> for ExitCode {
 pub struct CliError {
     /// A stable machine-readable code (the auth crate's codes, plus the CLI's own).
     pub code: &'static str,
-    pub message: String,
-    pub hint: String,
+    pub message: Text,
+    pub hint: Text,
     pub exit: Exit,
 }
 
@@ -41,8 +44,8 @@ impl CliError {
     pub fn new(
         code: &'static str,
         exit: Exit,
-        message: impl Into<String>,
-        hint: impl Into<String>,
+        message: impl Into<Text>,
+        hint: impl Into<Text>,
     ) -> Self {
         Self {
             code,
@@ -52,20 +55,25 @@ impl CliError {
         }
     }
 
-    /// The two lines written to stderr; secrets scrubbed whatever the message holds.
-    pub fn render(&self) -> String {
-        let message = one_line(&self.message);
+    /// The two lines written to stderr, in `lang`; secrets scrubbed whatever the message
+    /// holds.
+    pub fn render(&self, lang: Lang) -> String {
         format!(
             "error: {}\nhint: {}\n",
-            redact(&message),
-            redact(&one_line(&self.hint))
+            redact(&one_line(&self.message.render(lang))),
+            redact(&one_line(&self.hint.render(lang)))
         )
+    }
+
+    /// The message and the hint as one warning line, in `lang`.
+    pub fn warning(&self, lang: Lang) -> String {
+        format!("{} {}", self.message.render(lang), self.hint.render(lang))
     }
 }
 
 impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.message.render(Lang::En))
     }
 }
 
@@ -94,110 +102,106 @@ impl From<AuthError> for CliError {
         } else {
             Exit::Failure
         };
-        Self::new(
-            error.code(),
-            exit,
-            sentence(&error.to_string()),
-            hint(error.code()),
-        )
+        Self::new(error.code(), exit, auth_message(&error), hint(error.code()))
     }
 }
 
+/// What went wrong signing in: the catalogue's sentence for the error's code
+/// (`cli.auth.<code>`), filled with what the sign-in service or the system said. A code the
+/// catalogue does not know yet keeps the sign-in crate's own sentence.
+pub fn auth_message(error: &AuthError) -> Text {
+    let values: Vec<(&'static str, &str)> = match error {
+        AuthError::InvalidGrant { description } => vec![("description", description)],
+        AuthError::InteractionRequired {
+            tenant,
+            description,
+            ..
+        }
+        | AuthError::ConsentRequired {
+            tenant,
+            description,
+        } => vec![("tenant", tenant), ("description", description)],
+        AuthError::KeychainUnavailable { reason }
+        | AuthError::Keychain { reason }
+        | AuthError::InvalidEndpoint { reason }
+        | AuthError::InvalidConfig { reason }
+        | AuthError::InvalidResponse { reason } => vec![("reason", reason)],
+        AuthError::AzureCliFailed { message }
+        | AuthError::Network { message }
+        | AuthError::BrowserFailed { message }
+        | AuthError::Listener { message }
+        | AuthError::TenantListing { message } => vec![("message", message)],
+        AuthError::Authority { error, description } => {
+            vec![("error", error), ("description", description)]
+        }
+        AuthError::AccountNotFound { account } => vec![("account", account)],
+        _ => Vec::new(),
+    };
+    let key = match error.code() {
+        // The window's sentence says exactly this.
+        "cancelled" => "errors.sign_in_cancelled.message".to_owned(),
+        code => format!("cli.auth.{code}"),
+    };
+    if !Lang::En.words().has(&key) {
+        return Text::Raw(sentence(&error.to_string()));
+    }
+    values
+        .into_iter()
+        .fold(Text::key(key), |text, (name, value)| {
+            // The sentence ends with its own full stop.
+            text.with(name, value.trim().trim_end_matches('.'))
+        })
+}
+
 /// A billing failure by its stable code ([`invoice_desk_billing::BillingError::code`]):
-/// needs sign-in, permission, Azure (transient, after retries) or other.
-pub fn billing_failure(code: BillingCode, what: &str, message: &str) -> CliError {
+/// needs sign-in, permission, Azure (transient, after retries) or other. `what` says what was
+/// being done; `message` is what Azure said.
+pub fn billing_failure(code: BillingCode, what: Text, message: &str) -> CliError {
     let (exit, hint) = match code {
-        BillingCode::Unauthenticated | BillingCode::Credential => (
-            Exit::NeedsSignIn,
-            "Sign in again with `invoice-desk login` (with `--tenant <id>` for a tenant that asks for MFA).",
-        ),
-        BillingCode::Forbidden => (
-            Exit::Permission,
-            "Ask for a billing role on that scope; `invoice-desk scopes` says which role and who can grant it.",
-        ),
+        BillingCode::Unauthenticated | BillingCode::Credential => {
+            (Exit::NeedsSignIn, "cli.hint.billing.signIn")
+        }
+        BillingCode::Forbidden => (Exit::Permission, "cli.hint.billing.permission"),
         BillingCode::Throttled
         | BillingCode::Server
         | BillingCode::Network
-        | BillingCode::Timeout => (
-            Exit::Azure,
-            "Azure did not answer after several tries; try again in a few minutes (`-v` shows more).",
-        ),
-        BillingCode::InvalidEndpoint => (
-            Exit::Usage,
-            "Give https URLs to `--authority` and `--arm-endpoint`; plain http only for 127.0.0.1 or localhost.",
-        ),
+        | BillingCode::Timeout => (Exit::Azure, "cli.hint.billing.azure"),
+        BillingCode::InvalidEndpoint => (Exit::Usage, "cli.hint.billing.endpoint"),
         BillingCode::NotFound
         | BillingCode::MalformedResponse
         | BillingCode::BadRequest
-        | BillingCode::Cancelled => (
-            Exit::Failure,
-            "Run the command again with `-v` for details.",
-        ),
+        | BillingCode::Cancelled => (Exit::Failure, "cli.hint.verbose"),
     };
     CliError::new(
         code.as_str(),
         exit,
-        format!("{what}: {}", sentence(message)),
-        hint,
+        Text::Seq(vec![what, Text::from(": "), Text::Raw(sentence(message))]),
+        Text::key(hint),
     )
 }
 
 impl From<&invoice_desk_billing::BillingError> for CliError {
     fn from(error: &invoice_desk_billing::BillingError) -> Self {
-        billing_failure(error.kind(), "Azure billing failed", &error.to_string())
+        billing_failure(
+            error.kind(),
+            Text::key("cli.error.billing"),
+            &error.to_string(),
+        )
     }
 }
 
-/// What to do about an auth failure, by its stable code.
-pub fn hint(code: &str) -> &'static str {
-    match code {
-        "cancelled" => "Run the command again when you are ready.",
-        "timed_out" => {
-            "Run `invoice-desk login` again and finish in the browser within 5 minutes, or use `--device-code`."
-        }
-        "state_mismatch" => {
-            "Run `invoice-desk login` again; if it keeps happening, use `--device-code`."
-        }
-        "invalid_grant" => "Sign in again with `invoice-desk login`.",
-        "interaction_required" => {
-            "Sign in again with `invoice-desk login --tenant <tenant id>` to complete MFA or Conditional Access there."
-        }
-        "consent_required" => {
-            "Ask an administrator of that tenant to consent to the app, or use your organisation's own app registration (`--client-id`, see README)."
-        }
-        "device_code_expired" => {
-            "Run `invoice-desk login --device-code` again and enter the code before it expires."
-        }
-        "declined" => "Run `invoice-desk login` again and approve the sign-in.",
-        "keychain_unavailable" => {
-            "Unlock or start the OS keychain (on Linux a Secret Service such as GNOME Keyring or KWallet), or sign in with `--no-remember`."
-        }
-        "keychain_failed" => {
-            "Sign out with `invoice-desk logout --all` and sign in again; `-v` shows more."
-        }
-        "azure_cli_missing" => {
-            "Install the Azure CLI and run `az login`, or sign in with `invoice-desk login`."
-        }
-        "azure_cli_failed" => {
-            "Run `az login` (and `az cloud set` for another cloud), then try again."
-        }
-        "network" => "Check the network connection and proxy settings, then try again.",
-        "invalid_endpoint" => {
-            "Give https URLs to `--authority` and `--arm-endpoint` (or in auth.toml); plain http only for 127.0.0.1 or localhost."
-        }
-        "invalid_config" => {
-            "Fix the value on the command line or in the organisation config file auth.toml."
-        }
-        "browser_failed" => "Open the printed URL in a browser yourself, or use `--device-code`.",
-        "listener_failed" => "Use `invoice-desk login --device-code` instead.",
-        "authority_error" => {
-            "Check the client id, tenant and cloud (flags or auth.toml); `-v` shows more."
-        }
-        "account_not_found" => "Run `invoice-desk accounts` to see the remembered accounts.",
-        "tenant_listing_failed" => {
-            "The sign-in worked; try again later to list the other tenants (`-v` shows more)."
-        }
-        _ => "Run the command again with `-v` for details.",
+/// What to do about an auth failure, by its stable code: `cli.hint.<code>` (the window's
+/// sign-in codes where the auth code means the same), else "run again with `-v`".
+pub fn hint(code: &str) -> Text {
+    let key = match code {
+        "invalid_grant" => "cli.hint.sign_in_expired".to_owned(),
+        "interaction_required" => "cli.hint.sign_in_again_required".to_owned(),
+        code => format!("cli.hint.{code}"),
+    };
+    if Lang::En.words().has(&key) {
+        Text::key(key)
+    } else {
+        Text::key("cli.hint.verbose")
     }
 }
 
@@ -206,6 +210,7 @@ mod tests {
     use invoice_desk_auth::AuthError;
 
     use super::{CliError, Exit};
+    use crate::catalogue::{Lang, Text};
 
     #[test]
     fn auth_errors_map_to_exit_codes_and_hints() {
@@ -213,16 +218,83 @@ mod tests {
             description: "expired".into(),
         });
         assert_eq!(err.exit, Exit::NeedsSignIn);
-        assert!(err.hint.contains("invoice-desk login"));
+        assert!(err.hint.render(Lang::En).contains("invoice-desk login"));
+        assert_eq!(
+            err.message.render(Lang::En),
+            "The sign-in has expired or was revoked: expired."
+        );
         let err = CliError::from(AuthError::InvalidEndpoint {
             reason: "plain http is only allowed for loopback hosts: http://example.com".into(),
         });
         assert_eq!(err.exit, Exit::Usage);
-        let rendered = err.render();
+        let rendered = err.render(Lang::En);
         assert!(rendered.starts_with("error: "), "{rendered}");
         assert_eq!(rendered.lines().count(), 2);
         assert!(rendered.lines().nth(1).unwrap().starts_with("hint: "));
         assert_eq!(CliError::from(AuthError::Cancelled).exit, Exit::Failure);
+    }
+
+    #[test]
+    fn every_auth_code_has_a_sentence_and_a_hint_in_both_languages() {
+        let all = [
+            AuthError::Cancelled,
+            AuthError::TimedOut,
+            AuthError::StateMismatch,
+            AuthError::InvalidGrant {
+                description: "d".into(),
+            },
+            AuthError::InteractionRequired {
+                tenant: "t".into(),
+                description: "d".into(),
+                claims: None,
+            },
+            AuthError::ConsentRequired {
+                tenant: "t".into(),
+                description: "d".into(),
+            },
+            AuthError::DeviceCodeExpired,
+            AuthError::Declined,
+            AuthError::KeychainUnavailable { reason: "r".into() },
+            AuthError::Keychain { reason: "r".into() },
+            AuthError::AzureCliMissing,
+            AuthError::AzureCliFailed {
+                message: "m".into(),
+            },
+            AuthError::Network {
+                message: "m".into(),
+            },
+            AuthError::InvalidEndpoint { reason: "r".into() },
+            AuthError::InvalidConfig { reason: "r".into() },
+            AuthError::BrowserFailed {
+                message: "m".into(),
+            },
+            AuthError::Listener {
+                message: "m".into(),
+            },
+            AuthError::Authority {
+                error: "e".into(),
+                description: "d".into(),
+            },
+            AuthError::InvalidResponse { reason: "r".into() },
+            AuthError::AccountNotFound {
+                account: "a".into(),
+            },
+            AuthError::TenantListing {
+                message: "m".into(),
+            },
+        ];
+        for error in all {
+            let code = error.code();
+            let err = CliError::from(error);
+            assert!(
+                matches!(err.message, Text::Key(..)),
+                "{code}: no catalogue sentence"
+            );
+            let (en, nl) = (err.render(Lang::En), err.render(Lang::Nl));
+            assert_ne!(en, nl, "{code}");
+            assert!(!en.contains("cli.") && !nl.contains("cli."), "{en}{nl}");
+            assert!(!en.contains('{') && !nl.contains('{'), "{en}{nl}");
+        }
     }
 
     #[test]
@@ -240,9 +312,10 @@ mod tests {
             (BillingCode::Unauthenticated, Exit::NeedsSignIn),
             (BillingCode::MalformedResponse, Exit::Failure),
         ] {
-            let err = billing_failure(code, "Listing failed", "boom");
+            let err = billing_failure(code, Text::from("Listing failed"), "boom");
             assert_eq!(err.exit, exit, "{code}");
-            assert_eq!(err.message, "Listing failed: Boom.");
+            assert_eq!(err.message.render(Lang::En), "Listing failed: Boom.");
+            assert_ne!(err.hint.render(Lang::En), err.hint.render(Lang::Nl));
         }
         assert_eq!(Exit::Permission as u8, 4);
         assert_eq!(Exit::Azure as u8, 5);
@@ -256,6 +329,6 @@ mod tests {
             "failed at http://127.0.0.1/?code=abc123",
             "h",
         );
-        assert!(!err.render().contains("abc123"));
+        assert!(!err.render(Lang::En).contains("abc123"));
     }
 }

@@ -19,6 +19,7 @@ use std::process::ExitCode;
 
 use clap::Parser as _;
 
+use crate::catalogue::{Lang, Text};
 use crate::cli::{Cli, Command};
 use crate::error::{CliError, Exit};
 
@@ -36,6 +37,7 @@ fn main() -> ExitCode {
         }
     };
     trace::init(cli.global.verbose);
+    let lang = cli.global.language();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -43,12 +45,15 @@ fn main() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(e) => {
-            return report(&CliError::new(
-                "runtime_failed",
-                Exit::Failure,
-                format!("Could not start: {e}."),
-                "Run the command again.",
-            ));
+            return report(
+                &CliError::new(
+                    "runtime_failed",
+                    Exit::Failure,
+                    Text::key("cli.error.runtime.message").with("reason", e.to_string()),
+                    Text::key("cli.hint.runAgain"),
+                ),
+                lang,
+            );
         }
     };
     let outcome = runtime.block_on(run(&cli));
@@ -56,7 +61,7 @@ fn main() -> ExitCode {
     runtime.shutdown_background();
     match outcome {
         Ok(exit) => exit.into(),
-        Err(error) => report(&error),
+        Err(error) => report(&error, lang),
     }
 }
 
@@ -72,8 +77,8 @@ async fn run(cli: &Cli) -> Result<Exit, CliError> {
     }
 }
 
-fn report(error: &CliError) -> ExitCode {
+fn report(error: &CliError, lang: Lang) -> ExitCode {
     tracing::debug!(code = error.code, "command failed");
-    eprint!("{}", error.render());
+    eprint!("{}", error.render(lang));
     error.exit.into()
 }

@@ -5,6 +5,9 @@ use std::fmt::Write as _;
 use invoice_desk_auth::{Account, TenantInfo, TenantState};
 use serde::Serialize;
 
+use crate::catalogue::{Lang, Text};
+use crate::error::{CliError, Exit};
+
 /// One element of `invoice-desk accounts --json`. The field names are a stable interface.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -48,13 +51,13 @@ impl From<&Account> for AccountJson {
 }
 
 /// Prints `value` as pretty JSON on stdout.
-pub fn print_json<T: Serialize>(value: &T) -> Result<(), crate::error::CliError> {
+pub fn print_json<T: Serialize>(value: &T) -> Result<(), CliError> {
     let text = serde_json::to_string_pretty(value).map_err(|e| {
-        crate::error::CliError::new(
+        CliError::new(
             "output_failed",
-            crate::error::Exit::Failure,
-            format!("The output could not be written as JSON: {e}."),
-            "Run the command again with `-v` for details.",
+            Exit::Failure,
+            Text::key("cli.error.json.message").with("reason", e.to_string()),
+            Text::key("cli.hint.verbose"),
         )
     })?;
     println!("{text}");
@@ -79,21 +82,54 @@ fn tenant_label(tenant: &TenantInfo) -> String {
     }
 }
 
-/// The lines under an account's name in `login` and `accounts`. `state` tells whether a tenant
-/// can be used without signing in again.
-pub fn account_block(account: &Account, state: impl Fn(&str) -> TenantState) -> String {
+/// `  label:  value` lines whose values line up, in `lang`: `cli.accounts.<field>` labels.
+pub fn labelled(lang: Lang, fields: &[(&str, &str)]) -> String {
+    let labels: Vec<String> = fields
+        .iter()
+        .map(|(key, _)| format!("{}:", lang.text(key)))
+        .collect();
+    let width = labels
+        .iter()
+        .map(|l| crate::table::width(l))
+        .max()
+        .unwrap_or(0);
     let mut out = String::new();
-    let _ = writeln!(out, "  id:     {}", account.id);
-    let _ = writeln!(out, "  cloud:  {}", account.cloud.key());
-    let _ = writeln!(out, "  tenants:");
+    for (label, (_, value)) in labels.iter().zip(fields) {
+        let pad = " ".repeat(width - crate::table::width(label));
+        let _ = writeln!(out, "  {label}{pad}  {value}");
+    }
+    out
+}
+
+/// The `  tenants:` line that heads the list of tenants, in `lang`.
+pub fn tenants_heading(lang: Lang) -> String {
+    format!("  {}:\n", lang.text("cli.accounts.tenants"))
+}
+
+/// The lines under an account's name in `login` and `accounts`, in `lang`. `state` tells
+/// whether a tenant can be used without signing in again.
+pub fn account_block(lang: Lang, account: &Account, state: impl Fn(&str) -> TenantState) -> String {
+    let cloud = account.cloud.key();
+    let mut out = labelled(
+        lang,
+        &[
+            ("cli.accounts.id", account.id.as_str()),
+            ("cli.accounts.cloud", cloud.as_str()),
+        ],
+    );
+    out.push_str(&tenants_heading(lang));
     for tenant in &account.tenants {
         let mut flags = Vec::new();
         if tenant.id.eq_ignore_ascii_case(&account.home_tenant) {
-            flags.push("home");
+            flags.push(lang.text("cli.accounts.home"));
         }
-        flags.push(if tenant.enabled { "enabled" } else { "off" });
+        flags.push(lang.text(if tenant.enabled {
+            "cli.accounts.enabled"
+        } else {
+            "cli.accounts.off"
+        }));
         if tenant.enabled && matches!(state(&tenant.id), TenantState::NeedsSignIn { .. }) {
-            flags.push("needs sign-in");
+            flags.push(lang.text("cli.accounts.needsSignIn"));
         }
         let label = tenant_label(tenant);
         let _ = writeln!(
@@ -113,6 +149,7 @@ mod tests {
     use invoice_desk_auth::{Account, Cloud, TenantInfo, TenantState};
 
     use super::{AccountJson, account_block};
+    use crate::catalogue::Lang;
 
     fn account() -> Account {
         Account {
@@ -156,7 +193,7 @@ mod tests {
 
     #[test]
     fn the_block_marks_home_off_and_needs_sign_in() {
-        let text = account_block(&account(), |t| {
+        let text = account_block(Lang::En, &account(), |t| {
             if t == "guest" {
                 TenantState::NeedsSignIn {
                     code: "interaction_required".into(),
@@ -171,5 +208,12 @@ mod tests {
         assert!(text.contains("home  Contoso  [home, enabled]"), "{text}");
         assert!(text.contains("guest  [enabled, needs sign-in]"), "{text}");
         assert!(text.contains("other  [off]"), "{text}");
+        let dutch = account_block(Lang::Nl, &account(), |_| TenantState::Ready);
+        let values: Vec<usize> = dutch
+            .lines()
+            .take(2)
+            .map(|l| l.find("u.home").or_else(|| l.find("china")).unwrap())
+            .collect();
+        assert_eq!(values[0], values[1], "the values line up: {dutch}");
     }
 }

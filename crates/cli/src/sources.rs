@@ -7,6 +7,7 @@ use invoice_desk_api::{Directory, DirectoryError};
 use invoice_desk_auth::{AccountSession, AuthError, TenantState, azure_cli_credential};
 use invoice_desk_billing::{BillingCode, Caller, Clock, Discovery, ScopeEntry};
 
+use crate::catalogue::{Lang, Text, warn};
 use crate::cli::{AuthMethod, GlobalArgs};
 use crate::context::Context;
 use crate::error::{CliError, Exit, billing_failure};
@@ -32,10 +33,8 @@ pub struct Sources {
     /// Tenants that could not be used (need sign-in), as errors to warn about or fail with.
     pub skipped: Vec<CliError>,
     demo: Option<invoice_desk_api::Demo>,
-}
-
-fn warn(text: &str) {
-    eprintln!("warning: {}", invoice_desk_logging::redact(text));
+    /// The language of the warnings.
+    lang: Lang,
 }
 
 impl Sources {
@@ -45,19 +44,20 @@ impl Sources {
                 return Err(CliError::new(
                     "invalid_config",
                     Exit::Usage,
-                    "--demo cannot be combined with --auth azure-cli.",
-                    "Leave out --auth for the demo data.",
+                    Text::key("cli.error.demoAzureCli.message"),
+                    Text::key("cli.error.demoAzureCli.hint"),
                 ));
             }
             let (demo, session) = crate::demo::start(global).await?;
             let clock = demo.clock();
-            let mut sources = Self::from_sessions(std::slice::from_ref(&session), clock)?;
+            let mut sources =
+                Self::from_sessions(std::slice::from_ref(&session), clock, global.language())?;
             sources.demo = Some(demo);
             return Ok(sources);
         }
         let context = Context::load(global, None, None)?;
         if global.auth == Some(AuthMethod::AzureCli) {
-            return Self::azure_cli(&context).await;
+            return Self::azure_cli(&context, global.language()).await;
         }
         let accounts = context.remembered_accounts().await?;
         let sessions = match global.account.as_deref() {
@@ -70,14 +70,18 @@ impl Sources {
             return Err(CliError::new(
                 "not_signed_in",
                 Exit::NeedsSignIn,
-                "No account is signed in.",
-                "Sign in with `invoice-desk login` (or look at sample data with `--demo`).",
+                Text::key("cli.error.notSignedIn.message"),
+                Text::key("cli.error.notSignedIn.hint"),
             ));
         }
-        Self::from_sessions(&sessions, Clock::System)
+        Self::from_sessions(&sessions, Clock::System, global.language())
     }
 
-    fn from_sessions(sessions: &[AccountSession], clock: Clock) -> Result<Self, CliError> {
+    fn from_sessions(
+        sessions: &[AccountSession],
+        clock: Clock,
+        lang: Lang,
+    ) -> Result<Self, CliError> {
         let mut list = Vec::new();
         let mut skipped = Vec::new();
         for session in sessions {
@@ -98,11 +102,12 @@ impl Sources {
             list,
             skipped,
             demo: None,
+            lang,
         })
     }
 
     /// The Azure CLI's sign-in: its default tenant, the user from its token.
-    async fn azure_cli(context: &Context) -> Result<Self, CliError> {
+    async fn azure_cli(context: &Context, lang: Lang) -> Result<Self, CliError> {
         let cloud = &context.config.cloud;
         let credential = azure_cli_credential(None)?;
         let token = credential
@@ -130,6 +135,7 @@ impl Sources {
             }],
             skipped: Vec::new(),
             demo: None,
+            lang,
         })
     }
 
@@ -148,13 +154,21 @@ impl Sources {
                     continue;
                 }
                 codes.push(code);
-                failures.push(source.failure(code, &failure.what, &failure.issue.message));
+                failures.push(source.failure(
+                    code,
+                    Text::from(failure.what.as_str()),
+                    &failure.issue.message,
+                ));
             }
             for entry in discovery.scopes {
                 for issue in &entry.issues {
-                    warn(&format!(
-                        "{}: reading {} failed ({}); what is shown may be incomplete",
-                        entry.scope.display_name, issue.step, issue.code
+                    warn(&self.lang.format(
+                        "cli.scopes.issue",
+                        &[
+                            ("scope", &entry.scope.display_name),
+                            ("step", issue.step),
+                            ("code", &issue.code.to_string()),
+                        ],
                     ));
                 }
                 found.push(Found { source, entry });
@@ -164,12 +178,12 @@ impl Sources {
             && let Some(first) = failures.first()
         {
             for other in &failures[1..] {
-                warn(&other.message);
+                warn(&other.message.render(self.lang));
             }
             return Err(first.clone());
         }
         for failure in &failures {
-            warn(&format!("{} {}", failure.message, failure.hint));
+            warn(&failure.warning(self.lang));
         }
         Ok(found)
     }
@@ -184,7 +198,7 @@ impl Sources {
 impl Source {
     /// A failure in this source; a credential failure on a tenant that now needs an
     /// interactive sign-in says so.
-    pub fn failure(&self, code: BillingCode, what: &str, message: &str) -> CliError {
+    pub fn failure(&self, code: BillingCode, what: Text, message: &str) -> CliError {
         if let Some(session) = &self.session
             && let TenantState::NeedsSignIn { code, .. } =
                 session.tenant_state(&self.directory.tenant_id)
@@ -193,10 +207,10 @@ impl Source {
         }
         billing_failure(
             code,
-            &format!(
-                "{} in tenant {}: listing {what} failed",
-                self.directory.username, self.directory.tenant_id
-            ),
+            Text::key("cli.error.listing")
+                .with("account", self.directory.username.as_str())
+                .with("tenant", self.directory.tenant_id.as_str())
+                .with("what", what),
             message,
         )
     }
@@ -206,10 +220,11 @@ fn needs_sign_in(account: &str, tenant: &str, code: &str) -> CliError {
     CliError::new(
         "needs_sign_in",
         Exit::NeedsSignIn,
-        format!("{account} needs to sign in again in tenant {tenant} ({code})."),
-        format!(
-            "Run `invoice-desk login --tenant {tenant}` to complete MFA or Conditional Access there."
-        ),
+        Text::key("cli.error.needsSignIn.message")
+            .with("account", account)
+            .with("tenant", tenant)
+            .with("code", code),
+        Text::key("cli.error.needsSignIn.hint").with("tenant", tenant),
     )
 }
 

@@ -671,6 +671,66 @@ fn an_unknown_scope_fails_with_a_hint() {
     assert!(text(&out.stderr).contains("alex@contoso.example"));
 }
 
+#[test]
+fn errors_hints_and_tables_speak_dutch_with_lang_nl() {
+    let unknown = "/subscriptions/00000000-0000-0000-0000-000000000000";
+    let out = cli(&["invoices", "--demo", "--scope", unknown, "--lang", "nl"]);
+    // The same exit code and the same line prefixes; the sentences are Dutch.
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{stderr}");
+    assert_eq!(
+        lines[0],
+        format!("error: Geen factureringsbereik waar u bij kunt heeft de id `{unknown}`.")
+    );
+    assert!(
+        lines[1].starts_with("hint: Voer `invoice-desk scopes` uit"),
+        "{stderr}"
+    );
+    let english = text(&cli(&["invoices", "--demo", "--scope", unknown]).stderr);
+    assert!(
+        english.starts_with("error: No billing scope you can reach has the id"),
+        "{english}"
+    );
+
+    // A usage error from the command line's own words.
+    let out = cli(&["logout", "--demo", "--lang", "nl"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with("error: `logout` kent geen --demo")
+            && stderr.contains("\nhint: Laat --demo weg"),
+        "{stderr}"
+    );
+
+    // The scopes table: Dutch column titles, yes/no and the heading, the ids unchanged.
+    let nl = text(&ok(&["scopes", "--demo", "--lang", "nl"]).stdout);
+    let lines: Vec<&str> = nl.lines().collect();
+    assert!(
+        lines[0].starts_with("alex@contoso.example \u{2014} tenant "),
+        "{nl}"
+    );
+    let header: Vec<&str> = lines[1].split_whitespace().collect();
+    assert_eq!(
+        header,
+        [
+            "NAAM",
+            "SOORT",
+            "ROLLEN",
+            "BEKIJKEN",
+            "DOWNLOADEN",
+            "GEBRUIK",
+            "E-MAIL",
+            "ID"
+        ],
+        "{nl}"
+    );
+    assert!(lines[2].contains("  ja  "), "{nl}");
+    assert!(!nl.contains(" yes ") && !nl.contains("NAME"), "{nl}");
+    assert!(nl.contains("/subscriptions/"), "{nl}");
+}
+
 /// The display column where `needle` starts in `line` (these lines are ASCII apart from `…`
 /// and `–`, one column each).
 fn column(line: &str, needle: &str) -> Option<usize> {

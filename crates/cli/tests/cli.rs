@@ -64,6 +64,11 @@ impl Harness {
             .env("INVOICE_DESK_KEYRING_SERVICE", &self.service)
             .env("INVOICE_DESK_BROWSER", "print")
             .env("XDG_CONFIG_HOME", self.config_home.path())
+            // English, whatever the machine's language: the assertions read English words.
+            .env_remove("LANG")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env_remove("LANGUAGE")
             .env_remove("RUST_LOG")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

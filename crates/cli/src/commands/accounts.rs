@@ -3,7 +3,7 @@
 use crate::cli::{AccountsArgs, GlobalArgs};
 use crate::context::Context;
 use crate::error::{CliError, Exit};
-use crate::output::{AccountJson, account_block, who};
+use crate::output::{AccountJson, account_block, print_json, who};
 use invoice_desk_auth::AccountSession;
 
 pub async fn run(global: &GlobalArgs, _args: &AccountsArgs) -> Result<Exit, CliError> {
@@ -25,19 +25,12 @@ fn show(global: &GlobalArgs, sessions: &[AccountSession]) -> Result<Exit, CliErr
             .iter()
             .map(|s| AccountJson::from(&s.account()))
             .collect();
-        let text = serde_json::to_string_pretty(&list).map_err(|e| {
-            CliError::new(
-                "output_failed",
-                Exit::Failure,
-                format!("The account list could not be written as JSON: {e}."),
-                "Run the command again with `-v` for details.",
-            )
-        })?;
-        println!("{text}");
+        print_json(&list)?;
         return Ok(Exit::Ok);
     }
+    let lang = global.language();
     if sessions.is_empty() {
-        println!("No accounts are remembered. Sign in with `invoice-desk login`.");
+        println!("{}", lang.text("cli.accounts.none"));
         return Ok(Exit::Ok);
     }
     for (i, session) in sessions.iter().enumerate() {
@@ -46,7 +39,10 @@ fn show(global: &GlobalArgs, sessions: &[AccountSession]) -> Result<Exit, CliErr
         }
         let account = session.account();
         println!("{}", who(&account));
-        print!("{}", account_block(&account, |t| session.tenant_state(t)));
+        print!(
+            "{}",
+            account_block(lang, &account, |t| session.tenant_state(t))
+        );
     }
     Ok(Exit::Ok)
 }

@@ -8,7 +8,7 @@ use invoice_desk_billing::{Availability, InvoiceRange, PeriodRow, scope_periods}
 use serde::Serialize;
 use time::{Date, Duration};
 
-use crate::catalogue::{self, Lang};
+use crate::catalogue::{self, Lang, Text};
 use crate::cli::{GlobalArgs, InvoicesArgs};
 use crate::error::{CliError, Exit};
 use crate::output::print_json;
@@ -138,8 +138,8 @@ pub fn range(from: Option<Date>, to: Option<Date>, today: Date) -> Result<Invoic
         return Err(CliError::new(
             "invalid_range",
             Exit::Usage,
-            format!("--from {} lies in the future.", &from.to_string()[..7]),
-            "Give a month up to the current one.",
+            Text::key("cli.error.fromFuture.message").with("month", &from.to_string()[..7]),
+            Text::key("cli.error.fromFuture.hint"),
         ));
     }
     let end = to.map_or(today, |to| month_end(to).min(today));
@@ -158,12 +158,10 @@ pub fn range(from: Option<Date>, to: Option<Date>, today: Date) -> Result<Invoic
         return Err(CliError::new(
             "invalid_range",
             Exit::Usage,
-            format!(
-                "--from {} is after --to {}.",
-                &from.to_string()[..7],
-                &to.to_string()[..7]
-            ),
-            "Give the earlier month to --from and the later one to --to.",
+            Text::key("cli.error.fromAfterTo.message")
+                .with("from", &from.to_string()[..7])
+                .with("to", &to.to_string()[..7]),
+            Text::key("cli.error.fromAfterTo.hint"),
         ));
     }
     Ok(range)
@@ -192,19 +190,14 @@ async fn list(
         .iter()
         .find(|f| f.entry.scope.id.eq_ignore_ascii_case(wanted))
     else {
-        return Err(CliError::new(
-            "scope_not_found",
-            Exit::Failure,
-            format!("No billing scope you can reach has the id `{wanted}`."),
-            "Run `invoice-desk scopes` to see the ids of your scopes (with the same --account).",
-        ));
+        return Err(scope_not_found(wanted));
     };
     let rows = scope_periods(&hit.source.directory.client, &hit.entry, range, today)
         .await
         .map_err(|e| {
             hit.source.failure(
                 e.kind(),
-                &format!("the periods of {wanted}"),
+                Text::key("cli.error.periodsOf").with("scope", wanted),
                 &e.to_string(),
             )
         })?;
@@ -223,6 +216,16 @@ async fn list(
     Ok(Exit::Ok)
 }
 
+/// No scope the caller can reach has the id `wanted`.
+pub fn scope_not_found(wanted: &str) -> CliError {
+    CliError::new(
+        "scope_not_found",
+        Exit::Failure,
+        Text::key("cli.error.scopeNotFound.message").with("id", wanted),
+        Text::key("cli.error.scopeNotFound.hint"),
+    )
+}
+
 fn money_cell(amount: Option<&AmountJson>) -> String {
     amount.map_or_else(String::new, |a| match &a.currency {
         Some(currency) => format!("{} {currency}", a.value),
@@ -233,7 +236,6 @@ fn money_cell(amount: Option<&AmountJson>) -> String {
 /// One line per invoice (a period with several invoices has several), and one line with the
 /// reason for a period without one.
 pub fn human(lang: Lang, rows: &[PeriodRow]) -> String {
-    let words = catalogue::words(lang);
     let mut lines: Vec<Vec<String>> = Vec::new();
     for row in rows {
         let json = period_json(lang, row);
@@ -272,8 +274,10 @@ pub fn human(lang: Lang, rows: &[PeriodRow]) -> String {
             ]);
         }
     }
+    let headers = catalogue::invoice_headers(lang);
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
     let mut out = table::render(
-        &words.invoice_headers,
+        &headers,
         &[
             Align::Left,
             Align::Left,

@@ -13,10 +13,11 @@ use invoice_desk_billing::ArmClient;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
+use crate::catalogue::{Lang, Text, warn};
 use crate::cli::{AuthMethod, GlobalArgs, LoginArgs};
 use crate::context::Context;
-use crate::error::{CliError, Exit, hint};
-use crate::output::{account_block, who};
+use crate::error::{CliError, Exit, auth_message, hint};
+use crate::output::{account_block, labelled, tenants_heading, who};
 
 /// How the sign-in page is opened: unset → the system browser; `print` → only print the URL
 /// (SSH sessions, tests); anything else → that command with the URL as its last argument.
@@ -27,44 +28,64 @@ pub async fn run(global: &GlobalArgs, args: &LoginArgs) -> Result<Exit, CliError
         return Err(CliError::new(
             "invalid_config",
             Exit::Usage,
-            "`login` does not take --demo: the demo signs in by itself.",
-            "Run e.g. `invoice-desk scopes --demo` instead.",
+            Text::key("cli.error.loginDemo.message"),
+            Text::key("cli.error.loginDemo.hint"),
         ));
     }
+    let lang = global.language();
     let method = method(global, args)?;
     let context = Context::load(global, args.client_id.as_deref(), args.tenant.as_deref())?;
     if method == AuthMethod::AzureCli {
-        return azure_cli(&context, args).await;
+        return azure_cli(lang, &context, args).await;
     }
     let remember = !args.no_remember;
     let (accounts, problem) = context.accounts(remember).await?;
     if let Some(problem) = &problem {
-        warn(&format!(
-            "{problem}; this sign-in will not be remembered ({}).",
-            problem.code()
-        ));
+        warn(
+            &Text::key("cli.login.notRemembered")
+                .with("problem", auth_message(problem))
+                .with("code", problem.code())
+                .render(lang),
+        );
     }
     let cancel = cancel_on_ctrl_c();
     let session = if method == AuthMethod::DeviceCode {
         accounts
-            .sign_in_with_device_code(&DeviceOptions::default(), show_device_code, &cancel)
+            .sign_in_with_device_code(
+                &DeviceOptions::default(),
+                |code| show_device_code(lang, code),
+                &cancel,
+            )
             .await?
     } else {
         accounts
-            .sign_in_with_browser(&BrowserOptions::default(), open_browser, &cancel)
+            .sign_in_with_browser(
+                &BrowserOptions::default(),
+                |url| open_browser(lang, url),
+                &cancel,
+            )
             .await?
     };
-    list_tenants(&session).await;
+    list_tenants(lang, &session).await;
     let account = session.account();
-    println!("Signed in as {}", who(&account));
-    print!("{}", account_block(&account, |t| session.tenant_state(t)));
-    if accounts.is_persistent() {
-        println!("Remembered in the OS keychain; `invoice-desk logout` signs out.");
-    } else if args.no_remember {
-        println!("Not remembered (--no-remember): nothing was written to the keychain.");
-    } else {
-        println!("Not remembered: the OS keychain is not available.");
-    }
+    println!(
+        "{}",
+        lang.format("cli.login.signedInAs", &[("name", &who(&account))])
+    );
+    print!(
+        "{}",
+        account_block(lang, &account, |t| session.tenant_state(t))
+    );
+    println!(
+        "{}",
+        lang.text(if accounts.is_persistent() {
+            "cli.login.remembered"
+        } else if args.no_remember {
+            "cli.login.notRememberedFlag"
+        } else {
+            "cli.login.noKeychain"
+        })
+    );
     Ok(Exit::Ok)
 }
 
@@ -81,27 +102,24 @@ fn method(global: &GlobalArgs, args: &LoginArgs) -> Result<AuthMethod, CliError>
         (Some(a), Some(b)) if a != b => Err(CliError::new(
             "invalid_config",
             Exit::Usage,
-            "--auth says one way to sign in and --device-code or --azure-cli another.",
-            "Give only one of them.",
+            Text::key("cli.error.authConflict.message"),
+            Text::key("cli.error.authConflict.hint"),
         )),
         (a, b) => Ok(a.or(b).unwrap_or(AuthMethod::Browser)),
     }
 }
 
 /// The account's other tenants from ARM; a failure only costs the listing.
-async fn list_tenants(session: &AccountSession) {
+async fn list_tenants(lang: Lang, session: &AccountSession) {
     if let Err(error) = session.refresh_tenants().await {
         tracing::debug!(code = error.code(), %error, "tenant listing failed");
-        warn(&format!(
-            "could not list the account's other tenants ({}). {}",
-            error.code(),
-            hint(error.code())
-        ));
+        warn(
+            &Text::key("cli.login.tenantsFailed")
+                .with("code", error.code())
+                .with("hint", hint(error.code()))
+                .render(lang),
+        );
     }
-}
-
-fn warn(text: &str) {
-    eprintln!("warning: {}", invoice_desk_logging::redact(text));
 }
 
 fn cancel_on_ctrl_c() -> CancellationToken {
@@ -118,60 +136,83 @@ fn cancel_on_ctrl_c() -> CancellationToken {
 /// Prints the URL (always: over SSH the browser is on another machine), then opens it. Never
 /// fails: with the URL on screen the user can still finish by hand.
 #[allow(clippy::unnecessary_wraps)] // the opener signature `Accounts::sign_in_with_browser` takes
-fn open_browser(url: &Url) -> Result<(), AuthError> {
+fn open_browser(lang: Lang, url: &Url) -> Result<(), AuthError> {
     let how = std::env::var(BROWSER_ENV).unwrap_or_default();
     let how = how.trim();
+    let url_text = url.as_str();
     let mut err = std::io::stderr().lock();
     if how.eq_ignore_ascii_case("print") {
-        let _ = writeln!(err, "To sign in, open this URL: {url}");
+        let _ = writeln!(
+            err,
+            "{}",
+            lang.format("cli.login.openUrl", &[("url", url_text)])
+        );
         return Ok(());
     }
-    let _ = writeln!(err, "Opening the sign-in page in your browser…");
-    let _ = writeln!(err, "If no browser opens, open this URL: {url}");
-    let _ = writeln!(err, "Waiting for the sign-in to finish (Ctrl+C to stop)…");
+    let _ = writeln!(err, "{}", lang.text("cli.login.opening"));
+    let _ = writeln!(
+        err,
+        "{}",
+        lang.format("cli.login.ifNoBrowser", &[("url", url_text)])
+    );
+    let _ = writeln!(err, "{}", lang.text("cli.login.waiting"));
     drop(err);
     let opened = if how.is_empty() {
-        open::that_detached(url.as_str()).map_err(|e| e.to_string())
+        open::that_detached(url_text).map_err(|e| Text::from(e.to_string()))
     } else {
         run_browser_command(how, url)
     };
     if let Err(reason) = opened {
         // The URL is on screen; the user can still finish the sign-in by hand.
-        warn(&format!("the browser could not be started: {reason}"));
+        warn(
+            &Text::key("cli.login.browserFailed")
+                .with("reason", reason)
+                .render(lang),
+        );
     }
     Ok(())
 }
 
-fn run_browser_command(command: &str, url: &Url) -> Result<(), String> {
+fn run_browser_command(command: &str, url: &Url) -> Result<(), Text> {
     let mut words = command.split_whitespace();
-    let program = words.next().ok_or("empty command")?;
+    let program = words
+        .next()
+        .ok_or_else(|| Text::key("cli.login.browserCommandEmpty").with("variable", BROWSER_ENV))?;
     let mut child = std::process::Command::new(program)
         .args(words)
         .arg(url.as_str())
         .stdin(Stdio::null())
         .spawn()
-        .map_err(|e| format!("{BROWSER_ENV} `{program}` could not start: {e}"))?;
+        .map_err(|e| {
+            Text::key("cli.login.browserCommandFailed")
+                .with("variable", BROWSER_ENV)
+                .with("program", program)
+                .with("reason", e.to_string())
+        })?;
     std::thread::spawn(move || child.wait());
     Ok(())
 }
 
-fn show_device_code(code: &DeviceCode) {
+fn show_device_code(lang: Lang, code: &DeviceCode) {
     let expires = code.expires_on.time();
+    let time = format!("{:02}:{:02}", expires.hour(), expires.minute());
     let mut err = std::io::stderr().lock();
     let _ = writeln!(
         err,
-        "To sign in, open {} and enter the code {}",
-        code.verification_uri, code.user_code
+        "{}",
+        lang.format(
+            "cli.login.deviceCode",
+            &[("url", &code.verification_uri), ("code", &code.user_code)]
+        )
     );
     let _ = writeln!(
         err,
-        "Waiting for the sign-in to finish (the code expires at {:02}:{:02} UTC; Ctrl+C to stop)…",
-        expires.hour(),
-        expires.minute()
+        "{}",
+        lang.format("cli.login.deviceWaiting", &[("time", &time)])
     );
 }
 
-async fn azure_cli(context: &Context, args: &LoginArgs) -> Result<Exit, CliError> {
+async fn azure_cli(lang: Lang, context: &Context, args: &LoginArgs) -> Result<Exit, CliError> {
     let cloud = &context.config.cloud;
     let credential = azure_cli_credential(args.tenant.as_deref())?;
     let scope = cloud.arm_scope()?;
@@ -185,36 +226,44 @@ async fn azure_cli(context: &Context, args: &LoginArgs) -> Result<Exit, CliError
     let username = identity
         .username
         .clone()
-        .unwrap_or_else(|| "an account".into());
-    match &identity.name {
-        Some(name) if *name != username => {
-            println!("Using the Azure CLI's sign-in: {name} <{username}>");
-        }
-        _ => println!("Using the Azure CLI's sign-in: {username}"),
-    }
-    println!("  cloud:  {}", cloud.key());
+        .unwrap_or_else(|| lang.text("cli.login.anAccount"));
+    let name = match &identity.name {
+        Some(name) if *name != username => format!("{name} <{username}>"),
+        _ => username,
+    };
+    println!("{}", lang.format("cli.login.azureCli", &[("name", &name)]));
+    print!(
+        "{}",
+        labelled(lang, &[("cli.accounts.cloud", &cloud.key())])
+    );
     let credential: Arc<dyn TokenCredential> = credential;
     match list_cli_tenants(context, credential).await {
         Ok(tenants) => {
-            println!("  tenants:");
+            print!("{}", tenants_heading(lang));
             for (id, label) in tenants {
                 let home = identity
                     .tenant
                     .as_deref()
                     .is_some_and(|t| t.eq_ignore_ascii_case(&id));
+                let flag = if home {
+                    format!("  [{}]", lang.text("cli.accounts.home"))
+                } else {
+                    String::new()
+                };
                 println!(
-                    "    {id}{}{label}{}",
+                    "    {id}{}{label}{flag}",
                     if label.is_empty() { "" } else { "  " },
-                    if home { "  [home]" } else { "" }
                 );
             }
         }
-        Err(message) => warn(&format!(
-            "could not list the tenants: {message}. {}",
-            hint("tenant_listing_failed")
-        )),
+        Err(message) => warn(
+            &Text::key("cli.login.tenantsListFailed")
+                .with("message", message.trim_end_matches('.'))
+                .with("hint", hint("tenant_listing_failed"))
+                .render(lang),
+        ),
     }
-    println!("Nothing was stored: the Azure CLI keeps this sign-in (`az logout` ends it).");
+    println!("{}", lang.text("cli.login.azureCliStoredNothing"));
     Ok(Exit::Ok)
 }
 

@@ -1,5 +1,6 @@
 //! `invoice-desk logout [ACCOUNT] [--all]`: deletes the account's keychain entries.
 
+use crate::catalogue::Text;
 use crate::cli::{GlobalArgs, LogoutArgs};
 use crate::context::Context;
 use crate::error::{CliError, Exit};
@@ -10,31 +11,31 @@ pub async fn run(global: &GlobalArgs, args: &LogoutArgs) -> Result<Exit, CliErro
         return Err(CliError::new(
             "invalid_config",
             Exit::Usage,
-            "`logout` does not take --demo: the demo keeps nothing to sign out of.",
-            "Leave out --demo to sign out of a remembered account.",
+            Text::key("cli.error.logoutDemo.message"),
+            Text::key("cli.error.logoutDemo.hint"),
         ));
     }
+    let lang = global.language();
     let context = Context::load(global, None, None)?;
     let accounts = context.remembered_accounts().await?;
     if args.all {
         let count = accounts.list().len();
         accounts.remove_all().await?;
-        println!(
-            "Signed out of {count} account{}; every Invoice Desk entry was removed from the keychain.",
-            if count == 1 { "" } else { "s" }
-        );
+        println!("{}", lang.plural("cli.logout.all", count, &[]));
         return Ok(Exit::Ok);
     }
     let Some(session) = Context::pick_account(&accounts, args.account.as_deref())? else {
-        println!("No accounts are remembered; nothing to sign out.");
+        println!("{}", lang.text("cli.logout.none"));
         return Ok(Exit::Ok);
     };
     let account = session.account();
     accounts.sign_out(&session.entry_name()).await?;
     println!(
-        "Signed out {} ({}); its keychain entries were removed.",
-        who(&account),
-        account.cloud.key()
+        "{}",
+        lang.format(
+            "cli.logout.done",
+            &[("name", &who(&account)), ("cloud", &account.cloud.key())]
+        )
     );
     Ok(Exit::Ok)
 }

@@ -11,12 +11,12 @@ use invoice_desk_api::{ErrorCode, SaveError, download_jobs};
 use invoice_desk_billing::{Capability, InvoiceRange};
 use invoice_desk_files::{
     BatchEvent, BatchOptions, BatchSummary, DocumentSelection, Fetcher, IndexWarning, Job, Placed,
-    Template, TransferPolicy, slash_path,
+    Template, TemplateError, TransferPolicy, slash_path,
 };
-use invoice_desk_settings::SettingsStore;
+use invoice_desk_settings::{SettingsError, SettingsStore};
 use serde::Serialize;
 
-use crate::catalogue::{self, Lang};
+use crate::catalogue::{self, Lang, Text, warn};
 use crate::cli::{DownloadArgs, GlobalArgs, SaveArgs, SyncArgs};
 use crate::error::{CliError, Exit};
 use crate::output::print_json;
@@ -25,39 +25,73 @@ use crate::sources::{Found, Sources};
 /// How far back `sync` looks without `--from`.
 const SYNC_MONTHS: u16 = invoice_desk_billing::periods::ARCHIVE_MONTHS;
 
-fn warn(text: &str) {
-    eprintln!("warning: {}", invoice_desk_logging::redact(text));
+/// What is wrong with a file-name template, in the window's words.
+fn template_problem(error: &TemplateError) -> Text {
+    match error {
+        TemplateError::Empty => Text::key("settings.templateProblem.empty"),
+        TemplateError::UnknownPlaceholder { names } => Text::key("settings.templateUnknown").with(
+            "names",
+            names
+                .iter()
+                .map(|n| format!("{{{n}}}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        TemplateError::Unbalanced { .. } => Text::key("settings.templateProblem.unbalanced"),
+        TemplateError::NoFileName => Text::key("settings.templateProblem.noFileName"),
+        TemplateError::FolderTooLong => Text::key("settings.templateProblem.folderTooLong"),
+    }
 }
 
-/// `--template`, else the settings' template.
-fn template(args: &SaveArgs) -> Result<Template, CliError> {
+/// Why the settings file could not be used (the defaults are used instead).
+fn settings_problem(error: &SettingsError) -> Text {
+    match error {
+        SettingsError::Corrupt {
+            path,
+            backup,
+            reason,
+        } => Text::key("cli.settings.corrupt")
+            .with("path", path.display().to_string())
+            .with("reason", reason.as_str())
+            .with("backup", backup.display().to_string()),
+        SettingsError::Unreadable { path, source } => Text::key("cli.settings.unreadable")
+            .with("path", path.display().to_string())
+            .with("reason", source.to_string()),
+        SettingsError::Unwritable { path, source } => Text::key("cli.settings.unwritable")
+            .with("path", path.display().to_string())
+            .with("reason", source.to_string()),
+    }
+}
+
+/// `--template`, else the settings' template (`lang` for a warning about the settings).
+fn template(lang: Lang, args: &SaveArgs) -> Result<Template, CliError> {
     if let Some(text) = &args.template {
         return Template::parse(text).map_err(|e| {
             CliError::new(
                 e.code(),
                 Exit::Usage,
-                format!("--template: {e}."),
-                format!(
-                    "Use the placeholders {}.",
+                Text::key("cli.error.template.message").with("reason", template_problem(&e)),
+                Text::key("cli.error.template.hint").with(
+                    "fields",
                     invoice_desk_files::template::FIELDS
                         .iter()
                         .map(|f| format!("{{{f}}}"))
                         .collect::<Vec<_>>()
-                        .join(" ")
+                        .join(" "),
                 ),
             )
         });
     }
     let loaded = SettingsStore::default_location().load();
     if let Some(warning) = &loaded.warning {
-        warn(&warning.to_string());
+        warn(&settings_problem(warning).render(lang));
     }
     Template::parse(&loaded.settings.file_name_template).map_err(|e| {
         CliError::new(
             e.code(),
             Exit::Failure,
-            format!("The file-name template in the settings: {e}."),
-            "Fix it in the app's settings, or give --template.",
+            Text::key("cli.error.settingsTemplate.message").with("reason", template_problem(&e)),
+            Text::key("cli.error.settingsTemplate.hint"),
         )
     })
 }
@@ -75,14 +109,7 @@ fn find<'a>(found: &'a [Found<'a>], wanted: &str) -> Result<&'a Found<'a>, CliEr
     found
         .iter()
         .find(|f| f.entry.scope.id.eq_ignore_ascii_case(wanted))
-        .ok_or_else(|| {
-            CliError::new(
-                "scope_not_found",
-                Exit::Failure,
-                format!("No billing scope you can reach has the id `{wanted}`."),
-                "Run `invoice-desk scopes` to see the ids of your scopes (with the same --account).",
-            )
-        })
+        .ok_or_else(|| crate::commands::invoices::scope_not_found(wanted))
 }
 
 /// The sentence that says why `why` keeps a scope's invoices from being downloaded.
@@ -92,7 +119,7 @@ fn not_allowed_reason(lang: Lang, found: &Found<'_>, why: &Capability) -> String
 }
 
 pub async fn download(global: &GlobalArgs, args: &DownloadArgs) -> Result<Exit, CliError> {
-    let template = template(&args.save)?;
+    let template = template(global.language(), &args.save)?;
     let range = crate::commands::invoices::range(args.from, args.to, global.clock()?.today())?;
     let sources = Sources::open(global).await?;
     let outcome = download_in(global, args, &sources, template, range).await;
@@ -123,15 +150,14 @@ async fn download_in(
         SaveError::NotAllowed { scope, why } => CliError::new(
             "download_not_allowed",
             Exit::Permission,
-            format!(
-                "Invoices of `{scope}` cannot be downloaded: {}",
-                not_allowed_reason(lang, hit, &why)
-            ),
-            "Ask for the role the message names, or pick another scope.",
+            Text::key("cli.error.downloadNotAllowed.message")
+                .with("scope", scope)
+                .with("reason", not_allowed_reason(lang, hit, &why)),
+            Text::key("cli.error.downloadNotAllowed.hint"),
         ),
         SaveError::Listing(e) => hit.source.failure(
             e.kind(),
-            &format!("the invoices of {}", hit.entry.scope.id),
+            Text::key("cli.error.invoicesOf").with("scope", hit.entry.scope.id.as_str()),
             &e.to_string(),
         ),
     })?;
@@ -139,7 +165,7 @@ async fn download_in(
 }
 
 pub async fn sync(global: &GlobalArgs, args: &SyncArgs) -> Result<Exit, CliError> {
-    let template = template(&args.save)?;
+    let template = template(global.language(), &args.save)?;
     let today = global.clock()?.today();
     let from = args
         .from
@@ -371,15 +397,22 @@ fn fetcher(global: &GlobalArgs) -> Result<Fetcher, CliError> {
             .no_proxy()
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .map_err(|e| CliError::new("network", Exit::Failure, e.to_string(), "Try again."))?;
+            .map_err(|e| {
+                CliError::new(
+                    "network",
+                    Exit::Failure,
+                    e.to_string(),
+                    Text::key("cli.hint.tryAgain"),
+                )
+            })?;
         return Ok(Fetcher::with_client(http, policy));
     }
     Fetcher::new(policy).map_err(|e| {
         CliError::new(
             e.code(),
             Exit::Failure,
-            format!("Could not start downloading: {e}."),
-            "Run the command again with `-v` for details.",
+            Text::key("cli.error.fetcher.message").with("reason", e.to_string()),
+            Text::key("cli.hint.verbose"),
         )
     })
 }
@@ -408,11 +441,17 @@ async fn execute(
     ctrl_c.abort();
     reporter.finish();
     let summary = summary.map_err(|e| {
+        let code = ErrorCode::from(&e.report());
         CliError::new(
             e.code(),
             Exit::Failure,
-            format!("{}: {e}.", out.display()),
-            catalogue::failure_hint(Lang::En, ErrorCode::from(&e.report())),
+            // "<folder>: <the product's sentence> (<what the file system said>)".
+            Text::Seq(vec![
+                Text::Raw(format!("{}: ", out.display())),
+                Text::key(format!("errors.{}.message", code.key())),
+                Text::Raw(format!(" ({e})")),
+            ]),
+            catalogue::failure_hint(code),
         )
     })?;
     let mut warnings = problems;
@@ -423,7 +462,7 @@ async fn execute(
         ));
     }
     if let Some(error) = &summary.index_error {
-        warnings.push(format!("the archive index could not be written: {error}"));
+        warnings.push(lang.format("cli.save.indexNotWritten", &[("reason", error.as_str())]));
     }
     report(global, lang, &out, &summary, &warnings)?;
     Ok(if summary.failed.is_empty() && warnings.is_empty() {

@@ -109,21 +109,17 @@ pub async fn run(global: &GlobalArgs) -> Result<Exit, CliError> {
     outcome.map(|()| Exit::Ok)
 }
 
-fn mark(lang: Lang, capability: &Capability) -> &'static str {
-    let words = catalogue::words(lang);
-    if capability.is_allowed() {
-        words.yes
-    } else {
-        words.no
-    }
+fn mark(lang: Lang, capability: &Capability) -> String {
+    catalogue::yes_no(lang, capability.is_allowed())
 }
 
 /// One table per account and tenant, then the reasons for every "no".
 pub fn human(lang: Lang, found: &[Found<'_>]) -> String {
-    let words = catalogue::words(lang);
     if found.is_empty() {
-        return format!("{}\n", words.no_scopes);
+        return format!("{}\n", lang.text("cli.scopes.none"));
     }
+    let headers = catalogue::scope_headers(lang);
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
     let mut groups: Vec<((String, String), Vec<&Found<'_>>)> = Vec::new();
     for f in found {
         let key = (
@@ -140,7 +136,14 @@ pub fn human(lang: Lang, found: &[Found<'_>]) -> String {
         if i > 0 {
             out.push('\n');
         }
-        let _ = writeln!(out, "{account} \u{2014} {} {tenant}", words.tenant);
+        let _ = writeln!(
+            out,
+            "{}",
+            lang.format(
+                "cli.scopes.heading",
+                &[("account", account), ("tenant", tenant)]
+            )
+        );
         let rows: Vec<Vec<String>> = list
             .iter()
             .map(|f| {
@@ -155,24 +158,20 @@ pub fn human(lang: Lang, found: &[Found<'_>]) -> String {
                         .map(|r| catalogue::role_name(lang, *r))
                         .collect::<Vec<_>>()
                         .join(", "),
-                    mark(lang, &caps.list_invoices).to_owned(),
-                    mark(lang, &caps.download_invoices).to_owned(),
-                    mark(lang, &caps.download_usage).to_owned(),
-                    mark(lang, &caps.manage_email).to_owned(),
+                    mark(lang, &caps.list_invoices),
+                    mark(lang, &caps.download_invoices),
+                    mark(lang, &caps.download_usage),
+                    mark(lang, &caps.manage_email),
                     entry.scope.id.clone(),
                 ]
             })
             .collect();
-        out.push_str(&table::render(
-            &words.scope_headers,
-            &[Align::Left; 8],
-            &rows,
-        ));
+        out.push_str(&table::render(&headers, &[Align::Left; 8], &rows));
         let mut notes = String::new();
         for f in list {
             let entry = &f.entry;
             // Actions with the same reason and portal page share one note.
-            let mut grouped: Vec<(String, Option<String>, Vec<&'static str>)> = Vec::new();
+            let mut grouped: Vec<(String, Option<String>, Vec<String>)> = Vec::new();
             for action in Action::ALL {
                 let capability = entry.capabilities.get(action);
                 let Some(reason) = catalogue::capability_reason(
@@ -209,7 +208,7 @@ pub fn human(lang: Lang, found: &[Found<'_>]) -> String {
             }
         }
         if !notes.is_empty() {
-            let _ = writeln!(out, "\n{}:", words.not_allowed);
+            let _ = writeln!(out, "\n{}:", lang.text("capability.state.denied"));
             out.push_str(&notes);
         }
     }
