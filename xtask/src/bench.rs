@@ -1,9 +1,10 @@
 //! `cargo xtask bench [listing|commands|sync|sidebar]... [--limit N] [--latency-ms MS]
 //! [--runs N] [--no-peer]`: the benchmarks, all of them unless some are named.
 //!
-//! - `listing`: `crates/billing/benches/listing.rs`, the Rust sweep against the emulator with
-//!   injected latency, compared with the ideal for the concurrency limit and with a sequential
-//!   script on the official Python SDK (`--no-peer` skips the SDK);
+//! - `listing`: `crates/billing/benches/listing.rs`, the billing crate's listing as users run it
+//!   (every scope, then every scope's periods) against the emulator with injected latency,
+//!   compared with the ideal for the concurrency limit and with a sequential script on the
+//!   official Python SDK making the invoice listing calls only (`--no-peer` skips the SDK);
 //! - `commands`: `src-tauri/benches/commands.rs`, the same 100 scopes listed through the app's
 //!   Tauri commands over IPC (mock runtime, demo sign-in), against the same kind of ideal and
 //!   the billing sweep. Built with the `dev` profile: the run waits on latency, and an
@@ -93,9 +94,10 @@ usage: cargo xtask bench [BENCH...] [--limit N] [--latency-ms MS] [--runs N] [--
 Runs every benchmark, or only the named ones; fails when one misses its target.
 
 benchmarks:
-  listing   every scope's invoices of the emulator's `bench` user with injected latency:
-            the Rust sweep vs the ideal for the limit (<= 1.2x) and vs a sequential script
-            on the official Python SDK (>= 10x faster)
+  listing   every scope and every scope's periods of the emulator's `bench` user with
+            injected latency, as the window lists them: vs the ideal for the limit (<= 1.2x)
+            and vs a sequential script on the official Python SDK listing the invoices only
+            (>= 10x faster)
   commands  the same listing through the app's Tauri commands over IPC (<= 1.2x its ideal),
             beside the Rust sweep
   sync      the archive: 504 PDFs vs `curl --parallel` at the same limit (<= 1.25x), the

@@ -1,8 +1,10 @@
-"""The listing benchmark's peer: the same sweep with the official Python SDK, one call at a time.
+"""The listing benchmark's peer: the invoice listing with the official Python SDK, one call at a time.
 
 billing accounts -> billing profiles (MCA/MPA) or billing subscriptions (MOSP) -> the invoices of
-every profile / subscription (EA and other agreements: the invoices of the account), with the
-same period filter as the Rust run. Prints one JSON line: accounts, scopes, invoices, seconds.
+every profile / subscription (EA and other agreements: the invoices of the account), over the
+invoice dates the Rust listing queries (--start/--end). Only these listing calls: what the Rust
+side reads in addition about each scope is listed in benches/listing.rs. Prints one JSON line:
+accounts, scopes, invoices, seconds.
 
 Usage: python peer_listing.py --base-url http://127.0.0.1:PORT --user UPN --start YYYY-MM-DD --end YYYY-MM-DD
 """

@@ -28,13 +28,12 @@ use crate::availability::{CreditFacts, InvoiceAccess, PeriodFacts, availability}
 use crate::effective::{self, not_applicable};
 use crate::error::BillingCode;
 use crate::error::BillingError;
-use crate::inventory::InvoiceRange;
 use crate::legacy;
 use crate::model::{
     AgreementType, BillingAccount, BillingProperty, SpendingLimit, Subscription,
     SubscriptionSpendingLimit,
 };
-use crate::periods::{self, InvoiceSummary, Period};
+use crate::periods::{self, InvoiceRange, InvoiceSummary, Period};
 use crate::scope::{BillingScope, ScopeKind};
 use crate::sections;
 

@@ -12,56 +12,12 @@ use std::fmt;
 use futures::FutureExt;
 use futures::future::BoxFuture;
 use futures::stream::{FuturesUnordered, StreamExt, TryStreamExt};
-use time::{Date, Duration};
 
 use crate::api::{InvoiceQuery, ListOptions};
 use crate::arm::ArmClient;
 use crate::error::BillingError;
 use crate::model::{AgreementType, BillingAccount, Invoice};
-
-/// The invoices to list, by invoice date (`periodStartDate` … `periodEndDate`, both inclusive).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct InvoiceRange {
-    pub start: Date,
-    pub end: Date,
-}
-
-impl InvoiceRange {
-    /// From `start` through `end`; the two are swapped when given the wrong way round.
-    #[must_use]
-    pub fn new(start: Date, end: Date) -> Self {
-        if start <= end {
-            Self { start, end }
-        } else {
-            Self {
-                start: end,
-                end: start,
-            }
-        }
-    }
-
-    /// The last `months` whole months and the current one so far: from the first day of the
-    /// month `months` before `today`'s month through `today`.
-    #[must_use]
-    pub fn last_months(today: Date, months: u16) -> Self {
-        let mut start = today.replace_day(1).unwrap_or(today);
-        for _ in 0..months {
-            // The day before the first of a month lies in the previous month.
-            start = (start - Duration::days(1)).replace_day(1).unwrap_or(start);
-        }
-        Self::new(start, today)
-    }
-
-    /// The same range as an invoice list query.
-    #[must_use]
-    pub fn query(&self) -> InvoiceQuery {
-        InvoiceQuery {
-            period_start: Some(self.start),
-            period_end: Some(self.end),
-            list: ListOptions::default(),
-        }
-    }
-}
+use crate::periods::InvoiceRange;
 
 /// Where invoices are listed from.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -373,29 +329,7 @@ fn list_scope<'a>(
 
 #[cfg(test)]
 mod tests {
-    use time::macros::date;
-
     use super::*;
-
-    #[test]
-    fn last_months_starts_on_the_first_of_a_month() {
-        let range = InvoiceRange::last_months(date!(2026 - 03 - 31), 24);
-        assert_eq!(range.start, date!(2024 - 03 - 01));
-        assert_eq!(range.end, date!(2026 - 03 - 31));
-        let range = InvoiceRange::last_months(date!(2026 - 01 - 15), 1);
-        assert_eq!(range.start, date!(2025 - 12 - 01));
-        let range = InvoiceRange::last_months(date!(2026 - 01 - 15), 0);
-        assert_eq!(range.start, date!(2026 - 01 - 01));
-    }
-
-    #[test]
-    fn ranges_given_backwards_are_swapped_and_become_queries() {
-        let range = InvoiceRange::new(date!(2026 - 02 - 01), date!(2025 - 02 - 01));
-        assert_eq!(range.start, date!(2025 - 02 - 01));
-        let query = range.query();
-        assert_eq!(query.period_start, Some(date!(2025 - 02 - 01)));
-        assert_eq!(query.period_end, Some(date!(2026 - 02 - 01)));
-    }
 
     #[test]
     fn scopes_name_their_arm_ids() {

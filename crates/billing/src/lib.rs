@@ -40,8 +40,6 @@ pub use clock::Clock;
 pub use cloud::{ArmEndpoint, Cloud};
 pub use credential::StaticTokenCredential;
 pub use error::{BillingCode, BillingError};
-pub use inventory::{
-    Inventory, InvoiceRange, InvoiceScope, ScopeInvoices, UnexploredAccount, list_all_invoices,
-};
-pub use periods::ShownRange;
+pub use inventory::{Inventory, InvoiceScope, ScopeInvoices, UnexploredAccount, list_all_invoices};
+pub use periods::{InvoiceRange, ShownRange};
 pub use scope::{BillingScope, ScopeKind};
