@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use indicatif::{ProgressBar, ProgressStyle};
+use invoice_desk_api::jobs::{BatchProgress, JobKind, JobProgress, Jobs, Progress};
 use invoice_desk_api::{ErrorCode, SaveError, download_jobs};
 use invoice_desk_billing::{Capability, InvoiceRange};
 use invoice_desk_files::{
@@ -161,7 +162,14 @@ async fn download_in(
             &e.to_string(),
         ),
     })?;
-    execute(global, &args.save, template, jobs, Vec::new()).await
+    execute(
+        global,
+        &args.save,
+        template,
+        (JobKind::Download, jobs),
+        Vec::new(),
+    )
+    .await
 }
 
 pub async fn sync(global: &GlobalArgs, args: &SyncArgs) -> Result<Exit, CliError> {
@@ -194,9 +202,21 @@ async fn sync_in(
             .map(|id| find(&found, id))
             .collect::<Result<_, _>>()?
     };
+    // Which scopes a sync covers is decided once, for the window's sync too.
+    let plan = invoice_desk_api::sync::plan(chosen, |hit| &hit.entry);
     let mut jobs = Vec::new();
     let mut problems = Vec::new();
-    let listings = futures::future::join_all(chosen.iter().map(|hit| async move {
+    for (hit, why) in &plan.skipped {
+        let name = &hit.entry.scope.display_name;
+        let reason = not_allowed_reason(lang, hit, why);
+        // Named explicitly: say why; found by the sweep: only with -v.
+        if args.scopes.is_empty() {
+            tracing::info!("{}", catalogue::scope_skipped(lang, name, &reason));
+        } else {
+            problems.push(catalogue::scope_skipped(lang, name, &reason));
+        }
+    }
+    let listings = futures::future::join_all(plan.scopes.iter().map(|hit| async move {
         let listed = download_jobs(
             &hit.source.directory,
             &hit.entry,
@@ -213,20 +233,25 @@ async fn sync_in(
         match listed {
             Ok(found) => jobs.extend(found),
             Err(SaveError::NotAllowed { why, .. }) => {
-                let reason = not_allowed_reason(lang, hit, &why);
-                // Named explicitly: say why; found by the sweep: only with -v.
-                if args.scopes.is_empty() {
-                    tracing::info!("{}", catalogue::scope_skipped(lang, name, &reason));
-                } else {
-                    problems.push(catalogue::scope_skipped(lang, name, &reason));
-                }
+                problems.push(catalogue::scope_skipped(
+                    lang,
+                    name,
+                    &not_allowed_reason(lang, hit, &why),
+                ));
             }
             Err(SaveError::Listing(err)) => {
                 problems.push(catalogue::listing_failed(lang, name, &err.to_string()));
             }
         }
     }
-    execute(global, &args.save, template, jobs, problems).await
+    execute(
+        global,
+        &args.save,
+        template,
+        (JobKind::Sync, jobs),
+        problems,
+    )
+    .await
 }
 
 /// One document in `--json`.
@@ -286,6 +311,22 @@ fn done_json(done: &invoice_desk_files::ItemResult) -> DocJson {
     }
 }
 
+/// A job's progress on the terminal's bar: documents done of the total, and the speed.
+struct BarProgress(ProgressBar);
+
+impl Progress for BarProgress {
+    fn changed(&self, job: &JobProgress) {
+        if let Some(total) = job.total {
+            self.0.set_length(total);
+        }
+        self.0.set_position(job.done);
+        if let Some(speed) = job.bytes_per_second {
+            self.0
+                .set_prefix(format!("{}/s", indicatif::HumanBytes(speed)));
+        }
+    }
+}
+
 /// Where the progress goes: a bar on a terminal, lines otherwise, nothing with `--json`.
 enum Display {
     Bar(ProgressBar),
@@ -307,7 +348,7 @@ impl Reporter {
         } else if std::io::stderr().is_terminal() {
             let bar = ProgressBar::new(0);
             bar.set_style(
-                ProgressStyle::with_template("{bar:30} {pos}/{len} {msg} [{elapsed}]")
+                ProgressStyle::with_template("{bar:30} {pos}/{len} {msg} {prefix} [{elapsed}]")
                     .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
             bar.set_message(catalogue::progress_label(lang));
@@ -341,9 +382,6 @@ impl Reporter {
                     paths.resize(item + 1, None);
                 }
                 paths[item] = info.path.or(Some(info.invoice));
-                if let Display::Bar(bar) = &self.display {
-                    bar.inc_length(1);
-                }
             }
             BatchEvent::Done { placed, .. } => {
                 let (word, extra) = match &placed {
@@ -363,9 +401,6 @@ impl Reporter {
                         slash_path(placed.path())
                     ));
                 }
-                if let Display::Bar(bar) = &self.display {
-                    bar.inc(1);
-                }
             }
             BatchEvent::Failed { item, error } => {
                 let what = paths.get(item).cloned().flatten().unwrap_or_default();
@@ -374,9 +409,6 @@ impl Reporter {
                     catalogue::outcome_word(self.lang, "failed"),
                     catalogue::save_failure(self.lang, &error)
                 ));
-                if let Display::Bar(bar) = &self.display {
-                    bar.inc(1);
-                }
             }
             BatchEvent::Started { .. } | BatchEvent::Progress { .. } => {}
         }
@@ -421,10 +453,11 @@ async fn execute(
     global: &GlobalArgs,
     args: &SaveArgs,
     template: Template,
-    jobs: Vec<Job>,
+    (kind, jobs): (JobKind, Vec<Job>),
     problems: Vec<String>,
 ) -> Result<Exit, CliError> {
     let lang = global.language();
+    let total = jobs.len() as u64;
     let fetcher = fetcher(global)?;
     let out = absolute(&args.out);
     let mut options = BatchOptions::new(out.clone(), template);
@@ -436,9 +469,20 @@ async fn execute(
         }
     });
     let reporter = Reporter::new(lang, global.json);
-    let sink = |event: BatchEvent| reporter.event(event);
+    // The same job registry as the window's tray; here its progress moves the bar.
+    let registry = match &reporter.display {
+        Display::Bar(bar) => Jobs::new(BarProgress(bar.clone())),
+        Display::Lines | Display::Quiet => Jobs::new(|_: &JobProgress| {}),
+    };
+    let job = registry.start(kind, out.display().to_string(), Some(total));
+    let progress = BatchProgress::new(&job, total);
+    let sink = |event: BatchEvent| {
+        progress.event(&event);
+        reporter.event(event);
+    };
     let summary = invoice_desk_files::run_batch(jobs, &fetcher, &options, &sink).await;
     ctrl_c.abort();
+    job.finish();
     reporter.finish();
     let summary = summary.map_err(|e| {
         let code = ErrorCode::from(&e.report());
