@@ -16,7 +16,8 @@ use tokio::sync::Mutex;
 use invoice_desk_api::Directory;
 use invoice_desk_billing::access::{Capabilities, NotOfferedReason, ViewChargesPolicy};
 use invoice_desk_billing::{
-    Availability, BillingCode, BillingError, BillingRole, Capability, ScopeEntry, ShownRange,
+    AgreementFamily, Availability, BillingCode, BillingError, BillingRole, Capability, ReasonCode,
+    ScopeEntry, ScopeKind, ShownRange,
 };
 
 use crate::error::{AppError, ErrorCode};
@@ -67,18 +68,18 @@ pub struct ScopeSummary {
     pub id: String,
     pub account_id: String,
     pub tenant_id: String,
-    /// A plain-kind code the UI words: `mosp_subscription`, `mca_billing_profile`, `ea_department`, …
-    pub kind: String,
-    /// `MicrosoftOnlineServicesProgram`, `MicrosoftCustomerAgreement`, `EnterpriseAgreement`, …
-    pub agreement: String,
+    /// What kind of scope it is; scopes are grouped by kind in the order of `SCOPE_KINDS`.
+    pub kind: ScopeKind,
+    /// The agreement's family, for the badge.
+    pub family: AgreementFamily,
     pub display_name: String,
     pub billing_account_name: Option<String>,
     /// The billing profile an invoice section belongs to.
     #[serde(default)]
     pub parent_display_name: Option<String>,
     pub currency: Option<String>,
-    /// The caller's billing roles here (role codes).
-    pub roles: Vec<String>,
+    /// The caller's billing roles here, strongest first.
+    pub roles: Vec<BillingRole>,
     pub capabilities: CapabilitiesView,
     /// Parts of this scope that could not be read (the rest still shows).
     pub issues: Vec<AppError>,
@@ -123,14 +124,14 @@ pub struct FactView {
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ReasonView {
-    pub code: String,
+    pub code: ReasonCode,
     /// The Azure portal page that goes with the reason (where the role is granted, where EA
     /// usage is), when one does.
     pub portal_url: Option<String>,
     pub subscription_created: Option<String>,
     pub expected_on: Option<String>,
-    pub missing_role: Option<String>,
-    pub granted_by: Option<String>,
+    pub missing_role: Option<BillingRole>,
+    pub granted_by: Option<BillingRole>,
     pub recipient: Option<String>,
     pub signals: Vec<String>,
     pub facts: Vec<FactView>,
@@ -238,13 +239,13 @@ fn scope_summary(account_id: &str, tenant_id: &str, entry: &ScopeEntry) -> Scope
         id: scope.id.clone(),
         account_id: account_id.to_owned(),
         tenant_id: tenant_id.to_owned(),
-        kind: scope.plain_kind().to_owned(),
-        agreement: scope.agreement.to_string(),
+        kind: scope.kind,
+        family: scope.family(),
         display_name: scope.display_name.clone(),
         billing_account_name: scope.billing_account_display_name.clone(),
         parent_display_name: scope.parent_display_name.clone(),
         currency: scope.currency.clone(),
-        roles: entry.roles.iter().map(|r| r.code().to_owned()).collect(),
+        roles: BillingRole::strongest_first(&entry.roles),
         capabilities: CapabilitiesView {
             list_invoices: capability(&caps.list_invoices),
             download_invoices: capability(&caps.download_invoices),
@@ -265,7 +266,7 @@ fn scope_summary(account_id: &str, tenant_id: &str, entry: &ScopeEntry) -> Scope
 
 fn reason(availability: &Availability, capabilities: &Capabilities) -> ReasonView {
     let mut view = ReasonView {
-        code: availability.code().to_owned(),
+        code: availability.kind(),
         portal_url: availability.portal(capabilities).map(|p| p.url.clone()),
         subscription_created: None,
         expected_on: None,
@@ -290,8 +291,8 @@ fn reason(availability: &Availability, capabilities: &Capabilities) -> ReasonVie
             missing_role,
             granted_by,
         } => {
-            view.missing_role = Some(missing_role.code().into());
-            view.granted_by = Some(granted_by.code().into());
+            view.missing_role = Some(*missing_role);
+            view.granted_by = Some(*granted_by);
         }
         Availability::FreeTrialOrCreditNotExceeded { signals } => {
             view.signals = signals.iter().map(|s| (*s).to_owned()).collect();

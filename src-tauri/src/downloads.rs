@@ -25,8 +25,8 @@ use invoice_desk_files::{
 use crate::browse::Browse;
 use crate::error::{AppError, ErrorCode};
 use crate::jobs::{JobKind, RetryRequest};
-use invoice_desk_api::jobs::BatchProgress;
 use crate::state::AppState;
+use invoice_desk_api::jobs::BatchProgress;
 
 /// A document on disk: which invoice, what kind, where.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]

@@ -96,6 +96,8 @@ fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             "DEFAULT_SETTINGS",
             invoice_desk_settings::Settings::default(),
         )
+        // The order the sidebar groups scopes in, decided with the kinds in crates/billing.
+        .constant("SCOPE_KINDS", invoice_desk_billing::ScopeKind::ALL)
 }
 
 pub fn run() {

@@ -16,7 +16,7 @@ use crate::browse::{PeriodView, ScopeSummary};
 
 /// Bumped when the shapes change: an older file is then ignored, not misread.
 /// 2: capabilities carry typed states, roles and an `allowed` flag; invoices their shown amount.
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -157,13 +157,13 @@ mod tests {
             id: id.into(),
             account_id: account.into(),
             tenant_id: "t1".into(),
-            kind: "mosp_subscription".into(),
-            agreement: "MicrosoftOnlineServicesProgram".into(),
+            kind: invoice_desk_billing::ScopeKind::MospSubscription,
+            family: invoice_desk_billing::AgreementFamily::Mosp,
             display_name: "Contoso".into(),
             billing_account_name: None,
             parent_display_name: None,
             currency: Some("EUR".into()),
-            roles: vec!["account_admin".into()],
+            roles: vec![invoice_desk_billing::BillingRole::AccountAdministrator],
             capabilities: crate::browse::CapabilitiesView {
                 list_invoices: allowed(),
                 download_invoices: allowed(),

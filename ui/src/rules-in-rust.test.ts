@@ -32,7 +32,39 @@ export function findLiteralRules(source: string): string[] {
     .map(({ text, line }) => `${line}: ${text}`);
 }
 
+/** The string values of a generated union type `name` in the bindings. */
+function unionValues(bindings: string, name: string): string[] {
+  const match = new RegExp(`export type ${name} = ([^;]+);`).exec(bindings);
+  if (!match) throw new Error(`${name} is not in the bindings`);
+  return [...match[1].matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+}
+
+/** Source files of the window (components and modules), without tests, bindings and mocks. */
+function windowSources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === "e2e" ? [] : windowSources(path);
+    const source = /\.(svelte|ts)$/.test(entry.name) && !/\.test\.ts$/.test(entry.name);
+    return source && entry.name !== "bindings.ts" ? [path] : [];
+  });
+}
+
 describe("rules stay in Rust", () => {
+  // Switching over a generated union (a reason's code) is how the window words it; naming a
+  // particular kind, role or family is a rule of its own (an order, a family, a default grantor).
+  it("no module names one of the shell's scope kinds, roles or agreement families (orders and families come from Rust)", () => {
+    const bindings = readFileSync(join(SRC, "lib", "bindings.ts"), "utf8");
+    const codes = ["ScopeKind", "BillingRole", "AgreementFamily"]
+      .flatMap((name) => unionValues(bindings, name))
+      .filter((code) => code !== "other");
+    expect(codes).toContain("billing_profile_owner");
+    const findings = windowSources(SRC).flatMap((path) => {
+      const source = readFileSync(path, "utf8");
+      return codes.filter((code) => new RegExp(`["'\`]${code}["'\`]`).test(source)).map((code) => `${relative(SRC, path)}: "${code}"`);
+    });
+    expect(findings).toEqual([]);
+  });
+
   it("the scan finds a capability or reason compared to a literal", () => {
     expect(findLiteralRules('const can = scope.capabilities.downloadInvoices.state === "allowed";')).toHaveLength(1);
     expect(findLiteralRules("{#if period.reason.code !== 'unknown'}")).toHaveLength(1);

@@ -4,14 +4,14 @@
 // 95th percentile to the 16 ms frame budget. Needs `npm run build:e2e` first.
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import type { AccountSummary, ScopeSummary } from "../src/lib/bindings";
+import type { AccountSummary, AgreementFamily, ScopeKind, ScopeSummary } from "../src/lib/bindings";
 import { useHarness } from "./harness";
 
 const SCOPES = 1000;
 const BUDGET_MS = 16;
 const WORDS = ["Production", "Sandbox", "Research", "Marketing", "Finance", "Europe", "Retail", "Analytics", "Payroll", "Logistics"];
-const KINDS = ["mosp_subscription", "mca_billing_profile", "ea_department"];
-const AGREEMENTS = ["MicrosoftOnlineServicesProgram", "MicrosoftCustomerAgreement", "EnterpriseAgreement"];
+const KINDS: ScopeKind[] = ["mosp_subscription", "mca_billing_profile", "ea_department"];
+const FAMILIES: AgreementFamily[] = ["mosp", "mca", "ea"];
 /** Typed letter by letter, then erased letter by letter (erasing brings rows back). */
 const QUERIES = ["research finance 2", "payroll 7", "europe", "analytics 99"];
 
@@ -32,7 +32,7 @@ function scopes(count: number): ScopeSummary[] {
     accountId: ACCOUNT.id,
     tenantId: "tenant",
     kind: KINDS[i % 3],
-    agreement: AGREEMENTS[i % 3],
+    family: FAMILIES[i % 3],
     displayName: `${WORDS[i % 10]} ${WORDS[(i * 7) % 10]} ${i}`,
     billingAccountName: null,
     parentDisplayName: null,

@@ -116,6 +116,20 @@ pub struct ShownFact {
     pub value: String,
 }
 
+/// The kinds of [`Availability`], as the window switches over them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum ReasonCode {
+    Available,
+    SubscriptionTooNew,
+    NotGeneratedYet,
+    NoPermission,
+    FreeTrialOrCreditNotExceeded,
+    EaInvoicesAreEmailed,
+    Unknown,
+}
+
 /// Whether a period has an invoice, and if not, why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
@@ -159,6 +173,20 @@ impl Availability {
                 .or_else(|| capabilities.download_invoices.portal()),
             Self::EaInvoicesAreEmailed { .. } => capabilities.download_usage.portal(),
             _ => None,
+        }
+    }
+
+    /// The kind of reason, typed.
+    #[must_use]
+    pub fn kind(&self) -> ReasonCode {
+        match self {
+            Self::Available { .. } => ReasonCode::Available,
+            Self::SubscriptionTooNew { .. } => ReasonCode::SubscriptionTooNew,
+            Self::NotGeneratedYet { .. } => ReasonCode::NotGeneratedYet,
+            Self::NoPermission { .. } => ReasonCode::NoPermission,
+            Self::FreeTrialOrCreditNotExceeded { .. } => ReasonCode::FreeTrialOrCreditNotExceeded,
+            Self::EaInvoicesAreEmailed { .. } => ReasonCode::EaInvoicesAreEmailed,
+            Self::Unknown { .. } => ReasonCode::Unknown,
         }
     }
 

@@ -31,7 +31,7 @@ pub use api::{CostDetailsReport, InvoiceQuery, ListOptions};
 pub use arm::{
     ArmClient, ArmClientBuilder, LroOptions, LroPolicy, LroProgress, LroStatus, RetryPolicy,
 };
-pub use availability::{Availability, InvoiceAccess, PeriodFacts, availability};
+pub use availability::{Availability, InvoiceAccess, PeriodFacts, ReasonCode, availability};
 pub use browse::{
     Caller, Discovery, PeriodRow, ScopeEntry, ScopeFacts, ScopeIssue, discover_scopes,
     scope_periods,
@@ -42,4 +42,4 @@ pub use credential::StaticTokenCredential;
 pub use error::{BillingCode, BillingError};
 pub use inventory::{Inventory, InvoiceScope, ScopeInvoices, UnexploredAccount, list_all_invoices};
 pub use periods::{InvoiceRange, ShownRange};
-pub use scope::{BillingScope, ScopeKind};
+pub use scope::{AgreementFamily, BillingScope, ScopeKind};

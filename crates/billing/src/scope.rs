@@ -1,13 +1,15 @@
 //! [`BillingScope`]: the one notion of "a place with invoices and usage" the app works with.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::AgreementType;
 
 const ACCOUNTS: &str = "/providers/Microsoft.Billing/billingAccounts";
 
-/// What kind of billing scope this is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+/// What kind of billing scope this is. The order is the order the window groups scopes in:
+/// from the plainest agreement to the rarest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum ScopeKind {
     /// A pay-as-you-go (MOSP) subscription; `id` is `/subscriptions/{id}`.
@@ -24,6 +26,32 @@ pub enum ScopeKind {
 }
 
 impl ScopeKind {
+    /// Every kind, in the order scopes are grouped.
+    pub const ALL: [Self; 8] = [
+        Self::MospSubscription,
+        Self::McaBillingProfile,
+        Self::McaInvoiceSection,
+        Self::EaEnrollment,
+        Self::EaDepartment,
+        Self::EaEnrollmentAccount,
+        Self::MpaCustomer,
+        Self::Other,
+    ];
+
+    /// The agreement family a scope of this kind belongs to.
+    #[must_use]
+    pub fn family(self) -> AgreementFamily {
+        match self {
+            Self::MospSubscription => AgreementFamily::Mosp,
+            Self::McaBillingProfile | Self::McaInvoiceSection => AgreementFamily::Mca,
+            Self::EaEnrollment | Self::EaDepartment | Self::EaEnrollmentAccount => {
+                AgreementFamily::Ea
+            }
+            Self::MpaCustomer => AgreementFamily::Mpa,
+            Self::Other => AgreementFamily::Other,
+        }
+    }
+
     /// A stable code the UI translates, e.g. `"mosp_subscription"` → "Pay-as-you-go
     /// subscription".
     #[must_use]
@@ -50,6 +78,18 @@ impl ScopeKind {
     }
 }
 
+/// The short family of an agreement, as the window's badge shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum AgreementFamily {
+    Mosp,
+    Mca,
+    Ea,
+    Mpa,
+    Other,
+}
+
 /// One billing scope the signed-in user can reach.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -74,6 +114,19 @@ pub struct BillingScope {
 }
 
 impl BillingScope {
+    /// The agreement's family: from the billing account's agreement type, else from the kind
+    /// (a subscription without a readable billing account is still pay-as-you-go).
+    #[must_use]
+    pub fn family(&self) -> AgreementFamily {
+        match self.agreement {
+            AgreementType::MicrosoftOnlineServicesProgram => AgreementFamily::Mosp,
+            AgreementType::MicrosoftCustomerAgreement => AgreementFamily::Mca,
+            AgreementType::EnterpriseAgreement => AgreementFamily::Ea,
+            AgreementType::MicrosoftPartnerAgreement => AgreementFamily::Mpa,
+            _ => self.kind.family(),
+        }
+    }
+
     /// The stable kind code, see [`ScopeKind::plain_kind`].
     #[must_use]
     pub fn plain_kind(&self) -> &'static str {

@@ -1,7 +1,7 @@
 import { flushSync, mount, unmount } from "svelte";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { tenantKey } from "../lib/accounts.svelte";
-import type { AccountSummary, ScopeSummary } from "../lib/bindings";
+import type { AccountSummary, AgreementFamily, ScopeKind, ScopeSummary } from "../lib/bindings";
 import { browse } from "../lib/browse.svelte";
 import { groupScopes, indexScopes } from "../lib/scopes";
 import Sidebar from "./Sidebar.svelte";
@@ -13,8 +13,8 @@ vi.mock("../lib/ipc", async (importOriginal) => ({
 
 const allowed = { state: "allowed" as const, allowed: true, reason: null, missingRole: null, grantedBy: null, policy: null, portalUrl: null };
 const WORDS = ["Production", "Sandbox", "Research", "Marketing", "Finance", "Europe", "Retail", "Analytics", "Payroll", "Logistics"];
-const KINDS = ["mosp_subscription", "mca_billing_profile", "ea_department"];
-const AGREEMENTS = ["MicrosoftOnlineServicesProgram", "MicrosoftCustomerAgreement", "EnterpriseAgreement"];
+const KINDS: ScopeKind[] = ["mosp_subscription", "mca_billing_profile", "ea_department"];
+const FAMILIES: AgreementFamily[] = ["mosp", "mca", "ea"];
 
 const ACCOUNT: AccountSummary = {
   id: "acc",
@@ -31,7 +31,7 @@ function scopes(count: number): ScopeSummary[] {
     accountId: "acc",
     tenantId: "tenant",
     kind: KINDS[i % 3],
-    agreement: AGREEMENTS[i % 3],
+    family: FAMILIES[i % 3],
     displayName: `${WORDS[i % 10]} ${WORDS[(i * 7) % 10]} ${i}`,
     billingAccountName: null,
     currency: "EUR",

@@ -1,6 +1,6 @@
 // Realistic answers for the e2e mock: billing scopes per directory and their billing periods,
 // as the shell words them (codes, exact decimal strings, ARM ids). "Today" is 2026-11-03.
-import type { AccountSummary, CapabilitiesView, CapabilityView, DemoState, InvoiceView, PeriodView, ReasonView, ScopeSummary } from "../lib/bindings";
+import type { AccountSummary, CapabilitiesView, CapabilityView, DemoState, InvoiceView, PeriodView, ReasonCode, ReasonView, ScopeSummary } from "../lib/bindings";
 
 const PORTAL = "https://portal.azure.com/#view/Microsoft_Azure_GTM/ModernBillingMenuBlade";
 
@@ -10,7 +10,7 @@ function caps(patch: Partial<CapabilitiesView> = {}): CapabilitiesView {
   return { listInvoices: allowed, downloadInvoices: allowed, downloadUsage: allowed, manageEmail: allowed, ...patch };
 }
 
-function reason(code: string, patch: Partial<ReasonView> = {}): ReasonView {
+function reason(code: ReasonCode, patch: Partial<ReasonView> = {}): ReasonView {
   return { code, portalUrl: null, subscriptionCreated: null, expectedOn: null, missingRole: null, grantedBy: null, recipient: null, signals: [], facts: [], ...patch };
 }
 
@@ -65,7 +65,7 @@ function scope(id: string, tenantId: string, accountId: string, patch: Partial<S
     accountId,
     tenantId,
     kind: "other",
-    agreement: "Other",
+    family: "other",
     displayName: id,
     billingAccountName: null,
     currency: "EUR",
@@ -81,19 +81,19 @@ export function contosoScopes(accountId: string, tenantId: string): ScopeSummary
   return [
     scope(SUB_PRODUCTION, tenantId, accountId, {
       kind: "mosp_subscription",
-      agreement: "MicrosoftOnlineServicesProgram",
+      family: "mosp",
       displayName: "Contoso Production",
       roles: ["account_administrator"],
     }),
     scope(SUB_SANDBOX, tenantId, accountId, {
       kind: "mosp_subscription",
-      agreement: "MicrosoftOnlineServicesProgram",
+      family: "mosp",
       displayName: "Contoso Sandbox",
       roles: ["account_administrator"],
     }),
     scope(SUB_MARKETING, tenantId, accountId, {
       kind: "mosp_subscription",
-      agreement: "MicrosoftOnlineServicesProgram",
+      family: "mosp",
       displayName: "Marketing Web",
       roles: ["subscription_user"],
       capabilities: caps({
@@ -105,7 +105,7 @@ export function contosoScopes(accountId: string, tenantId: string): ScopeSummary
     }),
     scope(MCA_PROFILE, tenantId, accountId, {
       kind: "mca_billing_profile",
-      agreement: "MicrosoftCustomerAgreement",
+      family: "mca",
       displayName: "Contoso Europe",
       billingAccountName: "Contoso Ltd",
       roles: ["billing_profile_reader"],
@@ -123,7 +123,7 @@ export function contosoScopes(accountId: string, tenantId: string): ScopeSummary
     }),
     scope(EA_DEPARTMENT, tenantId, accountId, {
       kind: "ea_department",
-      agreement: "EnterpriseAgreement",
+      family: "ea",
       displayName: "Research",
       billingAccountName: "Contoso Enrollment 8608480",
       currency: "USD",
@@ -150,7 +150,7 @@ export function fabrikamScopes(accountId: string, tenantId: string): ScopeSummar
   return [
     scope(MCA_FABRIKAM, tenantId, accountId, {
       kind: "mca_billing_profile",
-      agreement: "MicrosoftCustomerAgreement",
+      family: "mca",
       displayName: "Fabrikam Labs billing",
       billingAccountName: "Fabrikam Inc.",
       currency: "USD",
@@ -158,7 +158,7 @@ export function fabrikamScopes(accountId: string, tenantId: string): ScopeSummar
     }),
     scope(SUB_TRIAL, tenantId, accountId, {
       kind: "mosp_subscription",
-      agreement: "MicrosoftOnlineServicesProgram",
+      family: "mosp",
       displayName: "Fabrikam Trial",
       roles: ["account_administrator"],
     }),
@@ -170,7 +170,7 @@ export function genericScopes(accountId: string, tenantId: string, name: string)
   return [
     scope(`/providers/Microsoft.Billing/billingAccounts/${tenantId}/billingProfiles/P1`, tenantId, accountId, {
       kind: "mca_billing_profile",
-      agreement: "MicrosoftCustomerAgreement",
+      family: "mca",
       displayName: `${name} billing profile`,
       roles: ["billing_profile_owner"],
     }),

@@ -110,6 +110,8 @@ export const events = {
 /* Constants */
 export const DEFAULT_SETTINGS = {"archiveFolder":null,"downloadFolder":null,"fileNameTemplate":"{billingAccount}/{yyyy}-{mm} {invoiceName}.pdf","language":"system","rememberSignIn":true,"saveAsFolder":null,"syncAtStart":false,"theme":"system"} as const;
 
+export const SCOPE_KINDS = ["mosp_subscription","mca_billing_profile","mca_invoice_section","ea_enrollment","ea_department","ea_enrollment_account","mpa_customer","other"] as const;
+
 /* Types */
 export type AccountSummary = {
 	id: string,
@@ -123,6 +125,9 @@ export type AccountSummary = {
 
 /**  Sent whenever an account is added, removed or changes state. */
 export type AccountsChanged = AccountSummary[];
+
+/**  The short family of an agreement, as the window's badge shows it. */
+export type AgreementFamily = "mosp" | "mca" | "ea" | "mpa" | "other";
 
 /**
  *  A failure as a front end shows it. `message` is the catalogue's English (for logs and the
@@ -343,9 +348,12 @@ export type PeriodView = {
 	expectedInvoiceDate: string,
 };
 
+/**  The kinds of [`Availability`], as the window switches over them. */
+export type ReasonCode = "available" | "subscription_too_new" | "not_generated_yet" | "no_permission" | "free_trial_or_credit_not_exceeded" | "ea_invoices_are_emailed" | "unknown";
+
 /**  Why a period has no invoice (`code` = `available` when it has one). */
 export type ReasonView = {
-	code: string,
+	code: ReasonCode,
 	/**
 	 *  The Azure portal page that goes with the reason (where the role is granted, where EA
 	 *  usage is), when one does.
@@ -353,8 +361,8 @@ export type ReasonView = {
 	portalUrl: string | null,
 	subscriptionCreated: string | null,
 	expectedOn: string | null,
-	missingRole: string | null,
-	grantedBy: string | null,
+	missingRole: BillingRole | null,
+	grantedBy: BillingRole | null,
 	recipient: string | null,
 	signals: string[],
 	facts: FactView[],
@@ -395,22 +403,34 @@ export type SavedDocument = {
 	path: string,
 };
 
+/**
+ *  What kind of billing scope this is. The order is the order the window groups scopes in:
+ *  from the plainest agreement to the rarest.
+ */
+export type ScopeKind = 
+/**  A pay-as-you-go (MOSP) subscription; `id` is `/subscriptions/{id}`. */
+"mosp_subscription" | "mca_billing_profile" | "mca_invoice_section" | 
+/**  The EA billing account (enrollment) itself. */
+"ea_enrollment" | "ea_department" | "ea_enrollment_account" | 
+/**  MPA customer. */
+"mpa_customer" | "other";
+
 export type ScopeSummary = {
 	/**  The ARM resource id: the scope's identity everywhere in the app. */
 	id: string,
 	accountId: string,
 	tenantId: string,
-	/**  A plain-kind code the UI words: `mosp_subscription`, `mca_billing_profile`, `ea_department`, … */
-	kind: string,
-	/**  `MicrosoftOnlineServicesProgram`, `MicrosoftCustomerAgreement`, `EnterpriseAgreement`, … */
-	agreement: string,
+	/**  What kind of scope it is; scopes are grouped by kind in the order of `SCOPE_KINDS`. */
+	kind: ScopeKind,
+	/**  The agreement's family, for the badge. */
+	family: AgreementFamily,
 	displayName: string,
 	billingAccountName: string | null,
 	/**  The billing profile an invoice section belongs to. */
 	parentDisplayName?: string | null,
 	currency: string | null,
-	/**  The caller's billing roles here (role codes). */
-	roles: string[],
+	/**  The caller's billing roles here, strongest first. */
+	roles: BillingRole[],
 	capabilities: CapabilitiesView,
 	/**  Parts of this scope that could not be read (the rest still shows). */
 	issues: AppError[],

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import en from "../i18n/en.json";
 import nl from "../i18n/nl.json";
-import type { CapabilityView, PeriodView, ReasonView, ScopeSummary } from "./bindings";
+import type { CapabilityView, PeriodView, ReasonCode, ReasonView, ScopeSummary } from "./bindings";
 import { formatDecimal, formatPeriod, isCalendarMonth } from "./format";
 import { capabilitySentence, reasonCard, reasonShort, statusText } from "./reason";
 
-const reason = (code: string, patch: Partial<ReasonView> = {}): ReasonView => ({
+const reason = (code: ReasonCode, patch: Partial<ReasonView> = {}): ReasonView => ({
   code, portalUrl: null, subscriptionCreated: null, expectedOn: null, missingRole: null, grantedBy: null, recipient: null, signals: [], facts: [], ...patch,
 });
 const period = (why: ReasonView, start = "2026-10-01", end = "2026-10-31"): PeriodView => ({ start, end, name: null, invoices: [], reason: why, expectedInvoiceDate: "2026-11-05" });
@@ -39,7 +39,7 @@ describe("reason card", () => {
     expect(trial.facts).toContain(nl["reason.signal.offer_free_trial"]);
     expect(reasonCard(period(reason("ea_invoices_are_emailed", { recipient: "Anne" })), null, "en").next).toBe("Ask Anne for a copy, or download the usage data.");
     expect(reasonCard(period(reason("ea_invoices_are_emailed")), null, "nl").text).toBe(nl["reason.text.ea_invoices_are_emailed.noRecipient"]);
-    const unknown = reasonCard(period(reason("something_new", { facts: [{ code: "today", value: "2026-11-03" }, { code: "scope_kind", value: "ea_department" }] })), null, "en");
+    const unknown = reasonCard(period(reason("unknown", { facts: [{ code: "today", value: "2026-11-03" }, { code: "scope_kind", value: "ea_department" }] })), null, "en");
     expect(unknown.code).toBe("unknown");
     expect(unknown.headline).toBe("No invoice for October 2026");
     expect(unknown.facts).toContain("Today: Nov 3, 2026");

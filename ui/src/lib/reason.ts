@@ -1,32 +1,17 @@
 // The words of a reason card and of a capability: pure functions of the shell's facts and the
 // UI language, so every branch can be tested without a browser.
 import { has, t, type Lang, type MessageKey } from "../i18n/i18n.svelte";
-import type { CapabilityView, PeriodView, ScopeSummary } from "./bindings";
+import type { BillingRole, CapabilityView, PeriodView, ScopeSummary } from "./bindings";
 import { formatDate, formatPeriod } from "./format";
-
-export const REASON_CODES = [
-  "available",
-  "subscription_too_new",
-  "not_generated_yet",
-  "no_permission",
-  "free_trial_or_credit_not_exceeded",
-  "ea_invoices_are_emailed",
-  "unknown",
-] as const;
-
-/** A reason code this UI words; anything newer is "unknown". */
-export function reasonCode(code: string): (typeof REASON_CODES)[number] {
-  return (REASON_CODES as readonly string[]).includes(code) ? (code as (typeof REASON_CODES)[number]) : "unknown";
-}
 
 /** A catalogue text for a dynamic key, or `fallback` when the catalogue has none. */
 function lookup(key: string, fallback: string, lang: Lang): string {
   return has(key) ? t(key as MessageKey, undefined, lang) : fallback;
 }
 
-export const roleName = (code: string, lang: Lang) => lookup(`role.${code}`, code, lang);
-export const roleHint = (code: string, lang: Lang) => lookup(`roleHint.${code}`, code, lang);
-export const grantorName = (code: string, lang: Lang) => lookup(`grantor.${code}`, code, lang);
+export const roleName = (role: BillingRole, lang: Lang) => t(`role.${role}`, undefined, lang);
+export const roleHint = (role: BillingRole, lang: Lang) => t(`roleHint.${role}`, undefined, lang);
+export const grantorName = (role: BillingRole, lang: Lang) => t(`grantor.${role}`, undefined, lang);
 export const statusText = (status: string, lang: Lang) => lookup(`status.${status}`, status, lang);
 export const documentText = (kind: string, lang: Lang) => lookup(`document.${kind}`, kind, lang);
 
@@ -37,7 +22,7 @@ function expectedDate(period: PeriodView): string {
 
 /** The one short line in the table for a period without an invoice. */
 export function reasonShort(period: PeriodView, lang: Lang): string {
-  const code = reasonCode(period.reason.code);
+  const code = period.reason.code;
   return t(`reason.short.${code}`, { date: formatDate(expectedDate(period), lang) }, lang);
 }
 
@@ -66,7 +51,7 @@ function factValue(code: string, value: string, lang: Lang): string {
 /** Everything the reason card says about one period of one scope. */
 export function reasonCard(period: PeriodView, scope: ScopeSummary | null, lang: Lang): ReasonCardText {
   const reason = period.reason;
-  const code = reasonCode(reason.code);
+  const code = reason.code;
   const when = formatPeriod(period.start, period.end, lang);
   const yet = code === "subscription_too_new" || code === "not_generated_yet";
   const headline = t(yet ? "reason.headlineYet" : "reason.headline", { period: when }, lang);
@@ -162,8 +147,8 @@ export function capabilitySentence(capability: CapabilityView, lang: Lang): stri
 
 function deniedSentence(capability: CapabilityView, lang: Lang): string {
   const grantor = capability.grantedBy ? grantorName(capability.grantedBy, lang) : null;
-  if (capability.policy) {
-    const who = grantor ?? grantorName("enterprise_administrator", lang);
+  if (capability.policy && grantor) {
+    const who = grantor;
     const key = `capability.policy.${capability.policy}`;
     const text = has(key) ? t(key as MessageKey, { grantor: who }, lang) : t("capability.policy.other", { grantor: who }, lang);
     return capitalize(text);

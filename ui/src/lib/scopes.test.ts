@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { ScopeSummary } from "./bindings";
-import { agreementFamily, filterScopes, groupScopes, indexScopes, normalizeQuery, primaryRole } from "./scopes";
+import type { AgreementFamily, BillingRole, ScopeKind, ScopeSummary } from "./bindings";
+import { filterScopes, groupScopes, indexScopes, normalizeQuery } from "./scopes";
 import { filterGroups, sidebarTree } from "./tree";
 
 const allowed = { state: "allowed" as const, allowed: true, reason: null, missingRole: null, grantedBy: null, policy: null, portalUrl: null };
-const KINDS = ["mosp_subscription", "mca_billing_profile", "ea_department", "ea_enrollment_account", "mca_invoice_section"];
-const AGREEMENTS = ["MicrosoftOnlineServicesProgram", "MicrosoftCustomerAgreement", "EnterpriseAgreement", "EnterpriseAgreement", "MicrosoftCustomerAgreement"];
+const KINDS: ScopeKind[] = ["mosp_subscription", "mca_billing_profile", "ea_department", "ea_enrollment_account", "mca_invoice_section"];
+const FAMILIES: AgreementFamily[] = ["mosp", "mca", "ea", "ea", "mca"];
 const WORDS = ["Production", "Sandbox", "Research", "Marketing", "Finance", "Europe", "Retail", "Analytics", "Payroll", "Logistics"];
 
 function makeScopes(count: number): ScopeSummary[] {
@@ -14,30 +14,22 @@ function makeScopes(count: number): ScopeSummary[] {
     accountId: "acc",
     tenantId: "tenant",
     kind: KINDS[i % KINDS.length],
-    agreement: AGREEMENTS[i % AGREEMENTS.length],
+    family: FAMILIES[i % FAMILIES.length],
     displayName: `${WORDS[i % WORDS.length]} ${WORDS[(i * 7) % WORDS.length]} ${i}`,
     billingAccountName: i % 3 === 0 ? `Contoso Billing ${i % 11}` : null,
     currency: "EUR",
-    roles: i % 2 ? ["billing_profile_reader"] : ["account_administrator"],
+    roles: (i % 2 ? ["billing_profile_reader"] : ["account_administrator"]) as BillingRole[],
     capabilities: { listInvoices: allowed, downloadInvoices: allowed, downloadUsage: allowed, manageEmail: allowed },
     issues: [],
   }));
 }
 
 describe("scopes", () => {
-  it("maps agreements and kinds to badges", () => {
-    expect(agreementFamily("MicrosoftOnlineServicesProgram")).toBe("mosp");
-    expect(agreementFamily("MicrosoftCustomerAgreement")).toBe("mca");
-    expect(agreementFamily("EnterpriseAgreement")).toBe("ea");
-    expect(agreementFamily("MicrosoftPartnerAgreement")).toBe("mpa");
-    expect(agreementFamily("Unknown", "ea_department")).toBe("ea");
-    expect(agreementFamily("Unknown", "whatever")).toBe("other");
-  });
-
-  it("picks the strongest role as the hint", () => {
-    expect(primaryRole(["billing_profile_reader", "billing_profile_owner"])).toBe("billing_profile_owner");
-    expect(primaryRole(["some_new_role"])).toBe("some_new_role");
-    expect(primaryRole([])).toBeNull();
+  it("takes the role hint from the shell's strongest-first roles", () => {
+    const [reader, admin] = indexScopes(makeScopes(2)).reverse();
+    expect(reader.role).toBe("billing_profile_reader");
+    expect(admin.role).toBe("account_administrator");
+    expect(indexScopes([{ ...makeScopes(1)[0], roles: [] }])[0].role).toBeNull();
   });
 
   it("groups by kind in a fixed order, sorted by name, and filters case-insensitively", () => {

@@ -31,6 +31,34 @@ pub enum BillingRole {
 }
 
 impl BillingRole {
+    /// Most to least powerful: the first role a user holds is the one the sidebar names.
+    const BY_POWER: [Self; 15] = [
+        Self::AccountAdministrator,
+        Self::BillingAccountOwner,
+        Self::EnterpriseAdministrator,
+        Self::BillingProfileOwner,
+        Self::BillingAccountContributor,
+        Self::BillingProfileContributor,
+        Self::DepartmentAdministrator,
+        Self::InvoiceSectionOwner,
+        Self::InvoiceSectionContributor,
+        Self::EaAccountOwner,
+        Self::InvoiceManager,
+        Self::BillingAccountReader,
+        Self::BillingProfileReader,
+        Self::InvoiceSectionReader,
+        Self::SubscriptionUser,
+    ];
+
+    /// `roles` ordered strongest first, each once.
+    #[must_use]
+    pub fn strongest_first(roles: &[Self]) -> Vec<Self> {
+        Self::BY_POWER
+            .into_iter()
+            .filter(|role| roles.contains(role))
+            .collect()
+    }
+
     /// The stable code, e.g. `"billing_profile_owner"`.
     #[must_use]
     pub fn code(self) -> &'static str {
@@ -223,6 +251,42 @@ pub(super) fn roles_allow(roles: &[BillingRole], action: Action) -> Option<bool>
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn roles_are_ordered_strongest_first_and_each_role_has_a_rank() {
+        use super::BillingRole as R;
+        assert_eq!(
+            R::strongest_first(&[
+                R::BillingProfileReader,
+                R::SubscriptionUser,
+                R::BillingProfileOwner
+            ]),
+            [
+                R::BillingProfileOwner,
+                R::BillingProfileReader,
+                R::SubscriptionUser
+            ]
+        );
+        let all = [
+            R::AccountAdministrator,
+            R::SubscriptionUser,
+            R::BillingAccountOwner,
+            R::BillingAccountContributor,
+            R::BillingAccountReader,
+            R::BillingProfileOwner,
+            R::BillingProfileContributor,
+            R::BillingProfileReader,
+            R::InvoiceManager,
+            R::InvoiceSectionOwner,
+            R::InvoiceSectionContributor,
+            R::InvoiceSectionReader,
+            R::EnterpriseAdministrator,
+            R::DepartmentAdministrator,
+            R::EaAccountOwner,
+        ];
+        assert_eq!(R::strongest_first(&all).len(), all.len());
+    }
+
     use super::*;
 
     #[test]
