@@ -239,7 +239,8 @@ fn focus_main_window<R: Runtime>(app: &AppHandle<R>) {
 
 /// The browsing commands on any Tauri runtime, for `benches/commands.rs`: it drives the real
 /// `list_accounts`, `list_scopes` and `list_periods` over Tauri's IPC on the mock runtime,
-/// signed in to demo mode on the emulator's `bench` scenario. Not an API of the app.
+/// signed in to demo mode on the emulator's `bench` scenario; `tests/recorded_fixtures.rs`
+/// records their answers and `demo_state`'s on the `demo` scenario. Not an API of the app.
 #[doc(hidden)]
 pub mod harness {
     use tauri::{AppHandle, Manager, Runtime};
@@ -254,6 +255,7 @@ pub mod harness {
         builder
             .invoke_handler(tauri::generate_handler![
                 signin::list_accounts,
+                signin::demo_state,
                 browse::list_scopes,
                 browse::list_periods,
             ])

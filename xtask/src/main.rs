@@ -6,10 +6,12 @@
 //!   sidebar (jsdom and Chromium)
 //! - `bundle`   a release .deb (or another bundle: `bundle --bundles rpm`)
 //! - `bindings` regenerate the TypeScript IPC bindings from the Rust declarations
+//! - `fixtures` record the demo answers the browser tests' IPC mock replays
 
 mod bench;
 mod dates;
 mod e2e;
+mod fixtures;
 mod process;
 mod setup;
 mod suites;
@@ -35,6 +37,7 @@ fn dispatch(args: &[String]) -> Result<()> {
         "bench" => bench::run(rest),
         "bundle" => bundle(rest),
         "bindings" => bindings(),
+        "fixtures" => fixtures::run(),
         "help" | "--help" | "-h" => {
             print_usage();
             Ok(())
@@ -52,7 +55,8 @@ fn print_usage() {
          bench [BENCH...] [--limit N] [--latency-ms MS] [--runs N] [--no-peer]\n                    \
          the benchmarks, all or the named ones ({}); see `cargo xtask bench --help`\n  \
          bundle [--bundles deb]  build a release bundle into target/release/bundle/\n  \
-         bindings          regenerate ui/src/lib/bindings.ts from the Rust commands",
+         bindings          regenerate ui/src/lib/bindings.ts from the Rust commands\n  \
+         fixtures          record the commands' demo answers into ui/src/e2e/recorded/",
         suites::names().join(", "),
         bench::NAMES.join(", ")
     );
