@@ -1,11 +1,13 @@
 // Browsing in headless Chromium against the e2e mock: scopes per directory, billing periods,
-// reason cards, capabilities, demo mode. Needs `npm run build:e2e` first.
+// reason cards, capabilities, demo mode. Needs `npm run build:e2e` first. Demo mode answers what
+// the shell recorded (`src/e2e/recorded`); the other listings are the mock's hand-made fixtures.
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import type { AccountSummary } from "../src/lib/bindings";
+import type { AccountSummary, PeriodView, ScopeSummary } from "../src/lib/bindings";
 import en from "../src/i18n/en.json";
 import nl from "../src/i18n/nl.json";
 import { periodsFor } from "../src/e2e/fixtures";
+import { DEFAULT_DEMO_RECORDING, demoRecording, type DemoRecording } from "../src/e2e/recorded";
 import { calls, shot, useHarness } from "./harness";
 
 const SUB_PRODUCTION = "/subscriptions/6d3f1a52-0c4e-4c8e-9b7d-2f1c0a9e4b11";
@@ -604,6 +606,19 @@ describe("capabilities", () => {
 });
 
 describe("demo mode", () => {
+  /** The scopes the shell listed for a recorded demo user, in the order it answered them. */
+  const demoScopes = (recording: DemoRecording): ScopeSummary[] =>
+    Object.values(recording.scopes).flatMap((answer) => ("ok" in answer ? answer.ok : []));
+  const demoPeriods = (recording: DemoRecording, scopeId: string): PeriodView[] => {
+    const answer = recording.periods[scopeId];
+    if (!answer || !("ok" in answer)) throw new Error(`no recorded periods of ${scopeId}`);
+    return answer.ok;
+  };
+  const sidebarScopes = (page: Page) =>
+    page.$$eval('[data-testid="scope-row"]', (rows) => rows.map((row) => row.getAttribute("data-scope-id")!).sort());
+  /** An MCA billing profile reader: a different agreement than the default pay-as-you-go user. */
+  const MCA_READER = demoRecording("rita.reader@contoso.example")!;
+
   it("Try with demo data starts the demo; the badge shows, the picker switches users, Leave demo returns to welcome", async () => {
     const page = await open();
     await page.click('[data-testid="try-demo"]');
@@ -611,15 +626,27 @@ describe("demo mode", () => {
     expect(await calls(page, "start_demo")).toEqual([{ cmd: "start_demo", args: { upn: null } }]);
     expect((await page.textContent('[data-testid="demo-badge"]'))?.trim()).toBe(en["toolbar.demoBadge"]);
     await page.waitForSelector('[data-testid="scope-row"][data-kind="mosp_subscription"]');
+    const defaults = demoScopes(DEFAULT_DEMO_RECORDING);
+    expect(defaults.length).toBeGreaterThan(0);
+    await page.waitForFunction((count) => document.querySelectorAll('[data-testid="scope-row"]').length === count, defaults.length);
+    expect(await sidebarScopes(page)).toEqual(defaults.map((scope) => scope.id).sort());
+    // The picker offers every demo user by name, the signed-in one chosen.
+    const options = await page.$$eval('[data-testid="demo-user-select"] option', (items) =>
+      items.map((item) => [(item as HTMLOptionElement).value, item.textContent]),
+    );
+    expect(options).toEqual(DEFAULT_DEMO_RECORDING.demoState.users.map((user) => [user.upn, user.displayName]));
+    expect(await page.inputValue('[data-testid="demo-user-select"]')).toBe(DEFAULT_DEMO_RECORDING.user);
     expect(await page.getAttribute('label[for="demo-user"]', "class")).toContain("visually-hidden");
     expect(await page.textContent('label[for="demo-user"]')).toBe(en["toolbar.demoUser"]);
     await shot(page, "demo-light-en");
 
-    await page.selectOption('[data-testid="demo-user-select"]', "mca-reader@demo.invoicedesk.test");
+    expect(MCA_READER).toBeDefined();
+    await page.selectOption('[data-testid="demo-user-select"]', MCA_READER.user);
     await page.waitForSelector('[data-testid="scope-row"][data-kind="mca_billing_profile"]');
-    expect((await calls(page, "start_demo")).at(-1)).toEqual({ cmd: "start_demo", args: { upn: "mca-reader@demo.invoicedesk.test" } });
+    expect((await calls(page, "start_demo")).at(-1)).toEqual({ cmd: "start_demo", args: { upn: MCA_READER.user } });
     expect(await page.$('[data-testid="scope-row"][data-kind="mosp_subscription"]')).toBeNull();
-    expect(await page.inputValue('[data-testid="demo-user-select"]')).toBe("mca-reader@demo.invoicedesk.test");
+    expect(await sidebarScopes(page)).toEqual(demoScopes(MCA_READER).map((scope) => scope.id).sort());
+    expect(await page.inputValue('[data-testid="demo-user-select"]')).toBe(MCA_READER.user);
 
     await page.click('[data-testid="leave-demo"]');
     await page.waitForSelector("#welcome-heading");
@@ -631,10 +658,33 @@ describe("demo mode", () => {
     const page = await open({ demo: {}, settings: { language: "nl", theme: "dark" } }, { colorScheme: "dark" });
     await page.waitForSelector('[data-testid="demo-badge"]');
     expect((await page.textContent('[data-testid="demo-badge"]'))?.trim()).toBe(nl["toolbar.demoBadge"]);
-    await selectScope(page, SUB_SANDBOX);
+    // The default user's subscription too new for an invoice.
+    const tooNew = demoScopes(DEFAULT_DEMO_RECORDING).find((scope) =>
+      demoPeriods(DEFAULT_DEMO_RECORDING, scope.id).some((period) => period.reason.code === "subscription_too_new"),
+    );
+    expect(tooNew).toBeDefined();
+    await selectScope(page, tooNew!.id);
     await page.click('[data-testid="why"][data-reason="subscription_too_new"]');
-    await page.waitForSelector('[data-testid="reason-card"]');
+    await page.waitForSelector('[data-testid="reason-card"][data-reason="subscription_too_new"]');
     await shot(page, "demo-dark-nl");
+  });
+
+  it("lists a demo user's billing periods and invoices as the shell answered them", async () => {
+    const page = await open({ demo: { user: MCA_READER.user } });
+    const scope = demoScopes(MCA_READER).find((candidate) => candidate.kind === "mca_billing_profile")!;
+    const periods = demoPeriods(MCA_READER, scope.id);
+    await selectScope(page, scope.id);
+    expect(await calls(page, "list_periods")).toEqual([{ cmd: "list_periods", args: { scopeId: scope.id, range: "recent" } }]);
+    const rows = await page.$$eval('[data-testid="period-row"]', (items) =>
+      items.map((row) => [row.getAttribute("data-period-start"), row.getAttribute("data-reason"), row.getAttribute("data-invoice")]),
+    );
+    const recorded = periods.flatMap((period) =>
+      period.invoices.length === 0
+        ? [[period.start, period.reason.code, null]]
+        : period.invoices.map((invoice) => [period.start, period.reason.code, invoice.name]),
+    );
+    expect(rows).toEqual(recorded);
+    expect(await page.textContent('[data-testid="scope-title"]')).toContain(scope.displayName);
   });
 
   it("a demo that cannot start says so on Welcome", async () => {

@@ -1,6 +1,8 @@
-// Realistic answers for the e2e mock: billing scopes per directory and their billing periods,
-// as the shell words them (codes, exact decimal strings, ARM ids). "Today" is 2026-11-03.
-import type { AccountSummary, CapabilitiesView, CapabilityView, DemoState, InvoiceView, PeriodView, ReasonCode, ReasonView, ScopeSummary } from "../lib/bindings";
+// Hand-made answers for the e2e mock outside demo mode (demo mode replays `./recorded`): the
+// billing scopes of a real account's directories and their billing periods, as the shell words
+// them (codes, exact decimal strings, ARM ids), typed by the generated bindings. "Today" is
+// 2026-11-03.
+import type { CapabilitiesView, CapabilityView, InvoiceView, PeriodView, ReasonCode, ReasonView, ScopeSummary } from "../lib/bindings";
 
 const PORTAL = "https://portal.azure.com/#view/Microsoft_Azure_GTM/ModernBillingMenuBlade";
 
@@ -295,35 +297,4 @@ export function periodsFor(scopeId: string): PeriodView[] | null {
     default:
       return scopeId.endsWith("/billingProfiles/P1") ? fabrikamPeriods() : null;
   }
-}
-
-/** The emulator's users, as the demo picker lists them. */
-export const DEMO_USERS: DemoState["users"] = [
-  { upn: "payg-admin@demo.invoicedesk.test", displayName: "Pay-as-you-go administrator" },
-  { upn: "mca-reader@demo.invoicedesk.test", displayName: "MCA billing profile reader" },
-  { upn: "ea-admin@demo.invoicedesk.test", displayName: "EA department administrator" },
-  { upn: "trial@demo.invoicedesk.test", displayName: "Free trial" },
-];
-
-export const DEMO_TENANT = "demo-tenant";
-
-export function demoAccount(upn: string): AccountSummary {
-  const user = DEMO_USERS.find((candidate) => candidate.upn === upn) ?? DEMO_USERS[0];
-  return {
-    id: `demo.${user.upn}`,
-    displayName: user.displayName,
-    username: user.upn,
-    cloud: "custom",
-    viaAzureCli: false,
-    tenants: [{ id: DEMO_TENANT, displayName: "Sample Azure", isHome: true, enabled: true, needsSignIn: false }],
-  };
-}
-
-/** What each demo user can reach. */
-export function demoScopes(accountId: string, upn: string): ScopeSummary[] {
-  const contoso = contosoScopes(accountId, DEMO_TENANT);
-  if (upn.startsWith("payg-admin")) return contoso.filter((entry) => entry.kind === "mosp_subscription");
-  if (upn.startsWith("mca-reader")) return contoso.filter((entry) => entry.kind === "mca_billing_profile");
-  if (upn.startsWith("ea-admin")) return contoso.filter((entry) => entry.kind === "ea_department");
-  return fabrikamScopes(accountId, DEMO_TENANT).filter((entry) => entry.kind === "mosp_subscription");
 }

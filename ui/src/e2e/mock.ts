@@ -1,6 +1,23 @@
 // In-page stand-in for the Rust shell, used only by the `e2e` build flavour (browser tests).
 // State lives in memory; tests steer it through `window.__e2e` or seed it before the page
 // loads with `window.__E2E_INIT__` (e.g. Playwright's `addInitScript`).
+//
+// Where the answers come from:
+// - Recorded (`./recorded.ts`, `recorded/*.json`): demo mode. `start_demo`, `demo_state`,
+//   `list_accounts` while a demo runs, the demo account's `list_scopes` and the `list_periods`
+//   of its scopes replay what the real commands answered on the emulator's demo scenario
+//   (`cargo xtask fixtures`; a Rust test fails when the files differ from a fresh recording),
+//   so they cannot drift from the shell. Not recorded, and answered with an `internal` error:
+//   a demo directory that was off when recorded (turned on here). Other period ranges answer
+//   the recorded default range.
+// - Hand-made (`./fixtures.ts` and here, typed by the generated bindings): everything outside
+//   demo mode, which the recording cannot give: real accounts as the tests seed them (public
+//   cloud, one account with several enabled directories, ids the tests pick) with the scopes
+//   and periods of their directories (Contoso, Fabrikam, any other name; the tests assert their
+//   exact names and amounts), errors injected per test (`failNext`, `failScopes`, `failSaves`,
+//   `offline`, `demoAvailable: false`), cached listings, delays, sign-in flows and directories
+//   that need a new sign-in, and the app info, settings, jobs, saving, sync, drag and
+//   file-name previews (`./template.ts`), whose answers depend on this machine or on the test.
 import { emit } from "@tauri-apps/api/event";
 import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
 import type {
@@ -21,7 +38,8 @@ import type {
   TenantSummary,
 } from "../lib/bindings";
 import { DEFAULT_SETTINGS } from "../lib/bindings";
-import { contosoScopes, DEMO_TENANT, DEMO_USERS, demoAccount, demoScopes, fabrikamScopes, genericScopes, periodsFor } from "./fixtures";
+import { contosoScopes, fabrikamScopes, genericScopes, periodsFor } from "./fixtures";
+import { DEFAULT_DEMO_RECORDING, demoRecording, replay, type DemoRecording } from "./recorded";
 import { previewFileName } from "./template";
 
 export interface E2eInit {
@@ -36,13 +54,13 @@ export interface E2eInit {
   failNext?: Record<string, AppError>;
   /** `false`: `start_demo` fails with `demo_unavailable` (default: the demo works). */
   demoAvailable?: boolean;
-  /** Start in demo mode (launched with --demo), signed in as `user` (default: the first demo user). */
+  /** Start in demo mode (launched with --demo), signed in as recorded demo user `user` (default: the default one). */
   demo?: { user?: string };
-  /** `list_scopes` answers per tenant id (default: fixtures by the directory's name). */
+  /** `list_scopes` answers per tenant id (default: the demo recording, else fixtures by the directory's name). */
   scopes?: Record<string, ScopeSummary[]>;
   /** One-shot `list_scopes` failures per tenant id (that directory only; a retry then works). */
   failScopes?: Record<string, AppError>;
-  /** `list_periods` answers per scope id (default: the fixtures). */
+  /** `list_periods` answers per scope id (default: the demo recording, else the fixtures). */
   periods?: Record<string, PeriodView[]>;
   /** Invoice names whose save fails with `disk_full` (`save_invoices`, `archive_invoices`). */
   failSaves?: string[];
@@ -157,10 +175,11 @@ export function installMock(): void {
   const scopesDelayMs = init.scopesDelayMs ?? 0;
   const periodsDelayMs = init.periodsDelayMs ?? 0;
   let realAccounts: AccountSummary[] = accounts;
-  let demo: DemoState | null = null;
+  /** The running demo: the recorded answers of its signed-in user. */
+  let demo: DemoRecording | null = null;
   if (init.demo) {
-    demo = { user: init.demo.user ?? DEMO_USERS[0].upn, users: DEMO_USERS };
-    accounts = [demoAccount(demo.user)];
+    demo = recordingOf(init.demo.user);
+    accounts = demo.accounts;
   }
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   let pendingSignIn: {
@@ -233,11 +252,23 @@ export function installMock(): void {
     return updateTenant(account, index, { needsSignIn: false });
   }
 
+  /** The recorded demo user `upn` (null: the one `start_demo` picks when none is named). */
+  function recordingOf(upn: string | null | undefined): DemoRecording {
+    if (upn === null || upn === undefined) return DEFAULT_DEMO_RECORDING;
+    const found = demoRecording(upn);
+    if (!found) throw appError("demo_unavailable", `No demo user ${upn}.`);
+    return found;
+  }
+
   function scopesOf(accountId: unknown, tenantId: unknown): ScopeSummary[] {
     const { account, index } = findTenant(accountId, tenantId);
     const tenant = account.tenants[index];
     if (init.scopes?.[tenant.id]) return init.scopes[tenant.id];
-    if (demo && tenant.id === DEMO_TENANT) return demoScopes(account.id, demo.user);
+    if (demo?.accounts.some((known) => known.id === account.id)) {
+      const recorded = demo.scopes[tenant.id];
+      if (!recorded) throw appError("internal", `The demo directory ${tenant.id} was not recorded (it was off).`);
+      return replay(recorded);
+    }
     const name = tenant.displayName.toLowerCase();
     if (name.includes("contoso")) return contosoScopes(account.id, tenant.id);
     if (name.includes("fabrikam")) return fabrikamScopes(account.id, tenant.id);
@@ -245,7 +276,11 @@ export function installMock(): void {
   }
 
   function periodsOf(scopeId: string): PeriodView[] {
-    const periods = init.periods?.[scopeId] ?? periodsFor(scopeId);
+    const override = init.periods?.[scopeId];
+    if (override) return override;
+    const recorded = demo?.periods[scopeId];
+    if (recorded) return replay(recorded);
+    const periods = periodsFor(scopeId);
     if (!periods) throw appError("not_found", `No billing scope ${scopeId}.`);
     return periods;
   }
@@ -341,13 +376,12 @@ export function installMock(): void {
 
   async function startDemo(args: Record<string, unknown>): Promise<DemoState> {
     if (init.demoAvailable === false) throw appError("demo_unavailable", "The sample Azure could not be started.");
-    const upn = typeof args.upn === "string" ? args.upn : DEMO_USERS[0].upn;
-    if (!DEMO_USERS.some((user) => user.upn === upn)) throw appError("account_not_found", `No demo user ${upn}.`);
+    const next = recordingOf(typeof args.upn === "string" ? args.upn : null);
     if (!demo) realAccounts = accounts;
-    demo = { user: upn, users: DEMO_USERS };
-    await emit(wire("demoChanged"), { state: demo });
-    await setAccounts([demoAccount(upn)]);
-    return demo;
+    demo = next;
+    await emit(wire("demoChanged"), { state: demo.demoState });
+    await setAccounts(demo.accounts);
+    return demo.demoState;
   }
 
   async function leaveDemo(): Promise<null> {
@@ -448,7 +482,7 @@ export function installMock(): void {
       case "start_demo":
         return startDemo(args);
       case "demo_state":
-        return demo;
+        return demo?.demoState ?? null;
       case "leave_demo":
         return leaveDemo();
       case "cancel_job": {
@@ -497,7 +531,7 @@ export function installMock(): void {
     },
     signInPending: () => pendingSignIn !== null,
     accounts: () => accounts,
-    demo: () => demo,
+    demo: () => demo?.demoState ?? null,
     failScopes(tenantId, error) {
       failScopes.set(tenantId, error);
     },
