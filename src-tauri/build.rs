@@ -72,6 +72,8 @@ fn invoice_desk_commands() -> &'static [&'static str] {
         "save_invoices",
         "saved_documents",
         "archive_invoices",
+        "sync_archive",
+        "sync_at_start",
         "save_invoice_as",
         "open_saved",
         "reveal_saved",

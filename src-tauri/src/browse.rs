@@ -184,6 +184,14 @@ impl Browse {
 }
 
 impl Browse {
+    /// Keeps only the listings of directories `keep(account, tenant)` says are still in use.
+    pub(crate) async fn retain(&self, keep: impl Fn(&str, &str) -> bool) {
+        self.discovered
+            .lock()
+            .await
+            .retain(|(account, tenant), _| keep(account, tenant));
+    }
+
     /// Every scope listed from Azure in this run, with its account and directory.
     pub(crate) async fn loaded(&self) -> Vec<(String, String, ScopeEntry)> {
         let discovered = self.discovered.lock().await;

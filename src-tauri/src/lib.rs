@@ -309,6 +309,46 @@ mod tests {
         );
     }
 
+    /// A command the window may call but its capability does not allow fails only at run time,
+    /// in the window ("not allowed"): every command the bindings export must be granted.
+    #[test]
+    fn every_window_command_is_granted_to_the_main_window() {
+        let fresh = tempfile::NamedTempFile::new().unwrap();
+        ipc().export(typescript(), fresh.path()).unwrap();
+        let bindings = std::fs::read_to_string(fresh.path()).unwrap();
+        let capability: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/capabilities/main.json"
+            ))
+            .unwrap(),
+        )
+        .unwrap();
+        let granted: Vec<&str> = capability["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(serde_json::Value::as_str)
+            .collect();
+        // `TAURI_INVOKE("name"` for fallible commands, `__TAURI_INVOKE<T>("name")` for the rest.
+        let commands: Vec<&str> = bindings
+            .split("TAURI_INVOKE")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').nth(1))
+            .filter(|name| name.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+            .collect();
+        assert!(commands.len() > 30, "{commands:?}");
+        let missing: Vec<String> = commands
+            .iter()
+            .map(|command| format!("allow-{}", command.replace('_', "-")))
+            .filter(|permission| !granted.contains(&permission.as_str()))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "add these to src-tauri/capabilities/main.json (and the command to build.rs): {missing:?}"
+        );
+    }
+
     fn typescript() -> specta_typescript::Typescript {
         specta_typescript::Typescript::default().header("/* eslint-disable */\n// @ts-nocheck")
     }

@@ -16,7 +16,7 @@ mod demo_mode;
 
 use std::sync::{Arc, Mutex};
 
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Manager, Runtime, State};
 use tauri_specta::Event;
 use tokio::sync::OnceCell;
 use tokio_util::sync::CancellationToken;
@@ -211,9 +211,24 @@ fn load_config() -> Result<AuthConfig, AuthError> {
 }
 
 async fn announce<R: Runtime>(app: &AppHandle<R>, state: &SignIn) {
-    if let Ok(list) = state.summaries().await
-        && let Err(err) = AccountsChanged(list).emit(app)
-    {
+    let Ok(list) = state.summaries().await else {
+        return;
+    };
+    // Listings of accounts signed out of (or of a demo user left) and of directories turned
+    // off are forgotten: a scope two accounts share is then always read as a current one.
+    if let Some(browse) = app.try_state::<crate::browse::Browse>() {
+        browse
+            .retain(|account, tenant| {
+                list.iter().any(|a| {
+                    a.id == account
+                        && a.tenants
+                            .iter()
+                            .any(|t| t.enabled && t.id.eq_ignore_ascii_case(tenant))
+                })
+            })
+            .await;
+    }
+    if let Err(err) = AccountsChanged(list).emit(app) {
         tracing::warn!(%err, "could not announce the accounts");
     }
 }

@@ -39,9 +39,8 @@ pub struct StartSync(AtomicBool);
 pub async fn sync_archive(
     state: State<'_, AppState>,
     browse: State<'_, Browse>,
-    sign_in: State<'_, SignIn>,
 ) -> Result<SyncOutcome, AppError> {
-    let scopes = syncable(&browse, &sign_in).await;
+    let scopes = syncable(&browse).await;
     Ok(sync(&state, &browse, scopes).await)
 }
 
@@ -63,7 +62,7 @@ pub async fn sync_at_start(
         tracing::info!("no sync at start");
         return Ok(None);
     }
-    let scopes = syncable(&browse, &sign_in).await;
+    let scopes = syncable(&browse).await;
     if scopes.is_empty() {
         tracing::info!("no scope to sync at start");
         return Ok(None);
@@ -72,16 +71,22 @@ pub async fn sync_at_start(
     Ok(Some(sync(&state, &browse, scopes).await))
 }
 
-/// The scopes a sync covers: those listed from Azure in this run, in directories still signed
-/// in and turned on, that the user's role may download.
-async fn syncable(browse: &Browse, sign_in: &SignIn) -> Vec<ScopeEntry> {
-    let mut loaded = Vec::new();
-    for (account_id, tenant_id, entry) in browse.loaded().await {
-        if tenant_enabled(sign_in, &account_id, &tenant_id).await {
-            loaded.push(entry);
-        }
-    }
-    let chosen = plan(loaded, |entry| entry);
+/// The scopes a sync covers: those listed from Azure in this run (the listings of directories
+/// signed out of or turned off are forgotten as that happens) that the user's role may download.
+async fn syncable(browse: &Browse) -> Vec<ScopeEntry> {
+    let listed: Vec<ScopeEntry> = browse
+        .loaded()
+        .await
+        .into_iter()
+        .map(|(_, _, e)| e)
+        .collect();
+    let count = listed.len();
+    let chosen = plan(listed, |entry| entry);
+    tracing::info!(
+        listed = count,
+        synced = chosen.scopes.len(),
+        "scopes to sync"
+    );
     for (entry, _) in &chosen.skipped {
         tracing::debug!(scope = %entry.scope.id, "sync leaves out a scope the role may not download");
     }
@@ -111,17 +116,4 @@ async fn sync(state: &AppState, browse: &Browse, scopes: Vec<ScopeEntry>) -> Syn
         }
     }
     outcome
-}
-
-/// Whether the directory is still signed in and turned on (a listing from before it was turned
-/// off or signed out of stays in memory until the next listing).
-async fn tenant_enabled(sign_in: &SignIn, account_id: &str, tenant_id: &str) -> bool {
-    let Ok(session) = sign_in.session(account_id).await else {
-        return false;
-    };
-    session
-        .account()
-        .tenants
-        .iter()
-        .any(|t| t.enabled && t.id.eq_ignore_ascii_case(tenant_id))
 }
