@@ -144,6 +144,7 @@ pub async fn dispatch(
         .into_response();
     };
     let raw_path = parts.uri.path().to_owned();
+    let raw_query = parts.uri.query().map(str::to_owned);
     let segments = decode_segments(&raw_path);
     let path = format!("/{}", segments.join("/"));
     let query_pairs: Vec<(String, String)> = parts
@@ -191,6 +192,7 @@ pub async fn dispatch(
     app.requests.push(crate::requests::RequestRecord {
         method: ctx.method.to_string(),
         path: ctx.path.clone(),
+        query: raw_query,
         kind: match kind {
             RequestKind::Arm => "arm",
             RequestKind::Poll => "poll",

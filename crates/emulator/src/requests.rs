@@ -15,6 +15,9 @@ pub struct RequestRecord {
     pub method: String,
     /// The decoded path, without the query.
     pub path: String,
+    /// The query as it arrived (still percent-encoded, without the `?`), if the URL had one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
     /// `arm`, `poll` or `blob`.
     pub kind: &'static str,
     /// The `Range` header, if any.

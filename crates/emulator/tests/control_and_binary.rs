@@ -72,6 +72,36 @@ async fn control_plane_lists_users_and_mints_tokens() {
 }
 
 #[tokio::test]
+async fn request_log_keeps_each_request_path_and_query_in_order() {
+    let env = common::demo().await;
+    let accounts = "/providers/Microsoft.Billing/billingAccounts";
+    let query = "api-version=2024-04-01&%24filter=name%20eq%20%27a%3Ab%27";
+    env.emu.clear_requests();
+    env.get(common::MCA_OWNER, &format!("{accounts}?{query}"))
+        .await;
+    env.get(common::MCA_OWNER, "/subscriptions/x%3Ay").await;
+    env.get(common::MCA_OWNER, "/_emulator/users").await;
+
+    let listed: Value = env
+        .http
+        .get(env.url("/_emulator/requests"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let listed = listed.as_array().unwrap();
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    assert_eq!(listed[0]["method"], "GET");
+    assert_eq!(listed[0]["path"], accounts);
+    assert_eq!(listed[0]["query"], query);
+    assert_eq!(listed[1]["path"], "/subscriptions/x:y");
+    assert!(listed[1].get("query").is_none(), "{:?}", listed[1]);
+    assert_eq!(env.emu.requests()[0].query.as_deref(), Some(query));
+}
+
+#[tokio::test]
 async fn bench_has_exactly_100_scopes_with_24_invoices_and_load_has_hundreds() {
     let env = common::start(EmulatorConfig {
         scenario: "bench".into(),
