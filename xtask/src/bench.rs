@@ -4,10 +4,12 @@
 //! - `listing`: `crates/billing/benches/listing.rs`, the billing crate's listing as users run it
 //!   (every scope, then every scope's periods) against the emulator with injected latency,
 //!   compared with the ideal for the concurrency limit and with a sequential script on the
-//!   official Python SDK making the invoice listing calls only (`--no-peer` skips the SDK);
+//!   official Python SDK making the same requests one at a time (the Rust listing's, from the
+//!   emulator's request log; `--no-peer` skips the SDK);
 //! - `commands`: `src-tauri/benches/commands.rs`, the same 100 scopes listed through the app's
 //!   Tauri commands over IPC (mock runtime, demo sign-in), against the same kind of ideal and
-//!   the billing sweep. Built with the `dev` profile: the run waits on latency, and an
+//!   beside the billing crate's user path making the same calls (what the command layer
+//!   adds). Built with the `dev` profile: the run waits on latency, and an
 //!   optimised build of the Tauri crate would take long for no difference in the figures;
 //! - `sync`: `crates/files/benches/sync.rs`, the archive: 504 PDFs against `curl --parallel`
 //!   at the same limit, the second (empty) sync, and one 200 MB document against `curl -o`
@@ -16,7 +18,7 @@
 //!   (the filter and the rendered sidebar) and in headless Chromium (input event to frame).
 //!
 //! `--limit` goes to `listing` and `sync`; `--latency-ms` and `--runs` to those and `commands` (repetitions of the
-//! sweep; alternating runs of the 200 MB download). Every named benchmark runs even when an
+//! listing; alternating runs of the 200 MB download). Every named benchmark runs even when an
 //! earlier one misses its target; the command fails at the end if any did.
 
 use anyhow::{Result, bail};
@@ -96,10 +98,10 @@ Runs every benchmark, or only the named ones; fails when one misses its target.
 benchmarks:
   listing   every scope and every scope's periods of the emulator's `bench` user with
             injected latency, as the window lists them: vs the ideal for the limit (<= 1.2x)
-            and vs a sequential script on the official Python SDK listing the invoices only
-            (>= 10x faster)
+            and vs a sequential script on the official Python SDK making the same requests
+            one at a time (>= 10x faster)
   commands  the same listing through the app's Tauri commands over IPC (<= 1.2x its ideal),
-            beside the Rust sweep
+            beside the billing crate's listing making the same calls without the commands
   sync      the archive: 504 PDFs vs `curl --parallel` at the same limit (<= 1.25x), the
             second sync (< 1 s, no download), a 200 MB document vs `curl -o`
             (>= 90 % of curl's throughput, RSS growth < 30 MB)
@@ -110,7 +112,7 @@ options:
   --limit N         requests in flight at once (listing: default 16; sync: default 8)
   --latency-ms MS   latency on every emulator call (listing, commands: default 100; sync:
                     default 50)
-  --runs N          repetitions (listing, commands: sweeps, default 3; sync: alternating writer/curl
+  --runs N          repetitions (listing, commands: listings, default 3; sync: alternating writer/curl
                     runs of the 200 MB document, median taken, default 5)
   --no-peer         listing without the Python SDK comparison";
 
