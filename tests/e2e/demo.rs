@@ -180,6 +180,70 @@ fn the_demo_mca_owner_picks_a_billing_profile_and_sees_its_invoices() {
     app.wait_for("#welcome-heading", WAIT).unwrap();
 }
 
+/// Clicks the billing profile row named `name` and waits until its invoices or its error show.
+fn open_profile_named(app: &Session, name: &str) {
+    let rows = "[data-testid=scope-row][data-kind=mca_billing_profile]";
+    app.wait_for(rows, WAIT).unwrap();
+    let clicked = app
+        .execute(
+            &format!(
+                "const row = [...document.querySelectorAll('{rows}')]\
+                   .find(r => r.textContent.includes(arguments[0]));\
+                 if (row) row.click();\
+                 return !!row;"
+            ),
+            &[serde_json::json!(name)],
+        )
+        .unwrap();
+    assert_eq!(clicked, serde_json::json!(true), "no profile {name:?}");
+    app.wait_for(
+        "[data-testid=invoice-amount], [data-testid=periods-error]",
+        WAIT,
+    )
+    .unwrap();
+}
+
+#[test]
+fn switching_demo_users_reads_a_shared_billing_profile_as_the_new_user() {
+    let env = Env::from_process();
+    let app = env.launch(None);
+    // Olivia owns Contoso Finance; Rita reads it; Ivan manages its invoices. All three list it
+    // in the same directory, so after each switch the profile must be read as the new user,
+    // never through a listing of a user who left.
+    enter_demo_as(&app, "olivia.owner@contoso.example");
+    open_profile_named(&app, "Contoso Finance");
+    for (upn, short) in [
+        ("rita.reader@contoso.example", "rita.reader"),
+        ("ivan.invoices@contoso.example", "ivan.invoices"),
+    ] {
+        app.select("[data-testid=demo-user-select]", upn).unwrap();
+        let deadline = std::time::Instant::now() + WAIT;
+        while app
+            .execute(
+                "const a = [...document.querySelectorAll('[data-testid=account-row]')];\
+                 return a.length === 1 && a[0].textContent.includes(arguments[0])\
+                   && document.querySelectorAll('[data-testid=scope-row]').length > 0;",
+                &[serde_json::json!(short)],
+            )
+            .unwrap()
+            != serde_json::json!(true)
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the sidebar did not switch to {upn}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        open_profile_named(&app, "Contoso Finance");
+        assert!(
+            app.find("[data-testid=periods-error]").is_err(),
+            "Contoso Finance failed for {upn} after switching users"
+        );
+    }
+    select(&app, "[data-testid=leave-demo]");
+    app.wait_for("#welcome-heading", WAIT).unwrap();
+}
+
 /// `2027-03-05` as the window writes it in English: `Mar 5, 2027`.
 fn english_date(day: time::Date) -> String {
     let month = day.month().to_string();
