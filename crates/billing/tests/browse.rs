@@ -124,7 +124,10 @@ async fn dev_lacks_the_account_administrator() {
     let denied = entry.capabilities.list_invoices.denied().unwrap();
     assert_eq!(denied.missing_role.code(), "account_administrator");
     assert_eq!(denied.granted_by.code(), "account_administrator");
-    assert!(entry.capabilities.download_usage.is_allowed());
+    // Usage follows the invoices on pay-as-you-go: the account administrator gives access.
+    let usage = entry.capabilities.download_usage.denied().unwrap();
+    assert_eq!(usage.missing_role.code(), "account_administrator");
+    assert_eq!(usage.granted_by.code(), "account_administrator");
     let rows = scope_periods(&s.client, entry, default_range(today()), today())
         .await
         .unwrap();

@@ -321,7 +321,9 @@ fn dev_may_not_download_and_is_told_to_ask_the_account_administrator() {
         reason.contains("account administrator role") && reason.contains("can grant"),
         "{reason}"
     );
-    assert_eq!(can(scope, "downloadUsage"), (true, None));
+    let (usage, why) = can(scope, "downloadUsage");
+    assert!(!usage, "pay-as-you-go usage needs access to the invoices");
+    assert!(why.unwrap().contains("account administrator"));
     let rows = periods("dev@contoso.example", id(scope), &[]);
     assert!(rows.len() >= 12);
     for row in &rows {

@@ -38,7 +38,9 @@ fn role_allows(world: &World, role: Role, scope: &Scope, need: Need) -> bool {
         // download the profile's usage and charges files, like a reader, but not change the
         // profile.
         Role::BillingProfileReader | Role::InvoiceManager => need != Need::Write,
-        Role::SubscriptionReader => matches!(need, Need::Read | Need::CostRead),
+        // A subscription role without access to the invoices (which the account administrator
+        // gives) reads the subscription, not its invoices nor its usage and charges.
+        Role::SubscriptionReader => need == Need::Read,
         // An invoice section role reads the section and its charges, never the billing
         // profile's invoices, and cannot change the profile (Microsoft's MCA role tables:
         // "View all the invoices for the billing profile" is billing profile and account

@@ -286,9 +286,12 @@ fn decide(
     }
     // 4. Roles and the agreement's rules.
     if kind == ScopeKind::MospSubscription {
+        // The seed's rule for pay-as-you-go usage: the account administrator, or a user who
+        // may read the subscription's invoices (the account administrator gave access to them).
+        let reads_invoices = facts.succeeded.contains(&Action::ListInvoices);
         return match (action, facts.is_account_admin) {
-            // Usage needs an RBAC role on the subscription, which listing it proves.
-            (Action::DownloadUsage, _) | (_, Some(true) | None) => Capability::Allowed,
+            (_, Some(true) | None) => Capability::Allowed,
+            (Action::DownloadUsage, Some(false)) if reads_invoices => Capability::Allowed,
             (_, Some(false)) => deny(portal, scope, action, missing, granter),
         };
     }
@@ -357,8 +360,35 @@ mod tests {
         assert_eq!(denied.missing_role.code(), "account_administrator");
         assert_eq!(denied.granted_by.code(), "account_administrator");
         assert!(denied.portal.url.starts_with("https://portal.azure.com/#"));
-        assert!(caps.download_usage.is_allowed());
+        // Usage follows the invoices: the account administrator, or someone given them.
+        let usage = caps.download_usage.denied().unwrap();
+        assert_eq!(usage.missing_role.code(), "account_administrator");
         assert_eq!(caps.manage_email.code(), "denied");
+    }
+
+    #[test]
+    fn mosp_usage_is_allowed_to_a_user_given_the_invoices_and_a_403_on_the_report_wins() {
+        let given = AccessFacts {
+            is_account_admin: Some(false),
+            succeeded: vec![Action::ListInvoices],
+            ..AccessFacts::default()
+        };
+        let caps = capabilities(&scope(ScopeKind::MospSubscription), &given, &portal());
+        assert!(caps.list_invoices.is_allowed());
+        assert!(caps.download_usage.is_allowed());
+        let refused = AccessFacts {
+            is_account_admin: Some(true),
+            forbidden: vec![ForbiddenCall {
+                action: Action::DownloadUsage,
+                arm_action: Some(
+                    "Microsoft.CostManagement/generateCostDetailsReport/action".into(),
+                ),
+            }],
+            ..AccessFacts::default()
+        };
+        let caps = capabilities(&scope(ScopeKind::MospSubscription), &refused, &portal());
+        assert!(caps.list_invoices.is_allowed());
+        assert_eq!(caps.download_usage.code(), "denied");
     }
 
     #[test]

@@ -53,18 +53,18 @@ impl Portal {
         let resource = |suffix: &str| format!("{base}/#@{tenant}/resource{}{suffix}", scope.id);
         match scope.kind {
             ScopeKind::MospSubscription => match action {
-                Action::DownloadUsage => PortalLink {
-                    page: "subscription_access_control",
-                    url: resource("/users"),
-                },
                 Action::ManageEmail => PortalLink {
                     page: "subscription_invoices",
                     url: format!("{base}/#blade/Microsoft_Azure_Billing/SubscriptionsBlade"),
                 },
-                Action::ListInvoices | Action::DownloadInvoices => PortalLink {
-                    page: "allow_others_to_download_invoice",
-                    url: format!("{base}/#blade/Microsoft_Azure_Billing/SubscriptionsBlade"),
-                },
+                // Usage goes with the invoices: the account administrator gives access to both
+                // where the seed's "allow others to download" is.
+                Action::ListInvoices | Action::DownloadInvoices | Action::DownloadUsage => {
+                    PortalLink {
+                        page: "allow_others_to_download_invoice",
+                        url: format!("{base}/#blade/Microsoft_Azure_Billing/SubscriptionsBlade"),
+                    }
+                }
             },
             ScopeKind::EaEnrollment | ScopeKind::EaDepartment | ScopeKind::EaEnrollmentAccount
                 if policy =>

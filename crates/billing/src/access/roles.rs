@@ -194,9 +194,7 @@ impl Action {
 pub(crate) fn requirement(kind: ScopeKind, action: Action) -> (BillingRole, BillingRole) {
     use BillingRole as R;
     match (kind, action) {
-        (ScopeKind::MospSubscription, Action::DownloadUsage) => {
-            (R::SubscriptionUser, R::AccountAdministrator)
-        }
+        // Usage too: the account administrator, or someone they gave the invoices to.
         (ScopeKind::MospSubscription, _) => (R::AccountAdministrator, R::AccountAdministrator),
         (ScopeKind::McaBillingProfile | ScopeKind::McaInvoiceSection, Action::ManageEmail) => {
             (R::BillingProfileContributor, R::BillingProfileOwner)
@@ -243,8 +241,10 @@ pub(super) fn roles_allow(roles: &[BillingRole], action: Action) -> Option<bool>
         | R::InvoiceSectionContributor
         | R::InvoiceSectionReader
         | R::DepartmentAdministrator
-        | R::EaAccountOwner
-        | R::SubscriptionUser => action == Action::DownloadUsage,
+        | R::EaAccountOwner => action == Action::DownloadUsage,
+        // A role on a pay-as-you-go subscription alone gives neither its invoices nor its
+        // usage: the account administrator has to give access to the invoices.
+        R::SubscriptionUser => false,
     };
     Some(roles.iter().any(allows))
 }

@@ -133,7 +133,7 @@ pub fn build(now: OffsetDateTime) -> World {
     let dev = b.user(
         "dev@contoso.example",
         "Dana Developer",
-        "Reader on Alex's pay-as-you-go subscription but NOT account admin (isAccountAdmin false): invoice routes answer 403, usage (cost details) allowed",
+        "Reader on Alex's pay-as-you-go subscription but NOT account admin (isAccountAdmin false) and without access to its invoices: invoice routes and cost details answer 403",
         &[&contoso],
     );
     b.grant(
