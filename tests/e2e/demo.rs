@@ -147,6 +147,11 @@ fn enter_demo_as(app: &Session, upn: &str) {
 /// laying out the new user's scopes ("element not interactable").
 fn open_demo_billing_profile(app: &Session, upn: &str, name: &str) {
     enter_demo_as(app, upn);
+    click_profile(app, name);
+}
+
+/// Clicks the first billing profile row whose text includes `name`.
+fn click_profile(app: &Session, name: &str) {
     let rows = "[data-testid=scope-row][data-kind=mca_billing_profile]";
     app.wait_for(rows, WAIT).unwrap();
     let clicked = app
@@ -182,20 +187,7 @@ fn the_demo_mca_owner_picks_a_billing_profile_and_sees_its_invoices() {
 
 /// Clicks the billing profile row named `name` and waits until its invoices or its error show.
 fn open_profile_named(app: &Session, name: &str) {
-    let rows = "[data-testid=scope-row][data-kind=mca_billing_profile]";
-    app.wait_for(rows, WAIT).unwrap();
-    let clicked = app
-        .execute(
-            &format!(
-                "const row = [...document.querySelectorAll('{rows}')]\
-                   .find(r => r.textContent.includes(arguments[0]));\
-                 if (row) row.click();\
-                 return !!row;"
-            ),
-            &[serde_json::json!(name)],
-        )
-        .unwrap();
-    assert_eq!(clicked, serde_json::json!(true), "no profile {name:?}");
+    click_profile(app, name);
     app.wait_for(
         "[data-testid=invoice-amount], [data-testid=periods-error]",
         WAIT,
