@@ -138,11 +138,19 @@ async fn forbidden_answers_name_client_action_and_scope() {
     let prop = env.get(MOSP_ADMIN, &format!("/subscriptions/{sub}/providers/Microsoft.Billing/billingProperty/default?api-version=2024-04-01")).await;
     assert_eq!(prop.body["properties"]["isAccountAdmin"], true);
     // Nor its usage: pay-as-you-go usage goes with access to the invoices.
-    let report = json!({"metric": "ActualCost", "timePeriod": {"start": "2026-10-01", "end": "2026-10-31"}});
-    let path = format!("/subscriptions/{sub}/providers/Microsoft.CostManagement/generateCostDetailsReport?api-version=2022-05-01");
+    let today = invoice_desk_emulator::calendar::today();
+    let month = today.replace_day(1).unwrap();
+    let report = json!({"metric": "ActualCost", "timePeriod": {"start": month.to_string(), "end": today.to_string()}});
+    let path = format!(
+        "/subscriptions/{sub}/providers/Microsoft.CostManagement/generateCostDetailsReport?api-version=2022-05-01"
+    );
     let r = env.post(MOSP_READER, &path, Some(&report)).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    assert!(r.message().contains("generateCostDetailsReport"), "{}", r.message());
+    assert!(
+        r.message().contains("generateCostDetailsReport"),
+        "{}",
+        r.message()
+    );
     let r = env.post(MOSP_ADMIN, &path, Some(&report)).await;
     assert_eq!(r.status, StatusCode::ACCEPTED);
 }
