@@ -7,6 +7,7 @@
 //! template + sanitise   where a document goes            (the one rule for file names)
 //! links                 which billing API gives its link (MCA/EA by account, MOSP + legacy)
 //! bundle                several documents as one `downloadDocuments` zip, unpacked safely
+//! csv_join              a usage report's CSV parts as one file with one header
 //! writer + retry        the link → `<final>.part`        (Range resume, Retry-After, checks)
 //! place                 `.part` → final name             (no overwrite; same bytes / keep both)
 //! index                 what is in the archive           (atomic JSON in the folder)
@@ -16,6 +17,7 @@
 
 mod batch;
 pub mod bundle;
+pub mod csv_join;
 mod error;
 pub mod fsio;
 pub mod index;
