@@ -196,7 +196,8 @@ fn edge_dates() -> Result<()> {
 /// The Rust tests that read "today", as a nextest filter.
 const DATE_DEPENDENT: &str = "binary_id(invoice-desk-cli::browse) \
     | binary_id(invoice-desk-billing::browse) | binary_id(invoice-desk-billing::sections_and_fallbacks) \
-    | binary_id(invoice-desk-billing::inventory) | binary_id(invoice-desk-emulator::lro_blobs) \
+    | binary_id(invoice-desk-billing::inventory) | binary_id(invoice-desk-billing::usage_range) \
+    | binary_id(invoice-desk-emulator::lro_blobs) \
     | binary_id(invoice-desk-emulator::errors_auth_paging) | binary_id(invoice-desk-emulator::conformance)";
 
 /// The end-to-end tests of the demo listing.

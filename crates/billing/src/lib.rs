@@ -18,6 +18,7 @@ pub mod model;
 pub mod periods;
 pub mod scope;
 mod sections;
+pub mod usage_range;
 
 pub use access::{
     AccessFacts, Action, BillingRole, Capabilities, Capability, Denied, Portal, PortalLink,
