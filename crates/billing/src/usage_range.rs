@@ -3,10 +3,12 @@
 //! range becomes one report per calendar month; what lies beyond the 13 months is said, with
 //! its dates, instead of being left out silently.
 
-use time::{Date, Month};
+use time::Date;
+
+use crate::periods::{InvoiceRange, calendar_months};
 
 /// The oldest month a report may start in, counted back from the month of `today`.
-pub const REPORT_MONTHS_BACK: i32 = 13;
+pub const REPORT_MONTHS_BACK: u16 = 13;
 
 /// One report's days, both ends included, within one calendar month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,44 +36,27 @@ pub fn report_plan(start: Date, end: Date, today: Date) -> ReportPlan {
     if end < start {
         return plan;
     }
-    let oldest = months_after(first_of_month(today), -REPORT_MONTHS_BACK);
+    let oldest = InvoiceRange::last_months(today, REPORT_MONTHS_BACK).start;
     if start < oldest {
         plan.too_old = Some(ReportWindow {
             start,
             end: end.min(oldest.previous_day().unwrap_or(oldest)),
         });
     }
-    let mut from = start.max(oldest);
-    while from <= end {
-        let month_end = months_after(first_of_month(from), 1)
-            .previous_day()
-            .unwrap_or(from);
-        let to = month_end.min(end);
-        plan.windows.push(ReportWindow {
-            start: from,
-            end: to,
-        });
-        match to.next_day() {
-            Some(next) => from = next,
-            None => break,
-        }
+    let from = start.max(oldest);
+    if from > end {
+        return plan;
     }
+    let mut months = calendar_months(&InvoiceRange::new(from, end));
+    months.reverse();
+    plan.windows = months
+        .into_iter()
+        .map(|month| ReportWindow {
+            start: month.start.max(from),
+            end: month.end.min(end),
+        })
+        .collect();
     plan
-}
-
-fn first_of_month(day: Date) -> Date {
-    day.replace_day(1).unwrap_or(day)
-}
-
-/// The first of the month `months` after (or before, when negative) the month of `first`.
-fn months_after(first: Date, months: i32) -> Date {
-    let index = first.year() * 12 + i32::from(u8::from(first.month())) - 1 + months;
-    let year = index.div_euclid(12);
-    let month = u8::try_from(index.rem_euclid(12) + 1).unwrap_or(1);
-    Month::try_from(month)
-        .ok()
-        .and_then(|m| Date::from_calendar_date(year, m, 1).ok())
-        .unwrap_or(first)
 }
 
 #[cfg(test)]
