@@ -77,8 +77,7 @@ pub enum BillingError {
 
 /// The kinds of [`BillingError`], set where the error is made and carried up typed. The text
 /// form (`forbidden`, …) is stable: catalogues and `--json` output are keyed by it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BillingCode {
     Unauthenticated,
     Forbidden,
@@ -117,6 +116,13 @@ impl BillingCode {
 impl std::fmt::Display for BillingCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// Serialised as its [`as_str`](BillingCode::as_str) text: one place says each code.
+impl serde::Serialize for BillingCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 

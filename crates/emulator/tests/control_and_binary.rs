@@ -12,15 +12,7 @@ use serde_json::Value;
 #[tokio::test]
 async fn control_plane_lists_users_and_mints_tokens() {
     let env = common::demo().await;
-    let users: Value = env
-        .http
-        .get(env.url("/_emulator/users"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let users: Value = env.control("/_emulator/users").await;
     let first = &users[0];
     for key in [
         "upn",
@@ -58,15 +50,7 @@ async fn control_plane_lists_users_and_mints_tokens() {
         .await
         .unwrap();
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
-    let scenario: Value = env
-        .http
-        .get(env.url("/_emulator/scenario"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let scenario: Value = env.control("/_emulator/scenario").await;
     assert_eq!(scenario["name"], "demo");
     assert_eq!(scenario_names(), vec!["demo", "load", "bench", "flaky"]);
 }
@@ -82,15 +66,7 @@ async fn request_log_keeps_each_request_path_and_query_in_order() {
     env.get(common::MCA_OWNER, "/subscriptions/x%3Ay").await;
     env.get(common::MCA_OWNER, "/_emulator/users").await;
 
-    let listed: Value = env
-        .http
-        .get(env.url("/_emulator/requests"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed: Value = env.control("/_emulator/requests").await;
     let listed = listed.as_array().unwrap();
     assert_eq!(listed.len(), 2, "{listed:?}");
     assert_eq!(listed[0]["method"], "GET");

@@ -217,15 +217,7 @@ async fn control_endpoint_sets_lists_and_clears_faults() {
     ]);
     let r = env.http.post(&url).json(&rules).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    let listed: serde_json::Value = env
-        .http
-        .get(&url)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed: serde_json::Value = env.control("/_emulator/faults").await;
     assert_eq!(listed.as_array().unwrap().len(), 2);
     assert_eq!(
         env.get(MOSP_ADMIN, ACCOUNTS).await.status,
@@ -244,14 +236,6 @@ async fn control_endpoint_sets_lists_and_clears_faults() {
         env.http.delete(&url).send().await.unwrap().status(),
         StatusCode::NO_CONTENT
     );
-    let listed: serde_json::Value = env
-        .http
-        .get(&url)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed: serde_json::Value = env.control("/_emulator/faults").await;
     assert_eq!(listed, json!([]));
 }

@@ -194,8 +194,7 @@ pub struct ItemError {
 
 /// The kinds of [`FilesError`], set where the error is made and carried up typed. The text form
 /// (`disk_full`, …) is stable: catalogues and `--json` output are keyed by it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FilesCode {
     TemplateEmpty,
     TemplateUnknownPlaceholder,
@@ -256,6 +255,13 @@ impl FilesCode {
 impl std::fmt::Display for FilesCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// Serialised as its [`as_str`](FilesCode::as_str) text: one place says each code.
+impl Serialize for FilesCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 

@@ -133,6 +133,18 @@ impl Env {
     }
 
     /// Follows `nextLink` to the end and returns every item.
+    /// A control-plane route's JSON answer (`/_emulator/...`, no token).
+    pub async fn control(&self, path: &str) -> Value {
+        self.http
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     pub async fn get_all(&self, upn: &str, path: &str) -> Vec<Value> {
         let mut items = Vec::new();
         let mut next = Some(path.to_owned());
