@@ -236,7 +236,11 @@ impl From<&ItemError> for ErrorCode {
             FilesCode::Throttled => Self::Throttled,
             FilesCode::Server => Self::ServerError,
             FilesCode::Network => Self::Network,
-            FilesCode::NotAPdf | FilesCode::NotAZip | FilesCode::WrongContent => Self::WrongContent,
+            FilesCode::NotAPdf
+            | FilesCode::NotAZip
+            | FilesCode::WrongContent
+            | FilesCode::PartsDiffer
+            | FilesCode::CorruptArchive => Self::WrongContent,
             FilesCode::LengthMismatch => Self::IncompleteDownload,
             FilesCode::DiskFull => Self::DiskFull,
             FilesCode::PermissionDenied => Self::WriteDenied,

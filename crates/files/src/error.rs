@@ -66,6 +66,12 @@ pub enum FilesError {
     /// More than [`crate::place::MAX_SUFFIX`] different files already use the name.
     #[error("too many different files already named like {}", .path.display())]
     TooManyCollisions { path: PathBuf },
+    /// A usage report's part has other columns than its first part.
+    #[error("part {part} of the usage report has other columns than the first part")]
+    PartsDiffer { part: usize },
+    /// A compressed download does not unpack.
+    #[error("the compressed download is damaged: {message}")]
+    CorruptArchive { message: String },
     #[error("cancelled")]
     Cancelled,
 }
@@ -97,6 +103,8 @@ impl FilesError {
             Self::PathTooLong { .. } => FilesCode::PathTooLong,
             Self::Io { .. } => FilesCode::Io,
             Self::TooManyCollisions { .. } => FilesCode::TooManyCollisions,
+            Self::PartsDiffer { .. } => FilesCode::PartsDiffer,
+            Self::CorruptArchive { .. } => FilesCode::CorruptArchive,
             Self::Cancelled => FilesCode::Cancelled,
         }
     }
@@ -218,6 +226,8 @@ pub enum FilesCode {
     PathTooLong,
     Io,
     TooManyCollisions,
+    PartsDiffer,
+    CorruptArchive,
     Cancelled,
 }
 
@@ -247,6 +257,8 @@ impl FilesCode {
             Self::PathTooLong => "path_too_long",
             Self::Io => "io",
             Self::TooManyCollisions => "too_many_collisions",
+            Self::PartsDiffer => "parts_differ",
+            Self::CorruptArchive => "corrupt_archive",
             Self::Cancelled => "cancelled",
         }
     }

@@ -8,6 +8,7 @@
 //! links                 which billing API gives its link (MCA/EA by account, MOSP + legacy)
 //! bundle                several documents as one `downloadDocuments` zip, unpacked safely
 //! csv_join              a usage report's CSV parts as one file with one header
+//! report                a usage report's blobs → one CSV (or parts) under its final name
 //! writer + retry        the link → `<final>.part`        (Range resume, Retry-After, checks)
 //! place                 `.part` → final name             (no overwrite; same bytes / keep both)
 //! index                 what is in the archive           (atomic JSON in the folder)
@@ -24,6 +25,7 @@ pub mod index;
 pub mod links;
 pub mod place;
 pub mod plan;
+pub mod report;
 pub mod retry;
 pub mod sanitise;
 mod sink;

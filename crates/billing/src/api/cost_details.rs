@@ -43,6 +43,22 @@ impl ArmClient {
         interpret(response.json("cost details result")?)
     }
 
+    /// Waits for a report whose operation URL was kept (see
+    /// [`LroOptions::with_operation`](crate::arm::LroOptions::with_operation)) when the app
+    /// quit before it was ready. Azure forgets operations after a while: a `NotFound` then
+    /// means the report has to be requested again.
+    pub async fn resume_cost_details_report(
+        &self,
+        operation: &url::Url,
+        options: &LroOptions,
+    ) -> Result<CostDetailsReport, BillingError> {
+        let response = self.resume_lro(operation, options).await?;
+        if response.body.is_empty() {
+            return Ok(CostDetailsReport::NoData);
+        }
+        interpret(response.json("cost details result")?)
+    }
+
     /// Reads a report operation's result directly (e.g. to resume after a restart).
     pub async fn get_cost_details_result(
         &self,

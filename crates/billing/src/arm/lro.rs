@@ -64,11 +64,16 @@ pub struct LroProgress {
 
 pub type ProgressCallback = Arc<dyn Fn(LroProgress) + Send + Sync>;
 
+/// Told the URL an accepted operation is polled at, so a caller can keep it and resume the
+/// operation later (after a restart) with the same URL.
+pub type OperationCallback = Arc<dyn Fn(&Url) + Send + Sync>;
+
 /// Per-call options of an operation that may run long.
 #[derive(Clone, Default)]
 pub struct LroOptions {
     pub progress: Option<ProgressCallback>,
     pub cancel: Option<CancellationToken>,
+    pub operation: Option<OperationCallback>,
 }
 
 impl fmt::Debug for LroOptions {
@@ -76,6 +81,7 @@ impl fmt::Debug for LroOptions {
         f.debug_struct("LroOptions")
             .field("progress", &self.progress.is_some())
             .field("cancel", &self.cancel)
+            .field("operation", &self.operation.is_some())
             .finish()
     }
 }
@@ -92,6 +98,12 @@ impl LroOptions {
         self.cancel = Some(token);
         self
     }
+
+    #[must_use]
+    pub fn with_operation(mut self, callback: impl Fn(&Url) + Send + Sync + 'static) -> Self {
+        self.operation = Some(Arc::new(callback));
+        self
+    }
 }
 
 /// How the operation is polled.
@@ -104,6 +116,18 @@ pub(crate) enum Poll {
         status_url: Url,
         final_url: Option<Url>,
     },
+}
+
+impl Poll {
+    /// The URL the next poll reads.
+    fn url(&self) -> &Url {
+        match self {
+            Self::Location(url)
+            | Self::AsyncOperation {
+                status_url: url, ..
+            } => url,
+        }
+    }
 }
 
 /// The state machine's next step.
@@ -241,6 +265,36 @@ impl ArmClient {
         request: &Request,
         options: &LroOptions,
     ) -> Result<Response, BillingError> {
+        let cancel = options.cancel.clone().unwrap_or_default();
+        let first = cancellable(&cancel, self.send(request)).await?;
+        let step = first_step(&request.method, &request.url, first)?;
+        self.drive_lro(step, options).await
+    }
+
+    /// Polls an operation a caller kept from an earlier run ([`LroOptions::operation`]) until
+    /// it ends. Only a URL of this client's Resource Manager is polled: a kept URL is read
+    /// back from disk, and the bearer token must never go anywhere else.
+    pub(crate) async fn resume_lro(
+        &self,
+        poll_url: &Url,
+        options: &LroOptions,
+    ) -> Result<Response, BillingError> {
+        if !self.endpoint().is_arm_origin(poll_url) {
+            return Err(BillingError::BadRequest {
+                status: 0,
+                code: "ForeignOperationUrl".into(),
+                message: "the kept operation URL is not on this cloud's Resource Manager".into(),
+                request_id: None,
+            });
+        }
+        let step = Step::Wait {
+            poll: Poll::Location(poll_url.clone()),
+            after: Some(Duration::ZERO),
+        };
+        self.drive_lro(step, options).await
+    }
+
+    async fn drive_lro(&self, first: Step, options: &LroOptions) -> Result<Response, BillingError> {
         let policy = self.lro_policy().clone();
         let started = Instant::now();
         let deadline = started + policy.timeout;
@@ -255,11 +309,13 @@ impl ArmClient {
             }
         };
 
-        let first = cancellable(&cancel, self.send(request)).await?;
-        let mut step = first_step(&request.method, &request.url, first)?;
+        let mut step = first;
         let mut polls = 0;
         let mut not_found = 0;
-        if matches!(step, Step::Wait { .. }) {
+        if let Step::Wait { poll, .. } = &step {
+            if let Some(operation) = &options.operation {
+                operation(poll.url());
+            }
             report(LroStatus::Accepted, polls);
         }
         loop {
@@ -288,12 +344,7 @@ impl ArmClient {
                     })
                     .await?;
                     polls += 1;
-                    let url = match &poll {
-                        Poll::Location(url)
-                        | Poll::AsyncOperation {
-                            status_url: url, ..
-                        } => url.clone(),
-                    };
+                    let url = poll.url().clone();
                     match cancellable(&cancel, self.send(&Request::get(url))).await {
                         Err(BillingError::NotFound { .. })
                             if not_found < policy.max_transient_not_found =>
