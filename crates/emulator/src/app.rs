@@ -29,6 +29,7 @@ pub struct Settings {
     pub cost_report_pending_polls: u32,
     pub cost_report_bytes: u64,
     pub cost_report_blob_bytes: u64,
+    pub cost_report_gzip: bool,
     pub sas_lifetime_secs: i64,
 }
 
@@ -49,6 +50,8 @@ pub struct App {
     pub reports: crate::blob::Reports,
     pub requests: crate::requests::RequestLog,
     pub authority: crate::authority::Authority,
+    /// Cost Management's QPU budget, reported on its answers.
+    pub qpu: crate::qpu::Budget,
 }
 
 impl App {
@@ -203,8 +206,17 @@ pub async fn dispatch(
         authorization: ctx.headers.contains_key(axum::http::header::AUTHORIZATION),
     });
     ctx.faults = app.faults.take(ctx.method.as_str(), &ctx.path, kind);
+    let cost_management = !is_blob && crate::qpu::is_cost_management(&ctx.path);
+    let method = ctx.method.clone();
+    let stamp = |reply: Reply| {
+        if cost_management {
+            crate::qpu::stamp(&app.qpu, &method, reply)
+        } else {
+            reply
+        }
+    };
     if let Some(reply) = faults::before(&ctx.faults, &ctx.path).await {
-        return faults::after(&ctx.faults, reply).into_response();
+        return faults::after(&ctx.faults, stamp(reply)).into_response();
     }
 
     let reply = if is_blob {
@@ -215,6 +227,7 @@ pub async fn dispatch(
             Some(r) => run(&mut ctx, &r).unwrap_or_else(ArmError::into_reply),
         }
     };
+    let reply = stamp(reply);
     faults::after(&ctx.faults, reply).into_response()
 }
 

@@ -21,10 +21,17 @@ use crate::faults::{BundleDefect, FaultKind};
 use crate::reply::Reply;
 use crate::{pdf, zip};
 
-/// Report blob specs by id: the CSV itself is never stored, only how to make it.
+/// Report blob specs by id: a plain CSV is never stored, only how to make it; a compressed one
+/// is kept compressed (compressed reports are small, and their length must be known up front).
 #[derive(Debug, Default)]
 pub struct Reports {
-    map: Mutex<HashMap<String, ReportSpec>>,
+    map: Mutex<HashMap<String, StoredReport>>,
+}
+
+#[derive(Debug, Clone)]
+struct StoredReport {
+    spec: ReportSpec,
+    gzip: Option<Bytes>,
 }
 
 const SAS_TIME: &[time::format_description::FormatItem<'static>] =
@@ -70,15 +77,27 @@ pub fn bundle_link(ctx: &Ctx<'_>, documents: &[String]) -> (String, String) {
     )
 }
 
-pub fn report_link(ctx: &Ctx<'_>, spec: ReportSpec) -> (String, String) {
+/// A signed link to one blob of a report, its expiry, and its length in bytes. Compressed: the
+/// blob is the gzip of the CSV (`….csv.gz`), built once here.
+pub fn report_link(ctx: &Ctx<'_>, spec: ReportSpec, compress: bool) -> (String, String, u64) {
     let id = format!("{:032x}", rand::random::<u128>());
+    let gzip = compress.then(|| Bytes::from(csv::gzip(&spec)));
+    let len = gzip
+        .as_ref()
+        .map_or_else(|| csv::blob_len(&spec), |g| g.len() as u64);
+    let name = if compress {
+        format!("{id}.csv.gz")
+    } else {
+        format!("{id}.csv")
+    };
     ctx.app
         .reports
         .map
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .insert(id.clone(), spec);
-    link(ctx, &format!("/_blob/armreports/{id}.csv"))
+        .insert(id, StoredReport { spec, gzip });
+    let (url, expiry) = link(ctx, &format!("/_blob/armreports/{name}"));
+    (url, expiry, len)
 }
 
 fn storage_error(status: StatusCode, code: &str, message: &str, detail: Option<String>) -> Reply {
@@ -107,7 +126,7 @@ fn auth_failed(detail: String) -> Reply {
 
 enum Content {
     Bytes(Bytes, &'static str),
-    Report(ReportSpec),
+    Report(Box<ReportSpec>),
 }
 
 /// A bundle as [`FaultKind::BadBundle`] serves it.
@@ -192,16 +211,25 @@ fn content(app: &App, path: &str, defect: Option<BundleDefect>) -> Option<Conten
             "application/pdf",
         ));
     }
-    if let Some(id) = rest
-        .strip_prefix("armreports/")
-        .and_then(|n| n.strip_suffix(".csv"))
-    {
+    if let Some(name) = rest.strip_prefix("armreports/") {
+        let (id, compressed) = match name.strip_suffix(".csv.gz") {
+            Some(id) => (id, true),
+            None => (name.strip_suffix(".csv")?, false),
+        };
         let map = app
             .reports
             .map
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        return map.get(id).cloned().map(Content::Report);
+        let stored = map.get(id)?;
+        return match (&stored.gzip, compressed) {
+            // Storage serves what was uploaded, with the content type it was given: a gzip
+            // file is octet-stream, and carries no Content-Encoding (clients must not inflate
+            // it on the fly, or ranges would no longer address its bytes).
+            (Some(gz), true) => Some(Content::Bytes(gz.clone(), "application/octet-stream")),
+            (None, false) => Some(Content::Report(Box::new(stored.spec.clone()))),
+            _ => None,
+        };
     }
     None
 }
@@ -338,7 +366,7 @@ pub fn serve(ctx: &Ctx<'_>) -> Reply {
             Content::Bytes(b, _) => Body::from(
                 b.slice(usize::try_from(start).unwrap_or(0)..usize::try_from(end).unwrap_or(0)),
             ),
-            Content::Report(spec) => Body::from_stream(csv::stream(spec, start..end)),
+            Content::Report(spec) => Body::from_stream(csv::stream(*spec, start..end)),
         }
     };
     let mut reply = Reply::body(status, body)

@@ -129,6 +129,16 @@ pub fn handle(ctx: &Ctx<'_>) -> Reply {
             app.requests.clear();
             Reply::empty(StatusCode::NO_CONTENT)
         }
+        (&Method::DELETE, "operations") => match ctx.segments.get(2) {
+            None => Reply::ok(json!({"forgotten": app.operations.forget_all()})),
+            Some(id) if app.operations.forget(id) => Reply::empty(StatusCode::NO_CONTENT),
+            Some(id) => ArmError::new(
+                StatusCode::NOT_FOUND,
+                "OperationNotFound",
+                format!("No operation '{id}' is known."),
+            )
+            .into_reply(),
+        },
         (&Method::GET, "authority") => Reply::ok(app.authority.describe()),
         (&Method::POST, "authority") => authority_settings(app, &ctx.body),
         (&Method::GET, "devicecode") => Reply::ok(app.authority.pending_device_codes()),

@@ -2,6 +2,11 @@
 //!
 //! Every data row has the same byte width (the last field is space-padded), so a blob's
 //! length is known up front and any byte range maps straight to rows: nothing is buffered.
+//!
+//! Costs add up: a report's rows (over all its blobs) sum to a total fixed when the report is
+//! requested ([`CostPlan`]): an invoice's pre-tax amount for MCA billed usage, else the rows'
+//! own amounts rounded to the cent. Every row but the last is its share of that total; the last
+//! row takes what is left, so the sum is exact and every byte range reads the same every time.
 
 use std::ops::Range;
 
@@ -75,10 +80,10 @@ enum F {
     AccountOwnerId,
     AccountName,
     OfferId,
-    Zero,
-    One,
+    AccountId,
 }
 
+/// Microsoft Customer Agreement columns, in the order the Cost Details API writes them.
 const MCA: &[(&str, F)] = &[
     ("invoiceId", F::InvoiceId),
     ("previousInvoiceId", F::PreviousInvoiceId),
@@ -147,65 +152,67 @@ const MCA: &[(&str, F)] = &[
     ("provider", F::Provider),
 ];
 
+/// Enterprise Agreement columns ("cost and usage details" schema version 2024-08-01, the one
+/// Microsoft documents for EA cost details files; pay-as-you-go subscriptions read through
+/// Cost Management's legacy usage get the same set here).
 const LEGACY: &[(&str, F)] = &[
+    ("InvoiceSectionName", F::InvoiceSectionName),
+    ("AccountName", F::AccountName),
+    ("AccountOwnerId", F::AccountOwnerId),
+    ("SubscriptionId", F::SubscriptionId),
+    ("SubscriptionName", F::SubscriptionName),
+    ("ResourceGroup", F::ResourceGroup),
+    ("ResourceLocation", F::Location),
+    ("Date", F::Date),
+    ("ProductName", F::ProductName),
+    ("MeterCategory", F::MeterCategory),
+    ("MeterSubCategory", F::MeterSubCategory),
+    ("MeterId", F::MeterId),
+    ("MeterName", F::MeterName),
+    ("MeterRegion", F::MeterRegion),
+    ("UnitOfMeasure", F::UnitOfMeasure),
+    ("Quantity", F::Quantity),
+    ("EffectivePrice", F::EffectivePrice),
+    ("CostInBillingCurrency", F::Cost),
+    ("CostCenter", F::CostCenter),
+    ("ConsumedService", F::ConsumedService),
+    ("ResourceId", F::ResourceId),
+    ("Tags", F::Tags),
+    ("OfferId", F::OfferId),
+    ("AdditionalInfo", F::AdditionalInfo),
+    ("ServiceInfo1", F::Empty),
+    ("ServiceInfo2", F::Empty),
+    ("ResourceName", F::ResourceName),
+    ("ReservationId", F::Empty),
+    ("ReservationName", F::Empty),
+    ("UnitPrice", F::UnitPrice),
+    ("ProductOrderId", F::ProductOrderId),
+    ("ProductOrderName", F::ProductOrderName),
+    ("Term", F::Empty),
+    ("PublisherType", F::PublisherType),
+    ("PublisherName", F::PublisherName),
+    ("ChargeType", F::ChargeType),
+    ("Frequency", F::Frequency),
+    ("PricingModel", F::PricingModel),
+    ("AvailabilityZone", F::Empty),
     ("BillingAccountId", F::BillingAccountId),
     ("BillingAccountName", F::BillingAccountName),
+    ("BillingCurrencyCode", F::Currency),
     ("BillingPeriodStartDate", F::PeriodStart),
     ("BillingPeriodEndDate", F::PeriodEnd),
     ("BillingProfileId", F::BillingProfileId),
     ("BillingProfileName", F::BillingProfileName),
-    ("AccountOwnerId", F::AccountOwnerId),
-    ("AccountName", F::AccountName),
-    ("SubscriptionId", F::SubscriptionId),
-    ("SubscriptionName", F::SubscriptionName),
-    ("Date", F::Date),
-    ("Product", F::ProductName),
-    ("PartNumber", F::PartNumber),
-    ("MeterId", F::MeterId),
-    ("ProductId", F::ProductId),
-    ("MeterName", F::MeterName),
-    ("MeterCategory", F::MeterCategory),
-    ("MeterSubCategory", F::MeterSubCategory),
-    ("MeterRegion", F::MeterRegion),
-    ("Quantity", F::Quantity),
-    ("EffectivePrice", F::EffectivePrice),
-    ("Cost", F::Cost),
-    ("UnitPrice", F::UnitPrice),
-    ("BillingCurrency", F::Currency),
-    ("ResourceLocation", F::Location),
-    ("AvailabilityZone", F::Empty),
-    ("ConsumedService", F::ConsumedService),
-    ("ResourceId", F::ResourceId),
-    ("ResourceName", F::ResourceName),
-    ("ServiceInfo1", F::Empty),
-    ("ServiceInfo2", F::Empty),
-    ("AdditionalInfo", F::AdditionalInfo),
-    ("Tags", F::Tags),
     ("InvoiceSectionId", F::InvoiceSectionId),
-    ("InvoiceSection", F::InvoiceSectionName),
-    ("CostCenter", F::CostCenter),
-    ("UnitOfMeasure", F::UnitOfMeasure),
-    ("ResourceGroup", F::ResourceGroup),
-    ("ReservationId", F::Empty),
-    ("ReservationName", F::Empty),
-    ("ProductOrderId", F::ProductOrderId),
-    ("ProductOrderName", F::ProductOrderName),
-    ("OfferId", F::OfferId),
     ("IsAzureCreditEligible", F::False),
-    ("Term", F::Empty),
-    ("PublisherName", F::PublisherName),
-    ("PlanName", F::Empty),
-    ("ChargeType", F::ChargeType),
-    ("Frequency", F::Frequency),
-    ("PublisherType", F::PublisherType),
+    ("PartNumber", F::PartNumber),
     ("PayGPrice", F::PaygPrice),
-    ("PricingModel", F::PricingModel),
+    ("PlanName", F::Empty),
+    ("ServiceFamily", F::ServiceFamily),
     ("CostAllocationRuleName", F::Empty),
     ("benefitId", F::Empty),
     ("benefitName", F::Empty),
-    ("ResourceQuantity", F::One),
-    ("CostInUsd", F::CostUsd),
-    ("ExchangeRate", F::Zero),
+    ("AccountId", F::AccountId),
+    ("ResourceLocationNormalized", F::Location),
 ];
 
 const METERS: &[(&str, &str, &str, &str, &str, &str)] = &[
@@ -274,6 +281,71 @@ pub struct ReportSpec {
     /// Rows in this blob, and the global index of its first row.
     pub rows: u64,
     pub first_row: u64,
+    /// Rows in the whole report (every blob), and what they add up to.
+    pub total_rows: u64,
+    pub costs: CostPlan,
+}
+
+/// What a report's cost column adds up to, in millionths of the billing currency.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CostPlan {
+    /// The sum over every row of every blob.
+    pub total_micro: u64,
+    /// The sum of every row's own amount ([`weight`]); row `i` gets `weight(i) * total / this`.
+    pub weight_total: u128,
+    /// The last row's cost: what the others leave of the total.
+    pub last_micro: u64,
+}
+
+/// A row's own amount (quantity × price) in millionths, before it is scaled to the plan.
+fn weight(seed: u64, index: u64) -> u64 {
+    let h = mix(seed ^ index.wrapping_mul(0x9E37_79B9));
+    let qty_milli = (h >> 16) % 240_000 + 1;
+    let price_micro = (h >> 32) % 450_000 + 1_000;
+    qty_milli * price_micro / 1000
+}
+
+fn share(plan: &CostPlan, w: u64) -> u64 {
+    if plan.weight_total == 0 {
+        return 0;
+    }
+    u64::try_from(u128::from(w) * u128::from(plan.total_micro) / plan.weight_total)
+        .unwrap_or(u64::MAX)
+}
+
+/// The plan for a report of `total_rows` rows seeded with `seed`: the rows add up to
+/// `total_cents` when given (an invoice's amount; negative counts as zero), else to their own
+/// amounts rounded to the cent. Walks every row's amount twice without rendering anything.
+pub fn plan_costs(seed: u64, total_rows: u64, total_cents: Option<i64>) -> CostPlan {
+    let weight_total: u128 = (0..total_rows).map(|i| u128::from(weight(seed, i))).sum();
+    let total_micro = match total_cents {
+        Some(c) => u64::try_from(c.max(0)).unwrap_or(0).saturating_mul(10_000),
+        None => u64::try_from((weight_total + 5_000) / 10_000)
+            .unwrap_or(u64::MAX / 10_000)
+            .saturating_mul(10_000),
+    };
+    let mut plan = CostPlan {
+        total_micro,
+        weight_total,
+        last_micro: 0,
+    };
+    if total_rows == 0 {
+        return plan;
+    }
+    let others: u64 = (0..total_rows - 1)
+        .map(|i| share(&plan, weight(seed, i)))
+        .sum();
+    plan.last_micro = total_micro.saturating_sub(others);
+    plan
+}
+
+/// The cost of global row `index`, in millionths of the billing currency.
+pub fn row_cost_micro(spec: &ReportSpec, index: u64) -> u64 {
+    if index + 1 == spec.total_rows {
+        spec.costs.last_micro
+    } else {
+        share(&spec.costs, weight(spec.seed, index))
+    }
 }
 
 fn columns(flavor: Flavor) -> &'static [(&'static str, F)] {
@@ -296,6 +368,16 @@ pub fn header(flavor: Flavor) -> String {
 /// Byte length of a blob: header plus fixed-width rows.
 pub fn blob_len(spec: &ReportSpec) -> u64 {
     header(spec.flavor).len() as u64 + spec.rows * ROW_WIDTH as u64
+}
+
+fn service_family(meter_category: &str) -> &'static str {
+    match meter_category {
+        "Storage" => "Storage",
+        "Bandwidth" => "Networking",
+        "SQL Database" => "Databases",
+        "Azure App Service" => "Web",
+        _ => "Compute",
+    }
 }
 
 fn quote(s: &str) -> String {
@@ -321,8 +403,9 @@ pub fn row(spec: &ReportSpec, index: u64) -> String {
         + Duration::days(i64::try_from(index % u64::from(spec.days.max(1))).unwrap_or(0));
     let end = spec.start + Duration::days(i64::from(spec.days.max(1)) - 1);
     let qty_milli = (h >> 16) % 240_000 + 1;
-    let price_micro = (h >> 32) % 450_000 + 1_000;
-    let cost_micro = qty_milli * price_micro / 1000;
+    let cost_micro = row_cost_micro(spec, index);
+    // The price shown is what the (scaled) cost works out to per unit.
+    let price_micro = cost_micro.saturating_mul(1000) / qty_milli;
     let rg = format!("rg-{}", (h >> 20) % 7);
     let res_name = format!("{}-{:03}", meter.5.trim_end_matches('s'), (h >> 24) % 40);
     let res_id = format!(
@@ -345,7 +428,7 @@ pub fn row(spec: &ReportSpec, index: u64) -> String {
             F::PeriodEnd => us_date(end),
             F::PeriodStart => us_date(spec.start),
             F::Date | F::ExchangeRateDate => us_date(day),
-            F::ServiceFamily => "Compute".into(),
+            F::ServiceFamily => service_family(meter.0).into(),
             F::ProductOrderId => spec.subscription_id.clone(),
             F::ProductOrderName => "Azure plan".into(),
             F::ConsumedService => meter.4.into(),
@@ -375,8 +458,7 @@ pub fn row(spec: &ReportSpec, index: u64) -> String {
             F::Currency => spec.currency.clone(),
             F::Cost => money(cost_micro),
             F::CostUsd => money(cost_micro * 108 / 100),
-            F::ExchangeRate | F::One => "1".into(),
-            F::Zero => "0".into(),
+            F::ExchangeRate => "1".into(),
             F::False => "False".into(),
             F::AdditionalInfo => quote(&format!(
                 "{{\"UsageType\":\"ComputeHR\",\"ServiceType\":\"{}\"}}",
@@ -389,6 +471,7 @@ pub fn row(spec: &ReportSpec, index: u64) -> String {
             F::PartNumber => format!("AAA-{:05}", h % 100_000),
             F::AccountOwnerId => "owner@contoso.example".into(),
             F::OfferId => "MS-AZR-0003P".into(),
+            F::AccountId => format!("{}", mix(spec.seed ^ 0xACC0) % 9_000_000 + 1_000_000),
         })
         .collect();
     let mut line = fields.join(",");
@@ -407,6 +490,19 @@ pub fn row(spec: &ReportSpec, index: u64) -> String {
     }
     line.push('\n');
     line
+}
+
+/// A whole blob, gzip-compressed, as a report requested with compression serves it. Builds it
+/// in memory: compressed reports are meant to be small.
+pub fn gzip(spec: &ReportSpec) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut out = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    // Writing into a Vec cannot fail.
+    let _ = out.write_all(header(spec.flavor).as_bytes());
+    for i in 0..spec.rows {
+        let _ = out.write_all(row(spec, spec.first_row + i).as_bytes());
+    }
+    out.finish().unwrap_or_default()
 }
 
 /// Streams `range` of a blob in chunks of about 64 KiB; memory stays flat however large it is.
@@ -451,9 +547,10 @@ pub fn stream(
 mod tests {
     use super::*;
 
-    fn spec() -> ReportSpec {
+    fn spec(flavor: Flavor) -> ReportSpec {
+        let total_rows = 10;
         ReportSpec {
-            flavor: Flavor::Mca,
+            flavor,
             seed: 7,
             start: Date::from_calendar_date(2026, time::Month::March, 1).unwrap(),
             days: 31,
@@ -465,25 +562,93 @@ mod tests {
             subscription_id: "s".into(),
             subscription_name: "Café Ünïcode — 請求書".into(),
             invoice_id: "G1".into(),
-            rows: 10,
+            rows: total_rows,
             first_row: 0,
+            total_rows,
+            costs: plan_costs(7, total_rows, Some(123_456)),
         }
     }
 
+    /// Splits a CSV line into fields (quotes honoured).
+    fn fields(line: &str) -> Vec<String> {
+        let mut out = vec![String::new()];
+        let mut quoted = false;
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' if quoted && chars.peek() == Some(&'"') => {
+                    chars.next();
+                    out.last_mut().unwrap().push('"');
+                }
+                '"' => quoted = !quoted,
+                ',' if !quoted => out.push(String::new()),
+                c => out.last_mut().unwrap().push(c),
+            }
+        }
+        out
+    }
+
     #[test]
-    fn rows_have_fixed_width_and_column_count() {
-        let s = spec();
-        for i in 0..50 {
-            let r = row(&s, i);
-            assert_eq!(r.len(), ROW_WIDTH);
+    fn rows_have_fixed_width_and_every_column_whole() {
+        for flavor in [Flavor::Mca, Flavor::Legacy] {
+            let s = spec(flavor);
+            let names = column_names(flavor);
+            for i in 0..50 {
+                let r = row(&s, i);
+                assert_eq!(r.len(), ROW_WIDTH);
+                // Never cut: the padding is the last field's trailing spaces.
+                assert!(r.ends_with(" \n"), "{flavor:?} row {i} was cut");
+                let f = fields(r.trim_end());
+                assert_eq!(f.len(), names.len(), "{flavor:?} row {i}");
+            }
         }
         assert!(header(Flavor::Mca).starts_with("invoiceId,"));
+        assert!(header(Flavor::Legacy).starts_with("InvoiceSectionName,"));
+    }
+
+    #[test]
+    fn costs_add_up_to_the_plan_exactly() {
+        let s = spec(Flavor::Mca);
+        let at = |i: u64| {
+            let f = fields(row(&s, i).trim_end());
+            let (units, micro) = f[42].split_once('.').unwrap();
+            units.parse::<u64>().unwrap() * 1_000_000 + micro.parse::<u64>().unwrap()
+        };
+        assert_eq!(column_names(Flavor::Mca)[42], "costInBillingCurrency");
+        let sum: u64 = (0..s.total_rows).map(at).sum();
+        assert_eq!(sum, 123_456 * 10_000);
+        // Without a target the rows add up to a whole number of cents, the same every time.
+        let free = plan_costs(99, 1000, None);
+        assert_eq!(free.total_micro % 10_000, 0);
+        assert_eq!(free, plan_costs(99, 1000, None));
+        assert!(
+            free.total_micro
+                .abs_diff(u64::try_from(free.weight_total).unwrap())
+                < 10_000
+        );
+    }
+
+    #[test]
+    fn gzip_inflates_to_the_blob() {
+        use futures::StreamExt;
+        use std::io::Read as _;
+        let s = spec(Flavor::Legacy);
+        let mut plain = Vec::new();
+        flate2::read::GzDecoder::new(&gzip(&s)[..])
+            .read_to_end(&mut plain)
+            .unwrap();
+        let streamed: Vec<u8> = futures::executor::block_on(
+            stream(s.clone(), 0..blob_len(&s))
+                .map(|c| c.unwrap().to_vec())
+                .concat(),
+        );
+        assert_eq!(plain, streamed);
     }
 
     #[tokio::test]
     async fn ranges_concatenate_to_the_whole() {
         use futures::StreamExt;
-        let s = spec();
+        let s = spec(Flavor::Mca);
         let len = blob_len(&s);
         let whole: Vec<u8> = stream(s.clone(), 0..len)
             .map(|c| c.unwrap().to_vec())

@@ -34,7 +34,9 @@ pub struct FaultRule {
 pub enum FaultKind {
     /// Delay the answer.
     Latency { ms: u64 },
-    /// 429 with `Retry-After` (and Cost Management's own retry header on its routes).
+    /// 429 with `Retry-After` (and Cost Management's QPU headers on its routes:
+    /// `x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after`, `…-qpu-consumed`,
+    /// `…-qpu-remaining`).
     Throttle {
         #[serde(default = "one")]
         retry_after_secs: u32,
@@ -64,6 +66,15 @@ pub enum FaultKind {
     /// A `downloadDocuments` zip that is not what was asked for (only matches blob reads, and
     /// only changes bundles).
     BadBundle { defect: BundleDefect },
+    /// The cost details report fails: the poll answers 200 with `"status": "Failed"` and an
+    /// `error` object (`code`, `message`; defaults when absent), and every later poll of that
+    /// operation answers the same. Only matches polls of `costDetailsOperationResults`.
+    ReportFailed {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        code: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message: Option<String>,
+    },
 }
 
 /// What is wrong with a bundle served under [`FaultKind::BadBundle`].
@@ -134,6 +145,12 @@ impl FaultRule {
             .is_none_or(|m| m.eq_ignore_ascii_case(method));
         let kind_ok = match self.kind {
             FaultKind::LroPoll404 => kind == RequestKind::Poll,
+            FaultKind::ReportFailed { .. } => {
+                kind == RequestKind::Poll
+                    && path
+                        .to_ascii_lowercase()
+                        .contains("/costdetailsoperationresults/")
+            }
             FaultKind::NotPdf | FaultKind::BadBundle { .. } => kind == RequestKind::Blob,
             FaultKind::MalformedJson | FaultKind::ExtraFields | FaultKind::NewEnumValues => {
                 kind != RequestKind::Blob
@@ -219,12 +236,7 @@ pub async fn before(active: &[FaultKind], path: &str) -> Option<Reply> {
                     .to_ascii_lowercase()
                     .contains("microsoft.costmanagement")
                 {
-                    err = err.with_header(
-                        HeaderName::from_static(
-                            "x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after",
-                        ),
-                        &secs,
-                    );
+                    err = err.with_header(HeaderName::from_static(crate::qpu::RETRY_AFTER), &secs);
                 }
                 return Some(err.into_reply());
             }
@@ -500,6 +512,14 @@ mod tests {
         );
         let r: FaultRule = serde_json::from_str(r#"{"kind":"lro_poll404"}"#).unwrap();
         assert_eq!(r.kind, FaultKind::LroPoll404);
+        let r: FaultRule = serde_json::from_str(r#"{"kind":"report_failed"}"#).unwrap();
+        assert_eq!(
+            r.kind,
+            FaultKind::ReportFailed {
+                code: None,
+                message: None
+            }
+        );
         let r: FaultRule =
             serde_json::from_str(r#"{"kind":"bad_bundle","defect":"hostile"}"#).unwrap();
         assert_eq!(

@@ -22,6 +22,7 @@ mod faults;
 mod lro;
 mod paging;
 mod pdf;
+mod qpu;
 mod reply;
 mod requests;
 mod routes;
@@ -62,6 +63,12 @@ pub struct EmulatorConfig {
     pub cost_report_bytes: u64,
     /// Largest single report blob; bigger reports are split over several blobs (default 1 GiB).
     pub cost_report_blob_bytes: u64,
+    /// Serve cost details reports compressed (default false): the manifest says
+    /// `"compressData": true`, each blob link ends `.csv.gz` and serves the gzip of that blob's
+    /// CSV (`application/octet-stream`, no `Content-Encoding`), `byteCount` is the compressed
+    /// length and `Range`/`ETag` address the compressed bytes. Each compressed blob is built in
+    /// memory once: for small reports (tests), not gigabytes.
+    pub cost_report_gzip: bool,
     /// Lifetime of SAS links handed out (default 1 hour).
     pub sas_lifetime_secs: i64,
     /// Fault rules active from the start (added to the scenario's own).
@@ -91,6 +98,7 @@ impl Default for EmulatorConfig {
             cost_report_pending_polls: 1,
             cost_report_bytes: 256 * 1024,
             cost_report_blob_bytes: 1 << 30,
+            cost_report_gzip: false,
             sas_lifetime_secs: 3600,
             faults: Vec::new(),
             auto_approve: None,
@@ -173,6 +181,7 @@ impl Emulator {
                 cost_report_pending_polls: config.cost_report_pending_polls,
                 cost_report_bytes: config.cost_report_bytes,
                 cost_report_blob_bytes: config.cost_report_blob_bytes.max(4096),
+                cost_report_gzip: config.cost_report_gzip,
                 sas_lifetime_secs: config.sas_lifetime_secs,
             },
             base_url,
@@ -185,6 +194,7 @@ impl Emulator {
             reports: blob::Reports::default(),
             requests: requests::RequestLog::default(),
             authority,
+            qpu: qpu::Budget::default(),
         });
         app.faults.set(rules);
 
@@ -274,6 +284,20 @@ impl Emulator {
     #[must_use]
     pub fn requests(&self) -> Vec<RequestRecord> {
         self.app.requests.list()
+    }
+
+    /// Forgets every long-running operation (report generations, document downloads), as the
+    /// service does once they expire: polling a `Location` handed out before answers 404
+    /// `OperationNotFound`, as `DELETE /_emulator/operations` does. Returns how many there were.
+    /// Blob links already handed out keep working until their SAS expiry.
+    pub fn forget_operations(&self) -> usize {
+        self.app.operations.forget_all()
+    }
+
+    /// Forgets one operation by id (the last path segment of its `Location`), as
+    /// `DELETE /_emulator/operations/{id}`; false when it was not known.
+    pub fn forget_operation(&self, id: &str) -> bool {
+        self.app.operations.forget(id)
     }
 
     /// Forgets the requests received so far (as `DELETE /_emulator/requests`).

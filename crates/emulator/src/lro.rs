@@ -64,6 +64,42 @@ impl Operations {
         }
     }
 
+    /// Ends an operation at once with this result (later polls answer it too); false when the
+    /// operation is not known.
+    pub fn finish(&self, id: &str, result: Value) -> bool {
+        let mut map = self
+            .map
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        map.get_mut(id).is_some_and(|op| {
+            op.pending_polls = 0;
+            op.result = result;
+            true
+        })
+    }
+
+    /// Forgets one operation, as the service does once an operation expires: its polls answer
+    /// 404 from then on. False when it was not known.
+    pub fn forget(&self, id: &str) -> bool {
+        let op = id.rsplit('_').next().unwrap_or(id);
+        self.map
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(op)
+            .is_some()
+    }
+
+    /// Forgets every operation; returns how many there were.
+    pub fn forget_all(&self) -> usize {
+        let mut map = self
+            .map
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let n = map.len();
+        map.clear();
+        n
+    }
+
     pub fn poll(&self, id: &str) -> Option<PollState> {
         let mut map = self
             .map

@@ -27,6 +27,9 @@ struct Args {
     /// Size of each cost details report in bytes.
     #[arg(long)]
     report_bytes: Option<u64>,
+    /// Serve cost details reports gzip-compressed (`compressData: true`, `.csv.gz` blobs).
+    #[arg(long)]
+    report_gzip: bool,
     /// Retry-After seconds on 202 answers.
     #[arg(long)]
     retry_after: Option<u32>,
@@ -51,6 +54,7 @@ async fn main() -> std::process::ExitCode {
         addr: args.addr,
         auto_approve: args.auto_approve,
         today: args.today,
+        cost_report_gzip: args.report_gzip,
         ..EmulatorConfig::default()
     };
     if let Some(i) = args.device_code_interval {

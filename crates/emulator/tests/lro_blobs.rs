@@ -490,8 +490,8 @@ async fn cost_details_validates_then_polls_to_a_manifest_of_csv_blobs() {
         "Date",
         "MeterCategory",
         "Quantity",
-        "Cost",
-        "BillingCurrency",
+        "CostInBillingCurrency",
+        "BillingCurrencyCode",
         "ResourceId",
         "ChargeType",
     ] {

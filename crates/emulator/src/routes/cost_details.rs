@@ -11,6 +11,7 @@ use crate::app::{Ctx, Params};
 use crate::blob;
 use crate::csv::{self, Flavor, ReportSpec};
 use crate::error::ArmError;
+use crate::faults::FaultKind;
 use crate::lro;
 use crate::reply::Reply;
 use crate::scenario::builder::{add_months, first_of_month};
@@ -125,13 +126,28 @@ fn parse_date(v: Option<&Value>, what: &str) -> Result<Date, ArmError> {
     })
 }
 
+/// What a request asks for, after the documented checks.
+struct Period {
+    start: Date,
+    end: Date,
+    /// The invoice asked for (`invoiceId`), and what its usage adds up to: see [`invoice_total`].
+    invoice: Option<(String, i64)>,
+}
+
+/// What an MCA invoice's billed usage file adds up to, in cents: the invoice's `subTotal`
+/// ("the pre-tax amount due"), the field the app compares the file with.
+///
+/// The usage file lists charges (`costInBillingCurrency`, before credits and tax): it covers
+/// neither tax (`taxAmount`; `totalAmount` = `subTotal` + `taxAmount`) nor credits applied on
+/// the invoice. The emulator's MCA invoices carry no credits (`creditAmount`,
+/// `azurePrepaymentApplied` and `freeAzureCreditApplied` are 0), so their `subTotal` equals
+/// `billedAmount`, the charges, and the file adds up to it to the cent.
+fn invoice_total(inv: &crate::scenario::model::Invoice) -> i64 {
+    inv.billed_cents
+}
+
 /// The period to report on, after the documented checks.
-fn period(
-    world: &World,
-    scope: &Scope,
-    body: &Value,
-    today: Date,
-) -> Result<(Date, Date, String), ArmError> {
+fn period(world: &World, scope: &Scope, body: &Value, today: Date) -> Result<Period, ArmError> {
     let has = |k: &str| body.get(k).is_some_and(|v| !v.is_null());
     let given = ["timePeriod", "billingPeriod", "invoiceId"]
         .iter()
@@ -170,7 +186,11 @@ fn period(
         if end > add_months(start, 1) {
             return Err(invalid("the date range cannot exceed one month."));
         }
-        return Ok((start, end, String::new()));
+        return Ok(Period {
+            start,
+            end,
+            invoice: None,
+        });
     }
     if let Some(bp) = body.get("billingPeriod").and_then(Value::as_str) {
         if agreement != Some(Agreement::Ea) {
@@ -196,11 +216,11 @@ fn period(
                     "billingPeriod '{bp}' must be in the format YYYYMM."
                 ))
             })?;
-        return Ok((
+        return Ok(Period {
             start,
-            add_months(start, 1) - Duration::days(1),
-            String::new(),
-        ));
+            end: add_months(start, 1) - Duration::days(1),
+            invoice: None,
+        });
     }
     if let Some(inv) = body.get("invoiceId").and_then(Value::as_str) {
         let Scope::Profile(ba, bp) = scope else {
@@ -218,10 +238,18 @@ fn period(
                     format!("Invoice '{inv}' was not found for the billing profile."),
                 )
             })?;
-        return Ok((i.period_start, i.period_end, i.name.clone()));
+        return Ok(Period {
+            start: i.period_start,
+            end: i.period_end,
+            invoice: Some((i.name.clone(), invoice_total(i))),
+        });
     }
     // Nothing given: the open month to date.
-    Ok((first_of_month(today), today, String::new()))
+    Ok(Period {
+        start: first_of_month(today),
+        end: today,
+        invoice: None,
+    })
 }
 
 fn spec_for(world: &World, scope: &Scope, start: Date, end: Date, invoice: String) -> ReportSpec {
@@ -289,14 +317,23 @@ fn spec_for(world: &World, scope: &Scope, start: Date, end: Date, invoice: Strin
         invoice_id: invoice,
         rows: 0,
         first_row: 0,
+        total_rows: 0,
+        costs: csv::CostPlan::default(),
     }
 }
 
-/// Splits the configured report size into blobs of at most the configured blob size.
+/// Rows in a report of the configured size.
+fn total_rows(ctx: &Ctx<'_>, flavor: Flavor) -> u64 {
+    let width = csv::ROW_WIDTH as u64;
+    let header = csv::header(flavor).len() as u64;
+    (ctx.app.settings.cost_report_bytes.saturating_sub(header) / width).max(1)
+}
+
+/// Splits the report's rows into blobs of at most the configured blob size.
 fn split(ctx: &Ctx<'_>, base: &ReportSpec) -> Vec<ReportSpec> {
     let width = csv::ROW_WIDTH as u64;
     let header = csv::header(base.flavor).len() as u64;
-    let total_rows = (ctx.app.settings.cost_report_bytes.saturating_sub(header) / width).max(1);
+    let total_rows = base.total_rows;
     let per_blob = (ctx
         .app
         .settings
@@ -331,18 +368,27 @@ fn generate(ctx: &Ctx<'_>, params: &Params) -> Result<Reply, ArmError> {
         ArmError::bad_request("BadRequest", format!("The scope '{scope_text}' is not supported. Use a subscription, billing account, billing profile, department or enrollment account scope."))
     })?;
     access::require(&world, who, &scope, Need::CostRead, ACTION)?;
-    let (start, end, invoice) = period(&world, &scope, &body, ctx.app.calendar.today())?;
-    let base = spec_for(&world, &scope, start, end, invoice);
+    let asked = period(&world, &scope, &body, ctx.app.calendar.today())?;
+    let (invoice, invoice_cents) = asked.invoice.unzip();
+    let mut base = spec_for(
+        &world,
+        &scope,
+        asked.start,
+        asked.end,
+        invoice.unwrap_or_default(),
+    );
     drop(world);
+    base.total_rows = total_rows(ctx, base.flavor);
+    base.costs = csv::plan_costs(base.seed, base.total_rows, invoice_cents);
 
+    let compress = ctx.app.settings.cost_report_gzip;
     let parts = split(ctx, &base);
     let mut blobs = Vec::new();
     let mut total = 0u64;
     let mut valid_till = String::new();
     for part in parts {
-        let len = csv::blob_len(&part);
+        let (url, expiry, len) = blob::report_link(ctx, part, compress);
         total += len;
-        let (url, expiry) = blob::report_link(ctx, part);
         valid_till = expiry;
         blobs.push(json!({"blobLink": url, "byteCount": len}));
     }
@@ -371,7 +417,7 @@ fn generate(ctx: &Ctx<'_>, params: &Params) -> Result<Reply, ArmError> {
             "dataFormat": "Csv",
             "blobCount": blob_count,
             "byteCount": total,
-            "compressData": false,
+            "compressData": compress,
             "requestContext": {"requestScope": scope_text, "requestBody": request_body},
             "blobs": blobs,
         },
@@ -382,5 +428,27 @@ fn generate(ctx: &Ctx<'_>, params: &Params) -> Result<Reply, ArmError> {
 }
 
 fn poll(ctx: &Ctx<'_>, params: &Params) -> Result<Reply, ArmError> {
-    lro::answer(ctx, params.get("op").map_or("", String::as_str))
+    let op = params.get("op").map_or("", String::as_str);
+    let failure = ctx.faults.iter().find_map(|f| match f {
+        FaultKind::ReportFailed { code, message } => Some((code.clone(), message.clone())),
+        _ => None,
+    });
+    if let Some((code, message)) = failure {
+        let scope = params.get("scope").map_or("", String::as_str);
+        let failed = json!({
+            "id": format!("{scope}/providers/Microsoft.CostManagement/costDetailsOperationResults/{op}"),
+            "name": op,
+            "type": "Microsoft.CostManagement/costDetailsOperationResults",
+            "status": "Failed",
+            "error": {
+                "code": code.as_deref().unwrap_or("InternalServerError"),
+                "message": message.as_deref().unwrap_or("The cost details report could not be generated. Please try again later."),
+            },
+        });
+        // A failed operation stays failed; an unknown one is still a 404.
+        if ctx.app.operations.finish(op, failed.clone()) {
+            return Ok(Reply::ok(failed));
+        }
+    }
+    lro::answer(ctx, op)
 }
