@@ -69,11 +69,19 @@ pub enum ErrorCode {
     DownloadCancelled,
     TemplateInvalid,
     DownloadNotAllowed,
+    /// The caller's role does not allow usage files at this scope.
+    UsageNotAllowed,
+    /// An EA view-charges policy is off for department administrators or account owners.
+    ViewChargesOff,
+    /// Cost Management reports no further back than 13 months.
+    UsageTooOld,
+    /// The usage asked for does not fit the scope, or a date is not a date.
+    InvalidUsageRequest,
 }
 
 impl ErrorCode {
     /// Every code, for the catalogue checks.
-    pub const ALL: [Self; 42] = [
+    pub const ALL: [Self; 46] = [
         Self::SettingsCorrupt,
         Self::SettingsUnwritable,
         Self::FolderUnavailable,
@@ -116,6 +124,10 @@ impl ErrorCode {
         Self::DownloadCancelled,
         Self::TemplateInvalid,
         Self::DownloadNotAllowed,
+        Self::UsageNotAllowed,
+        Self::ViewChargesOff,
+        Self::UsageTooOld,
+        Self::InvalidUsageRequest,
     ];
 
     /// The catalogue's key for the code (`disk_full`).

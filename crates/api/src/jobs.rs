@@ -71,9 +71,38 @@ pub struct JobProgress {
     #[cfg_attr(feature = "specta", specta(type = Option<u32>))]
     pub bytes_per_second: Option<u64>,
     pub error: Option<AppError>,
+    /// Where a job of several steps is (a usage report: requested, being prepared by Azure,
+    /// downloading file n of m, joining); `None` for a job of one kind of work.
+    pub stage: Option<JobStage>,
+    /// When the job started (RFC 3339, UTC), so the elapsed time survives a reload.
+    pub started_at: String,
     /// What "Retry" in the tray runs again after a failed or cancelled job: only what did not
     /// get done. `None` when there is nothing to retry.
     pub retry: Option<RetryRequest>,
+}
+
+/// The steps of a usage report job, counted per report when a range became several.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(
+    tag = "step",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum JobStage {
+    /// The report was asked of Azure.
+    Requested { report: u32, reports: u32 },
+    /// Azure is preparing it (this can take minutes).
+    Preparing { report: u32, reports: u32 },
+    /// Downloading file `file` of `files`; `done`/`total` are that file's bytes.
+    Downloading {
+        report: u32,
+        reports: u32,
+        file: u32,
+        files: u32,
+    },
+    /// Unpacking and joining the files into one.
+    Joining { report: u32, reports: u32 },
 }
 
 /// A job's unfinished work, as the window hands it back to run again.
@@ -149,6 +178,8 @@ impl Jobs {
             total,
             bytes_per_second: None,
             error: None,
+            stage: None,
+            started_at: invoice_desk_files::index::now_text(),
             retry: None,
         };
         self.notify.changed(&progress);
@@ -225,6 +256,20 @@ impl JobHandle {
         });
     }
 
+    /// A cloneable way to report this job's stage from callbacks that outlive a borrow.
+    #[must_use]
+    pub fn reporter(&self) -> JobReporter {
+        JobReporter {
+            jobs: self.jobs.clone(),
+            id: self.id.clone(),
+        }
+    }
+
+    /// The job moved to `stage`, with `done` of `total` within it.
+    pub fn stage(&self, stage: JobStage, done: u64, total: Option<u64>) {
+        self.reporter().stage(stage, done, total);
+    }
+
     /// Offers "Retry" for `retry` once the job ends failed or cancelled.
     pub fn offer_retry(&self, retry: RetryRequest) {
         self.jobs.update(&self.id, |p| p.retry = Some(retry));
@@ -234,6 +279,7 @@ impl JobHandle {
         self.jobs.update(&self.id, |p| {
             p.phase = JobPhase::Finished;
             p.bytes_per_second = None;
+            p.stage = None;
             p.retry = None;
             if let Some(total) = p.total {
                 p.done = total;
@@ -253,6 +299,24 @@ impl JobHandle {
         self.jobs.update(&self.id, |p| {
             p.phase = JobPhase::Cancelled;
             p.bytes_per_second = None;
+        });
+    }
+}
+
+/// Reports a job's stage; see [`JobHandle::reporter`].
+#[derive(Debug, Clone)]
+pub struct JobReporter {
+    jobs: Jobs,
+    id: String,
+}
+
+impl JobReporter {
+    pub fn stage(&self, stage: JobStage, done: u64, total: Option<u64>) {
+        self.jobs.update(&self.id, |p| {
+            p.phase = JobPhase::Running;
+            p.stage = Some(stage);
+            p.done = done;
+            p.total = total;
         });
     }
 }

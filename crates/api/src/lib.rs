@@ -16,6 +16,7 @@ pub mod jobs;
 pub mod reason;
 pub mod save;
 pub mod sync;
+pub mod usage;
 
 pub use catalogue::{Catalogue, Locale};
 pub use demo::{DEFAULT_DEMO_USER, DEMO_SCENARIO, Demo, DemoError};

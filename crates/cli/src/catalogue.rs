@@ -293,6 +293,47 @@ pub fn listing_failed(lang: Lang, name: &str, message: &str) -> String {
     )
 }
 
+/// A usage job's step, as the window's tray says it.
+pub fn job_stage(lang: Lang, stage: &invoice_desk_api::jobs::JobStage) -> String {
+    use invoice_desk_api::jobs::JobStage;
+    let (text, report, reports) = match *stage {
+        JobStage::Requested { report, reports } => {
+            (lang.text("activity.stage.requested"), report, reports)
+        }
+        JobStage::Preparing { report, reports } => {
+            (lang.text("activity.stage.preparing"), report, reports)
+        }
+        JobStage::Downloading {
+            report,
+            reports,
+            file,
+            files,
+        } => (
+            lang.format(
+                "activity.stage.downloading",
+                &[("file", &file.to_string()), ("files", &files.to_string())],
+            ),
+            report,
+            reports,
+        ),
+        JobStage::Joining { report, reports } => {
+            (lang.text("activity.stage.joining"), report, reports)
+        }
+    };
+    if reports > 1 {
+        lang.format(
+            "activity.stage.ofReports",
+            &[
+                ("stage", &text),
+                ("report", &report.to_string()),
+                ("reports", &reports.to_string()),
+            ],
+        )
+    } else {
+        text
+    }
+}
+
 /// The progress bar's label.
 pub fn progress_label(lang: Lang) -> String {
     lang.text("cli.save.progress")

@@ -154,6 +154,67 @@ pub enum Command {
     /// Keep an archive: save every invoice of every scope (or the named ones) not yet there.
     #[command(after_help = SYNC_HELP)]
     Sync(SyncArgs),
+    /// Save a scope's usage (cost details) CSV: a billing period, an invoice's charges, the
+    /// month so far, or a range of months.
+    #[command(after_help = USAGE_HELP)]
+    Usage(UsageArgs),
+}
+
+const USAGE_HELP: &str = "\
+What is reported follows the agreement: --period is a pay-as-you-go subscription's billing
+period that starts in that month (else the calendar month), an Enterprise Agreement month, or a
+calendar month of a billing profile; --invoice is the charges billed on that invoice (Microsoft
+Customer Agreement billing profiles, and pay-as-you-go subscriptions by the invoice's period);
+--open-month is the running month to date, not final. --from/--to ask for one report per month
+(Azure reports on at most one month at a time and on the last 13 months only; older months are
+listed as not fetched, with the reason); --merge joins them into one file with one header.
+
+Reports take Azure a while to prepare (often minutes): a progress bar on a terminal shows the
+step. A report Azure splits into several files is joined into one CSV with one header (the
+settings can keep the parts instead; --keep-parts does so for this run). Names come from the
+usage template in the settings (default `{billingAccount}/{yyyy}-{mm} {scope} usage.csv`) or
+--template, with the same placeholders and rules as invoices; nothing is ever overwritten.
+
+--json prints {scopeId, folder, files, noData, notFetched}: files are {period, path, outcome,
+size} with outcome saved, already_there or kept_both; a period is {start, end, invoice,
+monthToDate}; notFetched entries are {period, error {code, message, hint, details}}.
+
+Exit codes: 0 every period saved (or without usage), 1 some could not be fetched, 2 usage,
+3 needs sign-in, 4 permission (403, or an EA view-charges policy that is off), 5 Azure error.";
+
+#[derive(Debug, Clone, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["period", "invoice", "open_month", "from"])))]
+pub struct UsageArgs {
+    /// The scope's ARM id, as `invoice-desk scopes` shows it.
+    #[arg(long, value_name = "ID")]
+    pub scope: String,
+    /// One billing period or month (YYYY-MM).
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month, conflicts_with_all = ["invoice", "open_month", "from", "to"])]
+    pub period: Option<Date>,
+    /// The charges billed on this invoice.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["open_month", "from", "to"])]
+    pub invoice: Option<String>,
+    /// The running month to date (not final).
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    pub open_month: bool,
+    /// The first month of a range (YYYY-MM).
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+    pub from: Option<Date>,
+    /// The last month of a range (YYYY-MM; default: the current month).
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month, requires = "from")]
+    pub to: Option<Date>,
+    /// The folder to save into (created when missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: std::path::PathBuf,
+    /// The months of a range as one file with one header.
+    #[arg(long)]
+    pub merge: bool,
+    /// Keep a report Azure split into several files as numbered parts.
+    #[arg(long)]
+    pub keep_parts: bool,
+    /// The file-name template (default: the usage template in the settings).
+    #[arg(long, value_name = "TEMPLATE")]
+    pub template: Option<String>,
 }
 
 const SAVE_HELP: &str = "\

@@ -10,5 +10,7 @@ mod store;
 pub mod atomic;
 
 pub use atomic::write_atomically;
-pub use model::{DEFAULT_FILE_NAME_TEMPLATE, Language, Settings, Theme};
+pub use model::{
+    DEFAULT_FILE_NAME_TEMPLATE, DEFAULT_USAGE_FILE_NAME_TEMPLATE, Language, Settings, Theme,
+};
 pub use store::{LoadOutcome, SettingsError, SettingsStore};

@@ -3,6 +3,10 @@ use serde::{Deserialize, Serialize};
 /// The file-name template a fresh install uses for saved invoices.
 pub const DEFAULT_FILE_NAME_TEMPLATE: &str = "{billingAccount}/{yyyy}-{mm} {invoiceName}.pdf";
 
+/// Usage files beside the invoices of the same month, one per scope (several subscriptions
+/// share a billing account).
+pub const DEFAULT_USAGE_FILE_NAME_TEMPLATE: &str = "{billingAccount}/{yyyy}-{mm} {scope} usage.csv";
+
 /// The UI language. `System` follows the operating system's language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -44,6 +48,13 @@ pub struct Settings {
     pub save_as_folder: Option<String>,
     /// Keep sign-ins in the OS keychain across restarts; off: they last for this session only.
     pub remember_sign_in: bool,
+    /// Where a usage (cost details) file goes, by the same template rules as invoices.
+    pub usage_file_name_template: String,
+    /// "Sync archive" also keeps the usage file of every closed period it may download.
+    pub keep_usage_files: bool,
+    /// A usage report Azure splits into several files becomes one CSV with one header; off,
+    /// the parts are kept as numbered files.
+    pub join_usage_parts: bool,
 }
 
 impl Default for Settings {
@@ -57,6 +68,9 @@ impl Default for Settings {
             sync_at_start: false,
             save_as_folder: None,
             remember_sign_in: true,
+            usage_file_name_template: DEFAULT_USAGE_FILE_NAME_TEMPLATE.to_owned(),
+            keep_usage_files: false,
+            join_usage_parts: true,
         }
     }
 }
@@ -76,6 +90,9 @@ mod tests {
             sync_at_start: true,
             save_as_folder: None,
             remember_sign_in: false,
+            usage_file_name_template: "{yyyy}-{mm} usage.csv".into(),
+            keep_usage_files: true,
+            join_usage_parts: false,
         };
         let json = serde_json::to_string(&settings).unwrap();
         assert!(

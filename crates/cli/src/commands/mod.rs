@@ -6,3 +6,4 @@ pub mod login;
 pub mod logout;
 pub mod save;
 pub mod scopes;
+pub mod usage;

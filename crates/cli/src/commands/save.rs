@@ -27,7 +27,7 @@ use crate::sources::{Found, Sources};
 const SYNC_MONTHS: u16 = invoice_desk_billing::periods::ARCHIVE_MONTHS;
 
 /// What is wrong with a file-name template, in the window's words.
-fn template_problem(error: &TemplateError) -> Text {
+pub(crate) fn template_problem(error: &TemplateError) -> Text {
     match error {
         TemplateError::Empty => Text::key("settings.templateProblem.empty"),
         TemplateError::UnknownPlaceholder { names } => Text::key("settings.templateUnknown").with(
@@ -45,7 +45,7 @@ fn template_problem(error: &TemplateError) -> Text {
 }
 
 /// Why the settings file could not be used (the defaults are used instead).
-fn settings_problem(error: &SettingsError) -> Text {
+pub(crate) fn settings_problem(error: &SettingsError) -> Text {
     match error {
         SettingsError::Corrupt {
             path,
@@ -105,7 +105,7 @@ fn selection(args: &SaveArgs) -> DocumentSelection {
     }
 }
 
-fn find<'a>(found: &'a [Found<'a>], wanted: &str) -> Result<&'a Found<'a>, CliError> {
+pub(crate) fn find<'a>(found: &'a [Found<'a>], wanted: &str) -> Result<&'a Found<'a>, CliError> {
     let wanted = wanted.trim().trim_end_matches('/');
     found
         .iter()
@@ -114,7 +114,7 @@ fn find<'a>(found: &'a [Found<'a>], wanted: &str) -> Result<&'a Found<'a>, CliEr
 }
 
 /// The sentence that says why `why` keeps a scope's invoices from being downloaded.
-fn not_allowed_reason(lang: Lang, found: &Found<'_>, why: &Capability) -> String {
+pub(crate) fn not_allowed_reason(lang: Lang, found: &Found<'_>, why: &Capability) -> String {
     catalogue::capability_reason(lang, why, found.entry.facts.ea_invoice_recipient.as_deref())
         .unwrap_or_default()
 }
@@ -421,7 +421,7 @@ impl Reporter {
     }
 }
 
-fn fetcher(global: &GlobalArgs) -> Result<Fetcher, CliError> {
+pub(crate) fn fetcher(global: &GlobalArgs) -> Result<Fetcher, CliError> {
     let policy = TransferPolicy::default();
     if global.demo {
         // The demo's storage is on 127.0.0.1: never through a proxy.
@@ -516,7 +516,7 @@ async fn execute(
     })
 }
 
-fn absolute(path: &Path) -> PathBuf {
+pub(crate) fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_owned())
 }
 

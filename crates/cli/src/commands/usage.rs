@@ -1,0 +1,296 @@
+//! `invoice-desk usage`: a scope's usage (cost details) files into a folder, through the same
+//! use case as the window's usage buttons, with the job's steps on a progress bar.
+
+use std::io::IsTerminal as _;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use invoice_desk_api::jobs::{JobKind, JobProgress, Jobs, Progress};
+use invoice_desk_api::usage::{
+    UsageDestination, UsageError, UsageOutcome, UsagePeriod, UsageRequest, UsageSelection,
+    save_usage,
+};
+use invoice_desk_api::{AppError, ErrorCode};
+use invoice_desk_files::Template;
+use invoice_desk_files::report::ReportParts;
+use invoice_desk_settings::SettingsStore;
+use serde::Serialize;
+use time::Date;
+
+use crate::catalogue::{self, Lang, Text, warn};
+use crate::cli::{GlobalArgs, UsageArgs};
+use crate::commands::save::{
+    absolute, fetcher, find, not_allowed_reason, settings_problem, template_problem,
+};
+use crate::error::{CliError, Exit};
+use crate::output::print_json;
+use crate::sources::{Found, Sources};
+
+fn month(day: Date) -> String {
+    format!("{:04}-{:02}", day.year(), u8::from(day.month()))
+}
+
+/// What the flags ask for.
+fn selection(args: &UsageArgs, today: Date) -> UsageSelection {
+    if let Some(period) = args.period {
+        UsageSelection::Months {
+            from: month(period),
+            to: month(period),
+        }
+    } else if let Some(invoice) = &args.invoice {
+        UsageSelection::Invoice {
+            invoice: invoice.trim().to_owned(),
+        }
+    } else if let Some(from) = args.from {
+        UsageSelection::Months {
+            from: month(from),
+            to: month(args.to.unwrap_or(today)),
+        }
+    } else {
+        UsageSelection::OpenMonth
+    }
+}
+
+/// `--template`, else the settings' usage template; and whether to join a report's parts.
+fn naming(lang: Lang, args: &UsageArgs) -> Result<(Template, ReportParts), CliError> {
+    let loaded = SettingsStore::default_location().load();
+    if let Some(warning) = &loaded.warning {
+        warn(&settings_problem(warning).render(lang));
+    }
+    let parts = if args.keep_parts || !loaded.settings.join_usage_parts {
+        ReportParts::Keep
+    } else {
+        ReportParts::Join
+    };
+    let (text, exit, key) = match &args.template {
+        Some(text) => (text.clone(), Exit::Usage, "cli.error.template"),
+        None => (
+            loaded.settings.usage_file_name_template.clone(),
+            Exit::Failure,
+            "cli.error.settingsTemplate",
+        ),
+    };
+    let template = Template::parse(&text).map_err(|e| {
+        CliError::new(
+            e.code(),
+            exit,
+            Text::key(format!("{key}.message")).with("reason", template_problem(&e)),
+            Text::key(format!("{key}.hint")).with(
+                "fields",
+                invoice_desk_files::template::FIELDS
+                    .iter()
+                    .map(|f| format!("{{{f}}}"))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+        )
+    })?;
+    Ok((template, parts))
+}
+
+pub async fn run(global: &GlobalArgs, args: &UsageArgs) -> Result<Exit, CliError> {
+    let lang = global.language();
+    let (template, parts) = naming(lang, args)?;
+    let today = global.clock()?.today();
+    let sources = Sources::open(global).await?;
+    let outcome = run_in(global, args, &sources, template, parts, today).await;
+    sources.close().await;
+    outcome
+}
+
+async fn run_in(
+    global: &GlobalArgs,
+    args: &UsageArgs,
+    sources: &Sources,
+    template: Template,
+    parts: ReportParts,
+    today: Date,
+) -> Result<Exit, CliError> {
+    let lang = global.language();
+    let found = sources.discover().await?;
+    let hit = find(&found, &args.scope)?;
+    let request = UsageRequest {
+        scope_id: hit.entry.scope.id.clone(),
+        selection: selection(args, today),
+        merge: args.merge,
+    };
+    let out = absolute(&args.out);
+    let destination = UsageDestination {
+        root: out.clone(),
+        template,
+        parts,
+    };
+    let fetcher = fetcher(global)?;
+    let bar = (!global.json && std::io::stderr().is_terminal()).then(|| {
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {msg} {bytes}/{total_bytes} [{elapsed}]")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.enable_steady_tick(std::time::Duration::from_millis(200));
+        bar
+    });
+    // The same job registry as the window's tray; here its steps move the bar.
+    let registry = match &bar {
+        Some(bar) => Jobs::new(StageBar {
+            bar: bar.clone(),
+            lang,
+        }),
+        None => Jobs::new(|_: &JobProgress| {}),
+    };
+    let job = registry.start(
+        JobKind::UsageReport,
+        hit.entry.scope.display_name.clone(),
+        None,
+    );
+    let cancel = job.cancellation().clone();
+    let ctrl_c = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            cancel.cancel();
+        }
+    });
+    let saved = save_usage(
+        &hit.source.directory,
+        &hit.entry,
+        &request,
+        &destination,
+        &fetcher,
+        &job,
+    )
+    .await;
+    ctrl_c.abort();
+    job.finish();
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let outcome = saved.map_err(|e| failure(lang, hit, e))?;
+    report(global, lang, &hit.entry.scope.id, &outcome)?;
+    Ok(if outcome.is_complete() {
+        Exit::Ok
+    } else {
+        Exit::Failure
+    })
+}
+
+/// A job's step on the terminal: "Preparing the report (2 of 3)", the bytes of the file.
+struct StageBar {
+    bar: ProgressBar,
+    lang: Lang,
+}
+
+impl Progress for StageBar {
+    fn changed(&self, job: &JobProgress) {
+        if let Some(stage) = &job.stage {
+            self.bar.set_message(catalogue::job_stage(self.lang, stage));
+        }
+        self.bar.set_length(job.total.unwrap_or(0));
+        self.bar.set_position(job.done);
+    }
+}
+
+fn failure(lang: Lang, hit: &Found<'_>, error: UsageError) -> CliError {
+    match error {
+        UsageError::NotAllowed { scope, why } => {
+            let policy = why.denied().is_some_and(|d| d.policy.is_some());
+            let (code, key) = if policy {
+                ("view_charges_off", ErrorCode::ViewChargesOff)
+            } else {
+                ("usage_not_allowed", ErrorCode::UsageNotAllowed)
+            };
+            CliError::new(
+                code,
+                Exit::Permission,
+                Text::key("cli.error.usageNotAllowed.message")
+                    .with("scope", scope)
+                    .with("reason", not_allowed_reason(lang, hit, &why)),
+                catalogue::failure_hint(key),
+            )
+        }
+        UsageError::BadSelection { what } => CliError::new(
+            "invalid_usage_request",
+            Exit::Usage,
+            Text::Raw(what),
+            catalogue::failure_hint(ErrorCode::InvalidUsageRequest),
+        ),
+        UsageError::Billing(e) => hit.source.failure(
+            e.kind(),
+            Text::key("cli.error.usageOf").with("scope", hit.entry.scope.id.as_str()),
+            &e.to_string(),
+        ),
+        other => {
+            let error = AppError::from(other);
+            CliError::new(
+                "usage_failed",
+                Exit::Failure,
+                Text::Raw(format!(
+                    "{} {}",
+                    error.code.message(lang.locale()),
+                    error.details.unwrap_or_default()
+                )),
+                catalogue::failure_hint(error.code),
+            )
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct UsageJson<'a> {
+    scope_id: &'a str,
+    #[serde(flatten)]
+    outcome: &'a UsageOutcome,
+}
+
+fn period_text(lang: Lang, period: &UsagePeriod) -> String {
+    let days = format!("{} \u{2013} {}", period.start, period.end);
+    match (&period.invoice, period.month_to_date) {
+        (Some(invoice), _) => format!("{invoice} ({days})"),
+        (None, true) => format!("{days} ({})", lang.text("usage.monthToDate")),
+        (None, false) => days,
+    }
+}
+
+fn report(
+    global: &GlobalArgs,
+    lang: Lang,
+    scope_id: &str,
+    outcome: &UsageOutcome,
+) -> Result<(), CliError> {
+    if global.json {
+        return print_json(&UsageJson { scope_id, outcome });
+    }
+    for file in &outcome.files {
+        println!(
+            "{}: {}",
+            catalogue::outcome_word(lang, &file.outcome),
+            file.path
+        );
+    }
+    for period in &outcome.no_data {
+        println!(
+            "{}: {}",
+            lang.text("cli.usage.noData"),
+            period_text(lang, period)
+        );
+    }
+    for miss in &outcome.not_fetched {
+        warn(&format!(
+            "{}: {} \u{2014} {} {}",
+            catalogue::outcome_word(lang, "failed"),
+            period_text(lang, &miss.period),
+            miss.error.code.message(lang.locale()),
+            catalogue::failure_hint(miss.error.code).render(lang)
+        ));
+    }
+    println!(
+        "{} \u{2014} {}",
+        lang.format(
+            "cli.usage.summary",
+            &[
+                ("files", &outcome.files.len().to_string()),
+                ("missing", &outcome.not_fetched.len().to_string())
+            ]
+        ),
+        outcome.folder
+    );
+    Ok(())
+}
