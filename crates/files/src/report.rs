@@ -67,17 +67,33 @@ pub struct ReportDestination<'a> {
     pub owner: &'a str,
 }
 
-/// Downloads `blobs` (pre-signed links, in the manifest's order) and saves them as the
-/// report's file(s). Nothing is placed unless every blob arrived whole.
-pub async fn save_report(
+/// One report's downloaded parts (unpacked, in the manifest's order), not yet under any final
+/// name. Dropped unsaved, its part files are removed.
+#[derive(Debug, Default)]
+pub struct FetchedReport {
+    parts: Vec<Downloaded>,
+    leftovers: PartFiles,
+}
+
+impl FetchedReport {
+    /// Bytes of CSV downloaded (after unpacking).
+    #[must_use]
+    pub fn bytes(&self) -> u64 {
+        self.parts.iter().map(|p| p.size).sum()
+    }
+}
+
+/// Downloads `blobs` (pre-signed links, in the manifest's order) into part files named after
+/// `full` (the report's final path) and `tag` (which tells several reports of one save apart),
+/// unpacking compressed ones.
+pub async fn fetch_report(
     fetcher: &Fetcher,
     blobs: &[String],
-    destination: ReportDestination<'_>,
-    parts: ReportParts,
+    full: &Path,
+    tag: &str,
     progress: &(dyn Fn(ReportStep) + Send + Sync),
     cancel: &CancellationToken,
-) -> Result<Vec<SavedReportFile>, FilesError> {
-    let full = destination.root.join(destination.relative);
+) -> Result<FetchedReport, FilesError> {
     if let Some(parent) = full.parent() {
         tokio::fs::create_dir_all(parent)
             .await
@@ -87,7 +103,7 @@ pub async fn save_report(
     let files = blobs.len();
     let mut downloaded = Vec::with_capacity(files);
     for (index, url) in blobs.iter().enumerate() {
-        let raw = sibling(&full, &format!(".{}.part", index + 1));
+        let raw = sibling(full, &format!(".{tag}{}.part", index + 1));
         let mut transfer = Transfer::create(raw, ContentKind::Any).await?;
         let report = |bytes, total| {
             progress(ReportStep::Downloading {
@@ -104,17 +120,35 @@ pub async fn save_report(
         downloaded.push(done);
     }
     progress(ReportStep::Joining { files });
-    let cancel_unpack = cancel.clone();
-    let unpacked = blocking(move || {
+    let cancel = cancel.clone();
+    let parts = blocking(move || {
         downloaded
             .into_iter()
-            .map(|part| unpack_if_gzip(part, &cancel_unpack))
+            .map(|part| unpack_if_gzip(part, &cancel))
             .collect::<Result<Vec<_>, _>>()
     })
     .await?;
-    for part in &unpacked {
+    for part in &parts {
         leftovers.keep(&part.part);
     }
+    Ok(FetchedReport { parts, leftovers })
+}
+
+/// Saves fetched reports under `destination`: one CSV with one header when `parts` says join
+/// (several reports of a range merged into one file too), else one numbered file per part.
+pub async fn save_fetched(
+    reports: Vec<FetchedReport>,
+    destination: ReportDestination<'_>,
+    parts: ReportParts,
+    cancel: &CancellationToken,
+) -> Result<Vec<SavedReportFile>, FilesError> {
+    let mut leftovers = PartFiles::default();
+    let mut unpacked = Vec::new();
+    for mut report in reports {
+        unpacked.append(&mut report.parts);
+        leftovers.0.append(&mut report.leftovers.0);
+    }
+    let full = destination.root.join(destination.relative);
     let outputs = match parts {
         ReportParts::Join if unpacked.len() > 1 => {
             let out = sibling(&full, ".part");
@@ -132,7 +166,14 @@ pub async fn save_report(
             unpacked
                 .into_iter()
                 .enumerate()
-                .map(|(i, part)| (numbered(destination.relative, i + 1, count), part))
+                .map(|(i, part)| {
+                    let relative = if count == 1 {
+                        destination.relative.to_owned()
+                    } else {
+                        numbered(destination.relative, i + 1, count)
+                    };
+                    (relative, part)
+                })
                 .collect()
         }
     };
@@ -154,6 +195,20 @@ pub async fn save_report(
     }
     leftovers.clear();
     Ok(saved)
+}
+
+/// [`fetch_report`] then [`save_fetched`] for one report.
+pub async fn save_report(
+    fetcher: &Fetcher,
+    blobs: &[String],
+    destination: ReportDestination<'_>,
+    parts: ReportParts,
+    progress: &(dyn Fn(ReportStep) + Send + Sync),
+    cancel: &CancellationToken,
+) -> Result<Vec<SavedReportFile>, FilesError> {
+    let full = destination.root.join(destination.relative);
+    let fetched = fetch_report(fetcher, blobs, &full, "", progress, cancel).await?;
+    save_fetched(vec![fetched], destination, parts, cancel).await
 }
 
 /// `name.csv` → `name.csv<suffix>` beside it (the report's part files).
