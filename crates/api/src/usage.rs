@@ -485,13 +485,14 @@ pub async fn save_usage(
 ) -> Result<UsageOutcome, UsageError> {
     may_download_usage(entry)?;
     let today = directory.clock.today();
-    let invoice_period = match &request.selection {
+    let selection = billing_period_of_month(directory, entry, &request.selection, today).await;
+    let invoice_period = match &selection {
         UsageSelection::Invoice { invoice } => {
             Some(invoice_period(directory, &entry.scope, invoice).await?)
         }
         _ => None,
     };
-    let plan = plan_usage(&entry.scope, &request.selection, today, invoice_period)?;
+    let plan = plan_usage(&entry.scope, &selection, today, invoice_period)?;
     let cancel = job.cancellation().clone();
     let claims = Arc::new(Claims::default());
     let mut outcome = UsageOutcome {
@@ -715,6 +716,44 @@ async fn fetch_one(
             }
             Err(FilesError::Cancelled) => return Err(UsageError::Cancelled),
             Err(error) => return Err(error.into()),
+        }
+    }
+}
+
+/// One month of a pay-as-you-go subscription means its billing period that starts in that
+/// month, as the portal lists them (a period may run from the 15th to the 14th); the calendar
+/// month when the periods cannot be read.
+async fn billing_period_of_month(
+    directory: &Directory,
+    entry: &ScopeEntry,
+    selection: &UsageSelection,
+    today: Date,
+) -> UsageSelection {
+    let UsageSelection::Months { from, to } = selection else {
+        return selection.clone();
+    };
+    if from != to || entry.scope.kind != ScopeKind::MospSubscription {
+        return selection.clone();
+    }
+    let (Ok(start), Ok(end)) = (month_start(from), month_end(to)) else {
+        return selection.clone();
+    };
+    let range = invoice_desk_billing::InvoiceRange::new(start, end);
+    match invoice_desk_billing::scope_periods(&directory.client, entry, range, today).await {
+        Ok(rows) => rows
+            .iter()
+            .map(|row| &row.period)
+            .find(|p| p.start >= start && p.start <= end)
+            .map_or_else(
+                || selection.clone(),
+                |p| UsageSelection::Days {
+                    start: p.start.to_string(),
+                    end: p.end.to_string(),
+                },
+            ),
+        Err(error) => {
+            tracing::debug!(%error, "billing periods unreadable; reporting the calendar month");
+            selection.clone()
         }
     }
 }
