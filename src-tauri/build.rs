@@ -72,6 +72,7 @@ fn invoice_desk_commands() -> &'static [&'static str] {
         "save_invoices",
         "saved_documents",
         "archive_invoices",
+        "save_usage_file",
         "sync_archive",
         "sync_at_start",
         "save_invoice_as",

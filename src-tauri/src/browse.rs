@@ -146,6 +146,9 @@ pub struct PeriodView {
     pub invoices: Vec<InvoiceView>,
     pub reason: ReasonView,
     pub expected_invoice_date: String,
+    /// The usage file this period offers (pass it to `save_usage_file`); `None` when Azure
+    /// cannot report on it (not begun, or older than 13 months).
+    pub usage: Option<invoice_desk_api::usage::UsageSelection>,
 }
 
 /// One directory's discovery, kept for the period listings and saves that follow.
@@ -327,7 +330,12 @@ fn money(m: Option<&invoice_desk_billing::periods::Money>) -> Option<MoneyView> 
     })
 }
 
-fn period_view(row: &invoice_desk_billing::PeriodRow, capabilities: &Capabilities) -> PeriodView {
+fn period_view(
+    row: &invoice_desk_billing::PeriodRow,
+    scope: &invoice_desk_billing::BillingScope,
+    capabilities: &Capabilities,
+    today: time::Date,
+) -> PeriodView {
     PeriodView {
         start: row.period.start.to_string(),
         end: row.period.end.to_string(),
@@ -352,6 +360,7 @@ fn period_view(row: &invoice_desk_billing::PeriodRow, capabilities: &Capabilitie
             .collect(),
         reason: reason(&row.availability, capabilities),
         expected_invoice_date: row.expected_invoice_date.to_string(),
+        usage: invoice_desk_api::usage::usage_for_period(scope, row, today),
     }
 }
 
@@ -456,7 +465,7 @@ pub async fn list_periods<R: Runtime>(
     };
     let views: Vec<PeriodView> = rows
         .iter()
-        .map(|row| period_view(row, &entry.capabilities))
+        .map(|row| period_view(row, &entry.scope, &entry.capabilities, today))
         .collect();
     if shown == ShownRange::Recent && !sign_in.is_demo().await {
         cache.put_periods(&discovered.directory.account_id, &scope_id, &views);

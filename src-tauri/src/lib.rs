@@ -16,6 +16,7 @@ mod save_as;
 mod signin;
 mod state;
 mod sync;
+mod usage;
 mod window_memory;
 
 use std::sync::Mutex;
@@ -71,6 +72,7 @@ fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             downloads::save_invoices,
             downloads::saved_documents,
             downloads::archive_invoices,
+            usage::save_usage_file,
             sync::sync_archive,
             sync::sync_at_start,
             save_as::save_invoice_as,

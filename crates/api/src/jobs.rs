@@ -126,6 +126,11 @@ pub enum RetryRequest {
         scope_id: String,
         invoices: Vec<String>,
     },
+    /// Ask for this usage file again.
+    SaveUsage {
+        scope_id: String,
+        selection: crate::usage::UsageSelection,
+    },
 }
 
 type Notify = Arc<dyn Progress>;

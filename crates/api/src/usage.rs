@@ -19,7 +19,7 @@ use invoice_desk_billing::model::{CostDetailsTimePeriod, GenerateCostDetailsRepo
 use invoice_desk_billing::usage_range::{ReportWindow, report_plan};
 use invoice_desk_billing::{
     AgreementFamily, BillingError, BillingScope, Capability, CostDetailsReport, LroOptions,
-    LroStatus, ScopeEntry, ScopeKind,
+    LroStatus, PeriodRow, ScopeEntry, ScopeKind,
 };
 use invoice_desk_files::index::now_text;
 use invoice_desk_files::place::Claims;
@@ -100,6 +100,8 @@ pub struct UsageFile {
     pub period: UsagePeriod,
     /// Relative to the folder, `/`-separated.
     pub path: String,
+    /// The whole path on this computer, to open or reveal it.
+    pub full_path: String,
     /// `saved`, `already_there` or `kept_both`.
     pub outcome: String,
     #[cfg_attr(feature = "specta", specta(type = f64))]
@@ -366,6 +368,49 @@ pub fn plan_usage(
             }],
             too_old: None,
         }),
+    }
+}
+
+/// The usage a billing period's row offers, as the portal names it per agreement: an EA month,
+/// a customer agreement invoice's billed charges (the running month to date while it has no
+/// invoice), a pay-as-you-go period's days. `None` for a period Azure cannot report on: not
+/// begun, or older than 13 months.
+#[must_use]
+pub fn usage_for_period(
+    scope: &BillingScope,
+    row: &PeriodRow,
+    today: Date,
+) -> Option<UsageSelection> {
+    let period = &row.period;
+    let oldest = invoice_desk_billing::InvoiceRange::last_months(
+        today,
+        invoice_desk_billing::usage_range::REPORT_MONTHS_BACK,
+    )
+    .start;
+    if period.start > today || period.end < oldest {
+        return None;
+    }
+    let month = |day: Date| format!("{:04}-{:02}", day.year(), u8::from(day.month()));
+    Some(match (scope.family(), scope.kind) {
+        (AgreementFamily::Ea, _) => UsageSelection::Months {
+            from: month(period.start),
+            to: month(period.start),
+        },
+        (_, ScopeKind::McaBillingProfile) => match row.invoices.first() {
+            Some(invoice) => UsageSelection::Invoice {
+                invoice: invoice.name.clone(),
+            },
+            None if period.contains(today) => UsageSelection::OpenMonth,
+            None => days(period.start, period.end),
+        },
+        _ => days(period.start, period.end),
+    })
+}
+
+fn days(start: Date, end: Date) -> UsageSelection {
+    UsageSelection::Days {
+        start: start.to_string(),
+        end: end.to_string(),
     }
 }
 
@@ -815,6 +860,11 @@ async fn record(
         outcome.files.push(UsageFile {
             period: report.period(),
             path: slash_path(file.placed.path()),
+            full_path: destination
+                .root
+                .join(file.placed.path())
+                .display()
+                .to_string(),
             outcome: match file.placed {
                 Placed::Saved { .. } => "saved",
                 Placed::AlreadyThere { .. } => "already_there",
@@ -1014,5 +1064,74 @@ mod tests {
         assert_eq!(report.request.period_selector_count(), 0);
         assert!(report.month_to_date);
         assert_eq!(name_extra(report, report).as_deref(), Some("to 2026-12-03"));
+    }
+
+    fn row(start: Date, end: Date, invoice: Option<&str>) -> PeriodRow {
+        PeriodRow {
+            period: invoice_desk_billing::periods::Period {
+                start,
+                end,
+                name: None,
+                source: invoice_desk_billing::periods::PeriodSource::CalendarMonths,
+            },
+            invoices: invoice
+                .map(|name| {
+                    let mut summary = invoice_desk_billing::periods::InvoiceSummary::from_invoice(
+                        &invoice_desk_billing::model::Invoice::default(),
+                    );
+                    summary.name = name.into();
+                    vec![summary]
+                })
+                .unwrap_or_default(),
+            availability: invoice_desk_billing::Availability::Available { count: 1 },
+            expected_invoice_date: end,
+        }
+    }
+
+    #[test]
+    fn each_agreement_offers_the_usage_the_portal_names() {
+        let today = date!(2026 - 12 - 03);
+        let october = (date!(2026 - 10 - 01), date!(2026 - 10 - 31));
+        let ea = usage_for_period(
+            &scope(ScopeKind::EaDepartment),
+            &row(october.0, october.1, None),
+            today,
+        );
+        assert_eq!(ea, Some(months("2026-10", "2026-10")));
+        let billed = usage_for_period(
+            &scope(ScopeKind::McaBillingProfile),
+            &row(october.0, october.1, Some("G7")),
+            today,
+        );
+        assert_eq!(
+            billed,
+            Some(UsageSelection::Invoice {
+                invoice: "G7".into()
+            })
+        );
+        let running = usage_for_period(
+            &scope(ScopeKind::McaBillingProfile),
+            &row(date!(2026 - 12 - 01), date!(2026 - 12 - 31), None),
+            today,
+        );
+        assert_eq!(running, Some(UsageSelection::OpenMonth));
+        let mosp = usage_for_period(
+            &scope(ScopeKind::MospSubscription),
+            &row(date!(2026 - 10 - 15), date!(2026 - 11 - 14), None),
+            today,
+        );
+        assert_eq!(
+            mosp,
+            Some(UsageSelection::Days {
+                start: "2026-10-15".into(),
+                end: "2026-11-14".into()
+            })
+        );
+        let too_old = usage_for_period(
+            &scope(ScopeKind::MospSubscription),
+            &row(date!(2025 - 09 - 01), date!(2025 - 09 - 30), None),
+            today,
+        );
+        assert_eq!(too_old, None);
     }
 }

@@ -291,7 +291,11 @@ async fn an_mca_invoice_is_one_csv_from_several_gzip_blobs_and_adds_up_to_its_pr
     assert_eq!(file.outcome, "saved");
     assert_eq!(file.period.invoice.as_deref(), Some(invoice.as_str()));
     assert!(file.path.ends_with("usage.csv"), "{}", file.path);
-    assert_eq!(files(dir.path()), std::slice::from_ref(&file.path), "no part files left");
+    assert_eq!(
+        files(dir.path()),
+        std::slice::from_ref(&file.path),
+        "no part files left"
+    );
     let (headers, rows, total) =
         header_count_and_total(&dir.path().join(&file.path), "costInBillingCurrency");
     assert_eq!(headers, 1, "one header for all blobs");

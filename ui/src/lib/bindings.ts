@@ -69,6 +69,12 @@ export const commands = {
 	 */
 	archiveInvoices: (scopeId: string, invoices: string[]) => typedError<SaveSummary, AppError>(__TAURI_INVOKE("archive_invoices", { scopeId, invoices })),
 	/**
+	 *  Saves the usage `selection` asks for at a scope into the download folder: a pay-as-you-go
+	 *  billing period's days, an EA month, a customer agreement invoice's billed charges or the
+	 *  running month to date. Runs as a usage job in the tray (cancel and retry there).
+	 */
+	saveUsageFile: (scopeId: string, selection: UsageSelection) => typedError<UsageOutcome, AppError>(__TAURI_INVOKE("save_usage_file", { scopeId, selection })),
+	/**
 	 *  "Sync archive": every document of the last three years' invoices of every scope whose
 	 *  invoices the user may download, in every signed-in directory that is turned on.
 	 */
@@ -108,7 +114,7 @@ export const events = {
 };
 
 /* Constants */
-export const DEFAULT_SETTINGS = {"archiveFolder":null,"downloadFolder":null,"fileNameTemplate":"{billingAccount}/{yyyy}-{mm} {invoiceName}.pdf","language":"system","rememberSignIn":true,"saveAsFolder":null,"syncAtStart":false,"theme":"system"} as const;
+export const DEFAULT_SETTINGS = {"archiveFolder":null,"downloadFolder":null,"fileNameTemplate":"{billingAccount}/{yyyy}-{mm} {invoiceName}.pdf","joinUsageParts":true,"keepUsageFiles":false,"language":"system","rememberSignIn":true,"saveAsFolder":null,"syncAtStart":false,"theme":"system","usageFileNameTemplate":"{billingAccount}/{yyyy}-{mm} {scope} usage.csv"} as const;
 
 export const SCOPE_KINDS = ["mosp_subscription","mca_billing_profile","mca_invoice_section","ea_enrollment","ea_department","ea_enrollment_account","mpa_customer","other"] as const;
 
@@ -241,7 +247,15 @@ export type ErrorCode = "settings_corrupt" | "settings_unwritable" | "folder_una
 /**  Azure lists the document but offers no download for it. */
 "no_download_link" | 
 /**  More differently-contented files than the app numbers already use the name. */
-"too_many_collisions" | "download_failed" | "download_cancelled" | "template_invalid" | "download_not_allowed";
+"too_many_collisions" | "download_failed" | "download_cancelled" | "template_invalid" | "download_not_allowed" | 
+/**  The caller's role does not allow usage files at this scope. */
+"usage_not_allowed" | 
+/**  An EA view-charges policy is off for department administrators or account owners. */
+"view_charges_off" | 
+/**  Cost Management reports no further back than 13 months. */
+"usage_too_old" | 
+/**  The usage asked for does not fit the scope, or a date is not a date. */
+"invalid_usage_request";
 
 export type FactView = {
 	code: string,
@@ -294,6 +308,13 @@ export type JobProgress = {
 	bytesPerSecond: number | null,
 	error: AppError | null,
 	/**
+	 *  Where a job of several steps is (a usage report: requested, being prepared by Azure,
+	 *  downloading file n of m, joining); `None` for a job of one kind of work.
+	 */
+	stage: JobStage | null,
+	/**  When the job started (RFC 3339, UTC), so the elapsed time survives a reload. */
+	startedAt: string,
+	/**
 	 *  What "Retry" in the tray runs again after a failed or cancelled job: only what did not
 	 *  get done. `None` when there is nothing to retry.
 	 */
@@ -302,6 +323,17 @@ export type JobProgress = {
 
 /**  Sent to the web view whenever a job changes. */
 export type JobProgressEvent = JobProgress;
+
+/**  The steps of a usage report job, counted per report when a range became several. */
+export type JobStage = 
+/**  The report was asked of Azure. */
+{ step: "requested"; report: number; reports: number } | 
+/**  Azure is preparing it (this can take minutes). */
+{ step: "preparing"; report: number; reports: number } | 
+/**  Downloading file `file` of `files`; `done`/`total` are that file's bytes. */
+{ step: "downloading"; report: number; reports: number; file: number; files: number } | 
+/**  Unpacking and joining the files into one. */
+{ step: "joining"; report: number; reports: number };
 
 /**  Whether sign-ins are remembered, and why not when the keychain could not be used. */
 export type KeychainStatus = {
@@ -346,6 +378,11 @@ export type PeriodView = {
 	invoices: InvoiceView[],
 	reason: ReasonView,
 	expectedInvoiceDate: string,
+	/**
+	 *  The usage file this period offers (pass it to `save_usage_file`); `None` when Azure
+	 *  cannot report on it (not begun, or older than 13 months).
+	 */
+	usage: UsageSelection | null,
 };
 
 /**  The kinds of [`Availability`], as the window switches over them. */
@@ -376,7 +413,9 @@ export type RetryRequest =
  */
 { kind: "saveInvoices"; scopeId: string; invoices: string[]; range: ShownRange | null } | 
 /**  Sync these invoices of a scope into the archive again (all of it when none are named). */
-{ kind: "archiveInvoices"; scopeId: string; invoices: string[] };
+{ kind: "archiveInvoices"; scopeId: string; invoices: string[] } | 
+/**  Ask for this usage file again. */
+{ kind: "saveUsage"; scopeId: string; selection: UsageSelection };
 
 export type SaveFailure = {
 	invoice: string,
@@ -454,6 +493,15 @@ export type Settings = {
 	saveAsFolder: string | null,
 	/**  Keep sign-ins in the OS keychain across restarts; off: they last for this session only. */
 	rememberSignIn: boolean,
+	/**  Where a usage (cost details) file goes, by the same template rules as invoices. */
+	usageFileNameTemplate: string,
+	/**  "Sync archive" also keeps the usage file of every closed period it may download. */
+	keepUsageFiles: boolean,
+	/**
+	 *  A usage report Azure splits into several files becomes one CSV with one header; off,
+	 *  the parts are kept as numbered files.
+	 */
+	joinUsageParts: boolean,
 };
 
 /**  Broadcast after settings were saved, so every view (and the native menu) follows. */
@@ -511,6 +559,62 @@ export type TenantSummary = {
 
 /**  The colour theme. `System` follows the operating system's light/dark preference. */
 export type Theme = "system" | "light" | "dark";
+
+/**  A usage file on disk. */
+export type UsageFile = {
+	period: UsagePeriod,
+	/**  Relative to the folder, `/`-separated. */
+	path: string,
+	/**  The whole path on this computer, to open or reveal it. */
+	fullPath: string,
+	/**  `saved`, `already_there` or `kept_both`. */
+	outcome: string,
+	size: number | null,
+};
+
+/**  A period that has no file, and why. */
+export type UsageMiss = {
+	period: UsagePeriod,
+	error: AppError,
+};
+
+/**  What a usage save did. */
+export type UsageOutcome = {
+	/**  The folder the paths are relative to. */
+	folder: string,
+	files: UsageFile[],
+	/**  Periods Azure has no usage for. */
+	noData: UsagePeriod[],
+	/**  Periods that could not be fetched, each with its reason. */
+	notFetched: UsageMiss[],
+};
+
+/**  The days one report covers. */
+export type UsagePeriod = {
+	/**  `YYYY-MM-DD`. */
+	start: string,
+	end: string,
+	invoice: string | null,
+	/**  The running month: the charges may still change. */
+	monthToDate: boolean,
+};
+
+/**  Which usage a user asked for. */
+export type UsageSelection = 
+/**
+ *  Every day of the months `from` through `to` (`YYYY-MM`): one report per month (an
+ *  Enterprise Agreement month by its billing period).
+ */
+{ kind: "months"; from: string; to: string } | 
+/**  These days (`YYYY-MM-DD`, both included): a pay-as-you-go billing period. */
+{ kind: "days"; start: string; end: string } | 
+/**
+ *  The charges billed on one invoice (customer agreement billing profile; for a
+ *  pay-as-you-go subscription, the invoice's billing period).
+ */
+{ kind: "invoice"; invoice: string } | 
+/**  The running month to date: not final. */
+{ kind: "openMonth" };
 
 /**  Which EA view-charges policy blocks usage. */
 export type ViewChargesPolicy = "department_admin_view_charges" | "account_owner_view_charges";
