@@ -1,4 +1,4 @@
-//! `cargo xtask bench [listing|commands|sync|sidebar]... [--limit N] [--latency-ms MS]
+//! `cargo xtask bench [listing|commands|sync|sidebar|usage]... [--limit N] [--latency-ms MS]
 //! [--runs N] [--no-peer]`: the benchmarks, all of them unless some are named.
 //!
 //! - `listing`: `crates/billing/benches/listing.rs`, the billing crate's listing as users run it
@@ -15,24 +15,29 @@
 //!   at the same limit, the second (empty) sync, and one 200 MB document against `curl -o`
 //!   (throughput and memory);
 //! - `sidebar`: the sidebar filter over 1,000 scopes against the 16 ms frame budget, in jsdom
-//!   (the filter and the rendered sidebar) and in headless Chromium (input event to frame).
+//!   (the filter and the rendered sidebar) and in headless Chromium (input event to frame);
+//! - `usage`: `crates/usage/benches/usage.rs`, large usage files: a 1 GiB report blob from the
+//!   emulator saved by the files crate's writer against `curl -o` (throughput and memory), 12
+//!   CSV parts of 100 MB joined against `cat`, and a 1 GiB usage file summarised by the usage
+//!   crate against polars, DuckDB and pandas (time and the summariser's peak memory).
 //!
-//! `--limit` goes to `listing` and `sync`; `--latency-ms` and `--runs` to those and `commands` (repetitions of the
-//! listing; alternating runs of the 200 MB download). Every named benchmark runs even when an
-//! earlier one misses its target; the command fails at the end if any did.
+//! `--limit` goes to `listing` and `sync`; `--latency-ms` to those and `commands`; `--runs` to
+//! those and `usage` (repetitions of the listing; alternating runs of the 200 MB download;
+//! rounds of each usage figure). Every named benchmark runs even when an earlier one misses its
+//! target; the command fails at the end if any did.
 
 use anyhow::{Result, bail};
 
 use crate::process;
 
 /// The benchmarks in the order they run.
-pub const NAMES: [&str; 4] = ["listing", "commands", "sync", "sidebar"];
+pub const NAMES: [&str; 5] = ["listing", "commands", "sync", "sidebar", "usage"];
 
 /// Options that take a value, and which benchmarks get them.
 const VALUED: [(&str, &[&str]); 3] = [
     ("--limit", &["listing", "sync"]),
     ("--latency-ms", &["listing", "commands", "sync"]),
-    ("--runs", &["listing", "commands", "sync"]),
+    ("--runs", &["listing", "commands", "sync", "usage"]),
 ];
 
 /// Flags without a value.
@@ -107,13 +112,18 @@ benchmarks:
             (>= 90 % of curl's throughput, RSS growth < 30 MB)
   sidebar   the sidebar filter over 1,000 scopes, in jsdom and in headless Chromium
             (p95 <= 16 ms per keystroke)
+  usage     large usage files: a 1 GiB report blob from the emulator saved by the writer vs
+            `curl -o` (>= 90 % of curl's throughput, RSS growth < 30 MB); 12 CSV parts of
+            100 MB joined vs `cat` (>= 80 % of cat's throughput); a 1 GiB usage file
+            summarised vs polars and DuckDB (no slower) and pandas (faster), peak RSS < 100 MB
 
 options:
   --limit N         requests in flight at once (listing: default 16; sync: default 8)
   --latency-ms MS   latency on every emulator call (listing, commands: default 100; sync:
                     default 50)
   --runs N          repetitions (listing, commands: listings, default 3; sync: alternating writer/curl
-                    runs of the 200 MB document, median taken, default 5)
+                    runs of the 200 MB document, median taken, default 5; usage: rounds of
+                    each figure, median and range shown, default 5)
   --no-peer         listing without the Python SDK comparison";
 
 pub fn run(args: &[String]) -> Result<()> {
@@ -132,6 +142,7 @@ pub fn run(args: &[String]) -> Result<()> {
             "listing" => cargo_bench("invoice-desk-billing", "listing", args),
             "commands" => app_commands(args),
             "sync" => cargo_bench("invoice-desk-files", "sync", args),
+            "usage" => cargo_bench("invoice-desk-usage", "usage", args),
             _ => sidebar_filter_jsdom().and(sidebar_filter_chromium()),
         };
         if let Err(e) = result {
@@ -222,11 +233,15 @@ mod tests {
     #[test]
     fn every_benchmark_runs_by_default_with_its_own_options() {
         let plan = plan(&args("--limit 4 --no-peer --runs 3")).unwrap();
-        assert_eq!(plan.benches, ["listing", "commands", "sync", "sidebar"]);
+        assert_eq!(
+            plan.benches,
+            ["listing", "commands", "sync", "sidebar", "usage"]
+        );
         assert_eq!(plan.args[0].1, args("--limit 4 --no-peer --runs 3"));
         assert_eq!(plan.args[1].1, args("--runs 3"));
         assert_eq!(plan.args[2].1, args("--limit 4 --runs 3"));
         assert!(plan.args[3].1.is_empty());
+        assert_eq!(plan.args[4].1, args("--runs 3"));
     }
 
     #[test]
@@ -238,5 +253,8 @@ mod tests {
         assert!(super::plan(&args("--limit 0")).is_err());
         assert!(super::plan(&args("--fast")).is_err());
         assert!(super::plan(&args("curl")).is_err());
+        let usage = super::plan(&args("usage --runs 2 --limit 4")).unwrap();
+        assert_eq!(usage.benches, ["usage"]);
+        assert_eq!(usage.args[0].1, args("--runs 2"));
     }
 }
