@@ -752,22 +752,23 @@ fn joining(runs: usize) -> Result<bool, Failure> {
     settle(&files);
     cat_parts(&parts, &catted)?;
     let (mut join, mut cat, mut shares) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut joined_len, mut cat_len) = (0, 0);
     for round in 0..runs {
         let mut pair = [0.0; 2];
         for join_turn in [round % 2 == 0, round % 2 == 1] {
             settle(&files);
             if join_turn {
                 pair[0] = join_parts(&parts, &joined)?.as_secs_f64();
+                joined_len = std::fs::metadata(&joined)?.len();
             } else {
                 pair[1] = cat_parts(&parts, &catted)?.as_secs_f64();
+                cat_len = std::fs::metadata(&catted)?.len();
             }
         }
         join.push(pair[0]);
         cat.push(pair[1]);
         shares.push(pair[1] / pair[0] * 100.0);
     }
-    let joined_len = std::fs::metadata(&joined)?.len();
-    let cat_len = std::fs::metadata(&catted)?.len();
     settle(&files);
     let header = MCA.len() as u64 + 1;
     if joined_len + header * (PARTS as u64 - 1) != cat_len {
