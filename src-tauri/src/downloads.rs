@@ -86,7 +86,7 @@ pub(crate) fn download_folder(state: &AppState) -> Result<PathBuf, AppError> {
 }
 
 /// The folder "Sync archive" keeps: the setting, else the download folder.
-fn archive_folder(state: &AppState) -> Result<PathBuf, AppError> {
+pub(crate) fn archive_folder(state: &AppState) -> Result<PathBuf, AppError> {
     match state.settings().archive_folder {
         Some(folder) if !folder.trim().is_empty() => Ok(PathBuf::from(folder)),
         _ => download_folder(state),

@@ -93,8 +93,17 @@ async fn syncable(browse: &Browse) -> Vec<ScopeEntry> {
     chosen.scopes
 }
 
-/// Syncs `scopes` one after the other, each a job in the tray.
+/// Syncs `scopes` one after the other, each a job in the tray; then, with "Also keep usage
+/// files", the usage files of every scope where the user may download usage.
 async fn sync(state: &AppState, browse: &Browse, scopes: Vec<ScopeEntry>) -> SyncOutcome {
+    let keep_usage = state.settings().keep_usage_files;
+    let listed: Vec<ScopeEntry> = browse
+        .loaded()
+        .await
+        .into_iter()
+        .map(|(_, _, e)| e)
+        .collect();
+    let usage = invoice_desk_api::sync::usage_plan(listed, |e| e, keep_usage);
     let mut outcome = SyncOutcome {
         scope_ids: Vec::new(),
         summary: None,
@@ -113,6 +122,11 @@ async fn sync(state: &AppState, browse: &Browse, scopes: Vec<ScopeEntry>) -> Syn
             Err(error) => {
                 outcome.error.get_or_insert(error);
             }
+        }
+    }
+    for entry in usage {
+        if let Err(error) = crate::usage::archive_usage(state, browse, &entry.scope.id).await {
+            outcome.error.get_or_insert(error);
         }
     }
     outcome

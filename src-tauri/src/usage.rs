@@ -5,6 +5,8 @@
 
 #![allow(clippy::needless_pass_by_value)] // `#[tauri::command]` hands extractors over by value
 
+use std::path::PathBuf;
+
 use tauri::State;
 
 use invoice_desk_api::usage::{
@@ -14,13 +16,13 @@ use invoice_desk_files::report::ReportParts;
 use invoice_desk_files::{Fetcher, Template, TransferPolicy};
 
 use crate::browse::Browse;
-use crate::downloads::download_folder;
+use crate::downloads::{archive_folder, download_folder};
 use crate::error::{AppError, ErrorCode};
 use crate::jobs::{JobKind, RetryRequest};
 use crate::state::AppState;
 
 /// Where usage files go and how they are named, from the settings.
-fn destination(state: &AppState) -> Result<UsageDestination, AppError> {
+fn destination(state: &AppState, root: PathBuf) -> Result<UsageDestination, AppError> {
     let settings = state.settings();
     let template = Template::parse(&settings.usage_file_name_template).map_err(|e| {
         AppError::new(ErrorCode::TemplateInvalid)
@@ -30,7 +32,7 @@ fn destination(state: &AppState) -> Result<UsageDestination, AppError> {
             .with_details(settings.usage_file_name_template.clone())
     })?;
     Ok(UsageDestination {
-        root: download_folder(state)?,
+        root,
         template,
         parts: if settings.join_usage_parts {
             ReportParts::Join
@@ -52,7 +54,7 @@ pub async fn save_usage_file(
     selection: UsageSelection,
 ) -> Result<UsageOutcome, AppError> {
     let (discovered, entry) = browse.scope(&scope_id).await?;
-    let destination = destination(&state)?;
+    let destination = destination(&state, download_folder(&state)?)?;
     let fetcher =
         Fetcher::new(TransferPolicy::default()).map_err(|e| AppError::from(&e.report()))?;
     let title = entry.scope.display_name.clone();
@@ -75,6 +77,40 @@ pub async fn save_usage_file(
         &job,
     )
     .await;
+    end_job(job, outcome)
+}
+
+/// Sync archive's usage for one scope: the usage file of every closed period Azure still
+/// reports on that the archive does not have yet, as a usage job in the tray.
+pub(crate) async fn archive_usage(
+    state: &AppState,
+    browse: &Browse,
+    scope_id: &str,
+) -> Result<UsageOutcome, AppError> {
+    let (discovered, entry) = browse.scope(scope_id).await?;
+    let destination = destination(state, archive_folder(state)?)?;
+    let fetcher =
+        Fetcher::new(TransferPolicy::default()).map_err(|e| AppError::from(&e.report()))?;
+    let job = state
+        .jobs
+        .start(JobKind::UsageReport, entry.scope.display_name.clone(), None);
+    let outcome = invoice_desk_api::usage::sync_usage(
+        &discovered.directory,
+        &entry,
+        &destination,
+        &fetcher,
+        &job,
+    )
+    .await;
+    end_job(job, outcome)
+}
+
+/// Ends a usage job by its outcome: finished, failed with the first period not fetched or the
+/// error, or cancelled.
+fn end_job(
+    job: crate::jobs::JobHandle,
+    outcome: Result<UsageOutcome, invoice_desk_api::usage::UsageError>,
+) -> Result<UsageOutcome, AppError> {
     match outcome {
         Ok(outcome) => {
             match outcome.not_fetched.first() {

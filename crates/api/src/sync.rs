@@ -29,6 +29,23 @@ pub fn plan<T>(
     })
 }
 
+/// The scopes whose usage files a sync keeps: with "Also keep usage files" (or `sync
+/// --usage`), those where the user may download usage, each once; none otherwise.
+pub fn usage_plan<T>(
+    found: impl IntoIterator<Item = T>,
+    entry: impl Fn(&T) -> &ScopeEntry,
+    keep_usage_files: bool,
+) -> Vec<T> {
+    if !keep_usage_files {
+        return Vec::new();
+    }
+    plan_by(found, |item| {
+        let scope = entry(item);
+        (scope.scope.id.as_str(), &scope.capabilities.download_usage)
+    })
+    .scopes
+}
+
 /// [`plan`] over a scope's id and its download capability.
 fn plan_by<T>(
     found: impl IntoIterator<Item = T>,

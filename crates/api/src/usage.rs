@@ -538,6 +538,88 @@ pub async fn save_usage(
         _ => None,
     };
     let plan = plan_usage(&entry.scope, &selection, today, invoice_period)?;
+    save_plan(
+        directory,
+        &entry.scope,
+        plan,
+        request.merge,
+        destination,
+        fetcher,
+        job,
+    )
+    .await
+}
+
+/// Sync archive's usage: the usage file of every closed billing period of the last 13 months
+/// at `entry` that the folder's index does not have on disk yet, one report at a time (Cost
+/// Management's rate limits are per tenant; a throttled request waits as Azure says).
+pub async fn sync_usage(
+    directory: &Directory,
+    entry: &ScopeEntry,
+    destination: &UsageDestination,
+    fetcher: &Fetcher,
+    job: &JobHandle,
+) -> Result<UsageOutcome, UsageError> {
+    may_download_usage(entry)?;
+    let today = directory.clock.today();
+    let range = invoice_desk_billing::InvoiceRange::last_months(
+        today,
+        invoice_desk_billing::usage_range::REPORT_MONTHS_BACK,
+    );
+    let rows = invoice_desk_billing::scope_periods(&directory.client, entry, range, today).await?;
+    let root = destination.root.clone();
+    let index = tokio::task::spawn_blocking(move || ArchiveIndex::load(&root).map(|(i, _)| i))
+        .await
+        .ok()
+        .and_then(Result::ok);
+    let mut plan = UsagePlan::default();
+    for row in rows.iter().filter(|row| row.period.end < today) {
+        let Some(selection) = usage_for_period(&entry.scope, row, today) else {
+            continue;
+        };
+        let period = InvoicePeriod {
+            start: row.period.start,
+            end: row.period.end,
+        };
+        let Ok(planned) = plan_usage(&entry.scope, &selection, today, Some(period)) else {
+            continue;
+        };
+        for report in planned.reports {
+            let key = invoice_desk_files::DocumentKey::new(
+                &entry.scope.id,
+                &report.index_key(),
+                report.document_name(),
+            );
+            let there = index.as_ref().is_some_and(|i| i.on_disk(&key).is_some());
+            if !there && !report.month_to_date {
+                plan.reports.push(report);
+            }
+        }
+    }
+    plan.reports.reverse();
+    save_plan(
+        directory,
+        &entry.scope,
+        plan,
+        false,
+        destination,
+        fetcher,
+        job,
+    )
+    .await
+}
+
+/// Requests, downloads and saves the planned reports (as one file when `merge`).
+#[allow(clippy::too_many_lines)]
+async fn save_plan(
+    directory: &Directory,
+    scope: &BillingScope,
+    plan: UsagePlan,
+    merge: bool,
+    destination: &UsageDestination,
+    fetcher: &Fetcher,
+    job: &JobHandle,
+) -> Result<UsageOutcome, UsageError> {
     let cancel = job.cancellation().clone();
     let claims = Arc::new(Claims::default());
     let mut outcome = UsageOutcome {
@@ -568,19 +650,19 @@ pub async fn save_usage(
             report: index + 1,
             reports,
         };
-        let extra = if request.merge {
+        let extra = if merge {
             None
         } else {
             name_extra(report, report)
         };
         let relative = destination.template.render(
-            &name_fields(&entry.scope, report),
+            &name_fields(scope, report),
             extra.as_deref(),
             &destination.root,
         )?;
         match fetch_one(
             directory,
-            &entry.scope,
+            scope,
             report,
             destination,
             &relative,
@@ -590,7 +672,7 @@ pub async fn save_usage(
         )
         .await
         {
-            Ok(Some(fetched)) if request.merge => merged.push((report.clone(), fetched)),
+            Ok(Some(fetched)) if merge => merged.push((report.clone(), fetched)),
             Ok(Some(fetched)) => {
                 let saved = save_fetched(
                     vec![fetched],
@@ -606,7 +688,7 @@ pub async fn save_usage(
                 .await;
                 match saved {
                     Ok(files) => {
-                        record(&mut outcome, &entry.scope, report, destination, files).await;
+                        record(&mut outcome, scope, report, destination, files).await;
                     }
                     Err(FilesError::Cancelled) => return Err(UsageError::Cancelled),
                     Err(error) => outcome.not_fetched.push(UsageMiss {
@@ -627,7 +709,7 @@ pub async fn save_usage(
     if let (Some((first, _)), Some((last, _))) = (merged.first(), merged.last()) {
         let (first, last) = (first.clone(), last.clone());
         let relative = destination.template.render(
-            &name_fields(&entry.scope, &first),
+            &name_fields(scope, &first),
             name_extra(&first, &last).as_deref(),
             &destination.root,
         )?;
@@ -653,7 +735,7 @@ pub async fn save_usage(
             FilesError::Cancelled => UsageError::Cancelled,
             other => UsageError::Files(other),
         })?;
-        record(&mut outcome, &entry.scope, &whole, destination, files).await;
+        record(&mut outcome, scope, &whole, destination, files).await;
     }
     Ok(outcome)
 }

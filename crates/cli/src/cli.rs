@@ -281,6 +281,11 @@ pub struct SyncArgs {
     /// The first billing month (YYYY-MM); default: three years back.
     #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
     pub from: Option<Date>,
+    /// Also keep the usage CSV of every closed billing period of the last 13 months of every
+    /// scope where you may download usage (named by the settings' usage template; what is
+    /// there already is skipped).
+    #[arg(long)]
+    pub usage: bool,
     #[command(flatten)]
     pub save: SaveArgs,
 }

@@ -269,3 +269,44 @@ fn a_pay_as_you_go_period_is_the_billing_period_that_starts_in_that_month() {
     assert_eq!(got["files"][0]["period"]["start"], start);
     assert_eq!(got["files"][0]["period"]["end"], period["periodEnd"]);
 }
+
+#[test]
+fn sync_with_usage_keeps_every_closed_month_once() {
+    let config = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let dan = "dan.dept@contoso.example";
+    let department = scope_of(config.path(), dan, "ea_department");
+    let args = [
+        "sync",
+        "--account",
+        dan,
+        "--scope",
+        &department,
+        "--usage",
+        "--out",
+        out.path().to_str().unwrap(),
+        "--json",
+    ];
+    let first = cli(&args, config.path());
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    let report = json(&first);
+    let usage = &report["usage"][0];
+    assert_eq!(usage["scopeId"], department.as_str());
+    let months: Vec<&str> = usage["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["period"]["start"].as_str().unwrap())
+        .collect();
+    // The 13 closed months Azure still reports on, the running month left for later.
+    assert_eq!(months.len(), 13, "{months:?}");
+    assert_eq!(months.first(), Some(&"2025-11-01"));
+    assert_eq!(months.last(), Some(&"2026-11-01"));
+
+    let again = json(&cli(&args, config.path()));
+    assert_eq!(
+        again["usage"][0]["files"].as_array().unwrap().len(),
+        0,
+        "what is there already is not fetched again"
+    );
+}

@@ -167,7 +167,7 @@ async fn download_in(
         &args.save,
         template,
         (JobKind::Download, jobs),
-        Vec::new(),
+        (Vec::new(), None),
     )
     .await
 }
@@ -209,8 +209,10 @@ async fn sync_in(
     for (hit, why) in &plan.skipped {
         let name = &hit.entry.scope.display_name;
         let reason = not_allowed_reason(lang, hit, why);
-        // Named explicitly: say why; found by the sweep: only with -v.
-        if args.scopes.is_empty() {
+        // Named explicitly: say why; found by the sweep, or kept for its usage: only with -v.
+        let kept_for_usage =
+            args.usage && invoice_desk_api::usage::may_download_usage(&hit.entry).is_ok();
+        if args.scopes.is_empty() || kept_for_usage {
             tracing::info!("{}", catalogue::scope_skipped(lang, name, &reason));
         } else {
             problems.push(catalogue::scope_skipped(lang, name, &reason));
@@ -244,12 +246,29 @@ async fn sync_in(
             }
         }
     }
+    let usage = if args.usage {
+        let chosen: Vec<&Found<'_>> = if args.scopes.is_empty() {
+            found.iter().collect()
+        } else {
+            args.scopes
+                .iter()
+                .map(|id| find(&found, id))
+                .collect::<Result<_, _>>()?
+        };
+        let scopes = invoice_desk_api::sync::usage_plan(chosen, |hit| &hit.entry, true);
+        Some(
+            crate::commands::usage::sync_scopes(global, &scopes, &args.save.out, &mut problems)
+                .await?,
+        )
+    } else {
+        None
+    };
     execute(
         global,
         &args.save,
         template,
         (JobKind::Sync, jobs),
-        problems,
+        (problems, usage),
     )
     .await
 }
@@ -292,6 +311,9 @@ struct SummaryJson {
     failed: Vec<DocJson>,
     counts: Counts,
     warnings: Vec<String>,
+    /// With `sync --usage`: the usage files of every scope.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    usage: Option<Vec<crate::commands::usage::ScopeUsageJson>>,
 }
 
 fn done_json(done: &invoice_desk_files::ItemResult) -> DocJson {
@@ -454,7 +476,10 @@ async fn execute(
     args: &SaveArgs,
     template: Template,
     (kind, jobs): (JobKind, Vec<Job>),
-    problems: Vec<String>,
+    (problems, usage): (
+        Vec<String>,
+        Option<Vec<crate::commands::usage::ScopeUsageJson>>,
+    ),
 ) -> Result<Exit, CliError> {
     let lang = global.language();
     let total = jobs.len() as u64;
@@ -508,12 +533,17 @@ async fn execute(
     if let Some(error) = &summary.index_error {
         warnings.push(lang.format("cli.save.indexNotWritten", &[("reason", error.as_str())]));
     }
-    report(global, lang, &out, &summary, &warnings)?;
-    Ok(if summary.failed.is_empty() && warnings.is_empty() {
-        Exit::Ok
-    } else {
-        Exit::Failure
-    })
+    let usage_complete = usage
+        .as_ref()
+        .is_none_or(|all| all.iter().all(|u| u.outcome.is_complete()));
+    report(global, lang, &out, &summary, &warnings, usage)?;
+    Ok(
+        if summary.failed.is_empty() && warnings.is_empty() && usage_complete {
+            Exit::Ok
+        } else {
+            Exit::Failure
+        },
+    )
 }
 
 pub(crate) fn absolute(path: &Path) -> PathBuf {
@@ -526,6 +556,7 @@ fn report(
     out: &Path,
     summary: &BatchSummary,
     warnings: &[String],
+    usage: Option<Vec<crate::commands::usage::ScopeUsageJson>>,
 ) -> Result<(), CliError> {
     if global.json {
         let failed = summary
@@ -556,7 +587,11 @@ fn report(
                 failed: summary.failed.len(),
             },
             warnings: warnings.to_vec(),
+            usage,
         });
+    }
+    if let Some(usage) = &usage {
+        crate::commands::usage::print_all(lang, usage);
     }
     for warning in warnings {
         warn(warning);

@@ -232,6 +232,97 @@ fn failure(lang: Lang, hit: &Found<'_>, error: UsageError) -> CliError {
     }
 }
 
+/// One scope's usage in `sync --usage --json`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScopeUsageJson {
+    pub scope_id: String,
+    #[serde(flatten)]
+    pub outcome: UsageOutcome,
+}
+
+/// `sync --usage`: the usage files of every closed period of `scopes` where usage may be
+/// downloaded, into `out`; a scope that cannot run adds a line to `problems`.
+pub async fn sync_scopes(
+    global: &GlobalArgs,
+    scopes: &[&Found<'_>],
+    out: &std::path::Path,
+    problems: &mut Vec<String>,
+) -> Result<Vec<ScopeUsageJson>, CliError> {
+    let lang = global.language();
+    let loaded = SettingsStore::default_location().load();
+    let template = Template::parse(&loaded.settings.usage_file_name_template).map_err(|e| {
+        CliError::new(
+            e.code(),
+            Exit::Failure,
+            Text::key("cli.error.settingsTemplate.message").with("reason", template_problem(&e)),
+            Text::key("cli.error.settingsTemplate.hint"),
+        )
+    })?;
+    let destination = UsageDestination {
+        root: absolute(out),
+        template,
+        parts: if loaded.settings.join_usage_parts {
+            ReportParts::Join
+        } else {
+            ReportParts::Keep
+        },
+    };
+    let fetcher = fetcher(global)?;
+    let registry = Jobs::new(|_: &JobProgress| {});
+    let mut all = Vec::new();
+    for hit in scopes {
+        let job = registry.start(
+            JobKind::UsageReport,
+            hit.entry.scope.display_name.clone(),
+            None,
+        );
+        match invoice_desk_api::usage::sync_usage(
+            &hit.source.directory,
+            &hit.entry,
+            &destination,
+            &fetcher,
+            &job,
+        )
+        .await
+        {
+            Ok(outcome) => all.push(ScopeUsageJson {
+                scope_id: hit.entry.scope.id.clone(),
+                outcome,
+            }),
+            Err(error) => {
+                let error = AppError::from(error);
+                problems.push(catalogue::listing_failed(
+                    lang,
+                    &hit.entry.scope.display_name,
+                    &error.code.message(lang.locale()),
+                ));
+            }
+        }
+        job.finish();
+    }
+    Ok(all)
+}
+
+/// The usage lines of `sync --usage` for people.
+pub fn print_all(lang: Lang, all: &[ScopeUsageJson]) {
+    for scope in all {
+        print_outcome(lang, &scope.outcome);
+    }
+    let files: usize = all.iter().map(|u| u.outcome.files.len()).sum();
+    let missing: usize = all.iter().map(|u| u.outcome.not_fetched.len()).sum();
+    println!(
+        "{}",
+        lang.format(
+            "cli.usage.summary",
+            &[
+                ("files", &files.to_string()),
+                ("missing", &missing.to_string())
+            ]
+        )
+    );
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct UsageJson<'a> {
@@ -258,6 +349,23 @@ fn report(
     if global.json {
         return print_json(&UsageJson { scope_id, outcome });
     }
+    print_outcome(lang, outcome);
+    println!(
+        "{} \u{2014} {}",
+        lang.format(
+            "cli.usage.summary",
+            &[
+                ("files", &outcome.files.len().to_string()),
+                ("missing", &outcome.not_fetched.len().to_string())
+            ]
+        ),
+        outcome.folder
+    );
+    Ok(())
+}
+
+/// One line per file, per period without usage and per period not fetched.
+fn print_outcome(lang: Lang, outcome: &UsageOutcome) {
     for file in &outcome.files {
         println!(
             "{}: {}",
@@ -281,16 +389,4 @@ fn report(
             catalogue::failure_hint(miss.error.code).render(lang)
         ));
     }
-    println!(
-        "{} \u{2014} {}",
-        lang.format(
-            "cli.usage.summary",
-            &[
-                ("files", &outcome.files.len().to_string()),
-                ("missing", &outcome.not_fetched.len().to_string())
-            ]
-        ),
-        outcome.folder
-    );
-    Ok(())
 }
