@@ -96,6 +96,9 @@ fn main() -> ExitCode {
     if args.iter().any(|a| a == "--serve-report") {
         return serve_report();
     }
+    if let Some(at) = args.iter().position(|a| a == "--serve-file") {
+        return serve_file(args.get(at + 1).map(PathBuf::from));
+    }
     if let Some(at) = args.iter().position(|a| a == "--summarise") {
         return summarise_child(args.get(at + 1).map(PathBuf::from));
     }
@@ -345,62 +348,175 @@ fn curl_download(url: &str, file: &Path) -> Result<Duration, Failure> {
     Ok(started.elapsed())
 }
 
+/// The child process: serves the file at `path` as `/blob.csv` (1 MiB reads, streamed) on
+/// loopback; prints the link, then serves until killed.
+fn serve_file(path: Option<PathBuf>) -> ExitCode {
+    let Some(path) = path else {
+        eprintln!("--serve-file needs a file");
+        return ExitCode::from(2);
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(async move {
+        let app = axum::Router::new().route(
+            "/blob.csv",
+            axum::routing::get(move || {
+                let path = path.clone();
+                async move {
+                    let file = tokio::fs::File::open(&path).await.expect("the file opens");
+                    let len = file.metadata().await.expect("its size").len();
+                    let stream = tokio_util::io::ReaderStream::with_capacity(file, 1 << 20);
+                    axum::response::Response::builder()
+                        .header("content-length", len.to_string())
+                        .header("content-type", "application/octet-stream")
+                        .body(axum::body::Body::from_stream(stream))
+                        .expect("a response")
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a loopback port");
+        let link = format!(
+            "http://{}/blob.csv",
+            listener.local_addr().expect("an address")
+        );
+        println!("{link} 0");
+        let _ = axum::serve(listener, app).await;
+        ExitCode::SUCCESS
+    })
+}
+
+fn spawn_file_server(path: &Path) -> Result<(std::process::Child, String), Failure> {
+    let mut child = Command::new(std::env::current_exe()?)
+        .arg("--serve-file")
+        .arg(path)
+        .stdout(Stdio::piped())
+        .spawn()?;
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().ok_or("no stdout")?).read_line(&mut line)?;
+    let Some(link) = line.split_whitespace().next() else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err("the file server printed no link".into());
+    };
+    Ok((child, link.to_owned()))
+}
+
+/// The times of the writer and of curl over `runs` alternating rounds (after a warm-up of
+/// each), every round's share, and the largest RSS growth of the writer in KiB.
+struct Downloads {
+    writer: Vec<f64>,
+    curl: Vec<f64>,
+    shares: Vec<f64>,
+    growth: u64,
+}
+
+async fn downloads(
+    link: &str,
+    size: u64,
+    runs: usize,
+    keep: Option<&Path>,
+) -> Result<Downloads, Failure> {
+    std::fs::create_dir_all(bench_dir())?;
+    let dir = tempfile::tempdir_in(bench_dir())?;
+    let (writer_file, curl_file) = (dir.path().join("w.csv.part"), dir.path().join("c.csv"));
+    let files = [writer_file.as_path(), curl_file.as_path()];
+    settle(&files);
+    writer_download(link, &writer_file).await?;
+    let got = std::fs::metadata(&writer_file)?.len();
+    if got != size {
+        return Err(format!("the writer saved {got} bytes of {size}").into());
+    }
+    if let Some(keep) = keep {
+        std::fs::rename(&writer_file, keep)?;
+    }
+    settle(&files);
+    curl_download(link, &curl_file)?;
+    let mut d = Downloads {
+        writer: Vec::new(),
+        curl: Vec::new(),
+        shares: Vec::new(),
+        growth: 0,
+    };
+    for round in 0..runs {
+        let mut pair = [0.0; 2];
+        for writer_turn in [round % 2 == 0, round % 2 == 1] {
+            settle(&files);
+            if writer_turn {
+                let (t, g) = writer_download(link, &writer_file).await?;
+                pair[0] = t.as_secs_f64();
+                d.growth = d.growth.max(g);
+            } else {
+                pair[1] = curl_download(link, &curl_file)?.as_secs_f64();
+            }
+        }
+        d.writer.push(pair[0]);
+        d.curl.push(pair[1]);
+        d.shares.push(pair[1] / pair[0] * 100.0);
+    }
+    settle(&files);
+    Ok(d)
+}
+
+/// Prints one streaming figure; true when it holds.
+fn streaming_figure(what: &str, size: u64, runs: usize, d: &Downloads) -> bool {
+    #[allow(clippy::cast_precision_loss)]
+    let rate = |times: &[f64]| -> Vec<f64> { times.iter().map(|t| size as f64 / MB / t).collect() };
+    let share = median(&d.shares);
+    let growth_mib = d.growth / 1024;
+    println!(
+        "{what}, {runs} alternating rounds: writer {} MB/s, curl {} MB/s; writer/curl {} % (target ≥ 90 %: {}); writer's RSS growth at most {growth_mib} MiB (target < 30: {})",
+        spread(&rate(&d.writer), 0),
+        spread(&rate(&d.curl), 0),
+        spread(&d.shares, 0),
+        verdict(share >= 90.0),
+        verdict(growth_mib < 30),
+    );
+    share >= 90.0 && growth_mib < 30
+}
+
 fn streaming(runs: usize) -> Result<bool, Failure> {
-    println!("-- streaming: a 1 GiB usage blob from the emulator, writer vs curl -o");
+    println!("-- streaming: a 1 GiB usage blob, the files crate's writer vs curl -o");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
+    let blob = bench_dir().join("usage-emulator-blob.csv");
     let (mut server, link, size) = spawn_report_server()?;
-    let result = runtime.block_on(async {
-        std::fs::create_dir_all(bench_dir())?;
-        let dir = tempfile::tempdir_in(bench_dir())?;
-        let (writer_file, curl_file) = (dir.path().join("w.csv.part"), dir.path().join("c.csv"));
-        let files = [writer_file.as_path(), curl_file.as_path()];
-        // A warm-up of each.
-        settle(&files);
-        writer_download(&link, &writer_file).await?;
-        let got = std::fs::metadata(&writer_file)?.len();
-        if got != size {
-            return Err(format!("the writer saved {got} bytes of {size}").into());
-        }
-        settle(&files);
-        curl_download(&link, &curl_file)?;
-        let (mut writer, mut curl, mut shares, mut growth) =
-            (Vec::new(), Vec::new(), Vec::new(), 0);
-        for round in 0..runs {
-            let mut pair = [0.0; 2];
-            for writer_turn in [round % 2 == 0, round % 2 == 1] {
-                settle(&files);
-                if writer_turn {
-                    let (t, g) = writer_download(&link, &writer_file).await?;
-                    pair[0] = t.as_secs_f64();
-                    growth = growth.max(g);
-                } else {
-                    pair[1] = curl_download(&link, &curl_file)?.as_secs_f64();
-                }
-            }
-            writer.push(pair[0]);
-            curl.push(pair[1]);
-            shares.push(pair[1] / pair[0] * 100.0);
-        }
-        settle(&files);
-        Ok::<_, Failure>((writer, curl, shares, growth))
-    });
+    let from_emulator = runtime.block_on(downloads(&link, size, runs, Some(&blob)));
     let _ = server.kill();
     let _ = server.wait();
-    let (writer, curl, shares, growth) = result?;
-    #[allow(clippy::cast_precision_loss)]
-    let rate = |times: &[f64]| -> Vec<f64> { times.iter().map(|t| size as f64 / MB / t).collect() };
-    let share = median(&shares);
-    let growth_mib = growth / 1024;
-    let ok = share >= 90.0 && growth_mib < 30;
+    let from_emulator = from_emulator?;
+    let mut ok = streaming_figure("from the emulator", size, runs, &from_emulator);
+
+    // The emulator renders every row as it serves it, which caps it near 200 MB/s: the same
+    // bytes again from a plain file server, where the writer meets a fast network.
+    let (mut server, link) = spawn_file_server(&blob)?;
+    warm(&blob)?;
+    let from_file = runtime.block_on(downloads(&link, size, runs, None));
+    let _ = server.kill();
+    let _ = server.wait();
+    ok &= streaming_figure(
+        "the same blob from a loopback file server",
+        size,
+        runs,
+        &from_file?,
+    );
+
+    // The blob itself, summarised (a report the writer saved is what the app summarises).
+    let started = Instant::now();
+    let summary = summarise_file(&blob)?;
     println!(
-        "1 GiB blob, {runs} alternating rounds: writer {} MB/s, curl {} MB/s; writer/curl {} % (target ≥ 90 %: {}); RSS growth {growth_mib} MiB (target < 30)",
-        spread(&rate(&writer), 0),
-        spread(&rate(&curl), 0),
-        spread(&shares, 0),
-        verdict(share >= 90.0),
+        "the emulator's blob summarised: {} rows, {} {} over {} days in {:.2} s",
+        summary.rows,
+        summary.total,
+        summary.currency.as_deref().unwrap_or("(mixed currencies)"),
+        summary.by_day.len(),
+        started.elapsed().as_secs_f64()
     );
     Ok(ok)
 }
@@ -1013,31 +1129,34 @@ fn summarising(runs: usize) -> Result<bool, Failure> {
         }
     }
     let seconds = |runs: &[Run]| runs.iter().map(|r| r.seconds).collect::<Vec<_>>();
-    let ours = median(&seconds(&contestants[0].1));
+    let ours = seconds(&contestants[0].1);
     let mut ok = true;
     let mut text = String::new();
     for (name, results) in &contestants {
         let times = seconds(results);
         #[allow(clippy::cast_precision_loss)]
         let peaks: Vec<f64> = results.iter().map(|r| r.peak_kib as f64 / 1024.0).collect();
-        let theirs = median(&times);
+        // Each round's runs came one after the other under the same load: the figure is the
+        // median of the rounds' ratios.
+        let ratios: Vec<f64> = times.iter().zip(&ours).map(|(t, o)| t / o).collect();
+        let ratio = median(&ratios);
         let target = match *name {
             "summarise_file" => String::new(),
             "pandas" => {
-                let held = ours < theirs;
+                let held = ratio > 1.0;
                 ok &= held;
                 format!(
-                    "; summarise_file {:.1}× faster (target > 1×: {})",
-                    theirs / ours,
+                    "; its time ÷ summarise_file's {} (target > 1: {})",
+                    spread(&ratios, 2),
                     verdict(held)
                 )
             }
             _ => {
-                let held = ours <= theirs;
+                let held = ratio >= 1.0;
                 ok &= held;
                 format!(
-                    "; summarise_file {:.1}× faster (target ≥ 1×: {})",
-                    theirs / ours,
+                    "; its time ÷ summarise_file's {} (target ≥ 1: {})",
+                    spread(&ratios, 2),
                     verdict(held)
                 )
             }
@@ -1064,7 +1183,7 @@ fn summarising(runs: usize) -> Result<bool, Failure> {
     print!("{runs} rotating rounds, median (min–max):\n{text}");
     println!(
         "summarise_file: {:.0} MB/s, highest peak RSS {peak:.0} MiB (target < 100: {})",
-        bytes / MB / ours,
+        bytes / MB / median(&ours),
         verdict(memory_ok)
     );
     Ok(ok)
