@@ -73,6 +73,7 @@ fn invoice_desk_commands() -> &'static [&'static str] {
         "saved_documents",
         "archive_invoices",
         "save_usage_file",
+        "usage_at_a_glance",
         "sync_archive",
         "sync_at_start",
         "save_invoice_as",

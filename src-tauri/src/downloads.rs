@@ -394,7 +394,7 @@ impl SavedElsewhere {
 
 /// A saved file, only when it lies inside the download folder or the archive, or was saved
 /// elsewhere by this run: the web view may open what the app saved, not any path it names.
-fn saved_file(
+pub(crate) fn saved_file(
     state: &AppState,
     elsewhere: &SavedElsewhere,
     path: &str,

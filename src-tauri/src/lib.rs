@@ -73,6 +73,7 @@ fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             downloads::saved_documents,
             downloads::archive_invoices,
             usage::save_usage_file,
+            usage::usage_at_a_glance,
             sync::sync_archive,
             sync::sync_at_start,
             save_as::save_invoice_as,

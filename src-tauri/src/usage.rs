@@ -12,11 +12,12 @@ use tauri::State;
 use invoice_desk_api::usage::{
     UsageDestination, UsageOutcome, UsageRequest, UsageSelection, save_usage,
 };
+use invoice_desk_api::usage_glance::{UsageGlance, glance};
 use invoice_desk_files::report::ReportParts;
 use invoice_desk_files::{Fetcher, Template, TransferPolicy};
 
 use crate::browse::Browse;
-use crate::downloads::{archive_folder, download_folder};
+use crate::downloads::{SavedElsewhere, archive_folder, download_folder, saved_file};
 use crate::error::{AppError, ErrorCode};
 use crate::jobs::{JobKind, RetryRequest};
 use crate::state::AppState;
@@ -78,6 +79,31 @@ pub async fn save_usage_file(
     )
     .await;
     end_job(job, outcome)
+}
+
+/// A saved usage file at a glance (cost per service, resource group and day, the most
+/// expensive resources) and, for a customer agreement invoice's file, checked against that
+/// invoice's pre-tax amount. Only files inside the download folder or the archive (or saved
+/// elsewhere by this run) are read.
+#[tauri::command]
+#[specta::specta]
+pub async fn usage_at_a_glance(
+    state: State<'_, AppState>,
+    browse: State<'_, Browse>,
+    elsewhere: State<'_, SavedElsewhere>,
+    scope_id: String,
+    path: String,
+    invoice: Option<String>,
+) -> Result<UsageGlance, AppError> {
+    let file = saved_file(&state, &elsewhere, &path)?;
+    let (discovered, entry) = browse.scope(&scope_id).await?;
+    glance(
+        &discovered.directory,
+        &entry.scope,
+        file,
+        invoice.as_deref(),
+    )
+    .await
 }
 
 /// Sync archive's usage for one scope: the usage file of every closed period Azure still

@@ -77,11 +77,13 @@ pub enum ErrorCode {
     UsageTooOld,
     /// The usage asked for does not fit the scope, or a date is not a date.
     InvalidUsageRequest,
+    /// A usage file on disk cannot be summarised (not a usage file, damaged, unreadable).
+    UsageFileUnreadable,
 }
 
 impl ErrorCode {
     /// Every code, for the catalogue checks.
-    pub const ALL: [Self; 46] = [
+    pub const ALL: [Self; 47] = [
         Self::SettingsCorrupt,
         Self::SettingsUnwritable,
         Self::FolderUnavailable,
@@ -128,6 +130,7 @@ impl ErrorCode {
         Self::ViewChargesOff,
         Self::UsageTooOld,
         Self::InvalidUsageRequest,
+        Self::UsageFileUnreadable,
     ];
 
     /// The catalogue's key for the code (`disk_full`).

@@ -17,6 +17,7 @@ pub mod reason;
 pub mod save;
 pub mod sync;
 pub mod usage;
+pub mod usage_glance;
 
 pub use catalogue::{Catalogue, Locale};
 pub use demo::{DEFAULT_DEMO_USER, DEMO_SCENARIO, Demo, DemoError};

@@ -336,6 +336,27 @@ async fn an_mca_invoice_is_one_csv_from_several_gzip_blobs_and_adds_up_to_its_pr
     assert_eq!(recorded.invoice, invoice);
     assert_eq!(recorded.path, file.path);
 
+    // At a glance, and checked against the invoice: the file adds up to its pre-tax amount.
+    let glance = invoice_desk_api::usage_glance::glance(
+        &directory,
+        &profile.scope,
+        dir.path().join(&file.path),
+        Some(&invoice),
+    )
+    .await
+    .unwrap();
+    assert_eq!(glance.summary.rows, rows as u64);
+    assert_eq!(glance.summary.invoice_ids, std::slice::from_ref(&invoice));
+    assert!(!glance.summary.by_service.is_empty() && glance.summary.top_resources.len() <= 10);
+    let first_day = glance.summary.first_day.unwrap().to_string();
+    assert!(
+        first_day >= file.period.start,
+        "{first_day} in the invoice's period"
+    );
+    let check = glance.check.expect("an MCA invoice is checked");
+    assert!(check.matches, "{check:?}");
+    assert_eq!(check.difference, "0.00");
+
     // Asked again, the same bytes are already there: nothing new, nothing overwritten.
     let (again, _) = save(
         &directory,

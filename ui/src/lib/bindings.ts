@@ -75,6 +75,13 @@ export const commands = {
 	 */
 	saveUsageFile: (scopeId: string, selection: UsageSelection) => typedError<UsageOutcome, AppError>(__TAURI_INVOKE("save_usage_file", { scopeId, selection })),
 	/**
+	 *  A saved usage file at a glance (cost per service, resource group and day, the most
+	 *  expensive resources) and, for a customer agreement invoice's file, checked against that
+	 *  invoice's pre-tax amount. Only files inside the download folder or the archive (or saved
+	 *  elsewhere by this run) are read.
+	 */
+	usageAtAGlance: (scopeId: string, path: string, invoice: string | null) => typedError<UsageGlance, AppError>(__TAURI_INVOKE("usage_at_a_glance", { scopeId, path, invoice })),
+	/**
 	 *  "Sync archive": every document of the last three years' invoices of every scope whose
 	 *  invoices the user may download, in every signed-in directory that is turned on.
 	 */
@@ -205,7 +212,30 @@ export type CapabilityView = {
 	portalUrl: string | null,
 };
 
+export type ChargeTypeTotal = {
+	name: string,
+	cost: string,
+};
+
+/**  One thing the file does or does not cover. */
+export type CheckNote = 
+/**  Credits and prepayment the invoice applied: the usage file lists charges before them. */
+{ kind: "creditsApplied"; amount: string } | 
+/**  The file has rows billed on other invoices (or none): it is not this invoice's file. */
+{ kind: "otherInvoices"; invoices: string[] } | 
+/**  The file is in another currency than the invoice. */
+{ kind: "otherCurrency"; file: string[] } | 
+/**  The charge types the file covers, with their totals. */
+{ kind: "chargeTypes"; types: ChargeTypeTotal[] };
+
 export type Cloud = "azurePublic" | "azureChina" | "azureUsGov" | "custom";
+
+/**  The cost of one day. */
+export type DayCost = {
+	day: string,
+	cost: Money,
+	rows: number | null,
+};
 
 /**  Sent when demo mode starts, switches user or ends (`state: null`). */
 export type DemoChanged = {
@@ -255,7 +285,9 @@ export type ErrorCode = "settings_corrupt" | "settings_unwritable" | "folder_una
 /**  Cost Management reports no further back than 13 months. */
 "usage_too_old" | 
 /**  The usage asked for does not fit the scope, or a date is not a date. */
-"invalid_usage_request";
+"invalid_usage_request" | 
+/**  A usage file on disk cannot be summarised (not a usage file, damaged, unreadable). */
+"usage_file_unreadable";
 
 export type FactView = {
 	code: string,
@@ -274,6 +306,21 @@ export type FileNamePreview = {
 	problem: string | null,
 	/**  Every placeholder there is, e.g. `{invoiceName}`. */
 	fields: string[],
+};
+
+/**  The file's total beside the invoice's pre-tax amount. */
+export type InvoiceCheck = {
+	invoice: string,
+	currency: string | null,
+	/**  Exact decimal strings. */
+	invoicePreTax: string,
+	fileTotal: string,
+	/**  `file_total - invoice_pre_tax`, rounded to the cent. */
+	difference: string,
+	/**  The two agree to the cent. */
+	matches: boolean,
+	/**  What explains a difference, as far as the file and the invoice tell. */
+	notes: CheckNote[],
 };
 
 export type InvoiceView = {
@@ -358,6 +405,9 @@ export type MenuEvent = {
 	action: MenuAction,
 };
 
+/**  An exact amount of money, serialised as a decimal string (`"1234.56"`, `"-0.000012"`). */
+export type Money = string;
+
 export type MoneyView = {
 	/**  Exact decimal as text (never a float): `"1234.56"`. */
 	value: string,
@@ -403,6 +453,18 @@ export type ReasonView = {
 	recipient: string | null,
 	signals: string[],
 	facts: FactView[],
+};
+
+/**
+ *  One resource: its full id, its name (the id's last segment), and the resource group and
+ *  service of its first row.
+ */
+export type ResourceCost = {
+	id: string,
+	name: string,
+	resourceGroup: string,
+	service: string,
+	cost: Money,
 };
 
 /**  A job's unfinished work, as the window hands it back to run again. */
@@ -521,6 +583,13 @@ export type SettingsState = {
 	warning: AppError | null,
 };
 
+/**  The cost of one service, group or charge type, and how many rows it has. */
+export type Share = {
+	name: string,
+	cost: Money,
+	rows: number | null,
+};
+
 /**  The ranges the window offers above the table: the rule that turns a choice into dates. */
 export type ShownRange = 
 /**  The current month and the twelve before it. */
@@ -572,6 +641,12 @@ export type UsageFile = {
 	size: number | null,
 };
 
+/**  A usage file's summary, and its check against the invoice it was billed on. */
+export type UsageGlance = {
+	summary: UsageSummary,
+	check: InvoiceCheck | null,
+};
+
 /**  A period that has no file, and why. */
 export type UsageMiss = {
 	period: UsagePeriod,
@@ -615,6 +690,32 @@ export type UsageSelection =
 { kind: "invoice"; invoice: string } | 
 /**  The running month to date: not final. */
 { kind: "openMonth" };
+
+/**  What a usage file holds, at a glance. */
+export type UsageSummary = {
+	/**  Data rows (not the header, not empty lines). */
+	rows: number | null,
+	/**  The billing currency, when every row has the same one. */
+	currency: string | null,
+	/**  Every billing currency the rows name, sorted: more than one shows a mixed file. */
+	currencies: string[],
+	/**  The sum of every row's cost, exact (in mixed currencies when there are several). */
+	total: Money,
+	firstDay: string | null,
+	lastDay: string | null,
+	/**  Cost per meter category (MCA rows without one: their service family), most first. */
+	byService: Share[],
+	/**  Cost per resource group, most first; charges outside any group are under `""`. */
+	byResourceGroup: Share[],
+	/**  Cost per day, oldest first. */
+	byDay: DayCost[],
+	/**  The [`TOP_RESOURCES`] most expensive resources, most first. */
+	topResources: ResourceCost[],
+	/**  Cost per charge type (`Usage`, `Purchase`, `Refund`…), most first. */
+	byChargeType: Share[],
+	/**  The distinct invoice ids the rows name (MCA), sorted. */
+	invoiceIds: string[],
+};
 
 /**  Which EA view-charges policy blocks usage. */
 export type ViewChargesPolicy = "department_admin_view_charges" | "account_owner_view_charges";
