@@ -62,19 +62,26 @@ fn naming(lang: Lang, args: &UsageArgs) -> Result<(Template, ReportParts), CliEr
         ReportParts::Join
     };
     let (text, exit, key) = match &args.template {
-        Some(text) => (text.clone(), Exit::Usage, "cli.error.template"),
+        Some(text) => (
+            text.clone(),
+            Exit::Usage,
+            ("cli.error.template.message", "cli.error.template.hint"),
+        ),
         None => (
             loaded.settings.usage_file_name_template.clone(),
             Exit::Failure,
-            "cli.error.settingsTemplate",
+            (
+                "cli.error.settingsTemplate.message",
+                "cli.error.settingsTemplate.hint",
+            ),
         ),
     };
     let template = Template::parse(&text).map_err(|e| {
         CliError::new(
             e.code(),
             exit,
-            Text::key(format!("{key}.message")).with("reason", template_problem(&e)),
-            Text::key(format!("{key}.hint")).with(
+            Text::key(key.0).with("reason", template_problem(&e)),
+            Text::key(key.1).with(
                 "fields",
                 invoice_desk_files::template::FIELDS
                     .iter()
