@@ -2,7 +2,7 @@
 // billing scopes of a real account's directories and their billing periods, as the shell words
 // them (codes, exact decimal strings, ARM ids), typed by the generated bindings. "Today" is
 // 2026-11-03.
-import type { CapabilitiesView, CapabilityView, InvoiceView, PeriodView, ReasonCode, ReasonView, ScopeSummary } from "../lib/bindings";
+import type { CapabilitiesView, CapabilityView, InvoiceView, PeriodView, ReasonCode, ReasonView, ScopeSummary, UsageSelection } from "../lib/bindings";
 
 const PORTAL = "https://portal.azure.com/#view/Microsoft_Azure_GTM/ModernBillingMenuBlade";
 
@@ -48,10 +48,21 @@ function monthEnd(start: string): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** A month-long period starting on `start`; MOSP periods run from a day in one month to the day before it in the next. */
-function period(start: string, end: string, invoices: InvoiceView[], why: ReasonView | null, expected: string): PeriodView {
-  return { start, end, name: null, invoices, reason: why ?? reason("available"), expectedInvoiceDate: expected };
+/**
+ * A month-long period starting on `start`; MOSP periods run from a day in one month to the day
+ * before it in the next. `usage` is the usage file the shell offers for it (pay-as-you-go and
+ * invoice sections: the period's days; EA: the month; an MCA billing profile: the invoice, or
+ * the running month to date).
+ */
+function period(start: string, end: string, invoices: InvoiceView[], why: ReasonView | null, expected: string, usage: UsageSelection | null): PeriodView {
+  return { start, end, name: null, invoices, reason: why ?? reason("available"), expectedInvoiceDate: expected, usage };
 }
+
+const days = (start: string, end: string): UsageSelection => ({ kind: "days", start, end });
+const eaMonth = (start: string): UsageSelection => ({ kind: "months", from: start.slice(0, 7), to: start.slice(0, 7) });
+/** An MCA billing profile's period: its invoice's billed charges (the days when it has none and is over). */
+const billed = (start: string, end: string, invoices: InvoiceView[]): UsageSelection =>
+  invoices[0] ? { kind: "invoice", invoice: invoices[0].name } : days(start, end);
 
 export const SUB_PRODUCTION = "/subscriptions/6d3f1a52-0c4e-4c8e-9b7d-2f1c0a9e4b11";
 export const SUB_SANDBOX = "/subscriptions/0b8e7c2d-51f4-4a3b-8e6f-9c2d1e0f7a22";
@@ -182,7 +193,7 @@ export function genericScopes(accountId: string, tenantId: string, name: string)
 function moSpPeriods(): PeriodView[] {
   const out: PeriodView[] = [];
   // Current period: not generated yet.
-  out.push(period("2026-10-05", "2026-11-04", [], reason("not_generated_yet", { expectedOn: "2026-11-06" }), "2026-11-06"));
+  out.push(period("2026-10-05", "2026-11-04", [], reason("not_generated_yet", { expectedOn: "2026-11-06" }), "2026-11-06", days("2026-10-05", "2026-11-04")));
   const amounts = ["1284.37", "1190.05", "1342.90", "986.12", "1021.44", "1105.60", "874.08"];
   for (let i = 0; i < amounts.length; i += 1) {
     const month = 9 - i; // Sep back to Mar
@@ -200,18 +211,18 @@ function moSpPeriods(): PeriodView[] {
             { code: "today", value: "2026-11-03" },
             { code: "invoice_access", value: "allowed" },
           ],
-        }), issued),
+        }), issued, days(start, end)),
       );
       continue;
     }
-    out.push(period(start, end, [invoice(`E0${month}00KZ${String(4810 + i)}`, start, end, issued, status, amounts[i], "EUR", { documents: ["Invoice", "Summary"] })], null, issued));
+    out.push(period(start, end, [invoice(`E0${month}00KZ${String(4810 + i)}`, start, end, issued, status, amounts[i], "EUR", { documents: ["Invoice", "Summary"] })], null, issued, days(start, end)));
   }
   return out;
 }
 
 function sandboxPeriods(): PeriodView[] {
   return [
-    period("2026-10-20", "2026-11-19", [], reason("subscription_too_new", { subscriptionCreated: "2026-10-20", expectedOn: "2026-11-19" }), "2026-11-21"),
+    period("2026-10-20", "2026-11-19", [], reason("subscription_too_new", { subscriptionCreated: "2026-10-20", expectedOn: "2026-11-19" }), "2026-11-21", days("2026-10-20", "2026-11-19")),
   ];
 }
 
@@ -221,7 +232,7 @@ function marketingPeriods(): PeriodView[] {
     const start = `2026-${String(month).padStart(2, "0")}-12`;
     const end = addDays(`2026-${String(month + 1).padStart(2, "0")}-12`, -1);
     out.push(
-      period(start, end, [], month === 10 ? reason("not_generated_yet", { expectedOn: addDays(end, 2) }) : reason("no_permission", { missingRole: "account_administrator", grantedBy: "account_administrator", portalUrl: "https://portal.azure.com/#blade/Microsoft_Azure_Billing/SubscriptionsBlade" }), addDays(end, 2)),
+      period(start, end, [], month === 10 ? reason("not_generated_yet", { expectedOn: addDays(end, 2) }) : reason("no_permission", { missingRole: "account_administrator", grantedBy: "account_administrator", portalUrl: "https://portal.azure.com/#blade/Microsoft_Azure_Billing/SubscriptionsBlade" }), addDays(end, 2), days(start, end)),
     );
   }
   return out;
@@ -237,13 +248,14 @@ function mcaPeriods(): PeriodView[] {
     ["PartiallyPaid", "3702.33", { documents: ["Invoice", "TaxReceipt"] }],
     ["Locked", "3650.00"],
   ];
-  const out: PeriodView[] = [period("2026-10-01", "2026-10-31", [], reason("not_generated_yet", { expectedOn: "2026-11-05" }), "2026-11-05")];
+  const out: PeriodView[] = [period("2026-10-01", "2026-10-31", [], reason("not_generated_yet", { expectedOn: "2026-11-05" }), "2026-11-05", days("2026-10-01", "2026-10-31"))];
   statuses.forEach(([status, value, patch], i) => {
     const month = 9 - i;
     const start = `2026-${String(month).padStart(2, "0")}-01`;
     const end = monthEnd(start);
     const issued = addDays(end, 5);
-    out.push(period(start, end, [invoice(`G0${String(48213 + i * 7)}`, start, end, issued, status, value, "EUR", patch)], null, issued));
+    const invoices = [invoice(`G0${String(48213 + i * 7)}`, start, end, issued, status, value, "EUR", patch)];
+    out.push(period(start, end, invoices, null, issued, billed(start, end, invoices)));
   });
   return out;
 }
@@ -253,7 +265,7 @@ function eaPeriods(): PeriodView[] {
   for (let month = 10; month >= 5; month -= 1) {
     const start = `2026-${String(month).padStart(2, "0")}-01`;
     const end = monthEnd(start);
-    out.push(period(start, end, [], reason("ea_invoices_are_emailed", { recipient: "Anne de Vries (ap@contoso.com)", portalUrl: `${PORTAL}/~/Policies/billingAccountId/8608480` }), addDays(end, 10)));
+    out.push(period(start, end, [], reason("ea_invoices_are_emailed", { recipient: "Anne de Vries (ap@contoso.com)", portalUrl: `${PORTAL}/~/Policies/billingAccountId/8608480` }), addDays(end, 10), eaMonth(start)));
   }
   return out;
 }
@@ -266,15 +278,16 @@ function fabrikamPeriods(): PeriodView[] {
     const start = `2026-${String(month).padStart(2, "0")}-01`;
     const end = monthEnd(start);
     const issued = addDays(end, 3);
-    out.push(period(start, end, month === 10 ? [] : [invoice(`G1${String(77001 + i)}`, start, end, issued, month === 9 ? "Due" : "Paid", value, "USD")], month === 10 ? reason("not_generated_yet", { expectedOn: issued }) : null, issued));
+    const invoices = month === 10 ? [] : [invoice(`G1${String(77001 + i)}`, start, end, issued, month === 9 ? "Due" : "Paid", value, "USD")];
+    out.push(period(start, end, invoices, month === 10 ? reason("not_generated_yet", { expectedOn: issued }) : null, issued, billed(start, end, invoices)));
   });
   return out;
 }
 
 function trialPeriods(): PeriodView[] {
   return [
-    period("2026-10-08", "2026-11-07", [], reason("free_trial_or_credit_not_exceeded", { signals: ["offer_free_trial", "spending_limit_on"] }), "2026-11-09"),
-    period("2026-09-08", "2026-10-07", [], reason("free_trial_or_credit_not_exceeded", { signals: ["offer_free_trial", "spending_limit_on"] }), "2026-10-09"),
+    period("2026-10-08", "2026-11-07", [], reason("free_trial_or_credit_not_exceeded", { signals: ["offer_free_trial", "spending_limit_on"] }), "2026-11-09", days("2026-10-08", "2026-11-07")),
+    period("2026-09-08", "2026-10-07", [], reason("free_trial_or_credit_not_exceeded", { signals: ["offer_free_trial", "spending_limit_on"] }), "2026-10-09", days("2026-09-08", "2026-10-07")),
   ];
 }
 

@@ -13,6 +13,8 @@ const job = (id: string, phase: JobProgress["phase"]): JobProgress => ({
   total: 1,
   bytesPerSecond: null,
   error: null,
+  stage: null,
+  startedAt: "2026-11-03T10:00:00Z",
   retry: null,
 });
 
