@@ -187,7 +187,7 @@ describe("selecting and saving many", () => {
     await menu.waitFor();
     expect(await selectedRows(page)).toEqual([names[0]]);
     const actions = await page.$$eval('[data-testid="row-menu-item"]', (items) => items.map((item) => item.getAttribute("data-action")));
-    expect(actions).toEqual(["save-as", "save", "copy", "details"]);
+    expect(actions).toEqual(["save-as", "save", "usage", "copy", "details"]);
     await shot(page, "row-menu-en");
     // Arrow down to "Save to download folder", Enter runs it and closes the menu.
     await page.keyboard.press("ArrowDown");
@@ -201,7 +201,7 @@ describe("selecting and saving many", () => {
     await page.keyboard.press("Shift+F10");
     await menu.waitFor();
     const saved = await page.$$eval('[data-testid="row-menu-item"]', (items) => items.map((item) => item.getAttribute("data-action")));
-    expect(saved).toEqual(["save-as", "open", "reveal", "copy", "details"]);
+    expect(saved).toEqual(["save-as", "open", "reveal", "usage", "copy", "details"]);
     await page.keyboard.press("Escape");
     await menu.waitFor({ state: "detached" });
     expect(await page.evaluate(() => document.activeElement?.getAttribute("data-invoice"))).toBe(names[0]);

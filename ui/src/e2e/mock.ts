@@ -36,6 +36,9 @@ import type {
   ScopeSummary,
   Settings,
   TenantSummary,
+  UsageOutcome,
+  UsagePeriod,
+  UsageSelection,
 } from "../lib/bindings";
 import { DEFAULT_SETTINGS } from "../lib/bindings";
 import { contosoScopes, fabrikamScopes, genericScopes, periodsFor } from "./fixtures";
@@ -90,6 +93,14 @@ export interface E2eInit {
   needsSignInWhenEnabled?: string[];
   /** Milliseconds `set_tenant_enabled` takes, to see its busy state (default 0). */
   tenantDelayMs?: number;
+  /** Milliseconds each step of a usage job takes (requested, preparing, downloading; default 150). */
+  usageStepMs?: number;
+  /**
+   * How `save_usage_file` ends (default: the file is saved, and "already there" the second
+   * time): `noData` (Azure has no usage), `notFetched` (the job fails with this error and the
+   * outcome names the period), `error` (the job fails with it and the command too).
+   */
+  usageResult?: { noData?: boolean; notFetched?: AppError; error?: AppError };
 }
 
 export type E2eSignIn =
@@ -392,6 +403,106 @@ export function installMock(): void {
     return null;
   }
 
+  // Usage files: each save is a job stepping through a report's stages, as the shell reports them.
+  const usageCancels = new Map<string, () => void>();
+  const usageSaved = new Set<string>();
+  let usageJobs = 0;
+
+  /** The days a usage request covers, as the shell's outcome names them. */
+  function usagePeriodOf(scopeId: string, selection: UsageSelection): UsagePeriod {
+    const lastDay = (month: string) => {
+      const d = new Date(`${month}-01T00:00:00Z`);
+      d.setUTCMonth(d.getUTCMonth() + 1, 0);
+      return d.toISOString().slice(0, 10);
+    };
+    switch (selection.kind) {
+      case "months":
+        return { start: `${selection.from}-01`, end: lastDay(selection.to), invoice: null, monthToDate: false };
+      case "days":
+        return { start: selection.start, end: selection.end, invoice: null, monthToDate: false };
+      case "invoice": {
+        const period = periodsOf(scopeId).find((candidate) => candidate.invoices.some((invoice) => invoice.name === selection.invoice));
+        return { start: period?.start ?? "", end: period?.end ?? "", invoice: selection.invoice, monthToDate: false };
+      }
+      case "openMonth":
+        return { start: "2026-11-01", end: "2026-11-03", invoice: null, monthToDate: true };
+    }
+  }
+
+  async function saveUsageFile(args: Record<string, unknown>): Promise<UsageOutcome> {
+    const scopeId = String(args.scopeId);
+    const selection = args.selection as UsageSelection;
+    const scope = listedScopes.get(scopeId.toLowerCase());
+    usageJobs += 1;
+    const id = `usage-${usageJobs}`;
+    const stepMs = init.usageStepMs ?? 150;
+    let cancelled = false;
+    let wake = () => {};
+    usageCancels.set(id, () => {
+      cancelled = true;
+      wake();
+    });
+    let job: JobProgress = {
+      id,
+      kind: "usageReport",
+      title: scope?.displayName ?? scopeId,
+      phase: "queued",
+      done: 0,
+      total: null,
+      bytesPerSecond: null,
+      error: null,
+      stage: null,
+      startedAt: new Date().toISOString(),
+      retry: { kind: "saveUsage", scopeId, selection },
+    };
+    const report = async (patch: Partial<JobProgress>) => {
+      job = { ...job, ...patch };
+      upsertJob(job);
+      await emit(wire("jobProgressEvent"), job);
+    };
+    const step = async (patch: Partial<JobProgress>) => {
+      // A cancel ends the wait at once, as the shell's worker stops at its token.
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, stepMs);
+      });
+      if (cancelled) throw appError("download_cancelled", "The save was cancelled.");
+      await report({ phase: "running", ...patch });
+    };
+    try {
+      await report({});
+      await step({ stage: { step: "requested", report: 1, reports: 1 } });
+      await step({ stage: { step: "preparing", report: 1, reports: 1 } });
+      const failure = init.usageResult?.error;
+      if (failure) {
+        await report({ phase: "failed", error: failure });
+        throw failure;
+      }
+      const period = usagePeriodOf(scopeId, selection);
+      const outcome: UsageOutcome = { folder: "/home/tester/Downloads", files: [], noData: [], notFetched: [] };
+      if (init.usageResult?.notFetched) {
+        outcome.notFetched.push({ period, error: init.usageResult.notFetched });
+        await report({ phase: "failed", stage: null, error: init.usageResult.notFetched });
+        return outcome;
+      }
+      if (init.usageResult?.noData) {
+        outcome.noData.push(period);
+        await report({ phase: "finished", stage: null });
+        return outcome;
+      }
+      await step({ stage: { step: "downloading", report: 1, reports: 1, file: 1, files: 1 }, done: 20_480, total: 48_213, bytesPerSecond: 1_250_000 });
+      await step({ done: 48_213 });
+      const key = `${scopeId}|${JSON.stringify(selection)}`;
+      const path = `Contoso Ltd/${period.start.slice(0, 7)} ${scope?.displayName ?? "scope"} usage.csv`;
+      outcome.files.push({ period, path, fullPath: `${outcome.folder}/${path}`, outcome: usageSaved.has(key) ? "already_there" : "saved", size: 48_213 });
+      usageSaved.add(key);
+      await report({ phase: "finished", stage: null, bytesPerSecond: null, retry: null });
+      return outcome;
+    } finally {
+      usageCancels.delete(id);
+    }
+  }
+
   /** The language the shell resolves for `settings`: this browser's language plays the OS's. */
   function language(current: Settings): Locale {
     if (current.language !== "system") return current.language;
@@ -485,9 +596,12 @@ export function installMock(): void {
         return demo?.demoState ?? null;
       case "leave_demo":
         return leaveDemo();
+      case "save_usage_file":
+        return saveUsageFile(args);
       case "cancel_job": {
         const job = jobs.find((known) => known.id === args.id);
         if (!job) throw appError("job_not_found", `No job with id ${String(args.id)}.`);
+        usageCancels.get(job.id)?.();
         const cancelled: JobProgress = { ...job, phase: "cancelled", bytesPerSecond: null };
         upsertJob(cancelled);
         await emit(wire("jobProgressEvent"), cancelled);

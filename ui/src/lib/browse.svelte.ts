@@ -142,6 +142,16 @@ export class BrowseState {
   /** Their names, in table order: what saves and drags of the selection name. */
   selectedNames: string[] = $derived(this.selectedInvoices.map((invoice) => invoice.name));
 
+  /**
+   * The periods the toolbar's "Usage CSV" asks for, newest first and each once: those of the
+   * selected rows, else the focused row's, else the newest shown.
+   */
+  usagePeriods: PeriodView[] = $derived.by(() => {
+    const picked = this.rows.filter((row) => (row.invoice ? this.selection.keys.has(row.key) : row.key === this.selectedRow));
+    const rows = picked.length > 0 ? picked : this.rows.slice(0, 1);
+    return rows.map((row) => row.period).filter((period, index, all) => all.indexOf(period) === index);
+  });
+
   reasonPeriod: PeriodView | null = $derived(
     this.reasonFor ? (this.selectedPeriods?.periods.find((period) => period.start === this.reasonFor) ?? null) : null,
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDate, formatMoney, formatMonth, formatNumber, formatSpeed } from "./format";
+import { formatBytes, formatDate, formatElapsed, formatMoney, formatMonth, formatNumber, formatSpeed } from "./format";
 
 // Intl separates parts with no-break spaces; compare with plain spaces.
 const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, " ");
@@ -27,6 +27,16 @@ describe("number formatting", () => {
     expect(plain(formatSpeed(512, "en"))).toBe("512 B/s");
     expect(plain(formatSpeed(45_000_000, "en"))).toBe("45 MB/s");
     expect(plain(formatSpeed(2_000_000_000_000, "nl"))).toBe("2.000 GB/s");
+  });
+
+  it("formats file sizes and the time a job has taken", () => {
+    expect(plain(formatBytes(48_213, "en"))).toBe("48 kB");
+    expect(plain(formatBytes(1_250_000, "nl"))).toBe("1,3 MB");
+    expect(plain(formatBytes(900, "en"))).toBe("900 B");
+    expect(formatElapsed(7.9)).toBe("0:07");
+    expect(formatElapsed(725)).toBe("12:05");
+    expect(formatElapsed(3729)).toBe("1:02:09");
+    expect(formatElapsed(-3)).toBe("0:00");
   });
 });
 

@@ -63,6 +63,21 @@ export function formatSpeed(bytesPerSecond: number, lang: Lang): string {
   return `${number}\u00a0${symbols[unit]}`;
 }
 
+/** A size in bytes with SI unit symbols, e.g. "1.3 MB" / "1,3 MB". */
+export function formatBytes(bytes: number, lang: Lang): string {
+  return formatSpeed(bytes, lang).replace(/\/s$/, "");
+}
+
+/** How long something has taken, as a clock shows it: "0:07", "12:05", "1:02:09". */
+export function formatElapsed(seconds: number): string {
+  const whole = Math.max(0, Math.floor(seconds));
+  const pad = (value: number) => String(value).padStart(2, "0");
+  const hours = Math.floor(whole / 3600);
+  const minutes = Math.floor((whole % 3600) / 60);
+  const rest = whole % 60;
+  return hours > 0 ? `${hours}:${pad(minutes)}:${pad(rest)}` : `${minutes}:${pad(rest)}`;
+}
+
 /**
  * An exact decimal amount ("1234.5") with its currency in the UI language. The string goes to
  * Intl as it is (Intl.NumberFormat reads decimal strings exactly), never through a float.

@@ -2,6 +2,7 @@
 // instead of downloading again), which saves are running, and the last save's summary.
 import { SvelteSet } from "svelte/reactivity";
 import { call, commands, type AppError, type Result, type RetryRequest, type SaveSummary, type SavedDocument, type ShownRange, type SyncOutcome } from "./ipc";
+import { usage } from "./usage.svelte";
 
 export class SaveState {
   /** Per scope id: the documents in the download folder's archive. */
@@ -71,12 +72,19 @@ export class SaveState {
 
   /** "Retry" in the tray: runs again what a failed or cancelled job left undone. */
   async retry(request: RetryRequest): Promise<void> {
-    if (request.kind === "saveInvoices") {
-      await this.save(request.scopeId, request.invoices, request.range);
-      return;
+    switch (request.kind) {
+      case "saveInvoices":
+        await this.save(request.scopeId, request.invoices, request.range);
+        break;
+      case "archiveInvoices": {
+        const { scopeId, invoices } = request;
+        await this.#saving(`${scopeId}|archive`, scopeId, () => commands.archiveInvoices(scopeId, invoices));
+        break;
+      }
+      case "saveUsage":
+        await usage.save(request.scopeId, request.selection);
+        break;
     }
-    const { scopeId, invoices } = request;
-    await this.#saving(`${scopeId}|archive`, scopeId, () => commands.archiveInvoices(scopeId, invoices));
   }
 
   /** "Save as…": one invoice to a place picked in the system's save dialog. */

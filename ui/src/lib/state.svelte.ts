@@ -8,6 +8,7 @@ import { Notices } from "./notices.svelte";
 import { SettingsState } from "./settings.svelte";
 import { ShellState } from "./shell.svelte";
 import { SignInState } from "./signin.svelte";
+import { usage } from "./usage.svelte";
 import { ViewState } from "./view.svelte";
 
 /** Everything the shell shows, loaded from and saved through the Rust side. */
@@ -42,7 +43,10 @@ export class AppState {
     }
     if (accounts.status === "ok") this.accounts.set(accounts.data);
     else this.notices.notify(accounts.error);
-    if (jobs.status === "ok") this.jobs.list = jobs.data;
+    if (jobs.status === "ok") {
+      this.jobs.list = jobs.data;
+      jobs.data.forEach((job) => usage.observe(job));
+    }
     else this.notices.notify(jobs.error);
     if (info.status === "ok") this.shell.info = info.data;
     else this.notices.notify(info.error);
@@ -59,7 +63,10 @@ export class AppState {
   async #listen(): Promise<Array<() => void>> {
     try {
       return await Promise.all([
-        events.jobProgressEvent.listen((event) => this.jobs.upsert(event.payload)),
+        events.jobProgressEvent.listen((event) => {
+          this.jobs.upsert(event.payload);
+          usage.observe(event.payload);
+        }),
         events.settingsChanged.listen((event) => this.settings.apply(event.payload)),
         events.menuEvent.listen((event) => this.onMenu(event.payload.action)),
         events.accountsChanged.listen((event) => this.accounts.set(event.payload)),
