@@ -124,7 +124,7 @@ describe("settings", () => {
     const page = await open();
     await openSettings(page);
     expect(await page.textContent('[data-testid="template-preview"]')).toBe("Contoso Ltd/2026-09 G012345678.pdf");
-    expect(await page.textContent("#template-hint")).toContain("{documentKind}");
+    expect(await page.textContent("#file-name-template-hint")).toContain("{documentKind}");
     await page.fill('[data-testid="file-name-template"]', "{yyyy}-{mm} {invoiceName}");
     await page.waitForFunction(() => document.querySelector('[data-testid="template-preview"]')?.textContent === "2026-09 G012345678.pdf");
     // A template that cannot name files says why instead of showing a name it would never use.
@@ -245,6 +245,8 @@ describe("main layout", () => {
       total: 10,
       bytesPerSecond: 1_250_000,
       error: null,
+      stage: null,
+      startedAt: new Date().toISOString(),
       retry: null,
     };
     await page.evaluate((payload) => window.__e2e!.emit("jobProgressEvent", payload), job);
