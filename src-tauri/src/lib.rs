@@ -74,6 +74,9 @@ fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             downloads::archive_invoices,
             usage::save_usage_file,
             usage::usage_at_a_glance,
+            usage::pending_usage_reports,
+            usage::resume_usage_report,
+            usage::dismiss_usage_report,
             sync::sync_archive,
             sync::sync_at_start,
             save_as::save_invoice_as,
@@ -137,6 +140,14 @@ pub fn run() {
             app.manage(drag_out::DragCache::default());
             app.manage(downloads::SavedElsewhere::default());
             app.manage(sync::StartSync::default());
+            app.manage(std::sync::Arc::new(
+                invoice_desk_api::pending::PendingReports::open(
+                    app.path()
+                        .app_data_dir()
+                        .ok()
+                        .map(|dir| dir.join("running-usage-reports.json")),
+                ),
+            ));
             app.manage(listing_cache::ListingCache::open(
                 app.path()
                     .app_cache_dir()

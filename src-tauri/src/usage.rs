@@ -6,11 +6,13 @@
 #![allow(clippy::needless_pass_by_value)] // `#[tauri::command]` hands extractors over by value
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use tauri::State;
 
+use invoice_desk_api::pending::{PendingReport, PendingReports};
 use invoice_desk_api::usage::{
-    UsageDestination, UsageOutcome, UsageRequest, UsageSelection, save_usage,
+    Resume, UsageDestination, UsageOutcome, UsageRequest, UsageSelection, save_usage,
 };
 use invoice_desk_api::usage_glance::{UsageGlance, glance};
 use invoice_desk_files::report::ReportParts;
@@ -45,25 +47,97 @@ fn destination(state: &AppState, root: PathBuf) -> Result<UsageDestination, AppE
 
 /// Saves the usage `selection` asks for at a scope into the download folder: a pay-as-you-go
 /// billing period's days, an EA month, a customer agreement invoice's billed charges or the
-/// running month to date. Runs as a usage job in the tray (cancel and retry there).
+/// running month to date. Runs as a usage job in the tray (cancel and retry there); until it
+/// ends it is kept in the list of running reports, so a quit does not lose it.
 #[tauri::command]
 #[specta::specta]
 pub async fn save_usage_file(
     state: State<'_, AppState>,
     browse: State<'_, Browse>,
+    pending: State<'_, Arc<PendingReports>>,
     scope_id: String,
     selection: UsageSelection,
 ) -> Result<UsageOutcome, AppError> {
+    run_usage(&state, &browse, &pending, scope_id, selection, None).await
+}
+
+/// The usage reports that were still running when the app last quit.
+#[tauri::command]
+#[specta::specta]
+pub fn pending_usage_reports(pending: State<'_, Arc<PendingReports>>) -> Vec<PendingReport> {
+    pending.list()
+}
+
+/// Picks up a report kept from an earlier run: where Azure still has it, else asked again.
+#[tauri::command]
+#[specta::specta]
+pub async fn resume_usage_report(
+    state: State<'_, AppState>,
+    browse: State<'_, Browse>,
+    pending: State<'_, Arc<PendingReports>>,
+    id: String,
+) -> Result<UsageOutcome, AppError> {
+    let report = pending.get(&id).ok_or_else(|| {
+        AppError::new(ErrorCode::JobNotFound).with_details("That usage report is no longer kept.")
+    })?;
+    pending.remove(&id);
+    let operation = report
+        .operation
+        .as_deref()
+        .and_then(|u| url::Url::parse(u).ok());
+    run_usage(
+        &state,
+        &browse,
+        &pending,
+        report.scope_id,
+        report.selection,
+        operation,
+    )
+    .await
+}
+
+/// Forgets a report kept from an earlier run.
+#[tauri::command]
+#[specta::specta]
+pub fn dismiss_usage_report(pending: State<'_, Arc<PendingReports>>, id: String) {
+    pending.remove(&id);
+}
+
+async fn run_usage(
+    state: &AppState,
+    browse: &Browse,
+    pending: &Arc<PendingReports>,
+    scope_id: String,
+    selection: UsageSelection,
+    operation: Option<url::Url>,
+) -> Result<UsageOutcome, AppError> {
     let (discovered, entry) = browse.scope(&scope_id).await?;
-    let destination = destination(&state, download_folder(&state)?)?;
+    let destination = destination(state, download_folder(state)?)?;
     let fetcher =
         Fetcher::new(TransferPolicy::default()).map_err(|e| AppError::from(&e.report()))?;
     let title = entry.scope.display_name.clone();
-    let job = state.jobs.start(JobKind::UsageReport, title, None);
+    let job = state.jobs.start(JobKind::UsageReport, title.clone(), None);
     job.offer_retry(RetryRequest::SaveUsage {
         scope_id: scope_id.clone(),
         selection: selection.clone(),
     });
+    let id = job.id().to_owned();
+    pending.add(PendingReport {
+        id: id.clone(),
+        scope_id: scope_id.clone(),
+        scope_name: title,
+        selection: selection.clone(),
+        operation: operation.as_ref().map(ToString::to_string),
+        started_at: invoice_desk_files::index::now_text(),
+    });
+    let resume = Resume {
+        operation,
+        keep: Some({
+            let pending = Arc::clone(pending);
+            let id = id.clone();
+            Arc::new(move |url: &url::Url| pending.set_operation(&id, url.as_str()))
+        }),
+    };
     let request = UsageRequest {
         scope_id,
         selection,
@@ -76,8 +150,10 @@ pub async fn save_usage_file(
         &destination,
         &fetcher,
         &job,
+        &resume,
     )
     .await;
+    pending.remove(&id);
     end_job(job, outcome)
 }
 

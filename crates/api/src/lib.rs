@@ -13,6 +13,7 @@ pub mod demo;
 pub mod directory;
 pub mod error;
 pub mod jobs;
+pub mod pending;
 pub mod reason;
 pub mod save;
 pub mod sync;

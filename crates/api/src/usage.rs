@@ -519,7 +519,30 @@ fn name_extra(first: &PlannedReport, last: &PlannedReport) -> Option<String> {
     }
 }
 
-/// Saves the usage `request` asks for at `entry`, reporting through `job`.
+/// Told an accepted report's operation URL.
+pub type KeepOperation = Arc<dyn Fn(&url::Url) + Send + Sync>;
+
+/// A report Azure accepted before the app quit, and where to keep the next operation's URL.
+#[derive(Clone, Default)]
+pub struct Resume {
+    /// The operation of the first report, kept from an earlier run: asked again before a new
+    /// report is requested (a new one only when Azure has forgotten it).
+    pub operation: Option<url::Url>,
+    /// Told each accepted report's operation URL, to keep it across a restart.
+    pub keep: Option<KeepOperation>,
+}
+
+impl std::fmt::Debug for Resume {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Resume")
+            .field("operation", &self.operation.as_ref().map(url::Url::path))
+            .field("keep", &self.keep.is_some())
+            .finish()
+    }
+}
+
+/// Saves the usage `request` asks for at `entry`, reporting through `job`; `resume` picks up
+/// a report kept from an earlier run and keeps the new ones' operations.
 pub async fn save_usage(
     directory: &Directory,
     entry: &ScopeEntry,
@@ -527,6 +550,7 @@ pub async fn save_usage(
     destination: &UsageDestination,
     fetcher: &Fetcher,
     job: &JobHandle,
+    resume: &Resume,
 ) -> Result<UsageOutcome, UsageError> {
     may_download_usage(entry)?;
     let today = directory.clock.today();
@@ -546,6 +570,7 @@ pub async fn save_usage(
         destination,
         fetcher,
         job,
+        resume,
     )
     .await
 }
@@ -605,12 +630,13 @@ pub async fn sync_usage(
         destination,
         fetcher,
         job,
+        &Resume::default(),
     )
     .await
 }
 
 /// Requests, downloads and saves the planned reports (as one file when `merge`).
-#[allow(clippy::too_many_lines)]
+#[allow(clippy::too_many_lines, clippy::too_many_arguments)]
 async fn save_plan(
     directory: &Directory,
     scope: &BillingScope,
@@ -619,6 +645,7 @@ async fn save_plan(
     destination: &UsageDestination,
     fetcher: &Fetcher,
     job: &JobHandle,
+    resume: &Resume,
 ) -> Result<UsageOutcome, UsageError> {
     let cancel = job.cancellation().clone();
     let claims = Arc::new(Claims::default());
@@ -660,6 +687,15 @@ async fn save_plan(
             extra.as_deref(),
             &destination.root,
         )?;
+        // Only the first report can be the one kept from an earlier run.
+        let resume_here = Resume {
+            operation: if index == 0 {
+                resume.operation.clone()
+            } else {
+                None
+            },
+            keep: resume.keep.clone(),
+        };
         match fetch_one(
             directory,
             scope,
@@ -669,6 +705,7 @@ async fn save_plan(
             fetcher,
             &at,
             &cancel,
+            &resume_here,
         )
         .await
         {
@@ -790,30 +827,52 @@ async fn fetch_one(
     fetcher: &Fetcher,
     at: &Step,
     cancel: &CancellationToken,
+    resume: &Resume,
 ) -> Result<Option<FetchedReport>, UsageError> {
     let scope_path = scope.id.trim_start_matches('/');
     let full = destination.root.join(relative);
     let tag = format!("{}-", report.start);
     let mut attempts = 0;
+    let mut kept = resume.operation.clone();
     loop {
         attempts += 1;
         at.stage(UsageStage::Requested, 0, None);
         let preparing = at.clone();
-        let options = LroOptions::default()
+        let mut options = LroOptions::default()
             .with_cancel(cancel.clone())
             .with_progress(move |p| {
                 if p.status != LroStatus::Succeeded {
                     preparing.stage(UsageStage::Preparing, 0, None);
                 }
             });
-        let answer = directory
-            .client
-            .generate_cost_details_report(scope_path, &report.request, &options)
-            .await
-            .map_err(|e| match e {
-                BillingError::Cancelled => UsageError::Cancelled,
-                other => UsageError::Billing(other),
-            })?;
+        if let Some(keep) = &resume.keep {
+            let keep = Arc::clone(keep);
+            options = options.with_operation(move |url| keep(url));
+        }
+        let client = &directory.client;
+        let answer = match kept.take() {
+            Some(operation) => match client
+                .resume_cost_details_report(&operation, &options)
+                .await
+            {
+                Err(e) if e.kind() == invoice_desk_billing::BillingCode::NotFound => {
+                    tracing::info!("Azure no longer has the kept report; requesting it again");
+                    client
+                        .generate_cost_details_report(scope_path, &report.request, &options)
+                        .await
+                }
+                other => other,
+            },
+            None => {
+                client
+                    .generate_cost_details_report(scope_path, &report.request, &options)
+                    .await
+            }
+        }
+        .map_err(|e| match e {
+            BillingError::Cancelled => UsageError::Cancelled,
+            other => UsageError::Billing(other),
+        })?;
         let result = match answer {
             CostDetailsReport::NoData => return Ok(None),
             CostDetailsReport::Ready(result) => result,

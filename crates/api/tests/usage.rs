@@ -151,6 +151,7 @@ async fn save(
         &destination(root, parts),
         &fetcher(),
         &job,
+        &invoice_desk_api::usage::Resume::default(),
     )
     .await;
     let seen = seen.lock().unwrap().clone();
@@ -563,6 +564,7 @@ async fn cancel_leaves_no_part_file_and_nothing_under_a_final_name() {
         &destination(dir.path(), ReportParts::Join),
         &fetcher(),
         &job,
+        &invoice_desk_api::usage::Resume::default(),
     )
     .await;
     watcher.await.unwrap();
@@ -686,6 +688,7 @@ async fn an_ea_range_past_13_months_names_the_old_months_and_merges_the_rest() {
         &destination(dir.path(), ReportParts::Join),
         &fetcher(),
         &job,
+        &invoice_desk_api::usage::Resume::default(),
     )
     .await
     .unwrap();
@@ -775,4 +778,105 @@ async fn a_kept_operation_is_polled_again_and_an_expired_one_is_not_found() {
             .await
             .is_err()
     );
+}
+
+#[tokio::test]
+async fn a_report_running_when_the_app_quit_is_picked_up_or_asked_for_again() {
+    let emu = emulator(EmulatorConfig {
+        cost_report_pending_polls: 2,
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let directory = directory(&emu, MCA_OWNER);
+    let profile = entry(&directory, ScopeKind::McaBillingProfile).await;
+    let dir = tempfile::tempdir().unwrap();
+    let kept =
+        invoice_desk_api::pending::PendingReports::open(Some(dir.path().join("pending.json")));
+    let request = UsageRequest {
+        scope_id: profile.scope.id.clone(),
+        selection: UsageSelection::OpenMonth,
+        merge: false,
+    };
+    kept.add(invoice_desk_api::pending::PendingReport {
+        id: "r1".into(),
+        scope_id: profile.scope.id.clone(),
+        scope_name: profile.scope.display_name.clone(),
+        selection: request.selection.clone(),
+        operation: None,
+        started_at: "2026-12-03T10:00:00Z".into(),
+    });
+    let kept = Arc::new(kept);
+
+    // The app quits while Azure prepares the report: the operation URL was kept.
+    let (jobs, _) = recording();
+    let job = jobs.start(JobKind::UsageReport, "usage", None);
+    let quitting = {
+        let kept = kept.clone();
+        let cancel = job.cancellation().clone();
+        invoice_desk_api::usage::Resume {
+            operation: None,
+            keep: Some(Arc::new(move |url: &url::Url| {
+                kept.set_operation("r1", url.as_str());
+                cancel.cancel();
+            })),
+        }
+    };
+    let quit = save_usage(
+        &directory,
+        &profile,
+        &request,
+        &destination(dir.path(), ReportParts::Join),
+        &fetcher(),
+        &job,
+        &quitting,
+    )
+    .await;
+    assert!(matches!(quit, Err(UsageError::Cancelled)), "{quit:?}");
+    let reopened =
+        invoice_desk_api::pending::PendingReports::open(Some(dir.path().join("pending.json")));
+    let operation = reopened.get("r1").unwrap().operation.expect("kept");
+    let generated = |emu: &Emulator| {
+        emu.requests()
+            .into_iter()
+            .filter(|r| r.path.ends_with("generateCostDetailsReport"))
+            .count()
+    };
+    assert_eq!(generated(&emu), 1);
+
+    // The next start picks it up where Azure has it: no second report is requested.
+    let resume = invoice_desk_api::usage::Resume {
+        operation: Some(url::Url::parse(&operation).unwrap()),
+        keep: None,
+    };
+    let job = jobs.start(JobKind::UsageReport, "usage", None);
+    let outcome = save_usage(
+        &directory,
+        &profile,
+        &request,
+        &destination(dir.path(), ReportParts::Join),
+        &fetcher(),
+        &job,
+        &resume,
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.files.len(), 1);
+    assert_eq!(generated(&emu), 1, "the kept operation was used");
+
+    // Had Azure forgotten it, a new report is requested instead.
+    emu.forget_operations();
+    let job = jobs.start(JobKind::UsageReport, "usage", None);
+    let again = save_usage(
+        &directory,
+        &profile,
+        &request,
+        &destination(dir.path(), ReportParts::Join),
+        &fetcher(),
+        &job,
+        &resume,
+    )
+    .await
+    .unwrap();
+    assert_eq!(again.files[0].outcome, "already_there");
+    assert_eq!(generated(&emu), 2);
 }

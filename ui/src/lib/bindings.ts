@@ -71,7 +71,8 @@ export const commands = {
 	/**
 	 *  Saves the usage `selection` asks for at a scope into the download folder: a pay-as-you-go
 	 *  billing period's days, an EA month, a customer agreement invoice's billed charges or the
-	 *  running month to date. Runs as a usage job in the tray (cancel and retry there).
+	 *  running month to date. Runs as a usage job in the tray (cancel and retry there); until it
+	 *  ends it is kept in the list of running reports, so a quit does not lose it.
 	 */
 	saveUsageFile: (scopeId: string, selection: UsageSelection) => typedError<UsageOutcome, AppError>(__TAURI_INVOKE("save_usage_file", { scopeId, selection })),
 	/**
@@ -81,6 +82,12 @@ export const commands = {
 	 *  elsewhere by this run) are read.
 	 */
 	usageAtAGlance: (scopeId: string, path: string, invoice: string | null) => typedError<UsageGlance, AppError>(__TAURI_INVOKE("usage_at_a_glance", { scopeId, path, invoice })),
+	/**  The usage reports that were still running when the app last quit. */
+	pendingUsageReports: () => __TAURI_INVOKE<PendingReport[]>("pending_usage_reports"),
+	/**  Picks up a report kept from an earlier run: where Azure still has it, else asked again. */
+	resumeUsageReport: (id: string) => typedError<UsageOutcome, AppError>(__TAURI_INVOKE("resume_usage_report", { id })),
+	/**  Forgets a report kept from an earlier run. */
+	dismissUsageReport: (id: string) => __TAURI_INVOKE<void>("dismiss_usage_report", { id }),
 	/**
 	 *  "Sync archive": every document of the last three years' invoices of every scope whose
 	 *  invoices the user may download, in every signed-in directory that is turned on.
@@ -420,6 +427,19 @@ export type NotOfferedReason =
 "ea_invoices_are_emailed" | 
 /**  No public API: the setting lives in the portal only (MOSP invoice e-mail). */
 "portal_only";
+
+/**  One report that has not ended. */
+export type PendingReport = {
+	id: string,
+	scopeId: string,
+	/**  The scope's name, to say which report it is. */
+	scopeName: string,
+	selection: UsageSelection,
+	/**  Where Azure can be asked whether the report is ready; `None` until Azure accepted it. */
+	operation: string | null,
+	/**  RFC 3339, UTC. */
+	startedAt: string,
+};
 
 export type PeriodView = {
 	start: string,
