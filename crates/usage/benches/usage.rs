@@ -920,6 +920,26 @@ fn cat_parts(parts: &[PathBuf], out: &Path) -> Result<Duration, Failure> {
     Ok(started.elapsed())
 }
 
+/// What the join would take with the kernel's copy (`copy_file_range`, as cat uses): the first
+/// part whole, every later one from after its header, `std::io::copy` between files. For the
+/// record, not a target.
+fn kernel_copy_parts(parts: &[PathBuf], out: &Path) -> Result<Duration, Failure> {
+    use std::io::{Seek as _, SeekFrom};
+    let started = Instant::now();
+    let mut output = std::fs::File::create(out)?;
+    for (i, part) in parts.iter().enumerate() {
+        let mut file = std::fs::File::open(part)?;
+        if i > 0 {
+            let mut header = Vec::new();
+            std::io::BufReader::new(&file).read_until(b'\n', &mut header)?;
+            file.seek(SeekFrom::Start(header.len() as u64))?;
+        }
+        std::io::copy(&mut file, &mut output)?;
+    }
+    drop(output);
+    Ok(started.elapsed())
+}
+
 fn joining(runs: usize) -> Result<bool, Failure> {
     println!("-- joining: {PARTS} CSV parts of 100 MB, join_csv_parts vs cat");
     let mut parts = Vec::new();
@@ -943,6 +963,7 @@ fn joining(runs: usize) -> Result<bool, Failure> {
     settle(&files);
     cat_parts(&parts, &catted)?;
     let (mut join, mut cat, mut shares) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut kernel, mut kernel_shares) = (Vec::new(), Vec::new());
     let (mut joined_len, mut cat_len) = (0, 0);
     for round in 0..runs {
         let mut pair = [0.0; 2];
@@ -959,6 +980,13 @@ fn joining(runs: usize) -> Result<bool, Failure> {
         join.push(pair[0]);
         cat.push(pair[1]);
         shares.push(pair[1] / pair[0] * 100.0);
+        settle(&files);
+        let k = kernel_copy_parts(&parts, &joined)?.as_secs_f64();
+        if std::fs::metadata(&joined)?.len() != joined_len {
+            return Err("the kernel copy wrote another length than the join".into());
+        }
+        kernel.push(k);
+        kernel_shares.push(pair[1] / k * 100.0);
     }
     settle(&files);
     let header = MCA.len() as u64 + 1;
@@ -978,6 +1006,11 @@ fn joining(runs: usize) -> Result<bool, Failure> {
         spread(&rate(&cat), 0),
         spread(&shares, 0),
         verdict(share >= 80.0),
+    );
+    println!(
+        "  for the record: the same join by std::io::copy between files (copy_file_range) {} MB/s, {} % of cat",
+        spread(&rate(&kernel), 0),
+        spread(&kernel_shares, 0),
     );
     Ok(share >= 80.0)
 }
@@ -1108,8 +1141,56 @@ fn venv() -> Result<(PathBuf, Vec<&'static str>), Failure> {
     Ok((python, missing))
 }
 
+/// Parsing and adding costs: the i128 fixed point the summary uses against `rust_decimal`
+/// (nanoseconds per value, one thread, the median of `runs`).
+fn money_figure(runs: usize) {
+    let mut noise = Noise(5);
+    let texts: Vec<String> = (0..1_000_000)
+        .map(|_| {
+            let micro = noise.below(25_000_000);
+            match noise.below(50) {
+                0 => format!("{}.{}E-06", noise.below(9) + 1, noise.below(10)),
+                1 => format!("-{}.{:06}", micro / 1_000_000, micro % 1_000_000),
+                _ => format!("{}.{:06}", micro / 1_000_000, micro % 1_000_000),
+            }
+        })
+        .collect();
+    #[allow(clippy::cast_precision_loss)]
+    let per_value = |d: Duration| d.as_secs_f64() * 1e9 / texts.len() as f64;
+    let (mut fixed, mut decimal) = (Vec::new(), Vec::new());
+    let (mut fixed_sum, mut decimal_sum) = (Money::ZERO, rust_decimal::Decimal::ZERO);
+    for _ in 0..runs {
+        let started = Instant::now();
+        let mut sum = Money::ZERO;
+        for t in &texts {
+            sum = sum + Money::parse(t.as_bytes()).unwrap_or_default();
+        }
+        fixed.push(per_value(started.elapsed()));
+        fixed_sum = std::hint::black_box(sum);
+        let started = Instant::now();
+        let mut sum = rust_decimal::Decimal::ZERO;
+        for t in &texts {
+            let value = if t.contains(['e', 'E']) {
+                rust_decimal::Decimal::from_scientific(t)
+            } else {
+                t.parse::<rust_decimal::Decimal>()
+            };
+            sum += value.unwrap_or_default();
+        }
+        decimal.push(per_value(started.elapsed()));
+        decimal_sum = std::hint::black_box(sum);
+    }
+    let same = fixed_sum.to_decimal() == Some(decimal_sum.normalize());
+    println!(
+        "money, 1,000,000 costs parsed and added: i128 fixed point {} ns each, rust_decimal {} ns each (same sum: {same})",
+        spread(&fixed, 1),
+        spread(&decimal, 1),
+    );
+}
+
 fn summarising(runs: usize) -> Result<bool, Failure> {
     println!("-- summarising: a 1 GiB MCA usage file, summarise_file vs polars, DuckDB, pandas");
+    money_figure(runs);
     let (file, expected) = generated("usage-1g-mca.csv", 1, SUMMARY_BYTES, true)?;
     warm(&file)?;
     let (python, missing) = venv()?;
