@@ -162,6 +162,7 @@ async fn run_in(
         &destination,
         &fetcher,
         &job,
+        &invoice_desk_api::usage::Resume::default(),
     )
     .await;
     ctrl_c.abort();
