@@ -16,8 +16,9 @@
 //   and periods of their directories (Contoso, Fabrikam, any other name; the tests assert their
 //   exact names and amounts), errors injected per test (`failNext`, `failScopes`, `failSaves`,
 //   `offline`, `demoAvailable: false`), cached listings, delays, sign-in flows and directories
-//   that need a new sign-in, and the app info, settings, jobs, saving, sync, drag and
-//   file-name previews (`./template.ts`), whose answers depend on this machine or on the test.
+//   that need a new sign-in, and the app info, settings, jobs, saving, usage files (a job
+//   stepping through a report's stages), sync, drag and file-name previews (`./template.ts`),
+//   whose answers depend on this machine or on the test.
 import { emit } from "@tauri-apps/api/event";
 import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
 import type {
