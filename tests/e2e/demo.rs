@@ -681,3 +681,248 @@ fn save_pdf_asks_where_in_the_system_dialog_and_the_next_one_starts_in_that_fold
     select(&app, "[data-testid=leave-demo]");
     app.wait_for("#welcome-heading", WAIT).unwrap();
 }
+
+/// Records every step a usage job shows in the tray (`data-step` of its phase) into
+/// `window.__usageSteps`, so a test sees steps that last less than a poll.
+const RECORD_USAGE_STEPS: &str = "window.__usageSteps = [];\
+     const note = () => document.querySelectorAll('[data-testid=job-phase][data-step]').forEach(e => {\
+       if (!window.__usageSteps.includes(e.dataset.step)) window.__usageSteps.push(e.dataset.step); });\
+     new MutationObserver(note).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });";
+
+/// Presses Cancel on the next usage job as soon as its row shows, as a quick hand would.
+const CANCEL_NEXT_USAGE_JOB: &str = "const seen = new Set([...document.querySelectorAll('[data-testid=job-row]')].map(r => r.dataset.jobId));\
+     const observer = new MutationObserver(() => {\
+       const row = [...document.querySelectorAll('[data-testid=job-row]')].find(r => !seen.has(r.dataset.jobId));\
+       const cancel = row?.querySelector('[data-testid=job-cancel]');\
+       if (cancel) { observer.disconnect(); window.__cancelledJob = row.dataset.jobId; cancel.click(); } });\
+     observer.observe(document.body, { subtree: true, childList: true });";
+
+/// Files under `dir` that are not the folder's own index.
+fn saved_files(dir: &std::path::Path) -> Vec<String> {
+    files_under(dir)
+        .into_iter()
+        .filter(|f| !f.ends_with(".invoice-desk-index.json"))
+        .collect()
+}
+
+#[test]
+fn an_invoices_usage_and_charges_lands_as_a_csv_and_a_cancelled_month_to_date_leaves_nothing() {
+    let env = Env::from_process();
+    let folder = env.home.join("usage-downloads");
+    let _ = std::fs::remove_dir_all(&folder);
+    let settings = serde_json::json!({ "downloadFolder": folder.display().to_string() });
+    let mut app = env.launch(Some(&settings.to_string()));
+    open_demo_billing_profile(&app, "olivia.owner@contoso.example", "Contoso Finance");
+    app.wait_for("[data-testid=invoice-amount]", WAIT).unwrap();
+    app.execute(RECORD_USAGE_STEPS, &[]).unwrap();
+
+    // The invoice's row menu names the usage as the portal does for a customer agreement.
+    let invoice = app
+        .execute(
+            "const row = document.querySelector('[data-testid=period-row][data-invoice]');\
+             const rect = row.getBoundingClientRect();\
+             row.dispatchEvent(new MouseEvent('contextmenu', { bubbles: true, cancelable: true, clientX: rect.left + 40, clientY: rect.bottom }));\
+             return row.dataset.invoice;",
+            &[],
+        )
+        .unwrap();
+    let invoice = invoice.as_str().unwrap().to_owned();
+    let item = app
+        .wait_for("[data-testid=row-menu-item][data-action=usage]", WAIT)
+        .unwrap();
+    assert_eq!(app.text(&item).unwrap(), "Azure usage and charges");
+    app.click(&item).unwrap();
+
+    // The tray follows the report through its steps to the file, which opens or shows in its folder.
+    let summary = app
+        .wait_for_page_text(
+            "[data-testid=job-row][data-phase=finished] [data-testid=usage-file]",
+            |t| t.contains(".csv"),
+        )
+        .unwrap();
+    let steps = app.execute("return window.__usageSteps;", &[]).unwrap();
+    let steps: Vec<&str> = steps
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(serde_json::Value::as_str)
+        .collect();
+    assert!(steps.contains(&"preparing"), "{steps:?}");
+    assert!(steps.contains(&"downloading"), "{steps:?}");
+    let target = app
+        .page_text("[data-testid=job-row][data-phase=finished] [data-testid=job-target]")
+        .unwrap();
+    assert_eq!(target, format!("invoice {invoice}"));
+    app.find("[data-testid=job-row][data-phase=finished] [data-testid=usage-reveal]")
+        .unwrap();
+    app.screenshot("demo-usage-invoice-en").unwrap();
+    let shown = app
+        .execute(
+            "return document.querySelector('[data-testid=job-row][data-phase=finished] [data-testid=usage-file]').dataset.path;",
+            &[],
+        )
+        .unwrap();
+    let path = std::path::PathBuf::from(shown.as_str().unwrap());
+    assert!(path.starts_with(&folder), "{summary}: {}", path.display());
+    assert!(
+        has_extension(&path.display().to_string(), "csv"),
+        "{}",
+        path.display()
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap().trim_start_matches('\u{feff}');
+    assert!(header.starts_with("invoiceId,"), "{header}");
+    assert!(header.contains("billingProfileName"), "{header}");
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("invoiceId,")).count(),
+        1,
+        "one header"
+    );
+    let first_row = lines.next().unwrap_or_default();
+    assert!(
+        first_row.contains(&invoice),
+        "the rows are the invoice's: {first_row}"
+    );
+    let after_first = saved_files(&folder);
+    assert_eq!(after_first.len(), 1, "{after_first:?}");
+
+    // The running month, from its reason card, cancelled at once: nothing half-written stays
+    // and nothing new appears under a final name.
+    select(
+        &app,
+        "[data-testid=period-row]:not([data-invoice]) [data-testid=why]",
+    );
+    let button = app
+        .wait_for(
+            "[data-testid=reason-usage] [data-testid=usage-button][data-usage-kind=openMonth]",
+            WAIT,
+        )
+        .unwrap();
+    assert_eq!(
+        app.text(&button).unwrap(),
+        "Month-to-date charges (not final)"
+    );
+    app.execute(CANCEL_NEXT_USAGE_JOB, &[]).unwrap();
+    app.click(&button).unwrap();
+    app.wait_for("[data-testid=job-row][data-phase=cancelled]", WAIT)
+        .unwrap();
+    let cancelled = app.execute("return window.__cancelledJob;", &[]).unwrap();
+    let cancelled = cancelled.as_str().unwrap().to_owned();
+    app.wait_for(
+        &format!("[data-testid=job-row][data-job-id='{cancelled}'] [data-testid=job-retry]"),
+        WAIT,
+    )
+    .unwrap();
+    // The button is free again once the shell answered the cancelled save.
+    app.wait_for(
+        "[data-testid=reason-usage] [data-testid=usage-button]:not([disabled])",
+        WAIT,
+    )
+    .unwrap();
+    app.screenshot("demo-usage-cancelled-en").unwrap();
+    let all = files_under(&folder);
+    assert!(
+        !all.iter().any(|f| has_extension(f, "part")),
+        "nothing half-written: {all:?}"
+    );
+    assert_eq!(
+        saved_files(&folder),
+        after_first,
+        "nothing new under a final name"
+    );
+
+    // The tray in Dutch: the same jobs, the portal's Dutch words.
+    select(&app, "[data-testid=settings-button]");
+    app.select("[data-testid=language-select]", "nl").unwrap();
+    select(&app, "[data-testid=settings-back]");
+    app.wait_for_page_text(
+        "[data-testid=job-row][data-phase=finished] [data-testid=usage-file]",
+        |t| t.starts_with("Opgeslagen"),
+    )
+    .unwrap();
+    if app.find("[data-testid=reason-card]").is_err() {
+        select(
+            &app,
+            "[data-testid=period-row]:not([data-invoice]) [data-testid=why]",
+        );
+    }
+    assert_eq!(
+        app.page_text("[data-testid=reason-usage] [data-testid=usage-button]")
+            .unwrap(),
+        "Kosten tot nu toe (niet definitief)"
+    );
+    app.screenshot("demo-usage-tray-nl").unwrap();
+    select(&app, "[data-testid=leave-demo]");
+    app.wait_for("#welcome-heading", WAIT).unwrap();
+}
+
+#[test]
+fn an_ea_account_owner_whose_view_charges_policy_is_off_is_told_an_enterprise_administrator_can_turn_it_on()
+ {
+    let env = Env::from_process();
+    let mut app = env.launch(None);
+    enter_demo_as(&app, "owen.account@contoso.example");
+    // Clicked through the page, as the sidebar may still be laying out the new user's scopes.
+    app.execute(
+        "document.querySelector('[data-testid=scope-row][data-kind=ea_enrollment_account]').click();",
+        &[],
+    )
+    .unwrap();
+    select(&app, "[data-testid=period-row] [data-testid=why]");
+    let sentence = app
+        .wait_for_page_text(
+            "[data-testid=reason-usage] [data-testid=usage-blocked]",
+            |t| !t.is_empty(),
+        )
+        .unwrap();
+    assert_eq!(
+        sentence,
+        "An enterprise administrator has to turn on the policy “Account owners can view charges”."
+    );
+    let button = app
+        .find("[data-testid=reason-usage] [data-testid=usage-button]")
+        .unwrap();
+    assert_eq!(app.text(&button).unwrap(), "Download for the month");
+    assert_eq!(
+        app.attribute(&button, "disabled").unwrap().as_deref(),
+        Some("true")
+    );
+    let toolbar = app.find("[data-testid=usage-csv]").unwrap();
+    assert!(
+        app.attribute(&toolbar, "title")
+            .unwrap()
+            .unwrap_or_default()
+            .contains(&sentence),
+        "the toolbar says why too"
+    );
+    assert!(
+        !app.page_text("[data-testid=main-layout]")
+            .unwrap()
+            .contains("403"),
+        "no raw status code"
+    );
+    app.screenshot("demo-usage-policy-off-en").unwrap();
+
+    select(&app, "[data-testid=settings-button]");
+    app.select("[data-testid=language-select]", "nl").unwrap();
+    select(&app, "[data-testid=settings-back]");
+    if app.find("[data-testid=reason-card]").is_err() {
+        select(&app, "[data-testid=period-row] [data-testid=why]");
+    }
+    let dutch = app
+        .wait_for_page_text(
+            "[data-testid=reason-usage] [data-testid=usage-blocked]",
+            |t| t.contains("Accounteigenaren"),
+        )
+        .unwrap();
+    assert!(dutch.starts_with("Een Enterprise-beheerder"), "{dutch}");
+    assert_eq!(
+        app.page_text("[data-testid=reason-usage] [data-testid=usage-button]")
+            .unwrap(),
+        "Downloaden voor de maand"
+    );
+    app.screenshot("demo-usage-policy-off-nl").unwrap();
+    select(&app, "[data-testid=leave-demo]");
+    app.wait_for("#welcome-heading", WAIT).unwrap();
+}
