@@ -84,6 +84,7 @@ fn invoice_desk_commands() -> &'static [&'static str] {
         "reveal_saved",
         "prepare_drag",
         "start_drag",
+        "start_drag_saved",
         "preview_file_name",
         "list_jobs",
         "cancel_job",

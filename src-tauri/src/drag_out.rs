@@ -149,6 +149,34 @@ pub async fn start_drag(
     if files.is_empty() {
         return Err(not_ready());
     }
+    let dropped = drag_files(&app, window, files).await?;
+    tracing::info!(count = invoices.len(), "drag started");
+    Ok(dropped)
+}
+
+/// Starts the native drag of a file the app saved (a usage file, a saved invoice), answering
+/// `true` for a drop. Only files inside the download folder or the archive (or saved elsewhere
+/// by this run) can be dragged.
+#[tauri::command]
+#[specta::specta]
+pub async fn start_drag_saved(
+    app: AppHandle,
+    window: WebviewWindow,
+    state: State<'_, AppState>,
+    elsewhere: State<'_, crate::downloads::SavedElsewhere>,
+    path: String,
+) -> Result<bool, AppError> {
+    let file = crate::downloads::saved_file(&state, &elsewhere, &path)?;
+    drag_files(&app, window, vec![file]).await
+}
+
+/// The native drag of `files` out of `window`; ends when they are dropped (`true`) or the drag
+/// is cancelled.
+async fn drag_files(
+    app: &AppHandle,
+    window: WebviewWindow,
+    files: Vec<PathBuf>,
+) -> Result<bool, AppError> {
     let (done_tx, done_rx) = tokio::sync::oneshot::channel();
     let (started_tx, started_rx) = std::sync::mpsc::channel();
     let icon = drag::Image::Raw(include_bytes!("../../icons/32x32.png").to_vec());
@@ -179,6 +207,5 @@ pub async fn start_drag(
         .recv()
         .map_err(|e| AppError::new(ErrorCode::Internal).with_details(e.to_string()))?
         .map_err(|e| AppError::new(ErrorCode::Internal).with_details(e))?;
-    tracing::info!(count = invoices.len(), "drag started");
     Ok(done_rx.await.unwrap_or(false))
 }

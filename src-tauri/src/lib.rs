@@ -84,6 +84,7 @@ fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             downloads::reveal_saved,
             drag_out::prepare_drag,
             drag_out::start_drag,
+            drag_out::start_drag_saved,
             file_names::preview_file_name,
             commands::list_jobs,
             commands::cancel_job,

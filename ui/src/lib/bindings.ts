@@ -112,6 +112,12 @@ export const commands = {
 	 *  cancelled, answering `true` for a drop.
 	 */
 	startDrag: (scopeId: string, invoices: string[]) => typedError<boolean, AppError>(__TAURI_INVOKE("start_drag", { scopeId, invoices })),
+	/**
+	 *  Starts the native drag of a file the app saved (a usage file, a saved invoice), answering
+	 *  `true` for a drop. Only files inside the download folder or the archive (or saved elsewhere
+	 *  by this run) can be dragged.
+	 */
+	startDragSaved: (path: string) => typedError<boolean, AppError>(__TAURI_INVOKE("start_drag_saved", { path })),
 	previewFileName: (template: string) => __TAURI_INVOKE<FileNamePreview>("preview_file_name", { template }),
 	listJobs: () => __TAURI_INVOKE<JobProgress[]>("list_jobs"),
 	cancelJob: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("cancel_job", { id })),
