@@ -149,6 +149,9 @@ pub struct PeriodView {
     /// The usage file this period offers (pass it to `save_usage_file`); `None` when Azure
     /// cannot report on it (not begun, or older than 13 months).
     pub usage: Option<invoice_desk_api::usage::UsageSelection>,
+    /// Under which name the folder's index records this period's usage file: a saved document
+    /// with this `invoice` and the kind "Usage" is it.
+    pub usage_key: Option<String>,
 }
 
 /// One directory's discovery, kept for the period listings and saves that follow.
@@ -336,6 +339,7 @@ fn period_view(
     capabilities: &Capabilities,
     today: time::Date,
 ) -> PeriodView {
+    let usage = invoice_desk_api::usage::usage_for_period(scope, row, today);
     PeriodView {
         start: row.period.start.to_string(),
         end: row.period.end.to_string(),
@@ -360,7 +364,10 @@ fn period_view(
             .collect(),
         reason: reason(&row.availability, capabilities),
         expected_invoice_date: row.expected_invoice_date.to_string(),
-        usage: invoice_desk_api::usage::usage_for_period(scope, row, today),
+        usage_key: usage
+            .as_ref()
+            .and_then(|u| invoice_desk_api::usage::usage_index_key(scope, row, u, today)),
+        usage,
     }
 }
 

@@ -17,7 +17,7 @@ use crate::browse::{PeriodView, ScopeSummary};
 /// Bumped when the shapes change: an older file is then ignored, not misread.
 /// 2: capabilities carry typed states, roles and an `allowed` flag; invoices their shown amount.
 /// 3: scopes carry a typed kind, their agreement family and roles strongest first.
-/// 4: periods carry the usage file they offer.
+/// 4: periods carry the usage file they offer and the index key of that file.
 const VERSION: u32 = 4;
 
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]

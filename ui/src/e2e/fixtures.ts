@@ -55,10 +55,13 @@ function monthEnd(start: string): string {
  * the running month to date).
  */
 function period(start: string, end: string, invoices: InvoiceView[], why: ReasonView | null, expected: string, usage: UsageSelection | null): PeriodView {
-  return { start, end, name: null, invoices, reason: why ?? reason("available"), expectedInvoiceDate: expected, usage };
+  return { start, end, name: null, invoices, reason: why ?? reason("available"), expectedInvoiceDate: expected, usage, usageKey: usageKey(start, end, usage) };
 }
 
 const days = (start: string, end: string): UsageSelection => ({ kind: "days", start, end });
+/** The folder index's name for the period's usage file, as the shell gives it (recorded from its answers for the demo). */
+const usageKey = (start: string, end: string, usage: UsageSelection | null): string | null =>
+  usage === null ? null : usage.kind === "invoice" ? usage.invoice : `${start}..${end}`;
 const eaMonth = (start: string): UsageSelection => ({ kind: "months", from: start.slice(0, 7), to: start.slice(0, 7) });
 /** An MCA billing profile's period: its invoice's billed charges (the days when it has none and is over). */
 const billed = (start: string, end: string, invoices: InvoiceView[]): UsageSelection =>

@@ -459,6 +459,11 @@ export type PeriodView = {
 	 *  cannot report on it (not begun, or older than 13 months).
 	 */
 	usage: UsageSelection | null,
+	/**
+	 *  Under which name the folder's index records this period's usage file: a saved document
+	 *  with this `invoice` and the kind "Usage" is it.
+	 */
+	usageKey: string | null,
 };
 
 /**  The kinds of [`Availability`], as the window switches over them. */

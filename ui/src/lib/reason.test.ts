@@ -8,7 +8,7 @@ import { capabilitySentence, reasonCard, reasonShort, statusText } from "./reaso
 const reason = (code: ReasonCode, patch: Partial<ReasonView> = {}): ReasonView => ({
   code, portalUrl: null, subscriptionCreated: null, expectedOn: null, missingRole: null, grantedBy: null, recipient: null, signals: [], facts: [], ...patch,
 });
-const period = (why: ReasonView, start = "2026-10-01", end = "2026-10-31"): PeriodView => ({ start, end, name: null, invoices: [], reason: why, expectedInvoiceDate: "2026-11-05", usage: null });
+const period = (why: ReasonView, start = "2026-10-01", end = "2026-10-31"): PeriodView => ({ start, end, name: null, invoices: [], reason: why, expectedInvoiceDate: "2026-11-05", usage: null, usageKey: null });
 const cap = (patch: Partial<CapabilityView>): CapabilityView => ({ state: "allowed", allowed: patch.state === undefined || patch.state === "allowed", reason: null, missingRole: null, grantedBy: null, policy: null, portalUrl: null, ...patch });
 const scope = { roles: ["billing_profile_reader"], capabilities: { listInvoices: cap({ portalUrl: "https://portal.azure.com/#x" }), downloadInvoices: cap({}), downloadUsage: cap({}), manageEmail: cap({}) } } as unknown as ScopeSummary;
 

@@ -22,7 +22,9 @@ use crate::error::{AppError, ErrorCode};
 mod plan;
 mod save;
 
-pub use plan::{InvoicePeriod, PlannedReport, UsagePlan, plan_usage, usage_for_period};
+pub use plan::{
+    InvoicePeriod, PlannedReport, UsagePlan, plan_usage, usage_for_period, usage_index_key,
+};
 pub use save::{KeepOperation, Resume, save_usage, sync_usage};
 
 /// The document kind usage files are indexed under.
@@ -430,5 +432,39 @@ mod tests {
             today,
         );
         assert_eq!(too_old, None);
+    }
+
+    #[test]
+    fn a_periods_usage_file_is_indexed_under_its_invoice_or_its_days() {
+        let today = date!(2026 - 12 - 03);
+        let key = |kind, row: PeriodRow| {
+            let scope = scope(kind);
+            let selection = usage_for_period(&scope, &row, today).unwrap();
+            usage_index_key(&scope, &row, &selection, today)
+        };
+        assert_eq!(
+            key(
+                ScopeKind::McaBillingProfile,
+                row(date!(2026 - 10 - 01), date!(2026 - 10 - 31), Some("G7"))
+            )
+            .as_deref(),
+            Some("G7")
+        );
+        assert_eq!(
+            key(
+                ScopeKind::MospSubscription,
+                row(date!(2026 - 10 - 15), date!(2026 - 11 - 14), None)
+            )
+            .as_deref(),
+            Some("2026-10-15..2026-11-14")
+        );
+        assert_eq!(
+            key(
+                ScopeKind::EaEnrollment,
+                row(date!(2026 - 10 - 01), date!(2026 - 10 - 31), None)
+            )
+            .as_deref(),
+            Some("2026-10-01..2026-10-31")
+        );
     }
 }

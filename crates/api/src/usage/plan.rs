@@ -225,6 +225,24 @@ pub fn usage_for_period(
     })
 }
 
+/// The name the folder's index keeps a period's usage file under (what `saved_documents`
+/// calls its invoice, with the document kind "Usage"), so the window can mark the periods
+/// whose usage is on disk.
+#[must_use]
+pub fn usage_index_key(
+    scope: &BillingScope,
+    row: &PeriodRow,
+    selection: &UsageSelection,
+    today: Date,
+) -> Option<String> {
+    let period = InvoicePeriod {
+        start: row.period.start,
+        end: row.period.end,
+    };
+    let plan = plan_usage(scope, selection, today, Some(period)).ok()?;
+    plan.reports.first().map(PlannedReport::index_key)
+}
+
 fn days(start: Date, end: Date) -> UsageSelection {
     UsageSelection::Days {
         start: start.to_string(),
