@@ -2,7 +2,7 @@
 // billing scopes of a real account's directories and their billing periods, as the shell words
 // them (codes, exact decimal strings, ARM ids), typed by the generated bindings. "Today" is
 // 2026-11-03.
-import type { CapabilitiesView, CapabilityView, InvoiceView, PeriodView, ReasonCode, ReasonView, ScopeSummary, UsageSelection } from "../lib/bindings";
+import type { CapabilitiesView, CapabilityView, DayCost, InvoiceView, PeriodView, ReasonCode, ReasonView, ScopeSummary, Share, UsageGlance, UsageSelection, UsageSummary } from "../lib/bindings";
 
 const PORTAL = "https://portal.azure.com/#view/Microsoft_Azure_GTM/ModernBillingMenuBlade";
 
@@ -313,4 +313,92 @@ export function periodsFor(scopeId: string): PeriodView[] | null {
     default:
       return scopeId.endsWith("/billingProfiles/P1") ? fabrikamPeriods() : null;
   }
+}
+
+/**
+ * What `usage_at_a_glance` answers for a usage file: a month of a few services, groups and
+ * resources; for an invoice's file (`invoice` set) the check against it, matching to the cent
+ * or (`differs`) short by the credits the invoice applied.
+ */
+export function usageGlanceFor(invoice: string | null, start: string, end: string, differs = false): UsageGlance {
+  const cents = (value: number) => (value / 100).toFixed(2);
+  const services: Array<[string, number]> = [
+    ["Virtual Machines", 182_455],
+    ["Storage", 64_210],
+    ["Azure App Service", 48_990],
+    ["SQL Database", 41_275],
+    ["Bandwidth", 12_480],
+    ["Azure Monitor", 6_315],
+    ["Key Vault", 1_350],
+  ];
+  const total = services.reduce((sum, [, value]) => sum + value, 0);
+  const groups: Array<[string, number]> = [
+    ["rg-production-weu", 201_340],
+    ["rg-data-platform", 98_765],
+    ["rg-shared-services", 42_110],
+    ["", total - 201_340 - 98_765 - 42_110],
+  ];
+  const days: DayCost[] = [];
+  const first = new Date(`${start}T00:00:00Z`);
+  const last = new Date(`${end}T00:00:00Z`);
+  const count = Math.round((last.getTime() - first.getTime()) / 86_400_000) + 1;
+  let left = total;
+  for (let index = 0; index < count; index += 1) {
+    const day = new Date(first.getTime() + index * 86_400_000).toISOString().slice(0, 10);
+    const weekend = [0, 6].includes(new Date(`${day}T00:00:00Z`).getUTCDay());
+    const value = index === count - 1 ? left : Math.round((total / count) * (weekend ? 0.7 : 1.1));
+    left -= value;
+    days.push({ day, cost: cents(value), rows: 40 });
+  }
+  const resources: Array<[string, string, string, number]> = [
+    ["vm-web-01", "rg-production-weu", "Virtual Machines", 61_200],
+    ["vm-web-02", "rg-production-weu", "Virtual Machines", 61_150],
+    ["sqldb-orders", "rg-data-platform", "SQL Database", 41_275],
+    ["vm-batch-01", "rg-data-platform", "Virtual Machines", 38_900],
+    ["app-portal", "rg-production-weu", "Azure App Service", 30_440],
+    ["stdatalake01", "rg-data-platform", "Storage", 28_120],
+    ["vm-jump-01", "rg-shared-services", "Virtual Machines", 21_205],
+    ["app-api", "rg-production-weu", "Azure App Service", 18_550],
+    ["stbackups", "rg-shared-services", "Storage", 17_800],
+    ["stlogs", "", "Storage", 10_110],
+  ];
+  const share = ([name, value]: [string, number]): Share => ({ name, cost: cents(value), rows: 120 });
+  const summary: UsageSummary = {
+    rows: count * 40,
+    currency: "EUR",
+    currencies: ["EUR"],
+    total: cents(total),
+    firstDay: start,
+    lastDay: end,
+    byService: services.map(share),
+    byResourceGroup: groups.map(share),
+    byDay: days,
+    topResources: resources.map(([name, resourceGroup, service, value]) => ({
+      id: `/subscriptions/6d3f1a52-0c4e-4c8e-9b7d-2f1c0a9e4b11/resourceGroups/${resourceGroup || "none"}/providers/Microsoft.Compute/virtualMachines/${name}`,
+      name,
+      resourceGroup,
+      service,
+      cost: cents(value),
+    })),
+    byChargeType: [share(["Usage", total - 9_900]), share(["Purchase", 9_900])],
+    invoiceIds: invoice ? [invoice] : [],
+  };
+  if (!invoice) return { summary, check: null };
+  const credits = 25_000;
+  const preTax = differs ? total - credits : total;
+  return {
+    summary,
+    check: {
+      invoice,
+      currency: "EUR",
+      invoicePreTax: cents(preTax),
+      fileTotal: cents(total),
+      difference: cents(total - preTax),
+      matches: !differs,
+      notes: [
+        ...(differs ? [{ kind: "creditsApplied" as const, amount: cents(credits) }] : []),
+        { kind: "chargeTypes", types: summary.byChargeType.map(({ name, cost }) => ({ name, cost })) },
+      ],
+    },
+  };
 }

@@ -17,7 +17,8 @@
 //   exact names and amounts), errors injected per test (`failNext`, `failScopes`, `failSaves`,
 //   `offline`, `demoAvailable: false`), cached listings, delays, sign-in flows and directories
 //   that need a new sign-in, and the app info, settings, jobs, saving, usage files (a job
-//   stepping through a report's stages), sync, drag and file-name previews (`./template.ts`),
+//   stepping through a report's stages, their summary at a glance, reports left running at the
+//   last quit), sync, drag and file-name previews (`./template.ts`),
 //   whose answers depend on this machine or on the test.
 import { emit } from "@tauri-apps/api/event";
 import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
@@ -30,6 +31,7 @@ import type {
   JobProgress,
   KeychainStatus,
   Locale,
+  PendingReport,
   PeriodView,
   SaveSummary,
   SyncOutcome,
@@ -42,7 +44,7 @@ import type {
   UsageSelection,
 } from "../lib/bindings";
 import { DEFAULT_SETTINGS } from "../lib/bindings";
-import { contosoScopes, fabrikamScopes, genericScopes, periodsFor } from "./fixtures";
+import { contosoScopes, fabrikamScopes, genericScopes, periodsFor, usageGlanceFor } from "./fixtures";
 import { DEFAULT_DEMO_RECORDING, demoRecording, replay, type DemoRecording } from "./recorded";
 import { previewFileName } from "./template";
 
@@ -102,6 +104,15 @@ export interface E2eInit {
    * outcome names the period), `error` (the job fails with it and the command too).
    */
   usageResult?: { noData?: boolean; notFetched?: AppError; error?: AppError };
+  /** Documents already in the download folder per scope id (usage files: `documentKind: "Usage"`). */
+  saved?: Record<string, SavedDocument[]>;
+  /**
+   * How `usage_at_a_glance` answers (default: the fixtures' summary, an invoice's file matching
+   * it): after `delayMs`, with `error`, or (`differs`) short by the credits the invoice applied.
+   */
+  glance?: { delayMs?: number; error?: AppError; differs?: boolean };
+  /** What `pending_usage_reports` answers: reports left running when the app last quit. */
+  pendingReports?: PendingReport[];
 }
 
 export type E2eSignIn =
@@ -297,7 +308,7 @@ export function installMock(): void {
     return periods;
   }
 
-  const savedByScope = new Map<string, SavedDocument[]>();
+  const savedByScope = new Map<string, SavedDocument[]>(Object.entries(init.saved ?? {}).map(([scopeId, documents]) => [scopeId, [...documents]]));
 
   function saveInvoices(args: Record<string, unknown>, folder = "/home/tester/Downloads"): SaveSummary {
     const scopeId = String(args.scopeId);
@@ -495,13 +506,47 @@ export function installMock(): void {
       await step({ done: 48_213 });
       const key = `${scopeId}|${JSON.stringify(selection)}`;
       const path = `Contoso Ltd/${period.start.slice(0, 7)} ${scope?.displayName ?? "scope"} usage.csv`;
-      outcome.files.push({ period, path, fullPath: `${outcome.folder}/${path}`, outcome: usageSaved.has(key) ? "already_there" : "saved", size: 48_213 });
+      const fullPath = `${outcome.folder}/${path}`;
+      outcome.files.push({ period, path, fullPath, outcome: usageSaved.has(key) ? "already_there" : "saved", size: 48_213 });
       usageSaved.add(key);
+      recordUsageFile(scopeId, selection, fullPath);
       await report({ phase: "finished", stage: null, bytesPerSecond: null, retry: null });
       return outcome;
     } finally {
       usageCancels.delete(id);
     }
+  }
+
+  /** The folder index's entry of a saved usage file, under the period's `usageKey`. */
+  function recordUsageFile(scopeId: string, selection: UsageSelection, path: string): void {
+    const wanted = JSON.stringify(selection);
+    const key = periodsOf(scopeId).find((period) => period.usage && JSON.stringify(period.usage) === wanted)?.usageKey;
+    if (!key) return;
+    const known = (savedByScope.get(scopeId) ?? []).filter((document) => !(document.documentKind === "Usage" && document.invoice === key));
+    savedByScope.set(scopeId, [...known, { invoice: key, documentKind: "Usage", path }]);
+  }
+
+  /** `usage_at_a_glance`: the fixtures' summary of a saved usage file of the scope. */
+  async function usageAtAGlance(args: Record<string, unknown>) {
+    const scopeId = String(args.scopeId);
+    const path = String(args.path);
+    const invoice = typeof args.invoice === "string" ? args.invoice : null;
+    if (init.glance?.delayMs) await sleep(init.glance.delayMs);
+    if (init.glance?.error) throw init.glance.error;
+    const document = (savedByScope.get(scopeId) ?? []).find((known) => known.path === path);
+    if (!document) throw appError("not_found", `No saved file ${path}.`);
+    const period = periodsOf(scopeId).find((candidate) => candidate.usageKey === document.invoice);
+    return usageGlanceFor(invoice, period?.start ?? "2026-10-01", period?.end ?? "2026-10-31", init.glance?.differs ?? false);
+  }
+
+  let pendingReports: PendingReport[] = [...(init.pendingReports ?? [])];
+
+  /** `resume_usage_report`: the report leaves the list and runs as a usage job, as a save does. */
+  async function resumeUsageReport(args: Record<string, unknown>): Promise<UsageOutcome> {
+    const report = pendingReports.find((known) => known.id === args.id);
+    if (!report) throw appError("not_found", `No usage report ${String(args.id)}.`);
+    pendingReports = pendingReports.filter((known) => known.id !== report.id);
+    return saveUsageFile({ scopeId: report.scopeId, selection: report.selection });
   }
 
   /** The language the shell resolves for `settings`: this browser's language plays the OS's. */
@@ -581,7 +626,17 @@ export function installMock(): void {
           failed: [],
         };
       case "start_drag":
+      case "start_drag_saved":
         return true;
+      case "usage_at_a_glance":
+        return usageAtAGlance(args);
+      case "pending_usage_reports":
+        return pendingReports;
+      case "resume_usage_report":
+        return resumeUsageReport(args);
+      case "dismiss_usage_report":
+        pendingReports = pendingReports.filter((known) => known.id !== args.id);
+        return null;
       case "open_saved":
       case "reveal_saved":
         return null;

@@ -1,7 +1,8 @@
 // Saving invoice PDFs from the window: what is on disk already per scope (to open or reveal it
 // instead of downloading again), which saves are running, and the last save's summary.
 import { SvelteSet } from "svelte/reactivity";
-import { call, commands, type AppError, type Result, type RetryRequest, type SaveSummary, type SavedDocument, type ShownRange, type SyncOutcome } from "./ipc";
+import { call, commands, type AppError, type PeriodView, type Result, type RetryRequest, type SaveSummary, type SavedDocument, type ShownRange, type SyncOutcome } from "./ipc";
+import { USAGE_DOCUMENT, glance, usageFileOf } from "./glance.svelte";
 import { usage } from "./usage.svelte";
 
 export class SaveState {
@@ -17,9 +18,20 @@ export class SaveState {
     if (result.status === "ok") this.saved = { ...this.saved, [scopeId]: result.data };
   }
 
-  /** The saved file of an invoice, if any. */
+  /** The saved PDF of an invoice, if any. */
   savedFile(scopeId: string, invoice: string): SavedDocument | null {
-    return this.saved[scopeId]?.find((document) => document.invoice === invoice) ?? null;
+    return this.saved[scopeId]?.find((document) => document.invoice === invoice && document.documentKind !== USAGE_DOCUMENT) ?? null;
+  }
+
+  /** The usage file of a period, if it is on disk. */
+  usageFile(scopeId: string, period: PeriodView): SavedDocument | null {
+    return usageFileOf(this.saved[scopeId], period);
+  }
+
+  /** Drags a saved file (a usage file) out of the window, as the system drags files. */
+  async dragSaved(path: string): Promise<void> {
+    const result = await call(() => commands.startDragSaved(path));
+    if (result.status === "error") this.error = result.error;
   }
 
   isRunning(scopeId: string, invoice?: string): boolean {
@@ -137,3 +149,10 @@ export class SaveState {
 }
 
 export const saves = new SaveState();
+
+// A usage file just saved is on disk now: the folder's index says under which period, and a
+// file written again is summarised anew.
+usage.onSaved((scopeId, outcome) => {
+  for (const file of outcome.files) glance.forget(file.fullPath);
+  if (outcome.files.length > 0) void saves.loadSaved(scopeId);
+});

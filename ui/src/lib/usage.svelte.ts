@@ -2,7 +2,7 @@
 // usage job in the tray ended with (the file it saved, no usage, or why not). Which usage a
 // period offers is the shell's answer (`PeriodView.usage`); this only asks for it.
 import { SvelteSet } from "svelte/reactivity";
-import { call, commands, type AppError, type JobProgress, type UsageOutcome, type UsageSelection } from "./ipc";
+import { call, commands, type AppError, type JobProgress, type PendingReport, type Result, type UsageOutcome, type UsageSelection } from "./ipc";
 import { isActive } from "./jobs.svelte";
 
 /** One text per usage request, so a job and the button that started it find each other. */
@@ -41,6 +41,8 @@ export class UsageState {
   /** Outcomes that arrived before their job's first report, by request. */
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #early = new Map<string, UsageOutcome>();
+  /** Who wants to know when a usage save answered with its outcome (what is on disk changed). */
+  readonly #listeners: ((scopeId: string, outcome: UsageOutcome) => void)[] = [];
   /** The saves not answered yet, by request. */
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #runs = new Map<string, Promise<void>>();
@@ -86,12 +88,35 @@ export class UsageState {
     await run;
   }
 
-  async #run(scopeId: string, selection: UsageSelection, key: string): Promise<void> {
+  /**
+   * Picks up a report that was still running when the app last quit: a usage job in the tray,
+   * as `save` starts one.
+   */
+  async resume(report: PendingReport): Promise<void> {
+    const key = usageKey(report.scopeId, report.selection);
+    if (this.#runs.has(key)) return;
+    const run = this.#run(report.scopeId, report.selection, key, () => commands.resumeUsageReport(report.id));
+    this.#runs.set(key, run);
+    await run;
+  }
+
+  /** Calls `listener` whenever a usage save or resume answered with the files it saved. */
+  onSaved(listener: (scopeId: string, outcome: UsageOutcome) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  async #run(
+    scopeId: string,
+    selection: UsageSelection,
+    key: string,
+    command: () => Promise<Result<UsageOutcome>> = () => commands.saveUsageFile(scopeId, selection),
+  ): Promise<void> {
     this.running.add(key);
     this.#jobs.set(key, null);
     this.error = null;
-    const result = await call(() => commands.saveUsageFile(scopeId, selection));
+    const result = await call(command);
     this.running.delete(key);
+    if (result.status === "ok") for (const listener of this.#listeners) listener(scopeId, result.data);
     const jobId = this.#jobs.get(key) ?? null;
     if (result.status === "ok") {
       if (jobId) this.outcomes = { ...this.outcomes, [jobId]: result.data };
