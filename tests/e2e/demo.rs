@@ -857,6 +857,120 @@ fn an_invoices_usage_and_charges_lands_as_a_csv_and_a_cancelled_month_to_date_le
     app.wait_for("#welcome-heading", WAIT).unwrap();
 }
 
+/// Scrolls the details panel (only it) so that `css` is at its top.
+fn scroll_details_to(app: &Session, css: &str) {
+    app.execute(
+        "const el = document.querySelector(arguments[0]);\
+         const pane = el.closest('.details');\
+         pane.scrollTop += el.getBoundingClientRect().top - pane.getBoundingClientRect().top - 8;",
+        &[serde_json::json!(css)],
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_saved_invoices_usage_shows_at_a_glance_matching_the_invoice_and_its_row_marks_it_on_disk() {
+    let env = Env::from_process();
+    let folder = env.home.join("usage-glance");
+    let _ = std::fs::remove_dir_all(&folder);
+    let settings = serde_json::json!({ "downloadFolder": folder.display().to_string() });
+    let mut app = env.launch(Some(&settings.to_string()));
+    open_demo_billing_profile(&app, "olivia.owner@contoso.example", "Contoso Finance");
+    app.wait_for("[data-testid=invoice-amount]", WAIT).unwrap();
+    let invoice = app
+        .execute(
+            "return document.querySelector('[data-testid=period-row][data-invoice]').dataset.invoice;",
+            &[],
+        )
+        .unwrap();
+    let invoice = invoice.as_str().unwrap().to_owned();
+    let row = format!("[data-testid=period-row][data-invoice='{invoice}']");
+    assert!(
+        app.find(&format!("{row} [data-testid=usage-on-disk]"))
+            .is_err(),
+        "nothing on disk yet"
+    );
+
+    // The invoice's "Azure usage and charges" from its row, then the row itself.
+    select(&app, &format!("{row} [data-testid=usage-row-button]"));
+    app.wait_for_page_text(
+        "[data-testid=job-row][data-phase=finished] [data-testid=usage-file]",
+        |t| t.contains(".csv"),
+    )
+    .unwrap();
+    let icon = app
+        .wait_for(&format!("{row} [data-testid=usage-on-disk]"), WAIT)
+        .unwrap();
+    assert_eq!(
+        app.attribute(&icon, "draggable").unwrap().as_deref(),
+        Some("true")
+    );
+    let path = app
+        .attribute(&icon, "data-path")
+        .unwrap()
+        .unwrap_or_default();
+    assert!(
+        std::path::Path::new(&path).starts_with(&folder),
+        "the row's file is the saved one: {path}"
+    );
+    app.execute(
+        "document.querySelector(arguments[0] + ' td.period').click();",
+        &[serde_json::json!(row)],
+    )
+    .unwrap();
+
+    // The details panel summarises the file and checks it against the invoice.
+    app.wait_for("[data-testid=usage-glance][data-state=ok]", WAIT)
+        .unwrap();
+    assert_eq!(
+        app.page_text("[data-testid=check-verdict]").unwrap(),
+        "Matches the invoice's pre-tax amount"
+    );
+    let service = app
+        .page_text("[data-testid=glance-services] [data-testid=share] .name")
+        .unwrap();
+    assert!(!service.is_empty(), "a service is named");
+    let csv = std::fs::read_to_string(&path).unwrap();
+    assert!(csv.contains(&service), "{service} is the file's");
+    let total = app.page_text("[data-testid=glance-total]").unwrap();
+    assert_eq!(
+        app.page_text("[data-testid=check-file-total]").unwrap(),
+        total
+    );
+    assert_eq!(app.page_text("[data-testid=check-invoice]").unwrap(), total);
+    assert!(
+        app.find("[data-testid=glance-top] [data-testid=top-resource]")
+            .is_ok(),
+        "the most expensive resources are listed"
+    );
+    scroll_details_to(&app, "[data-testid=usage-glance]");
+    app.screenshot("demo-usage-glance-en").unwrap();
+    scroll_details_to(&app, "[data-testid=glance-days]");
+    app.screenshot("demo-usage-glance-lower-en").unwrap();
+
+    // In Dutch: the same check in Dutch words.
+    select(&app, "[data-testid=settings-button]");
+    app.select("[data-testid=language-select]", "nl").unwrap();
+    select(&app, "[data-testid=settings-back]");
+    if app.find("[data-testid=usage-glance]").is_err() {
+        app.execute(
+            "document.querySelector(arguments[0] + ' td.period').click();",
+            &[serde_json::json!(row)],
+        )
+        .unwrap();
+    }
+    app.wait_for_page_text("[data-testid=check-verdict]", |t| {
+        t == "Komt overeen met het factuurbedrag vóór btw"
+    })
+    .unwrap();
+    scroll_details_to(&app, "[data-testid=usage-glance]");
+    app.screenshot("demo-usage-glance-nl").unwrap();
+    scroll_details_to(&app, "[data-testid=glance-days]");
+    app.screenshot("demo-usage-glance-lower-nl").unwrap();
+    select(&app, "[data-testid=leave-demo]");
+    app.wait_for("#welcome-heading", WAIT).unwrap();
+}
+
 #[test]
 fn an_ea_account_owner_whose_view_charges_policy_is_off_is_told_an_enterprise_administrator_can_turn_it_on()
  {
