@@ -132,7 +132,7 @@ describe("usage at a glance", () => {
   });
 
   it("the usage file drags out of the window from the row's disk icon and the panel, not the invoice's PDF", async () => {
-    const page = await open({ accounts: [ACCOUNT], saved: { [SUB_PRODUCTION]: [AUGUST_USAGE] } });
+    const page = await open({ accounts: [ACCOUNT], saved: { [SUB_PRODUCTION]: [AUGUST_USAGE] } }, { colorScheme: "dark" });
     await selectScope(page, SUB_PRODUCTION);
     const icon = `${invoiceRow("E0800KZ4811")} [data-testid="usage-on-disk"]`;
     await page.waitForSelector(icon);
@@ -140,6 +140,7 @@ describe("usage at a glance", () => {
     await page.dispatchEvent(icon, "dragstart");
     await page.click(invoiceRow("E0800KZ4811"));
     await page.waitForSelector(`${glance}[data-state="ok"]`);
+    await shot(page, "usage-glance-dark");
     await page.dispatchEvent('[data-testid="glance-file"]', "dragstart");
     await page.waitForFunction(() => window.__e2e!.callsTo("start_drag_saved").length === 2);
     expect((await calls(page, "start_drag_saved")).map((call) => call.args)).toEqual([{ path: AUGUST_USAGE.path }, { path: AUGUST_USAGE.path }]);
