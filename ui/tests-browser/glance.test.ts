@@ -131,6 +131,18 @@ describe("usage at a glance", () => {
     expect(await textOf(page, '[data-testid="glance-file"]')).toBe("2026-08 Contoso Production usage.csv");
   });
 
+  it("a period without an invoice shows its usage file under its reason card", async () => {
+    const april: SavedDocument = { invoice: "2026-04-05..2026-05-04", documentKind: "Usage", path: "/home/tester/Downloads/Contoso Ltd/2026-04 Contoso Production usage.csv" };
+    const page = await open({ accounts: [ACCOUNT], saved: { [SUB_PRODUCTION]: [april] } });
+    await selectScope(page, SUB_PRODUCTION);
+    await page.waitForSelector('[data-testid="period-row"][data-period-start="2026-04-05"] [data-testid="usage-on-disk"]');
+    await page.click('[data-testid="why"][data-period-start="2026-04-05"]');
+    await page.waitForSelector('[data-testid="reason-card"]');
+    await page.waitForSelector(`${glance}[data-state="ok"]`);
+    expect(await textOf(page, '[data-testid="glance-days-covered"]')).toBe("Apr 5 – May 4, 2026");
+    expect(await page.$('[data-testid="usage-check"]')).toBeNull();
+  });
+
   it("the usage file drags out of the window from the row's disk icon and the panel, not the invoice's PDF", async () => {
     const page = await open({ accounts: [ACCOUNT], saved: { [SUB_PRODUCTION]: [AUGUST_USAGE] } }, { colorScheme: "dark" });
     await selectScope(page, SUB_PRODUCTION);
