@@ -971,6 +971,120 @@ fn a_saved_invoices_usage_shows_at_a_glance_matching_the_invoice_and_its_row_mar
     app.wait_for("#welcome-heading", WAIT).unwrap();
 }
 
+/// Olivia's "Contoso Finance" billing profile in the demo, as the sample Azure names it.
+const OLIVIA_CONTOSO_FINANCE: &str = "/providers/Microsoft.Billing/billingAccounts/d6d9e68e-f6e6-4b61-9875-1b8769f9d0a6:e7b25c36-240f-4dad-9952-b2c1162f7be4_2019-05-31/billingProfiles/1QRT-NAQE-QW8-72H";
+
+#[test]
+fn usage_reports_left_running_at_the_last_quit_are_offered_to_resume_or_dismiss() {
+    let env = Env::from_process();
+    let folder = env.home.join("usage-resumed");
+    let _ = std::fs::remove_dir_all(&folder);
+    // What the window kept of two reports when it last quit, before Azure accepted them.
+    let kept = env
+        .home
+        .join("data")
+        .join("app.invoicedesk.desktop")
+        .join("running-usage-reports.json");
+    std::fs::create_dir_all(kept.parent().unwrap()).unwrap();
+    let report = |id: &str, invoice: &str| {
+        serde_json::json!({
+            "id": id,
+            "scopeId": OLIVIA_CONTOSO_FINANCE,
+            "scopeName": "Contoso Finance",
+            "selection": { "kind": "invoice", "invoice": invoice },
+            "operation": null,
+            "startedAt": "2026-11-17T16:00:00Z",
+        })
+    };
+    std::fs::write(
+        &kept,
+        serde_json::json!([
+            report("left-1", "G805123403"),
+            report("left-2", "G828456734")
+        ])
+        .to_string(),
+    )
+    .unwrap();
+    let settings = serde_json::json!({ "downloadFolder": folder.display().to_string() });
+    let mut app = env.launch(Some(&settings.to_string()));
+    open_demo_billing_profile(&app, "olivia.owner@contoso.example", "Contoso Finance");
+
+    // Offered quietly above the tray, not in a dialog.
+    let first = "[data-testid=pending-report][data-report-id=left-1]";
+    let text = app
+        .wait_for_page_text(&format!("{first} [data-testid=pending-text]"), |t| {
+            !t.is_empty()
+        })
+        .unwrap();
+    assert_eq!(
+        text,
+        "A usage report for Contoso Finance was still being prepared when Invoice Desk closed."
+    );
+    assert_eq!(
+        app.page_text(&format!("{first} [data-testid=pending-target]"))
+            .unwrap(),
+        "invoice G805123403"
+    );
+    assert!(app.find("[role=dialog]").is_err(), "no dialog");
+    app.screenshot("demo-usage-pending-en").unwrap();
+
+    // Dismiss forgets the second for good.
+    select(
+        &app,
+        "[data-testid=pending-report][data-report-id=left-2] [data-testid=pending-dismiss]",
+    );
+    let deadline = std::time::Instant::now() + WAIT;
+    while std::fs::read_to_string(&kept).is_ok_and(|t| t.contains("left-2")) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the dismissed report is still kept"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    // In Dutch, Resume picks the first up as a usage job in the tray, which saves the file.
+    select(&app, "[data-testid=settings-button]");
+    app.select("[data-testid=language-select]", "nl").unwrap();
+    select(&app, "[data-testid=settings-back]");
+    let dutch = app
+        .wait_for_page_text(&format!("{first} [data-testid=pending-text]"), |t| {
+            t.starts_with("Een gebruiksrapport")
+        })
+        .unwrap();
+    assert_eq!(
+        dutch,
+        "Een gebruiksrapport voor Contoso Finance werd nog voorbereid toen Invoice Desk werd gesloten."
+    );
+    app.screenshot("demo-usage-pending-nl").unwrap();
+    select(&app, &format!("{first} [data-testid=pending-resume]"));
+    app.wait_for_page_text(
+        "[data-testid=job-row][data-phase=finished] [data-testid=usage-file]",
+        |t| t.starts_with("Opgeslagen") && t.contains(".csv"),
+    )
+    .unwrap();
+    assert_eq!(
+        app.page_text("[data-testid=job-row][data-phase=finished] [data-testid=job-target]")
+            .unwrap(),
+        "factuur G805123403"
+    );
+    assert!(
+        app.find("[data-testid=pending-reports]").is_err(),
+        "nothing left to offer"
+    );
+    let saved = saved_files(&folder);
+    assert_eq!(saved.len(), 1, "{saved:?}");
+    assert!(has_extension(&saved[0], "csv"), "{saved:?}");
+    let left = std::fs::read_to_string(&kept).unwrap_or_default();
+    assert!(
+        !left.contains("left-1"),
+        "the resumed report is done: {left}"
+    );
+    app.screenshot("demo-usage-resumed-nl").unwrap();
+    let _ = std::fs::remove_file(&kept);
+    select(&app, "[data-testid=leave-demo]");
+    app.wait_for("#welcome-heading", WAIT).unwrap();
+}
+
 #[test]
 fn an_ea_account_owner_whose_view_charges_policy_is_off_is_told_an_enterprise_administrator_can_turn_it_on()
  {
