@@ -149,9 +149,7 @@ pub async fn start_drag(
     if files.is_empty() {
         return Err(not_ready());
     }
-    let dropped = drag_files(&app, window, files).await?;
-    tracing::info!(count = invoices.len(), "drag started");
-    Ok(dropped)
+    drag_files(&app, window, files).await
 }
 
 /// Starts the native drag of a file the app saved (a usage file, a saved invoice), answering
@@ -177,6 +175,7 @@ async fn drag_files(
     window: WebviewWindow,
     files: Vec<PathBuf>,
 ) -> Result<bool, AppError> {
+    let count = files.len();
     let (done_tx, done_rx) = tokio::sync::oneshot::channel();
     let (started_tx, started_rx) = std::sync::mpsc::channel();
     let icon = drag::Image::Raw(include_bytes!("../../icons/32x32.png").to_vec());
@@ -207,5 +206,6 @@ async fn drag_files(
         .recv()
         .map_err(|e| AppError::new(ErrorCode::Internal).with_details(e.to_string()))?
         .map_err(|e| AppError::new(ErrorCode::Internal).with_details(e))?;
+    tracing::info!(count, "drag started");
     Ok(done_rx.await.unwrap_or(false))
 }
