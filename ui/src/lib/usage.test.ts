@@ -104,4 +104,14 @@ describe("usage saves", () => {
     expect(saveUsageFile).toHaveBeenCalledTimes(2);
     expect(usage.error).toBeNull();
   });
+
+  it("tells who listens which files a save put on disk, and nothing when it failed", async () => {
+    const usage = new UsageState();
+    const heard: Array<[string, UsageOutcome]> = [];
+    usage.onSaved((scopeId, outcome) => heard.push([scopeId, outcome]));
+    saveUsageFile.mockResolvedValueOnce(ok(OUTCOME)).mockResolvedValueOnce(failed("view_charges_off"));
+    await usage.save("/p", INVOICE);
+    await usage.save("/p", INVOICE);
+    expect(heard).toEqual([["/p", OUTCOME]]);
+  });
 });
