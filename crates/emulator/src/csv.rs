@@ -407,7 +407,12 @@ pub fn row(spec: &ReportSpec, index: u64) -> String {
     // The price shown is what the (scaled) cost works out to per unit.
     let price_micro = cost_micro.saturating_mul(1000) / qty_milli;
     let rg = format!("rg-{}", (h >> 20) % 7);
-    let res_name = format!("{}-{:03}", meter.5.trim_end_matches('s'), (h >> 24) % 40);
+    // A resource of a type is named by the type in the singular, as the portal's defaults are.
+    let singular = meter.5.strip_suffix("sses").map_or_else(
+        || meter.5.trim_end_matches('s').to_owned(),
+        |stem| format!("{stem}ss"),
+    );
+    let res_name = format!("{singular}-{:03}", (h >> 24) % 40);
     let res_id = format!(
         "/subscriptions/{}/resourceGroups/{rg}/providers/{}/{}/{res_name}",
         spec.subscription_id, meter.4, meter.5
