@@ -310,3 +310,65 @@ fn sync_with_usage_keeps_every_closed_month_once() {
         "what is there already is not fetched again"
     );
 }
+
+#[test]
+fn every_scope_kind_gets_its_usage_file_with_its_agreements_columns() {
+    let config = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().to_str().unwrap();
+    for (account, kind, first_column) in [
+        (
+            "alex@contoso.example",
+            "mosp_subscription",
+            "InvoiceSectionName,",
+        ),
+        (OLIVIA, "mca_billing_profile", "invoiceId,"),
+        (
+            "sofia.section@contoso.example",
+            "mca_invoice_section",
+            "invoiceId,",
+        ),
+        (
+            "erin.ea@contoso.example",
+            "ea_enrollment",
+            "InvoiceSectionName,",
+        ),
+        (
+            "dan.dept@contoso.example",
+            "ea_department",
+            "InvoiceSectionName,",
+        ),
+        (
+            "erin.ea@contoso.example",
+            "ea_enrollment_account",
+            "InvoiceSectionName,",
+        ),
+    ] {
+        let scope = scope_of(config.path(), account, kind);
+        let got = cli(
+            &[
+                "usage",
+                "--account",
+                account,
+                "--scope",
+                &scope,
+                "--period",
+                "2026-10",
+                "--out",
+                dir,
+                "--json",
+            ],
+            config.path(),
+        );
+        assert_eq!(got.status.code(), Some(0), "{kind}: {}", text(&got.stderr));
+        let report = json(&got);
+        let file = &report["files"][0];
+        let csv = std::fs::read_to_string(out.path().join(file["path"].as_str().unwrap())).unwrap();
+        assert!(
+            csv.starts_with(first_column),
+            "{kind}: {}",
+            csv.lines().next().unwrap_or_default()
+        );
+        assert!(csv.lines().count() > 1, "{kind} has rows");
+    }
+}
