@@ -63,7 +63,7 @@ pub async fn sync_at_start(
         return Ok(None);
     }
     let scopes = syncable(&browse).await;
-    if scopes.is_empty() {
+    if scopes.is_empty() && usage_scopes(&state, &browse).await.is_empty() {
         tracing::info!("no scope to sync at start");
         return Ok(None);
     }
@@ -93,17 +93,22 @@ async fn syncable(browse: &Browse) -> Vec<ScopeEntry> {
     chosen.scopes
 }
 
-/// Syncs `scopes` one after the other, each a job in the tray; then, with "Also keep usage
-/// files", the usage files of every scope where the user may download usage.
-async fn sync(state: &AppState, browse: &Browse, scopes: Vec<ScopeEntry>) -> SyncOutcome {
-    let keep_usage = state.settings().keep_usage_files;
+/// The scopes whose usage files a sync keeps: with "Also keep usage files", those listed in
+/// this run where the user may download usage.
+async fn usage_scopes(state: &AppState, browse: &Browse) -> Vec<ScopeEntry> {
     let listed: Vec<ScopeEntry> = browse
         .loaded()
         .await
         .into_iter()
         .map(|(_, _, e)| e)
         .collect();
-    let usage = invoice_desk_api::sync::usage_plan(listed, |e| e, keep_usage);
+    invoice_desk_api::sync::usage_plan(listed, |e| e, state.settings().keep_usage_files)
+}
+
+/// Syncs `scopes` one after the other, each a job in the tray; then, with "Also keep usage
+/// files", the usage files of every scope where the user may download usage.
+async fn sync(state: &AppState, browse: &Browse, scopes: Vec<ScopeEntry>) -> SyncOutcome {
+    let usage = usage_scopes(state, browse).await;
     let mut outcome = SyncOutcome {
         scope_ids: Vec::new(),
         summary: None,

@@ -527,6 +527,57 @@ fn resting_on_an_invoice_prepares_its_pdf_for_dragging_and_a_drag_starts_with_it
 }
 
 #[test]
+fn sync_archive_also_keeps_the_usage_files_when_settings_say_so() {
+    let env = Env::from_process();
+    let folder = env.home.join("usage-archive");
+    let _ = std::fs::remove_dir_all(&folder);
+    let settings = serde_json::json!({
+        "archiveFolder": folder.display().to_string(),
+        "keepUsageFiles": true,
+    });
+    let mut app = env.launch(Some(&settings.to_string()));
+    // A trial subscription: no invoice yet, but its usage can be downloaded.
+    enter_demo_as(&app, "trial@contoso.example");
+    select(&app, "[data-testid=sync-archive]");
+    // The sync answers once the usage files are saved too (the trial has no invoice yet).
+    app.wait_for_text("[data-testid=save-summary-text]", |t| !t.is_empty())
+        .unwrap();
+    let usage: Vec<String> = files_under(&folder)
+        .into_iter()
+        .filter(|f| has_extension(f, "csv"))
+        .collect();
+    assert_eq!(usage.len(), 1, "{:?}", files_under(&folder));
+    assert!(usage[0].ends_with("usage.csv"), "{usage:?}");
+    let csv = std::fs::read_to_string(folder.join(&usage[0])).unwrap();
+    assert!(csv.lines().count() > 1, "the usage file has rows");
+    assert!(
+        !files_under(&folder)
+            .iter()
+            .any(|f| has_extension(f, "part")),
+        "nothing half-written"
+    );
+    let index = std::fs::read_to_string(folder.join(".invoice-desk-index.json")).unwrap();
+    assert!(index.contains("\"documentKind\": \"Usage\""), "{index}");
+    app.screenshot("demo-sync-usage").unwrap();
+
+    // Again: the usage file is there already, nothing is asked of Azure twice.
+    select(&app, "[data-testid=save-dismiss]");
+    select(&app, "[data-testid=sync-archive]");
+    // The sync answers once the usage files are saved too (the trial has no invoice yet).
+    app.wait_for_text("[data-testid=save-summary-text]", |t| !t.is_empty())
+        .unwrap();
+    assert_eq!(
+        files_under(&folder)
+            .into_iter()
+            .filter(|f| has_extension(f, "csv"))
+            .count(),
+        1
+    );
+    select(&app, "[data-testid=leave-demo]");
+    app.wait_for("#welcome-heading", WAIT).unwrap();
+}
+
+#[test]
 fn sync_archive_saves_every_scope_once_and_a_second_run_saves_nothing_new() {
     let env = Env::from_process();
     let folder = env.home.join("archive");
