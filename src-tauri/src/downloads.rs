@@ -158,6 +158,11 @@ pub(crate) async fn targets(
     Ok((entry.scope.display_name.clone(), jobs))
 }
 
+/// The client that fetches download links for the window's saves.
+pub(crate) fn fetcher() -> Result<Fetcher, AppError> {
+    Fetcher::new(TransferPolicy::default()).map_err(|e| AppError::from(&e.report()))
+}
+
 /// Runs a batch into `folder` with the settings' template.
 pub(crate) async fn run(
     state: &AppState,
@@ -168,8 +173,7 @@ pub(crate) async fn run(
 ) -> Result<BatchSummary, AppError> {
     let mut options = BatchOptions::new(folder, template(state)?);
     options.cancel = cancel;
-    let fetcher =
-        Fetcher::new(TransferPolicy::default()).map_err(|e| AppError::from(&e.report()))?;
+    let fetcher = fetcher()?;
     invoice_desk_files::run_batch(jobs, &fetcher, &options, events)
         .await
         .map_err(|e| AppError::from(&e.report()))

@@ -15,11 +15,11 @@ use invoice_desk_api::usage::{
     Resume, UsageDestination, UsageOutcome, UsageRequest, UsageSelection, save_usage,
 };
 use invoice_desk_api::usage_glance::{UsageGlance, glance};
+use invoice_desk_files::Template;
 use invoice_desk_files::report::ReportParts;
-use invoice_desk_files::{Fetcher, Template, TransferPolicy};
 
 use crate::browse::Browse;
-use crate::downloads::{SavedElsewhere, archive_folder, download_folder, saved_file};
+use crate::downloads::{SavedElsewhere, archive_folder, download_folder, fetcher, saved_file};
 use crate::error::{AppError, ErrorCode};
 use crate::jobs::{JobKind, RetryRequest};
 use crate::state::AppState;
@@ -113,8 +113,7 @@ async fn run_usage(
 ) -> Result<UsageOutcome, AppError> {
     let (discovered, entry) = browse.scope(&scope_id).await?;
     let destination = destination(state, download_folder(state)?)?;
-    let fetcher =
-        Fetcher::new(TransferPolicy::default()).map_err(|e| AppError::from(&e.report()))?;
+    let fetcher = fetcher()?;
     let title = entry.scope.display_name.clone();
     let job = state.jobs.start(JobKind::UsageReport, title.clone(), None);
     job.offer_retry(RetryRequest::SaveUsage {
@@ -191,8 +190,7 @@ pub(crate) async fn archive_usage(
 ) -> Result<UsageOutcome, AppError> {
     let (discovered, entry) = browse.scope(scope_id).await?;
     let destination = destination(state, archive_folder(state)?)?;
-    let fetcher =
-        Fetcher::new(TransferPolicy::default()).map_err(|e| AppError::from(&e.report()))?;
+    let fetcher = fetcher()?;
     let job = state
         .jobs
         .start(JobKind::UsageReport, entry.scope.display_name.clone(), None);

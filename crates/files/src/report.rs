@@ -197,20 +197,6 @@ pub async fn save_fetched(
     Ok(saved)
 }
 
-/// [`fetch_report`] then [`save_fetched`] for one report.
-pub async fn save_report(
-    fetcher: &Fetcher,
-    blobs: &[String],
-    destination: ReportDestination<'_>,
-    parts: ReportParts,
-    progress: &(dyn Fn(ReportStep) + Send + Sync),
-    cancel: &CancellationToken,
-) -> Result<Vec<SavedReportFile>, FilesError> {
-    let full = destination.root.join(destination.relative);
-    let fetched = fetch_report(fetcher, blobs, &full, "", progress, cancel).await?;
-    save_fetched(vec![fetched], destination, parts, cancel).await
-}
-
 /// `name.csv` → `name.csv<suffix>` beside it (the report's part files).
 fn sibling(full: &Path, suffix: &str) -> PathBuf {
     let mut name = full.file_name().unwrap_or_default().to_owned();

@@ -51,6 +51,18 @@ pub enum UsageSelection {
     OpenMonth,
 }
 
+impl UsageSelection {
+    /// Every day of the months of `from` through `to` (any day in each month).
+    #[must_use]
+    pub fn months(from: time::Date, to: time::Date) -> Self {
+        let month = |day: time::Date| format!("{:04}-{:02}", day.year(), u8::from(day.month()));
+        Self::Months {
+            from: month(from),
+            to: month(to),
+        }
+    }
+}
+
 /// One save of usage files.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

@@ -208,12 +208,8 @@ pub fn usage_for_period(
     if period.start > today || period.end < oldest {
         return None;
     }
-    let month = |day: Date| format!("{:04}-{:02}", day.year(), u8::from(day.month()));
     Some(match (scope.family(), scope.kind) {
-        (AgreementFamily::Ea, _) => UsageSelection::Months {
-            from: month(period.start),
-            to: month(period.start),
-        },
+        (AgreementFamily::Ea, _) => UsageSelection::months(period.start, period.start),
         (_, ScopeKind::McaBillingProfile) => match row.invoices.first() {
             Some(invoice) => UsageSelection::Invoice {
                 invoice: invoice.name.clone(),

@@ -25,26 +25,16 @@ use crate::error::{CliError, Exit};
 use crate::output::print_json;
 use crate::sources::{Found, Sources};
 
-fn month(day: Date) -> String {
-    format!("{:04}-{:02}", day.year(), u8::from(day.month()))
-}
-
 /// What the flags ask for.
 fn selection(args: &UsageArgs, today: Date) -> UsageSelection {
     if let Some(period) = args.period {
-        UsageSelection::Months {
-            from: month(period),
-            to: month(period),
-        }
+        UsageSelection::months(period, period)
     } else if let Some(invoice) = &args.invoice {
         UsageSelection::Invoice {
             invoice: invoice.trim().to_owned(),
         }
     } else if let Some(from) = args.from {
-        UsageSelection::Months {
-            from: month(from),
-            to: month(args.to.unwrap_or(today)),
-        }
+        UsageSelection::months(from, args.to.unwrap_or(today))
     } else {
         UsageSelection::OpenMonth
     }
