@@ -152,13 +152,32 @@ pub enum UsageError {
     #[error("{what}")]
     BadSelection { what: String },
     #[error(transparent)]
-    Billing(#[from] BillingError),
+    Billing(BillingError),
     #[error(transparent)]
-    Files(#[from] FilesError),
+    Files(FilesError),
     #[error(transparent)]
     Template(#[from] TemplateError),
     #[error("cancelled")]
     Cancelled,
+}
+
+/// A cancelled request or download is the job's cancel, whichever layer noticed it.
+impl From<BillingError> for UsageError {
+    fn from(err: BillingError) -> Self {
+        match err {
+            BillingError::Cancelled => Self::Cancelled,
+            other => Self::Billing(other),
+        }
+    }
+}
+
+impl From<FilesError> for UsageError {
+    fn from(err: FilesError) -> Self {
+        match err {
+            FilesError::Cancelled => Self::Cancelled,
+            other => Self::Files(other),
+        }
+    }
 }
 
 impl From<UsageError> for AppError {

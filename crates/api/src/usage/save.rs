@@ -9,7 +9,7 @@ use time::Date;
 use tokio_util::sync::CancellationToken;
 
 use invoice_desk_billing::{
-    BillingError, BillingScope, CostDetailsReport, LroOptions, LroStatus, ScopeEntry, ScopeKind,
+    BillingScope, CostDetailsReport, LroOptions, LroStatus, ScopeEntry, ScopeKind,
 };
 use invoice_desk_files::index::now_text;
 use invoice_desk_files::place::Claims;
@@ -327,11 +327,7 @@ async fn save_plan(
             ReportParts::Join,
             &cancel,
         )
-        .await
-        .map_err(|e| match e {
-            FilesError::Cancelled => UsageError::Cancelled,
-            other => UsageError::Files(other),
-        })?;
+        .await?;
         record(&mut outcome, scope, &whole, destination, files).await;
     }
     Ok(outcome)
@@ -428,11 +424,7 @@ async fn fetch_one(
                     .generate_cost_details_report(scope_path, &report.request, &options)
                     .await
             }
-        }
-        .map_err(|e| match e {
-            BillingError::Cancelled => UsageError::Cancelled,
-            other => UsageError::Billing(other),
-        })?;
+        }?;
         let result = match answer {
             CostDetailsReport::NoData => return Ok(None),
             CostDetailsReport::Ready(result) => result,
@@ -460,7 +452,6 @@ async fn fetch_one(
             Err(FilesError::LinkExpired) if attempts == 1 => {
                 tracing::info!(scope = %scope.id, "usage report links expired; requesting it again");
             }
-            Err(FilesError::Cancelled) => return Err(UsageError::Cancelled),
             Err(error) => return Err(error.into()),
         }
     }
