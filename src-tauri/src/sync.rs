@@ -4,10 +4,11 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tauri::State;
 
 use invoice_desk_api::sync::{plan, syncs_at_start};
+use invoice_desk_api::usage::UsageOutcome;
 use invoice_desk_billing::ScopeEntry;
 
 use crate::browse::Browse;
@@ -17,7 +18,7 @@ use crate::signin::SignIn;
 use crate::state::AppState;
 
 /// What one sync over every scope did.
-#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncOutcome {
     /// The scopes synced, so the window can mark what is on disk now.
@@ -26,6 +27,19 @@ pub struct SyncOutcome {
     pub summary: Option<SaveSummary>,
     /// The first scope that could not run (no archive folder, Azure refused the listing).
     pub error: Option<AppError>,
+    /// With "Also keep usage files": each scope's usage files, in the order synced.
+    pub usage: Vec<ScopeUsage>,
+}
+
+/// What Sync archive's usage job for one scope did.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ScopeUsage {
+    pub scope_id: String,
+    pub scope_name: String,
+    /// The tray's job, so it can show the files it saved.
+    pub job_id: String,
+    pub outcome: UsageOutcome,
 }
 
 /// Whether this run has decided its sync at start (it is decided once per run).
@@ -113,6 +127,7 @@ async fn sync(state: &AppState, browse: &Browse, scopes: Vec<ScopeEntry>) -> Syn
         scope_ids: Vec::new(),
         summary: None,
         error: None,
+        usage: Vec::new(),
     };
     for entry in scopes {
         let scope_id = entry.scope.id.clone();
@@ -130,8 +145,16 @@ async fn sync(state: &AppState, browse: &Browse, scopes: Vec<ScopeEntry>) -> Syn
         }
     }
     for entry in usage {
-        if let Err(error) = crate::usage::archive_usage(state, browse, &entry.scope.id).await {
-            outcome.error.get_or_insert(error);
+        match crate::usage::archive_usage(state, browse, &entry.scope.id).await {
+            Ok((job_id, usage)) => outcome.usage.push(ScopeUsage {
+                scope_id: entry.scope.id.clone(),
+                scope_name: entry.scope.display_name.clone(),
+                job_id,
+                outcome: usage,
+            }),
+            Err(error) => {
+                outcome.error.get_or_insert(error);
+            }
         }
     }
     outcome

@@ -182,18 +182,20 @@ pub async fn usage_at_a_glance(
 }
 
 /// Sync archive's usage for one scope: the usage file of every closed period Azure still
-/// reports on that the archive does not have yet, as a usage job in the tray.
+/// reports on that the archive does not have yet, as a usage job in the tray; answers with the
+/// job's id and what it saved.
 pub(crate) async fn archive_usage(
     state: &AppState,
     browse: &Browse,
     scope_id: &str,
-) -> Result<UsageOutcome, AppError> {
+) -> Result<(String, UsageOutcome), AppError> {
     let (discovered, entry) = browse.scope(scope_id).await?;
     let destination = destination(state, archive_folder(state)?)?;
     let fetcher = fetcher()?;
     let job = state
         .jobs
         .start(JobKind::UsageReport, entry.scope.display_name.clone(), None);
+    let job_id = job.id().to_owned();
     let outcome = invoice_desk_api::usage::sync_usage(
         &discovered.directory,
         &entry,
@@ -202,7 +204,7 @@ pub(crate) async fn archive_usage(
         &job,
     )
     .await;
-    end_job(job, outcome)
+    end_job(job, outcome).map(|outcome| (job_id, outcome))
 }
 
 /// Ends a usage job by its outcome: finished, failed with the first period not fetched or the

@@ -309,6 +309,11 @@ fn sync_with_usage_keeps_every_closed_month_once() {
         0,
         "what is there already is not fetched again"
     );
+    assert_eq!(
+        again["usage"][0]["alreadyThere"].as_array().unwrap().len(),
+        13,
+        "and it is counted as there already"
+    );
 }
 
 #[test]

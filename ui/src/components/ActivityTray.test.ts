@@ -113,8 +113,8 @@ describe("ActivityTray", () => {
   it("sums up an ended usage job in one line: the file to open or show, or that there was no usage", () => {
     const period = { start: "2026-09-01", end: "2026-09-30", invoice: "G1", monthToDate: false };
     usage.outcomes = {
-      saved: { folder: "/d", files: [{ period, path: "C/2026-09 P usage.csv", fullPath: "/d/C/2026-09 P usage.csv", outcome: "kept_both", size: 1 }], noData: [], notFetched: [] },
-      empty: { folder: "/d", files: [], noData: [period], notFetched: [] },
+      saved: { folder: "/d", files: [{ period, path: "C/2026-09 P usage.csv", fullPath: "/d/C/2026-09 P usage.csv", outcome: "kept_both", size: 1 }], noData: [], notFetched: [], alreadyThere: [] },
+      empty: { folder: "/d", files: [], noData: [period], notFetched: [], alreadyThere: [] },
     };
     const ended = (id: string) => job(id, "finished", { kind: "usageReport", done: 48_213, total: 48_213 });
     render([ended("saved"), ended("empty")], 0, { count: 2, finished: 2, failed: 0, cancelled: 0 });

@@ -360,7 +360,7 @@ export function installMock(): void {
 
   /** `sync_archive` as the shell answers it: each listed scope whose invoices may be downloaded. */
   function syncArchive(): SyncOutcome {
-    const outcome: SyncOutcome = { scopeIds: [], summary: null, error: null };
+    const outcome: SyncOutcome = { scopeIds: [], summary: null, error: null, usage: [] };
     for (const scope of listedScopes.values()) {
       if (!scope.capabilities.downloadInvoices.allowed) continue;
       const summary = saveInvoices({ scopeId: scope.id, invoices: [] }, settings.archiveFolder ?? "/home/tester/Downloads");
@@ -491,7 +491,7 @@ export function installMock(): void {
         throw failure;
       }
       const period = usagePeriodOf(scopeId, selection);
-      const outcome: UsageOutcome = { folder: "/home/tester/Downloads", files: [], noData: [], notFetched: [] };
+      const outcome: UsageOutcome = { folder: "/home/tester/Downloads", files: [], noData: [], notFetched: [], alreadyThere: [] };
       if (init.usageResult?.notFetched) {
         outcome.notFetched.push({ period, error: init.usageResult.notFetched });
         await report({ phase: "failed", stage: null, error: init.usageResult.notFetched });

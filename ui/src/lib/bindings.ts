@@ -568,6 +568,15 @@ export type ScopeSummary = {
 	issues: AppError[],
 };
 
+/**  What Sync archive's usage job for one scope did. */
+export type ScopeUsage = {
+	scopeId: string,
+	scopeName: string,
+	/**  The tray's job, so it can show the files it saved. */
+	jobId: string,
+	outcome: UsageOutcome,
+};
+
 /**
  *  Everything the user can set. Every field is always present on the wire; reading an older or
  *  newer file (missing or unknown fields) is the store's job, see [`crate::SettingsStore::load`].
@@ -642,6 +651,8 @@ export type SyncOutcome = {
 	summary: SaveSummary | null,
 	/**  The first scope that could not run (no archive folder, Azure refused the listing). */
 	error: AppError | null,
+	/**  With "Also keep usage files": each scope's usage files, in the order synced. */
+	usage: ScopeUsage[],
 };
 
 export type TenantSummary = {
@@ -693,6 +704,8 @@ export type UsageOutcome = {
 	noData: UsagePeriod[],
 	/**  Periods that could not be fetched, each with its reason. */
 	notFetched: UsageMiss[],
+	/**  Periods whose file the folder's index already has on disk (Sync archive skips them). */
+	alreadyThere: UsagePeriod[],
 };
 
 /**  The days one report covers. */

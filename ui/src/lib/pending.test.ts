@@ -27,7 +27,7 @@ const report = (id: string): PendingReport => ({
   operation: null,
   startedAt: "2026-11-17T16:00:00Z",
 });
-const OUTCOME = { folder: "/d", files: [], noData: [], notFetched: [] };
+const OUTCOME = { folder: "/d", files: [], noData: [], notFetched: [], alreadyThere: [] };
 
 beforeEach(() => {
   for (const mock of [pendingUsageReports, resumeUsageReport, dismissUsageReport, saveUsageFile]) mock.mockReset();

@@ -39,6 +39,12 @@ describe("reason card", () => {
     expect(trial.facts).toContain(nl["reason.signal.offer_free_trial"]);
     expect(reasonCard(period(reason("ea_invoices_are_emailed", { recipient: "Anne" })), null, "en").next).toBe("Ask Anne for a copy, or download the usage data.");
     expect(reasonCard(period(reason("ea_invoices_are_emailed")), null, "nl").text).toBe(nl["reason.text.ea_invoices_are_emailed.noRecipient"]);
+    // A view-charges policy keeps usage from this user: the card does not promise it.
+    const policyOff = { ...scope, capabilities: { ...scope.capabilities, downloadUsage: cap({ state: "denied", policy: "department_admin_view_charges" }) } } as ScopeSummary;
+    const noUsage = reasonCard(period(reason("ea_invoices_are_emailed", { recipient: "Anne" })), policyOff, "en");
+    expect(noUsage.text).not.toContain("Usage data");
+    expect(noUsage.next).toBe("Ask Anne for a copy.");
+    expect(reasonCard(period(reason("ea_invoices_are_emailed")), policyOff, "nl").next).toBe("Vraag de ontvanger van de facturen van de inschrijving om een kopie.");
     const unknown = reasonCard(period(reason("unknown", { facts: [{ code: "today", value: "2026-11-03" }, { code: "scope_kind", value: "ea_department" }] })), null, "en");
     expect(unknown.code).toBe("unknown");
     expect(unknown.headline).toBe("No invoice for October 2026");

@@ -87,14 +87,27 @@ export function reasonCard(period: PeriodView, scope: ScopeSummary | null, lang:
         next = t("reason.next.no_permission.noRole", undefined, lang);
       }
       break;
-    case "ea_invoices_are_emailed":
-      text = recipient
-        ? t("reason.text.ea_invoices_are_emailed", { recipient }, lang)
-        : t("reason.text.ea_invoices_are_emailed.noRecipient", undefined, lang);
-      next = recipient
-        ? t("reason.next.ea_invoices_are_emailed", { recipient }, lang)
-        : t("reason.next.ea_invoices_are_emailed.noRecipient", undefined, lang);
+    case "ea_invoices_are_emailed": {
+      // The usage download is promised only where the user may have it (a view-charges
+      // policy can keep it from department administrators and account owners).
+      const usageOff = scope?.capabilities.downloadUsage.allowed === false;
+      if (usageOff) {
+        text = recipient
+          ? t("reason.text.ea_invoices_are_emailed.usageOff", { recipient }, lang)
+          : t("reason.text.ea_invoices_are_emailed.noRecipient.usageOff", undefined, lang);
+        next = recipient
+          ? t("reason.next.ea_invoices_are_emailed.usageOff", { recipient }, lang)
+          : t("reason.next.ea_invoices_are_emailed.noRecipient.usageOff", undefined, lang);
+      } else {
+        text = recipient
+          ? t("reason.text.ea_invoices_are_emailed", { recipient }, lang)
+          : t("reason.text.ea_invoices_are_emailed.noRecipient", undefined, lang);
+        next = recipient
+          ? t("reason.next.ea_invoices_are_emailed", { recipient }, lang)
+          : t("reason.next.ea_invoices_are_emailed.noRecipient", undefined, lang);
+      }
       break;
+    }
     case "free_trial_or_credit_not_exceeded":
       text = t("reason.text.free_trial_or_credit_not_exceeded", undefined, lang);
       next = t("reason.next.free_trial_or_credit_not_exceeded", undefined, lang);

@@ -1,7 +1,7 @@
 // Saving invoice PDFs from the window: what is on disk already per scope (to open or reveal it
 // instead of downloading again), which saves are running, and the last save's summary.
 import { SvelteSet } from "svelte/reactivity";
-import { call, commands, type AppError, type PeriodView, type Result, type RetryRequest, type SaveSummary, type SavedDocument, type ShownRange, type SyncOutcome } from "./ipc";
+import { call, commands, type AppError, type PeriodView, type Result, type RetryRequest, type SaveSummary, type SavedDocument, type ScopeUsage, type ShownRange, type SyncOutcome } from "./ipc";
 import { USAGE_DOCUMENT, glance, usageFileOf } from "./glance.svelte";
 import { usage } from "./usage.svelte";
 
@@ -11,6 +11,8 @@ export class SaveState {
   /** Saves running: a scope id for a whole scope, `scope|invoice` for one invoice. */
   readonly running = new SvelteSet<string>();
   summary = $state<SaveSummary | null>(null);
+  /** What the last Sync archive did with usage files, per scope (empty unless it kept them). */
+  usageSynced = $state.raw<ScopeUsage[]>([]);
   error = $state<AppError | null>(null);
 
   async loadSaved(scopeId: string): Promise<void> {
@@ -76,8 +78,10 @@ export class SaveState {
       this.error = result.error;
       return;
     }
-    const { scopeIds, summary, error } = result.data;
+    const { scopeIds, summary, error, usage: usageSynced } = result.data;
     if (error) this.error = error;
+    this.usageSynced = usageSynced;
+    for (const scope of usageSynced) usage.adopt(scope.jobId, scope.scopeId, scope.outcome);
     if (summary) this.summary = summary;
     await Promise.all(scopeIds.map((scopeId) => this.loadSaved(scopeId)));
   }
@@ -133,6 +137,7 @@ export class SaveState {
 
   dismiss(): void {
     this.summary = null;
+    this.usageSynced = [];
     this.savedAs = null;
     this.error = null;
   }

@@ -130,6 +130,15 @@ export class UsageState {
     this.#runs.delete(key);
   }
 
+  /**
+   * A usage job the shell ran on its own (Sync archive's usage, one per scope) answered with
+   * `outcome`: the tray shows it under that job, and what is on disk is read again.
+   */
+  adopt(jobId: string, scopeId: string, outcome: UsageOutcome): void {
+    this.outcomes = { ...this.outcomes, [jobId]: outcome };
+    for (const listener of this.#listeners) listener(scopeId, outcome);
+  }
+
   targetOf(jobId: string): UsageSelection | null {
     return this.targets[jobId] ?? null;
   }

@@ -15,6 +15,7 @@ const OUTCOME: UsageOutcome = {
   files: [{ period: { start: "2026-09-01", end: "2026-09-30", invoice: "G1", monthToDate: false }, path: "C/2026-09 P usage.csv", fullPath: "/home/me/Downloads/C/2026-09 P usage.csv", outcome: "saved", size: 10 }],
   noData: [],
   notFetched: [],
+  alreadyThere: [],
 };
 
 const job = (id: string, phase: JobProgress["phase"], selection: UsageSelection = INVOICE): JobProgress => ({

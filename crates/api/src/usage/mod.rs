@@ -133,6 +133,8 @@ pub struct UsageOutcome {
     pub no_data: Vec<UsagePeriod>,
     /// Periods that could not be fetched, each with its reason.
     pub not_fetched: Vec<UsageMiss>,
+    /// Periods whose file the folder's index already has on disk (Sync archive skips them).
+    pub already_there: Vec<UsagePeriod>,
 }
 
 impl UsageOutcome {

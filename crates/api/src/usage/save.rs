@@ -158,6 +158,7 @@ pub async fn sync_usage(
         .ok()
         .and_then(Result::ok);
     let mut plan = UsagePlan::default();
+    let mut already_there = Vec::new();
     for row in rows.iter().filter(|row| row.period.end < today) {
         let Some(selection) = usage_for_period(&entry.scope, row, today) else {
             continue;
@@ -175,14 +176,19 @@ pub async fn sync_usage(
                 &report.index_key(),
                 report.document_name(),
             );
-            let there = index.as_ref().is_some_and(|i| i.on_disk(&key).is_some());
-            if !there && !report.month_to_date {
+            if report.month_to_date {
+                continue;
+            }
+            if index.as_ref().is_some_and(|i| i.on_disk(&key).is_some()) {
+                already_there.push(report.period());
+            } else {
                 plan.reports.push(report);
             }
         }
     }
     plan.reports.reverse();
-    save_plan(
+    already_there.reverse();
+    let mut outcome = save_plan(
         directory,
         &entry.scope,
         plan,
@@ -192,7 +198,9 @@ pub async fn sync_usage(
         job,
         &Resume::default(),
     )
-    .await
+    .await?;
+    outcome.already_there = already_there;
+    Ok(outcome)
 }
 
 /// Requests, downloads and saves the planned reports (as one file when `merge`).
@@ -214,6 +222,7 @@ async fn save_plan(
         files: Vec::new(),
         no_data: Vec::new(),
         not_fetched: Vec::new(),
+        already_there: Vec::new(),
     };
     if let Some(old) = plan.too_old {
         outcome.not_fetched.push(UsageMiss {
