@@ -539,8 +539,25 @@ fn sync_archive_also_keeps_the_usage_files_when_settings_say_so() {
     // A trial subscription: no invoice yet, but its usage can be downloaded.
     enter_demo_as(&app, "trial@contoso.example");
     select(&app, "[data-testid=sync-archive]");
-    // The sync answers once the usage files are saved too (the trial has no invoice yet).
-    app.wait_for_text("[data-testid=save-summary-text]", |t| !t.is_empty())
+    // The sync answers once the usage files are saved too; the summary counts them (the
+    // trial has no invoice yet, so there is no invoice line to read).
+    let counted = app
+        .wait_for_text("[data-testid=usage-sync-summary]", |t| !t.is_empty())
+        .unwrap();
+    assert_eq!(
+        counted,
+        "Usage files — Saved: 1 · Already there: 0 · No usage: 0 · Not fetched: 0"
+    );
+    assert!(
+        app.find("[data-testid=save-summary-text]").is_err(),
+        "no “no invoices to save” beside saved usage files"
+    );
+    // The tray's usage job shows the file it saved, to open or show in its folder.
+    let line = app
+        .wait_for_page_text(
+            "[data-testid=job-row][data-phase=finished] [data-testid=usage-file]",
+            |t| t.contains("usage.csv"),
+        )
         .unwrap();
     let usage: Vec<String> = files_under(&folder)
         .into_iter()
@@ -558,14 +575,20 @@ fn sync_archive_also_keeps_the_usage_files_when_settings_say_so() {
     );
     let index = std::fs::read_to_string(folder.join(".invoice-desk-index.json")).unwrap();
     assert!(index.contains("\"documentKind\": \"Usage\""), "{index}");
+    let name = usage[0].rsplit('/').next().unwrap();
+    assert!(line.contains(name), "{line} names {name}");
     app.screenshot("demo-sync-usage").unwrap();
 
     // Again: the usage file is there already, nothing is asked of Azure twice.
     select(&app, "[data-testid=save-dismiss]");
     select(&app, "[data-testid=sync-archive]");
-    // The sync answers once the usage files are saved too (the trial has no invoice yet).
-    app.wait_for_text("[data-testid=save-summary-text]", |t| !t.is_empty())
+    let again = app
+        .wait_for_text("[data-testid=usage-sync-summary]", |t| !t.is_empty())
         .unwrap();
+    assert_eq!(
+        again,
+        "Usage files — Saved: 0 · Already there: 1 · No usage: 0 · Not fetched: 0"
+    );
     assert_eq!(
         files_under(&folder)
             .into_iter()
@@ -1137,14 +1160,53 @@ fn usage_reports_left_running_at_the_last_quit_are_offered_to_resume_or_dismiss(
 }
 
 #[test]
+fn an_ea_department_admin_whose_view_charges_policy_is_off_is_told_an_enterprise_administrator_can_turn_it_on()
+ {
+    usage_policy_off_is_explained(&PolicyCase {
+        user: "dora.dept@contoso.example",
+        kind: "ea_department",
+        english: "An enterprise administrator has to turn on the policy “Department admins can view charges”.",
+        dutch: "Afdelingsbeheerders",
+        screenshot: "demo-usage-policy-off-department",
+    });
+}
+
+#[test]
 fn an_ea_account_owner_whose_view_charges_policy_is_off_is_told_an_enterprise_administrator_can_turn_it_on()
  {
+    usage_policy_off_is_explained(&PolicyCase {
+        user: "owen.account@contoso.example",
+        kind: "ea_enrollment_account",
+        english: "An enterprise administrator has to turn on the policy “Account owners can view charges”.",
+        dutch: "Accounteigenaren",
+        screenshot: "demo-usage-policy-off",
+    });
+}
+
+/// A demo user whose enrollment's view-charges policy keeps usage from them.
+struct PolicyCase {
+    user: &'static str,
+    /// The kind of scope they hold.
+    kind: &'static str,
+    /// The reason card's sentence in English.
+    english: &'static str,
+    /// A word the Dutch sentence names the policy with.
+    dutch: &'static str,
+    screenshot: &'static str,
+}
+
+/// The usage action is off, with the policy's sentence (never a raw 403) on the reason card
+/// and the toolbar, in English and in Dutch.
+fn usage_policy_off_is_explained(case: &PolicyCase) {
     let env = Env::from_process();
     let mut app = env.launch(None);
-    enter_demo_as(&app, "owen.account@contoso.example");
+    enter_demo_as(&app, case.user);
     // Clicked through the page, as the sidebar may still be laying out the new user's scopes.
     app.execute(
-        "document.querySelector('[data-testid=scope-row][data-kind=ea_enrollment_account]').click();",
+        &format!(
+            "document.querySelector('[data-testid=scope-row][data-kind={}]').click();",
+            case.kind
+        ),
         &[],
     )
     .unwrap();
@@ -1155,9 +1217,12 @@ fn an_ea_account_owner_whose_view_charges_policy_is_off_is_told_an_enterprise_ad
             |t| !t.is_empty(),
         )
         .unwrap();
-    assert_eq!(
-        sentence,
-        "An enterprise administrator has to turn on the policy “Account owners can view charges”."
+    assert_eq!(sentence, case.english);
+    assert!(
+        !app.page_text("[data-testid=reason-card]")
+            .unwrap()
+            .contains("download the usage data"),
+        "the card does not promise the usage the policy keeps from them"
     );
     let button = app
         .find("[data-testid=reason-usage] [data-testid=usage-button]")
@@ -1181,7 +1246,7 @@ fn an_ea_account_owner_whose_view_charges_policy_is_off_is_told_an_enterprise_ad
             .contains("403"),
         "no raw status code"
     );
-    app.screenshot("demo-usage-policy-off-en").unwrap();
+    app.screenshot(&format!("{}-en", case.screenshot)).unwrap();
 
     select(&app, "[data-testid=settings-button]");
     app.select("[data-testid=language-select]", "nl").unwrap();
@@ -1192,7 +1257,7 @@ fn an_ea_account_owner_whose_view_charges_policy_is_off_is_told_an_enterprise_ad
     let dutch = app
         .wait_for_page_text(
             "[data-testid=reason-usage] [data-testid=usage-blocked]",
-            |t| t.contains("Accounteigenaren"),
+            |t| t.contains(case.dutch),
         )
         .unwrap();
     assert!(dutch.starts_with("Een Enterprise-beheerder"), "{dutch}");
@@ -1201,7 +1266,7 @@ fn an_ea_account_owner_whose_view_charges_policy_is_off_is_told_an_enterprise_ad
             .unwrap(),
         "Downloaden voor de maand"
     );
-    app.screenshot("demo-usage-policy-off-nl").unwrap();
+    app.screenshot(&format!("{}-nl", case.screenshot)).unwrap();
     select(&app, "[data-testid=leave-demo]");
     app.wait_for("#welcome-heading", WAIT).unwrap();
 }

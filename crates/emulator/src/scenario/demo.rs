@@ -257,7 +257,34 @@ pub fn build(now: OffsetDateTime) -> World {
     // Added after every other user so the ids drawn before stay as they were.
     add_invoice_section_owner(&mut b, &contoso, &mca, &p_fin);
     add_legacy_offer(&mut b, &contoso);
+    add_enrollment_without_department_charges(&mut b, &contoso);
     b.world
+}
+
+/// A second enrollment whose enterprise administrator turned off "Department admins can view
+/// charges": its department administrator sees the department but no usage.
+fn add_enrollment_without_department_charges(b: &mut Builder, tenant: &str) {
+    let ea = enrollment(
+        b,
+        tenant,
+        "Northwind Enterprise Enrollment",
+        &ViewCharges {
+            department_admins: false,
+            account_owners: true,
+        },
+    );
+    let research = department(b, &ea, "Research");
+    let dora = b.user(
+        "dora.dept@contoso.example",
+        "Dora Department-Admin",
+        "EA department administrator of Research (Northwind enrollment); view-charges policy for department admins is OFF (usage answers 403)",
+        &[tenant],
+    );
+    b.grant(
+        &dora,
+        Scope::Department(ea, research),
+        Role::DepartmentAdmin,
+    );
 }
 
 /// Contoso Finance gets a second invoice section, owned by someone with no role on the profile.
@@ -301,13 +328,20 @@ fn add_legacy_offer(b: &mut Builder, tenant: &str) {
     b.grant(&lee, Scope::Account(account), Role::AccountAdmin);
 }
 
-fn add_enterprise(b: &mut Builder, tenant: &str) {
+/// The view-charges policies an enrollment's enterprise administrator set.
+struct ViewCharges {
+    department_admins: bool,
+    account_owners: bool,
+}
+
+/// An EA enrollment (billing account) that started 700 days ago; its number.
+fn enrollment(b: &mut Builder, tenant: &str, display_name: &str, policies: &ViewCharges) -> String {
     let ea = format!("{}", 10_000_000 + b.rng.below(89_999_999));
     let start = b.today - Duration::days(700);
     b.world.accounts.push(Account {
         name: ea.clone(),
         agreement: Agreement::Ea,
-        display_name: "Contoso Enterprise Enrollment".into(),
+        display_name: display_name.into(),
         account_type: "Enterprise",
         account_sub_type: "None",
         notification_email: None,
@@ -318,20 +352,38 @@ fn add_enterprise(b: &mut Builder, tenant: &str) {
             currency: "EUR".into(),
             start,
             end: start + Duration::days(3 * 365),
-            department_admin_view_charges: true,
-            account_owner_view_charges: false,
+            department_admin_view_charges: policies.department_admins,
+            account_owner_view_charges: policies.account_owners,
         }),
     });
-    let mut deps = Vec::new();
-    for name in ["Finance", "Engineering"] {
-        let id = format!("{}", 100_000 + b.rng.below(899_999));
-        b.world.departments.push(Department {
-            account: ea.clone(),
-            name: id.clone(),
-            display_name: name.into(),
-        });
-        deps.push(id);
-    }
+    ea
+}
+
+/// A department of enrollment `ea`; its id.
+fn department(b: &mut Builder, ea: &str, display_name: &str) -> String {
+    let id = format!("{}", 100_000 + b.rng.below(899_999));
+    b.world.departments.push(Department {
+        account: ea.to_owned(),
+        name: id.clone(),
+        display_name: display_name.into(),
+    });
+    id
+}
+
+fn add_enterprise(b: &mut Builder, tenant: &str) {
+    let ea = enrollment(
+        b,
+        tenant,
+        "Contoso Enterprise Enrollment",
+        &ViewCharges {
+            department_admins: true,
+            account_owners: false,
+        },
+    );
+    let deps: Vec<String> = ["Finance", "Engineering"]
+        .into_iter()
+        .map(|name| department(b, &ea, name))
+        .collect();
     let mut accts = Vec::new();
     for (i, name) in [
         "finance-ops@contoso.example",
