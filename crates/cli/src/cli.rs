@@ -158,6 +158,49 @@ pub enum Command {
     /// month so far, or a range of months.
     #[command(after_help = USAGE_HELP)]
     Usage(UsageArgs),
+    /// Summarise a saved usage CSV: its total, cost per service, resource group and day, the
+    /// most expensive resources; with --invoice, checked against that invoice.
+    #[command(after_help = GLANCE_HELP)]
+    Glance(GlanceArgs),
+}
+
+const GLANCE_HELP: &str = "\
+The file is read on this computer only (as fast as the disk allows, in parts on every core);
+without --invoice nothing signs in and nothing goes to Azure. Amounts are in the file's billing
+currency, rounded to the cent; a file that mixes currencies says so. Services and resource groups
+past --top are added up as one \"Other\" line; the most expensive resources are the ten largest.
+
+--scope with --invoice sets the file's total beside that invoice's pre-tax amount (subTotal), as
+Azure lists it now: a Microsoft Customer Agreement billing profile's invoice, such as one saved
+with `invoice-desk usage --scope ID --invoice NAME`. They match when they agree to the cent;
+otherwise the difference is given with what explains it (credits and prepayments the invoice
+applied, rows of other invoices, another currency) and the charge types the file covers.
+
+--json prints {summary, check}: summary is {rows, currency, currencies, total, firstDay,
+lastDay, byService, byResourceGroup, byDay, topResources, byChargeType, invoiceIds}, amounts
+exact decimal strings, days YYYY-MM-DD, shares {name, cost, rows}, days {day, cost, rows},
+resources {id, name, resourceGroup, service, cost}; check is null or {invoice, currency,
+invoicePreTax, fileTotal, difference, matches, notes}, notes {kind: creditsApplied, amount} |
+{kind: otherInvoices, invoices} | {kind: otherCurrency, file} | {kind: chargeTypes, types
+[{name, cost}]}.
+
+Exit codes: 0 ok, 1 failure (the file cannot be read or is not a usage file, an unknown scope or
+invoice), 2 usage, 3 needs sign-in, 4 permission (403), 5 Azure error.";
+
+#[derive(Debug, Clone, Args)]
+pub struct GlanceArgs {
+    /// The usage CSV, as `invoice-desk usage` or `sync --usage` saved it.
+    #[arg(long, value_name = "PATH")]
+    pub file: std::path::PathBuf,
+    /// The billing profile the invoice of --invoice is of, as `invoice-desk scopes` shows it.
+    #[arg(long, value_name = "ID", requires = "invoice")]
+    pub scope: Option<String>,
+    /// Check the file against this invoice's pre-tax amount (needs --scope).
+    #[arg(long, value_name = "NAME", requires = "scope")]
+    pub invoice: Option<String>,
+    /// Services and resource groups listed one by one; the rest is one "Other" line.
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..))]
+    pub top: u16,
 }
 
 const USAGE_HELP: &str = "\

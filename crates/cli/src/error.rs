@@ -5,6 +5,7 @@
 use std::fmt;
 use std::process::ExitCode;
 
+use invoice_desk_api::ErrorCode;
 use invoice_desk_auth::AuthError;
 use invoice_desk_billing::BillingCode;
 use invoice_desk_logging::redact;
@@ -22,6 +23,27 @@ pub enum Exit {
     Permission = 4,
     /// Throttled, a server error or no network, after the client's retries.
     Azure = 5,
+}
+
+impl From<ErrorCode> for Exit {
+    /// What a product failure tells a script: sign in again, ask for a role, try again later,
+    /// fix the command, or failed. A billing failure reaches its exit through this too.
+    fn from(code: ErrorCode) -> Self {
+        match code {
+            ErrorCode::SignInExpired
+            | ErrorCode::SignInAgainRequired
+            | ErrorCode::ConsentRequired => Self::NeedsSignIn,
+            ErrorCode::Forbidden
+            | ErrorCode::DownloadNotAllowed
+            | ErrorCode::UsageNotAllowed
+            | ErrorCode::ViewChargesOff => Self::Permission,
+            ErrorCode::Throttled | ErrorCode::ServerError | ErrorCode::Network => Self::Azure,
+            ErrorCode::InvalidEndpoint
+            | ErrorCode::InvalidConfig
+            | ErrorCode::InvalidUsageRequest => Self::Usage,
+            _ => Self::Failure,
+        }
+    }
 }
 
 impl From<Exit> for ExitCode {
@@ -157,24 +179,22 @@ pub fn auth_message(error: &AuthError) -> Text {
 /// needs sign-in, permission, Azure (transient, after retries) or other. `what` says what was
 /// being done; `message` is what Azure said.
 pub fn billing_failure(code: BillingCode, what: Text, message: &str) -> CliError {
-    let (exit, hint) = match code {
-        BillingCode::Unauthenticated | BillingCode::Credential => {
-            (Exit::NeedsSignIn, "cli.hint.billing.signIn")
-        }
-        BillingCode::Forbidden => (Exit::Permission, "cli.hint.billing.permission"),
+    let hint = match code {
+        BillingCode::Unauthenticated | BillingCode::Credential => "cli.hint.billing.signIn",
+        BillingCode::Forbidden => "cli.hint.billing.permission",
         BillingCode::Throttled
         | BillingCode::Server
         | BillingCode::Network
-        | BillingCode::Timeout => (Exit::Azure, "cli.hint.billing.azure"),
-        BillingCode::InvalidEndpoint => (Exit::Usage, "cli.hint.billing.endpoint"),
+        | BillingCode::Timeout => "cli.hint.billing.azure",
+        BillingCode::InvalidEndpoint => "cli.hint.billing.endpoint",
         BillingCode::NotFound
         | BillingCode::MalformedResponse
         | BillingCode::BadRequest
-        | BillingCode::Cancelled => (Exit::Failure, "cli.hint.verbose"),
+        | BillingCode::Cancelled => "cli.hint.verbose",
     };
     CliError::new(
         code.as_str(),
-        exit,
+        Exit::from(ErrorCode::from(code)),
         Text::Seq(vec![what, Text::from(": "), Text::Raw(sentence(message))]),
         Text::key(hint),
     )
@@ -311,6 +331,9 @@ mod tests {
             (BillingCode::Credential, Exit::NeedsSignIn),
             (BillingCode::Unauthenticated, Exit::NeedsSignIn),
             (BillingCode::MalformedResponse, Exit::Failure),
+            (BillingCode::NotFound, Exit::Failure),
+            (BillingCode::Cancelled, Exit::Failure),
+            (BillingCode::InvalidEndpoint, Exit::Usage),
         ] {
             let err = billing_failure(code, Text::from("Listing failed"), "boom");
             assert_eq!(err.exit, exit, "{code}");

@@ -75,6 +75,7 @@ async fn run(cli: &Cli) -> Result<Exit, CliError> {
         Command::Download(args) => commands::save::download(&cli.global, args).await,
         Command::Sync(args) => commands::save::sync(&cli.global, args).await,
         Command::Usage(args) => commands::usage::run(&cli.global, args).await,
+        Command::Glance(args) => commands::glance::run(&cli.global, args).await,
     }
 }
 

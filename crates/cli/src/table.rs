@@ -73,7 +73,27 @@ pub fn truncate(text: &str, max: usize) -> String {
 
 /// Renders `header` and `rows` with two spaces between columns; no trailing spaces.
 pub fn render(header: &[&str], align: &[Align], rows: &[Vec<String>]) -> String {
+    let header: Vec<String> = header.iter().map(|h| (*h).to_owned()).collect();
     let columns = header.len();
+    let mut all = vec![header];
+    all.extend(body(columns, rows));
+    layout(&all, align)
+}
+
+/// Renders `rows` as [`render`] does, without a header line, each line after `indent`.
+pub fn render_rows(indent: &str, align: &[Align], rows: &[Vec<String>]) -> String {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut out = String::new();
+    for line in layout(&body(columns, rows), align).lines() {
+        out.push_str(indent);
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// The cells of `rows`, cleaned, cut (all but the last column) and `columns` to a row.
+fn body(columns: usize, rows: &[Vec<String>]) -> Vec<Vec<String>> {
     let last = columns.saturating_sub(1);
     let cell = |row: &[String], i: usize| -> String {
         let text = clean(row.get(i).map_or("", String::as_str));
@@ -83,19 +103,23 @@ pub fn render(header: &[&str], align: &[Align], rows: &[Vec<String>]) -> String 
             truncate(&text, MAX_CELL)
         }
     };
-    let body: Vec<Vec<String>> = rows
-        .iter()
+    rows.iter()
         .map(|row| (0..columns).map(|i| cell(row, i)).collect())
-        .collect();
-    let mut widths: Vec<usize> = header.iter().map(|h| width(h)).collect();
-    for row in &body {
+        .collect()
+}
+
+/// Pads every row's cells to their column's widest.
+fn layout(rows: &[Vec<String>], align: &[Align]) -> String {
+    let columns = rows.first().map_or(0, Vec::len);
+    let last = columns.saturating_sub(1);
+    let mut widths = vec![0; columns];
+    for row in rows {
         for (i, text) in row.iter().enumerate() {
             widths[i] = widths[i].max(width(text));
         }
     }
     let mut out = String::new();
-    let header: Vec<String> = header.iter().map(|h| (*h).to_owned()).collect();
-    for row in std::iter::once(&header).chain(body.iter()) {
+    for row in rows {
         let mut line = String::new();
         for (i, text) in row.iter().enumerate() {
             if i > 0 {

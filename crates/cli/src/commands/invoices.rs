@@ -227,10 +227,16 @@ pub fn scope_not_found(wanted: &str) -> CliError {
 }
 
 fn money_cell(amount: Option<&AmountJson>) -> String {
-    amount.map_or_else(String::new, |a| match &a.currency {
-        Some(currency) => format!("{} {currency}", a.value),
-        None => a.value.clone(),
-    })
+    amount.map_or_else(String::new, |a| money_text(&a.value, a.currency.as_deref()))
+}
+
+/// An amount as the command line writes one: the decimal, then the currency code when known
+/// (`123.45 EUR`), the same in every language.
+pub fn money_text(value: &str, currency: Option<&str>) -> String {
+    match currency {
+        Some(currency) => format!("{value} {currency}"),
+        None => value.to_owned(),
+    }
 }
 
 /// One line per invoice (a period with several invoices has several), and one line with the
