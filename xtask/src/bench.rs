@@ -17,9 +17,10 @@
 //! - `sidebar`: the sidebar filter over 1,000 scopes against the 16 ms frame budget, in jsdom
 //!   (the filter and the rendered sidebar) and in headless Chromium (input event to frame);
 //! - `usage`: `crates/usage/benches/usage.rs`, large usage files: a 1 GiB report blob from the
-//!   emulator saved by the files crate's writer against `curl -o` (throughput and memory), 12
-//!   CSV parts of 100 MB joined against `cat`, and a 1 GiB usage file summarised by the usage
-//!   crate against polars, DuckDB and pandas (time and the summariser's peak memory).
+//!   emulator saved by the files crate's writer against `curl -o` (throughput and memory), the
+//!   same blob again over a fast loopback link against `curl -o` of that link (reported on its
+//!   own), 12 CSV parts of 100 MB joined against `cat`, and a 1 GiB usage file summarised by
+//!   the usage crate against polars, DuckDB and pandas (time and the summariser's peak memory).
 //!
 //! `--limit` goes to `listing` and `sync`; `--latency-ms` to those and `commands`; `--runs` to
 //! those and `usage` (repetitions of the listing; alternating runs of the 200 MB download;
@@ -112,8 +113,9 @@ benchmarks:
             (>= 90 % of curl's throughput, RSS growth < 30 MB)
   sidebar   the sidebar filter over 1,000 scopes, in jsdom and in headless Chromium
             (p95 <= 16 ms per keystroke)
-  usage     large usage files: a 1 GiB report blob from the emulator saved by the writer vs
-            `curl -o` (>= 90 % of curl's throughput, RSS growth < 30 MB); 12 CSV parts of
+  usage     large usage files: a 1 GiB report blob saved by the writer vs `curl -o`, from
+            the emulator and again from a fast loopback server, each on its own (>= 90 % of
+            curl's throughput, RSS growth < 30 MB); 12 CSV parts of
             100 MB joined vs `cat` (>= 80 % of cat's throughput); a 1 GiB usage file
             summarised vs polars and DuckDB (no slower) and pandas (faster), peak RSS < 100 MB
 

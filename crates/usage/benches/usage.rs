@@ -4,7 +4,10 @@
 //!    process of this binary, one blob per report; the link from
 //!    `ArmClient::generate_cost_details_report` on an MCA billing profile) saved by the files
 //!    crate's writer (`Transfer`, `ContentKind::Any`: streamed, hashed, written past the page
-//!    cache where Linux allows it, fsynced) against `curl -o` of the same link. Target: at
+//!    cache where Linux allows it, fsynced) against `curl -o` of the same link; then the same
+//!    bytes over a fast link (a loopback server in a child process that holds the blob in
+//!    memory and sends it as fast as the system takes it), against `curl -o` of that link.
+//!    Each link is its own figure, with each round's figures printed. Target for both: at
 //!    least 90 % of curl's throughput, this process's resident memory growing by less than
 //!    30 MB while it streams.
 //! 2. Joining: 12 CSV parts of 100 MB joined by `csv_join::join_csv_parts` against `cat` of
@@ -25,7 +28,8 @@
 //! all of them (the files are read before the first round). Between two downloads the
 //! previous files are removed and `sync` runs, so neither side pays for the other's write-back.
 //!
-//! `cargo bench -p invoice-desk-usage --bench usage -- [--runs N] [--only streaming|joining|summarising]`;
+//! `cargo bench -p invoice-desk-usage --bench usage -- [--runs N] [--only streaming|joining|summarising]
+//! [--link emulator|fast]` (`--link fast` reuses the blob an earlier run kept);
 //! exits with 1 when a target is missed, 2 when the benchmark fails.
 
 use std::fmt::Write as _;
@@ -62,12 +66,15 @@ const GENERATION: u32 = 1;
 struct Options {
     runs: usize,
     only: Option<String>,
+    /// Streaming over one link only (`emulator` or `fast`).
+    link: Option<String>,
 }
 
 fn options() -> Result<Options, Failure> {
     let mut options = Options {
         runs: 5,
         only: None,
+        link: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -76,6 +83,7 @@ fn options() -> Result<Options, Failure> {
                 options.runs = args.next().ok_or("--runs needs a value")?.parse()?;
             }
             "--only" => options.only = Some(args.next().ok_or("--only needs a value")?),
+            "--link" => options.link = Some(args.next().ok_or("--link needs a value")?),
             // `cargo bench` passes `--bench`; filters and other harness flags do not apply.
             _ => {}
         }
@@ -88,6 +96,11 @@ fn options() -> Result<Options, Failure> {
     {
         return Err(format!("--only takes streaming, joining or summarising, not {only}").into());
     }
+    if let Some(link) = &options.link
+        && !["emulator", "fast"].contains(&link.as_str())
+    {
+        return Err(format!("--link takes emulator or fast, not {link}").into());
+    }
     Ok(options)
 }
 
@@ -96,8 +109,8 @@ fn main() -> ExitCode {
     if args.iter().any(|a| a == "--serve-report") {
         return serve_report();
     }
-    if let Some(at) = args.iter().position(|a| a == "--serve-file") {
-        return serve_file(args.get(at + 1).map(PathBuf::from));
+    if let Some(at) = args.iter().position(|a| a == "--serve-fast") {
+        return serve_fast(args.get(at + 1).map(PathBuf::from));
     }
     if let Some(at) = args.iter().position(|a| a == "--summarise") {
         return summarise_child(args.get(at + 1).map(PathBuf::from));
@@ -120,7 +133,7 @@ fn bench() -> Result<bool, Failure> {
     let want = |name: &str| options.only.as_deref().is_none_or(|o| o == name);
     let mut ok = true;
     if want("streaming") {
-        ok &= streaming(options.runs)?;
+        ok &= streaming(options.runs, options.link.as_deref())?;
     }
     if want("joining") {
         ok &= joining(options.runs)?;
@@ -348,51 +361,75 @@ fn curl_download(url: &str, file: &Path) -> Result<Duration, Failure> {
     Ok(started.elapsed())
 }
 
-/// The child process: serves the file at `path` as `/blob.csv` (1 MiB reads, streamed) on
-/// loopback; prints the link, then serves until killed.
-fn serve_file(path: Option<PathBuf>) -> ExitCode {
+/// The child process: serves the file at `path` as `/blob.csv` on loopback as fast as it can:
+/// the whole file read into memory once, then a thread per connection hands it to the socket
+/// in one write. On a real fast link the server's work is done on another machine; here it
+/// shares the cores with the contestants, so it does as little as it can (no reads from the
+/// page cache, no runtime). Every request gets the whole file (200, no ranges: neither side
+/// drops a loopback connection). Prints the link, then serves until killed.
+fn serve_fast(path: Option<PathBuf>) -> ExitCode {
     let Some(path) = path else {
-        eprintln!("--serve-file needs a file");
+        eprintln!("--serve-fast needs a file");
         return ExitCode::from(2);
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a runtime");
-    runtime.block_on(async move {
-        let app = axum::Router::new().route(
-            "/blob.csv",
-            axum::routing::get(move || {
-                let path = path.clone();
-                async move {
-                    let file = tokio::fs::File::open(&path).await.expect("the file opens");
-                    let len = file.metadata().await.expect("its size").len();
-                    let stream = tokio_util::io::ReaderStream::with_capacity(file, 1 << 20);
-                    axum::response::Response::builder()
-                        .header("content-length", len.to_string())
-                        .header("content-type", "application/octet-stream")
-                        .body(axum::body::Body::from_stream(stream))
-                        .expect("a response")
-                }
-            }),
-        );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("a loopback port");
-        let link = format!(
-            "http://{}/blob.csv",
-            listener.local_addr().expect("an address")
-        );
-        println!("{link} 0");
-        let _ = axum::serve(listener, app).await;
-        ExitCode::SUCCESS
-    })
+    let body: Arc<[u8]> = match std::fs::read(&path) {
+        Ok(bytes) => bytes.into(),
+        Err(e) => {
+            eprintln!("{}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    };
+    let listener = match std::net::TcpListener::bind("127.0.0.1:0") {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("no loopback port: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let Ok(addr) = listener.local_addr() else {
+        return ExitCode::from(2);
+    };
+    println!("http://{addr}/blob.csv 0");
+    let _ = std::io::stdout().flush();
+    for stream in listener.incoming().flatten() {
+        let body = body.clone();
+        std::thread::spawn(move || {
+            let _ = serve_connection(stream, &body);
+        });
+    }
+    ExitCode::SUCCESS
 }
 
-fn spawn_file_server(path: &Path) -> Result<(std::process::Child, String), Failure> {
+/// Answers the requests of one connection until the client closes it.
+fn serve_connection(mut stream: std::net::TcpStream, body: &[u8]) -> std::io::Result<()> {
+    use std::io::Read as _;
+    stream.set_nodelay(true)?;
+    let mut head = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        let end = loop {
+            if let Some(at) = head.windows(4).position(|w| w == b"\r\n\r\n") {
+                break at + 4;
+            }
+            let n = stream.read(&mut buf)?;
+            if n == 0 {
+                return Ok(());
+            }
+            head.extend_from_slice(&buf[..n]);
+        };
+        head.drain(..end);
+        write!(
+            stream,
+            "HTTP/1.1 200 OK\r\ncontent-length: {}\r\ncontent-type: application/octet-stream\r\n\r\n",
+            body.len()
+        )?;
+        stream.write_all(body)?;
+    }
+}
+
+fn spawn_fast_server(path: &Path) -> Result<(std::process::Child, String), Failure> {
     let mut child = Command::new(std::env::current_exe()?)
-        .arg("--serve-file")
+        .arg("--serve-fast")
         .arg(path)
         .stdout(Stdio::piped())
         .spawn()?;
@@ -413,6 +450,8 @@ struct Downloads {
     curl: Vec<f64>,
     shares: Vec<f64>,
     growth: u64,
+    /// The writer's RSS growth in each round, KiB.
+    growths: Vec<u64>,
     /// CPU seconds this process spent on each of the writer's downloads.
     writer_cpu: Vec<f64>,
     /// `curl -o` and then `sync FILE` (an fsync): a download that is on the disk when it
@@ -475,6 +514,7 @@ async fn downloads(
         curl: Vec::new(),
         shares: Vec::new(),
         growth: 0,
+        growths: Vec::new(),
         writer_cpu: Vec::new(),
         durable_curl: Vec::new(),
     };
@@ -488,6 +528,7 @@ async fn downloads(
                 d.writer_cpu.push(cpu_seconds() - cpu);
                 pair[0] = t.as_secs_f64();
                 d.growth = d.growth.max(g);
+                d.growths.push(g);
             } else {
                 pair[1] = curl_download(link, &curl_file)?.as_secs_f64();
             }
@@ -526,6 +567,19 @@ fn streaming_figure(what: &str, size: u64, runs: usize, d: &Downloads, target: b
         held(share >= 90.0),
         held(growth_mib < 30),
     );
+    let (writer, curl) = (rate(&d.writer), rate(&d.curl));
+    for (round, ((w, c), (share, growth))) in writer
+        .iter()
+        .zip(&curl)
+        .zip(d.shares.iter().zip(&d.growths))
+        .enumerate()
+    {
+        println!(
+            "  round {}: writer {w:.0} MB/s, curl -o {c:.0} MB/s, {share:.0} %, RSS growth {:.1} MiB",
+            round + 1,
+            f64::from(u32::try_from(*growth).unwrap_or(u32::MAX)) / 1024.0
+        );
+    }
     #[allow(clippy::cast_precision_loss)]
     let gib = size as f64 / GIB as f64;
     let cpu: Vec<f64> = d.writer_cpu.iter().map(|c| c / gib).collect();
@@ -551,36 +605,42 @@ fn streaming_figure(what: &str, size: u64, runs: usize, d: &Downloads, target: b
     share >= 90.0 && growth_mib < 30
 }
 
-fn streaming(runs: usize) -> Result<bool, Failure> {
+fn streaming(runs: usize, link: Option<&str>) -> Result<bool, Failure> {
     println!("-- streaming: a 1 GiB usage blob, the files crate's writer vs curl -o");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
     let blob = bench_dir().join("usage-emulator-blob.csv");
-    let (mut server, link, size) = spawn_report_server()?;
-    let from_emulator = runtime.block_on(downloads(&link, size, runs, Some(&blob), false));
-    let _ = server.kill();
-    let _ = server.wait();
-    let from_emulator = from_emulator?;
-    let ok = streaming_figure("from the emulator", size, runs, &from_emulator, true);
+    let mut ok = true;
+    if link != Some("fast") || !blob.is_file() {
+        let (mut server, link, size) = spawn_report_server()?;
+        let from_emulator = runtime.block_on(downloads(&link, size, runs, Some(&blob), false));
+        let _ = server.kill();
+        let _ = server.wait();
+        let from_emulator = from_emulator?;
+        ok &= streaming_figure("from the emulator", size, runs, &from_emulator, true);
+    }
 
     // The emulator renders every row as it serves it, which caps it near 200 MB/s. The same
-    // bytes again from a plain file server, where the network outruns the disk: for the
-    // record (no target), beside curl -o followed by an fsync, which is what the writer's
-    // save is (on the disk when it ends).
-    let (mut server, link) = spawn_file_server(&blob)?;
-    warm(&blob)?;
-    let from_file = runtime.block_on(downloads(&link, size, runs, None, true));
-    let _ = server.kill();
-    let _ = server.wait();
-    streaming_figure(
-        "the same blob from a loopback file server",
-        size,
-        runs,
-        &from_file?,
-        false,
-    );
+    // bytes again from a server that sends them as fast as the system can, where the network
+    // outruns the disk; beside it, for the record, curl -o followed by an fsync, which is what
+    // the writer's save is (on the disk when it ends).
+    if link != Some("emulator") {
+        let size = std::fs::metadata(&blob)?.len();
+        let (mut server, link) = spawn_fast_server(&blob)?;
+        warm(&blob)?;
+        let from_file = runtime.block_on(downloads(&link, size, runs, None, true));
+        let _ = server.kill();
+        let _ = server.wait();
+        ok &= streaming_figure(
+            "the same blob from a fast loopback server",
+            size,
+            runs,
+            &from_file?,
+            true,
+        );
+    }
 
     // The blob itself, summarised (a report the writer saved is what the app summarises).
     let started = Instant::now();
