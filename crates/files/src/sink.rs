@@ -1,9 +1,11 @@
 //! Where a transfer's bytes go. The task reading the network copies each chunk it receives
 //! into one of a few aligned blocks of its file and lets go of the chunk at once, so the HTTP
 //! client reuses its read buffer instead of asking the system for fresh, zeroed pages for
-//! every read. Full blocks go to a thread of its own per `.part` file that writes them, and
-//! one beside it that hashes them, so no file system call or hashing runs on the async
-//! runtime, and hashing (as costly as writing) runs alongside the writes.
+//! every read. Each full block goes both to a thread of its own per `.part` file that writes
+//! it and to one that hashes it, so no file system call or hashing runs on the async runtime,
+//! and hashing (as costly as writing on a fast link) runs alongside the writes. The two take
+//! their blocks independently: a write that waits on the disk does not hold back the hashing
+//! of the blocks behind it, nor a hasher that lost its core the writes.
 //!
 //! A file declared large ([`DIRECT_FROM`]) is written past the page cache where the system
 //! allows it (`O_DIRECT` on Linux): the blocks go straight to the disk, which saves the copy
@@ -34,7 +36,9 @@ use crate::error::FilesError;
 const BLOCK: usize = 2 * 1024 * 1024;
 
 /// Blocks of one file at most (one filling, one being written, one being hashed, one spare):
-/// a slow disk holds back the network instead of growing memory.
+/// a slow disk holds back the network instead of growing memory. More do not help: on a
+/// fast link the writes and the hashing are what limit, and twice as many blocks left the
+/// network waiting for a free one just as long in `cargo xtask bench usage`.
 const BLOCKS: usize = 4;
 
 /// What a direct write must be aligned to (its memory, file offset and length): enough for
@@ -164,14 +168,14 @@ impl Pool {
 
 enum Cmd {
     /// A full block, at the next position.
-    Block(Block),
+    Block(Arc<Block>),
     /// The file is expected to be this large (nothing written yet).
     Expect(u64),
     /// Everything handed over so far is in the file (not necessarily on the disk): a copy of
     /// the block still filling, which comes again, fuller, later.
     Flush(Option<Block>, oneshot::Sender<()>),
-    /// The last block; everything on the disk; the hash and length of the whole file.
-    Finish(Option<Block>, oneshot::Sender<([u8; 32], u64)>),
+    /// The last block; everything on the disk; the length of the whole file.
+    Finish(Option<Arc<Block>>, oneshot::Sender<u64>),
 }
 
 /// The writing end of one `.part` file.
@@ -182,6 +186,7 @@ pub(crate) struct PartSink {
     thread: Option<JoinHandle<()>>,
     failed: Arc<Mutex<Option<io::Error>>>,
     abort: Arc<AtomicBool>,
+    hasher: Option<Hasher>,
     pool: Pool,
     filling: Option<Block>,
 }
@@ -206,6 +211,7 @@ impl PartSink {
         let (tx, rx) = mpsc::channel(BLOCKS + 2);
         let failed = Arc::new(Mutex::new(None));
         let abort = Arc::new(AtomicBool::new(false));
+        let hasher = Hasher::start(abort.clone()).map_err(|e| FilesError::io(path, &e))?;
         let thread = {
             let failed = failed.clone();
             let abort = abort.clone();
@@ -226,6 +232,7 @@ impl PartSink {
             thread: Some(thread),
             failed,
             abort,
+            hasher: Some(hasher),
             pool: Pool::new(),
             filling: None,
         })
@@ -282,10 +289,27 @@ impl PartSink {
             if block.is_full()
                 && let Some(full) = self.filling.take()
             {
+                let full = Arc::new(full);
+                self.hash(full.clone()).await?;
                 self.send(Cmd::Block(full)).await?;
             }
         }
         Ok(())
+    }
+
+    async fn hash(&mut self, block: Arc<Block>) -> Result<(), FilesError> {
+        let sent = match &self.hasher {
+            Some(hasher) => hasher.tx.send(block).await.is_ok(),
+            None => false,
+        };
+        if sent {
+            Ok(())
+        } else {
+            Err(FilesError::Io {
+                path: self.path.clone(),
+                message: "the hashing thread ended".into(),
+            })
+        }
     }
 
     /// Waits until every byte handed over is in the file. The block being filled stays here
@@ -308,17 +332,31 @@ impl PartSink {
     /// Writes the rest, fsyncs, closes: the SHA-256 and length of the file.
     pub(crate) async fn finish(mut self) -> Result<([u8; 32], u64), FilesError> {
         let (done, wait) = oneshot::channel();
-        let mut tail = self.filling.take();
-        if let Some(tail) = &mut tail {
+        let tail = self.filling.take().map(|mut tail| {
             tail.pad();
+            Arc::new(tail)
+        });
+        if let Some(tail) = &tail {
+            self.hash(tail.clone()).await?;
         }
         self.send(Cmd::Finish(tail, done)).await?;
-        let result = wait.await.map_err(|_| self.failure())?;
+        let size = wait.await.map_err(|_| self.failure())?;
         self.tx = None;
         if let Some(thread) = self.thread.take() {
             let _ = tokio::task::spawn_blocking(move || thread.join()).await;
         }
-        Ok(result)
+        let hashed = match self.hasher.take() {
+            Some(hasher) => tokio::task::spawn_blocking(move || hasher.finish())
+                .await
+                .ok()
+                .flatten(),
+            None => None,
+        };
+        let digest = hashed.ok_or_else(|| FilesError::Io {
+            path: self.path.clone(),
+            message: "the hashing thread failed".into(),
+        })?;
+        Ok((digest, size))
     }
 }
 
@@ -330,6 +368,9 @@ impl Drop for PartSink {
         self.tx = None;
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
+        }
+        if let Some(hasher) = self.hasher.take() {
+            hasher.finish();
         }
     }
 }
@@ -369,38 +410,37 @@ impl Writeback {
 }
 
 /// SHA-256 on a thread of its own: hashing costs about as much as writing, and the two run
-/// side by side on the same blocks.
+/// side by side on the same blocks. Once the file is abandoned the blocks still queued are
+/// let go of unhashed.
+#[derive(Debug)]
 struct Hasher {
-    tx: std::sync::mpsc::SyncSender<Arc<Block>>,
-    thread: JoinHandle<[u8; 32]>,
+    tx: mpsc::Sender<Arc<Block>>,
+    thread: JoinHandle<Option<[u8; 32]>>,
 }
 
 impl Hasher {
-    fn start() -> io::Result<Self> {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Arc<Block>>(BLOCKS);
+    fn start(abort: Arc<AtomicBool>) -> io::Result<Self> {
+        let (tx, mut rx) = mpsc::channel::<Arc<Block>>(BLOCKS);
         let thread = std::thread::Builder::new()
             .name("part-hasher".into())
             .spawn(move || {
                 let mut hasher = Sha256::new();
-                while let Ok(block) = rx.recv() {
+                while let Some(block) = rx.blocking_recv() {
+                    if abort.load(Ordering::Relaxed) {
+                        return None;
+                    }
                     hasher.update(block.filled());
                 }
-                hasher.finalize().into()
+                Some(hasher.finalize().into())
             })?;
         Ok(Self { tx, thread })
     }
 
-    fn update(&self, block: Arc<Block>) -> io::Result<()> {
-        self.tx
-            .send(block)
-            .map_err(|_| io::Error::other("the hashing thread ended"))
-    }
-
-    fn finish(self) -> io::Result<[u8; 32]> {
+    /// The hash of every block handed over; `None` when the file was abandoned or the thread
+    /// failed.
+    fn finish(self) -> Option<[u8; 32]> {
         drop(self.tx);
-        self.thread
-            .join()
-            .map_err(|_| io::Error::other("the hashing thread failed"))
+        self.thread.join().ok().flatten()
     }
 }
 
@@ -524,52 +564,31 @@ impl Drop for Disk {
 
 fn write_loop(file: File, mut rx: mpsc::Receiver<Cmd>, abort: &AtomicBool) -> io::Result<()> {
     let mut disk = Disk::new(file);
-    let mut hasher = Some(Hasher::start()?);
-    let result = (|| {
-        while let Some(cmd) = rx.blocking_recv() {
-            if abort.load(Ordering::Relaxed) {
+    while let Some(cmd) = rx.blocking_recv() {
+        if abort.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        match cmd {
+            Cmd::Expect(size) => disk.expect(size),
+            Cmd::Block(block) => disk.write(&block)?,
+            Cmd::Flush(tail, done) => {
+                if let Some(tail) = tail {
+                    disk.write(&tail)?;
+                }
+                let _ = done.send(());
+            }
+            Cmd::Finish(tail, done) => {
+                let size = disk.next + tail.as_ref().map_or(0, |t| t.len as u64);
+                if let Some(tail) = tail {
+                    disk.write(&tail)?;
+                }
+                disk.sync()?;
+                let _ = done.send(size);
                 return Ok(());
             }
-            match cmd {
-                Cmd::Expect(size) => disk.expect(size),
-                Cmd::Block(block) => {
-                    let block = Arc::new(block);
-                    if let Some(h) = &hasher {
-                        h.update(block.clone())?;
-                    }
-                    disk.write(&block)?;
-                }
-                Cmd::Flush(tail, done) => {
-                    if let Some(tail) = tail {
-                        disk.write(&tail)?;
-                    }
-                    let _ = done.send(());
-                }
-                Cmd::Finish(tail, done) => {
-                    let size = disk.next + tail.as_ref().map_or(0, |t| t.len as u64);
-                    if let Some(tail) = tail {
-                        let tail = Arc::new(tail);
-                        if let Some(h) = &hasher {
-                            h.update(tail.clone())?;
-                        }
-                        disk.write(&tail)?;
-                    }
-                    disk.sync()?;
-                    let digest = match hasher.take() {
-                        Some(h) => h.finish()?,
-                        None => return Err(io::Error::other("the file was hashed already")),
-                    };
-                    let _ = done.send((digest, size));
-                    return Ok(());
-                }
-            }
         }
-        Ok(())
-    })();
-    if let Some(h) = hasher.take() {
-        let _ = h.finish();
     }
-    result
+    Ok(())
 }
 
 #[cfg(test)]
@@ -667,6 +686,20 @@ mod tests {
         let path = dir.path().join("b.part");
         let mut sink = PartSink::create(&path).await.unwrap();
         sink.write(Bytes::from_static(b"%PDF-")).await.unwrap();
+        drop(sink);
+        std::fs::remove_file(&path).unwrap();
+        assert!(!path.exists());
+    }
+
+    #[tokio::test]
+    async fn a_sink_dropped_with_blocks_in_flight_closes_its_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.part");
+        let mut sink = PartSink::create(&path).await.unwrap();
+        sink.expect(DIRECT_FROM).await.unwrap();
+        for _ in 0..3 * BLOCKS {
+            sink.write(Bytes::from(vec![3u8; BLOCK])).await.unwrap();
+        }
         drop(sink);
         std::fs::remove_file(&path).unwrap();
         assert!(!path.exists());
