@@ -4,7 +4,7 @@ use axum::http::StatusCode;
 
 use crate::auth::Claims;
 use crate::error::ArmError;
-use crate::scenario::model::{Agreement, Role, Scope, World};
+use crate::scenario::model::{Agreement, Invoice, Role, Scope, World};
 
 /// The kind of access an operation needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,9 +38,14 @@ fn role_allows(world: &World, role: Role, scope: &Scope, need: Need) -> bool {
         // download the profile's usage and charges files, like a reader, but not change the
         // profile.
         Role::BillingProfileReader | Role::InvoiceManager => need != Need::Write,
-        // A subscription role without access to the invoices (which the account administrator
-        // gives) reads the subscription, not its invoices nor its usage and charges.
-        Role::SubscriptionReader => need == Need::Read,
+        // A subscription role reads the subscription; its invoices, and the usage and charges
+        // that go with them, only where the account administrator allowed others to download
+        // them ("Allow others to download invoice", per subscription).
+        Role::SubscriptionReader => {
+            need == Need::Read
+                || (matches!(need, Need::InvoiceRead | Need::CostRead)
+                    && others_may_download_invoices(world, scope))
+        }
         // An invoice section role reads the section and its charges, never the billing
         // profile's invoices, and cannot change the profile (Microsoft's MCA role tables:
         // "View all the invoices for the billing profile" is billing profile and account
@@ -56,6 +61,32 @@ fn role_allows(world: &World, role: Role, scope: &Scope, need: Need) -> bool {
         Role::EaAccountOwner => {
             need == Need::Read || (need == Need::CostRead && view_charges(false))
         }
+    }
+}
+
+/// Whether the account administrator switched on "Allow others to download invoice" for the
+/// subscription `scope` is (or belongs to).
+fn others_may_download_invoices(world: &World, scope: &Scope) -> bool {
+    match scope {
+        Scope::Subscription(id) => world
+            .subscription(id)
+            .is_some_and(|s| s.others_may_download_invoices),
+        _ => false,
+    }
+}
+
+/// Microsoft keeps invoices from before December 2016 for the account administrator alone,
+/// whatever "Allow others to download invoice" says.
+pub const OTHERS_MAY_DOWNLOAD_FROM: time::Date = time::macros::date!(2016 - 12 - 01);
+
+/// Whether the caller may download this pay-as-you-go invoice's documents, once allowed to
+/// read it: the account administrator always, anyone else only from December 2016 on.
+pub fn may_download_invoice(world: &World, who: &Claims, invoice: &Invoice) -> bool {
+    match &invoice.subscription {
+        Some(sub) if invoice.profile.is_none() => {
+            invoice.invoice_date >= OTHERS_MAY_DOWNLOAD_FROM || is_account_admin(world, who, sub)
+        }
+        _ => true,
     }
 }
 

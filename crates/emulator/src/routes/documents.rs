@@ -4,12 +4,13 @@ use serde_json::{Value, json};
 
 use super::common::{body_json, param};
 use super::invoices::{readable, subscription_invoice};
+use crate::access;
 use crate::app::{Ctx, Params};
 use crate::blob;
 use crate::error::ArmError;
 use crate::lro;
 use crate::reply::Reply;
-use crate::scenario::model::Invoice;
+use crate::scenario::model::{Invoice, World};
 
 const DOWNLOAD: &str = "Microsoft.Billing/billingAccounts/invoices/download/action";
 
@@ -91,10 +92,30 @@ pub fn download_by_account(ctx: &Ctx<'_>, params: &Params) -> Result<Reply, ArmE
     Ok(respond(ctx, doc, &link, &base))
 }
 
+/// A pay-as-you-go invoice from before December 2016 is the account administrator's alone: the
+/// listing shows it to others the switch lets in, the download refuses them.
+fn refuse_before_december_2016(
+    ctx: &Ctx<'_>,
+    world: &World,
+    inv: &Invoice,
+) -> Result<(), ArmError> {
+    let who = ctx.who()?;
+    if access::may_download_invoice(world, who, inv) {
+        return Ok(());
+    }
+    let scope = format!(
+        "/providers/Microsoft.Billing/billingAccounts/default/billingSubscriptions/{}/invoices/{}",
+        inv.subscription.as_deref().unwrap_or_default(),
+        inv.name
+    );
+    Err(access::forbidden(who, DOWNLOAD, &scope))
+}
+
 pub fn download_by_subscription(ctx: &Ctx<'_>, params: &Params) -> Result<Reply, ArmError> {
     let world = ctx.app.world();
     let sub = param(params, "sub");
     let inv = subscription_invoice(ctx, &world, sub, param(params, "inv"), DOWNLOAD)?;
+    refuse_before_december_2016(ctx, &world, inv)?;
     let doc = pick_document(inv, requested_doc(ctx))?;
     let base = format!(
         "/providers/Microsoft.Billing/billingAccounts/default/billingSubscriptions/{}",
@@ -206,6 +227,7 @@ pub fn download_documents_by_subscription(
     let mut docs = Vec::new();
     for (inv, doc) in &requested {
         let inv = subscription_invoice(ctx, &world, sub, inv, DOWNLOAD)?;
+        refuse_before_december_2016(ctx, &world, inv)?;
         docs.push(pick_document(inv, doc.as_deref())?);
     }
     drop(world);

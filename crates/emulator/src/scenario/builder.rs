@@ -257,6 +257,7 @@ impl Builder {
             created,
             currency: h.currency.to_owned(),
             legacy_invoices_only: false,
+            others_may_download_invoices: false,
         });
         if h.free {
             return id;
@@ -345,6 +346,7 @@ impl Builder {
             created: self.now - Duration::days(700),
             currency: currency.to_owned(),
             legacy_invoices_only: false,
+            others_may_download_invoices: false,
         });
         id
     }

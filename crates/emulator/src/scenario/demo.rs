@@ -133,7 +133,7 @@ pub fn build(now: OffsetDateTime) -> World {
     let dev = b.user(
         "dev@contoso.example",
         "Dana Developer",
-        "Reader on Alex's pay-as-you-go subscription but NOT account admin (isAccountAdmin false) and without access to its invoices: invoice routes and cost details answer 403",
+        "Reader on Alex's pay-as-you-go subscription but NOT account admin (isAccountAdmin false); Alex has not turned on \u{201c}Allow others to download invoice\u{201d} there: invoice routes and cost details answer 403",
         &[&contoso],
     );
     b.grant(
@@ -258,7 +258,34 @@ pub fn build(now: OffsetDateTime) -> World {
     add_invoice_section_owner(&mut b, &contoso, &mca, &p_fin);
     add_legacy_offer(&mut b, &contoso);
     add_enrollment_without_department_charges(&mut b, &contoso);
+    add_reader_allowed_to_download(&mut b, &contoso);
     b.world
+}
+
+/// A pay-as-you-go subscription whose account administrator turned on "Allow others to
+/// download invoice", and a reader of it who is not the account administrator.
+fn add_reader_allowed_to_download(b: &mut Builder, tenant: &str) {
+    let riley = b.user(
+        "riley.reader@contoso.example",
+        "Riley Reader",
+        "Reader on \u{201c}Web shop\u{201d}, a pay-as-you-go subscription whose account administrator (webshop.admin@contoso.example) turned on \u{201c}Allow others to download invoice\u{201d}: NOT account admin (isAccountAdmin false), yet lists and downloads its invoices and usage",
+        &[tenant],
+    );
+    let account = b.mosp_account("Web shop", "webshop.admin@contoso.example", tenant);
+    let sub = b.mosp_subscription(
+        &account,
+        tenant,
+        "Web shop",
+        &MospHistory {
+            created_days_ago: 400,
+            special_documents: false,
+            ..PAYG
+        },
+    );
+    if let Some(s) = b.world.subscriptions.iter_mut().find(|s| s.id == sub) {
+        s.others_may_download_invoices = true;
+    }
+    b.grant(&riley, Scope::Subscription(sub), Role::SubscriptionReader);
 }
 
 /// A second enrollment whose enterprise administrator turned off "Department admins can view

@@ -96,6 +96,10 @@ pub struct Subscription {
     /// `billingAccounts/default/billingSubscriptions/{id}[/invoices]` answer 404 and only the
     /// legacy subscription-scope invoice API lists the invoices.
     pub legacy_invoices_only: bool,
+    /// The account administrator's "Allow others to download invoice" for this subscription:
+    /// on, its owners, contributors and readers may list and download its invoices (and its
+    /// usage and charges, which go with them); off, Azure refuses them with a 403.
+    pub others_may_download_invoices: bool,
 }
 
 /// An MCA invoice section: a group of charges on its billing profile's invoice.
@@ -169,7 +173,9 @@ pub struct EnrollmentAccount {
 pub enum Role {
     /// MOSP account administrator (owns every subscription of the account).
     AccountAdmin,
-    /// Azure RBAC Owner/Reader on a MOSP subscription, without being account admin.
+    /// Azure RBAC Owner, Contributor or Reader on a MOSP subscription, without being account
+    /// admin: for billing the three are alike (they reach the invoices only when the account
+    /// administrator allows others to download them).
     SubscriptionReader,
     BillingAccountOwner,
     BillingProfileOwner,
