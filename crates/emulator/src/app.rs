@@ -45,6 +45,8 @@ pub struct App {
     pub sas_key: [u8; 32],
     pub faults: Faults,
     pub operations: Operations,
+    /// Per billing profile (`account/profile`), the operation of its latest update.
+    pub profile_updates: Mutex<std::collections::HashMap<String, String>>,
     /// Documents already prepared once: later downloads answer 200 at once, as a cache would.
     pub prepared: Mutex<HashSet<String>>,
     pub reports: crate::blob::Reports,

@@ -75,6 +75,21 @@ pub enum FaultKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         message: Option<String>,
     },
+    /// A billing profile update is accepted (202) but not applied: its operation ends in
+    /// this error (500 `InternalServerError` when absent) and the profile stays as it was.
+    /// Only matches the profile `PUT`.
+    UpdateFailed {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        status: Option<u16>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        code: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message: Option<String>,
+    },
+    /// Someone else changes the billing profile's e-mail settings while this update runs:
+    /// the `PUT` is answered as usual, and then these recipients are what the profile holds.
+    /// Only matches the profile `PUT`.
+    ChangedMeanwhile { recipients: Vec<String> },
 }
 
 /// What is wrong with a bundle served under [`FaultKind::BadBundle`].
@@ -150,6 +165,11 @@ impl FaultRule {
                     && path
                         .to_ascii_lowercase()
                         .contains("/costdetailsoperationresults/")
+            }
+            FaultKind::UpdateFailed { .. } | FaultKind::ChangedMeanwhile { .. } => {
+                kind == RequestKind::Arm
+                    && method.eq_ignore_ascii_case("PUT")
+                    && path.to_ascii_lowercase().contains("/billingprofiles/")
             }
             FaultKind::NotPdf | FaultKind::BadBundle { .. } => kind == RequestKind::Blob,
             FaultKind::MalformedJson | FaultKind::ExtraFields | FaultKind::NewEnumValues => {

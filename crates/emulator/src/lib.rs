@@ -190,6 +190,7 @@ impl Emulator {
             sas_key: rand::random(),
             faults: faults::Faults::default(),
             operations: lro::Operations::default(),
+            profile_updates: std::sync::Mutex::default(),
             prepared: Mutex::default(),
             reports: blob::Reports::default(),
             requests: requests::RequestLog::default(),

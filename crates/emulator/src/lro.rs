@@ -13,7 +13,7 @@ use crate::reply::Reply;
 #[derive(Debug)]
 struct Operation {
     pending_polls: u32,
-    result: Value,
+    result: Result<Value, ArmError>,
     /// The Location this operation is polled at, repeated on every 202.
     location: String,
 }
@@ -24,8 +24,12 @@ pub struct Operations {
 }
 
 pub enum PollState {
-    Pending { location: String },
+    Pending {
+        location: String,
+    },
     Done(Value),
+    /// The operation failed: its Location answers this error once it is over.
+    Failed(ArmError),
 }
 
 impl Operations {
@@ -46,11 +50,40 @@ impl Operations {
             id.clone(),
             Operation {
                 pending_polls,
-                result,
+                result: Ok(result),
                 location: loc.clone(),
             },
         );
         (id, loc)
+    }
+
+    /// Registers an operation that fails with `error` after its pending polls, as an update
+    /// Azure accepted and then could not apply.
+    pub fn start_failing(
+        &self,
+        pending_polls: u32,
+        error: ArmError,
+        location: impl FnOnce(&str) -> String,
+    ) -> (String, String) {
+        let (id, loc) = self.start(pending_polls, Value::Null, location);
+        if let Some(op) = self
+            .map
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get_mut(&id)
+        {
+            op.result = Err(error);
+        }
+        (id, loc)
+    }
+
+    /// Whether operation `id` is known and still running.
+    pub fn is_pending(&self, id: &str) -> bool {
+        self.map
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(id)
+            .is_some_and(|op| op.pending_polls > 0)
     }
 
     /// Replaces the result of an operation whose id was needed to build it.
@@ -60,7 +93,7 @@ impl Operations {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(op) = map.get_mut(id) {
-            op.result = result;
+            op.result = Ok(result);
         }
     }
 
@@ -73,7 +106,7 @@ impl Operations {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         map.get_mut(id).is_some_and(|op| {
             op.pending_polls = 0;
-            op.result = result;
+            op.result = Ok(result);
             true
         })
     }
@@ -112,7 +145,10 @@ impl Operations {
                 location: op.location.clone(),
             });
         }
-        Some(PollState::Done(op.result.clone()))
+        Some(match &op.result {
+            Ok(value) => PollState::Done(value.clone()),
+            Err(error) => PollState::Failed(error.clone()),
+        })
     }
 }
 
@@ -150,6 +186,7 @@ pub fn answer(ctx: &Ctx<'_>, id: &str) -> Result<Reply, ArmError> {
         )),
         Some(PollState::Pending { location }) => Ok(accepted(ctx, &location)),
         Some(PollState::Done(v)) => Ok(Reply::ok(v)),
+        Some(PollState::Failed(error)) => Err(error),
     }
 }
 

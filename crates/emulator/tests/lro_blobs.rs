@@ -4,7 +4,7 @@ mod common;
 
 use common::{EA_ADMIN, Env, MCA_OWNER, MOSP_ADMIN, enc};
 use futures::StreamExt;
-use invoice_desk_emulator::EmulatorConfig;
+use invoice_desk_emulator::{EmulatorConfig, FaultKind, FaultRule};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -640,4 +640,100 @@ async fn a_200_mb_report_streams_without_memory_growth() {
             "memory grew by {grown_mib} MiB while streaming 200 MB"
         );
     }
+}
+
+#[tokio::test]
+async fn a_profile_update_is_one_at_a_time_can_fail_and_can_be_overtaken() {
+    let env = common::start(EmulatorConfig {
+        download_pending_polls: 2,
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let (ba, bp) = env.first_profile(MCA_OWNER).await;
+    let prof = format!(
+        "/providers/Microsoft.Billing/billingAccounts/{}/billingProfiles/{bp}?api-version=2024-04-01",
+        enc(&ba)
+    );
+    let put = |recipients: Value| json!({"properties": {"invoiceEmailOptIn": true, "invoiceRecipients": recipients}});
+    let first = env
+        .call(
+            Method::PUT,
+            Some(MCA_OWNER),
+            &prof,
+            Some(&put(json!(["one@contoso.example"]))),
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::ACCEPTED);
+    // A second update while the first one runs: 409, as the billing service answers.
+    let second = env
+        .call(
+            Method::PUT,
+            Some(MCA_OWNER),
+            &prof,
+            Some(&put(json!(["two@contoso.example"]))),
+        )
+        .await;
+    assert_eq!(second.status, StatusCode::CONFLICT, "{}", second.text);
+    assert_eq!(second.body["error"]["code"], "Conflict");
+    let done = env.poll(MCA_OWNER, first.header("location").unwrap()).await;
+    assert_eq!(done.status, StatusCode::OK);
+    assert_eq!(
+        env.get(MCA_OWNER, &prof).await.body["properties"]["invoiceRecipients"],
+        json!(["one@contoso.example"])
+    );
+
+    // An update Azure accepts and then cannot apply: the operation fails, nothing changes.
+    env.emu.set_faults(vec![FaultRule {
+        route: None,
+        method: None,
+        count: Some(1),
+        kind: FaultKind::UpdateFailed {
+            status: None,
+            code: None,
+            message: None,
+        },
+    }]);
+    let failing = env
+        .call(
+            Method::PUT,
+            Some(MCA_OWNER),
+            &prof,
+            Some(&put(json!(["three@contoso.example"]))),
+        )
+        .await;
+    assert_eq!(failing.status, StatusCode::ACCEPTED);
+    let failed = env
+        .poll(MCA_OWNER, failing.header("location").unwrap())
+        .await;
+    assert_eq!(failed.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(failed.body["error"]["code"], "InternalServerError");
+    assert_eq!(
+        env.get(MCA_OWNER, &prof).await.body["properties"]["invoiceRecipients"],
+        json!(["one@contoso.example"])
+    );
+
+    // Someone else's change lands meanwhile: the profile holds theirs afterwards.
+    env.emu.set_faults(vec![FaultRule {
+        route: None,
+        method: None,
+        count: Some(1),
+        kind: FaultKind::ChangedMeanwhile {
+            recipients: vec!["theirs@contoso.example".into()],
+        },
+    }]);
+    let overtaken = env
+        .call(
+            Method::PUT,
+            Some(MCA_OWNER),
+            &prof,
+            Some(&put(json!(["four@contoso.example"]))),
+        )
+        .await;
+    assert_eq!(overtaken.status, StatusCode::ACCEPTED);
+    env.poll(MCA_OWNER, overtaken.header("location").unwrap())
+        .await;
+    assert_eq!(
+        env.get(MCA_OWNER, &prof).await.body["properties"]["invoiceRecipients"],
+        json!(["theirs@contoso.example"])
+    );
 }

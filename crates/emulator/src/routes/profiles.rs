@@ -1,11 +1,13 @@
 //! MCA billing profiles: list, get, and PUT (an LRO) for invoice e-mail settings.
 
+use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use super::common::{account, body_json, param};
 use crate::access::{self, Need};
 use crate::app::{Ctx, Params};
 use crate::error::ArmError;
+use crate::faults::FaultKind;
 use crate::lro;
 use crate::paging::page;
 use crate::reply::Reply;
@@ -171,6 +173,53 @@ pub fn put(ctx: &Ctx<'_>, params: &Params) -> Result<Reply, ArmError> {
         }
     };
     let opt_in = props.get("invoiceEmailOptIn").and_then(Value::as_bool);
+    let version = lro::api_version(ctx);
+    let account_path = format!("/providers/Microsoft.Billing/billingAccounts/{ba}");
+    let poll_url = |id: &str| {
+        ctx.url(&format!(
+            "{account_path}/operationResults/putBillingProfile_{id}?api-version={version}"
+        ))
+    };
+    let polls = ctx.app.settings.download_pending_polls;
+    // One update at a time per profile, as the billing service answers a second one.
+    let key = format!("{ba}/{bp}");
+    let mut updating = ctx
+        .app
+        .profile_updates
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if updating
+        .get(&key)
+        .is_some_and(|op| ctx.app.operations.is_pending(op))
+    {
+        return Err(ArmError::new(
+            StatusCode::CONFLICT,
+            "Conflict",
+            "Another update of this billing profile is in progress. Try again once it has completed.",
+        ));
+    }
+    if let Some((status, code, message)) = ctx.faults.iter().find_map(|f| match f {
+        FaultKind::UpdateFailed {
+            status,
+            code,
+            message,
+        } => Some((*status, code.clone(), message.clone())),
+        _ => None,
+    }) {
+        drop(world);
+        let error = ArmError::new(
+            status
+                .and_then(|s| StatusCode::from_u16(s).ok())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            code.as_deref().unwrap_or("InternalServerError"),
+            message.unwrap_or_else(|| {
+                "The billing profile could not be updated. Please try again later.".to_owned()
+            }),
+        );
+        let (id, location) = ctx.app.operations.start_failing(polls, error, poll_url);
+        updating.insert(key, id);
+        return Ok(lro::accepted(ctx, &location));
+    }
     let Some(p) = world.profile_mut(&ba, &bp) else {
         return Err(ArmError::not_found(&bp));
     };
@@ -190,16 +239,14 @@ pub fn put(ctx: &Ctx<'_>, params: &Params) -> Result<Reply, ArmError> {
         d.clone_into(&mut p.display_name);
     }
     let result = render(p, true);
-    let account_path = format!("/providers/Microsoft.Billing/billingAccounts/{}", p.account);
+    if let Some(theirs) = ctx.faults.iter().find_map(|f| match f {
+        FaultKind::ChangedMeanwhile { recipients } => Some(recipients.clone()),
+        _ => None,
+    }) {
+        p.invoice_recipients = theirs;
+    }
     drop(world);
-    let version = lro::api_version(ctx);
-    let (_, location) =
-        ctx.app
-            .operations
-            .start(ctx.app.settings.download_pending_polls, result, |id| {
-                ctx.url(&format!(
-                    "{account_path}/operationResults/putBillingProfile_{id}?api-version={version}"
-                ))
-            });
+    let (id, location) = ctx.app.operations.start(polls, result, poll_url);
+    updating.insert(key, id);
     Ok(lro::accepted(ctx, &location))
 }
