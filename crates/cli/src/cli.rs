@@ -17,6 +17,7 @@ Exit codes:
   3  needs sign-in: run `invoice-desk login` (again)
   4  permission: Azure refused access (403); the hint says which role to ask for
   5  Azure error: throttled, a server error or no network, even after retries
+  6  not offered here: the setting is changed in the Azure portal (`email`)
 
 `--demo` runs every command against built-in sample data (a local Azure inside the program,
 signed in as `--account`, default alex@contoso.example); nothing is read from or written to
@@ -162,6 +163,70 @@ pub enum Command {
     /// most expensive resources; with --invoice, checked against that invoice.
     #[command(after_help = GLANCE_HELP)]
     Glance(GlanceArgs),
+    /// Show or change who receives a billing profile's invoices by e-mail: delivery on or off
+    /// and the other recipients.
+    #[command(after_help = EMAIL_HELP)]
+    Email(EmailArgs),
+}
+
+const EMAIL_HELP: &str = "\
+Only a Microsoft Customer Agreement billing profile's invoice e-mail is changed here. With
+delivery on, every owner, contributor, reader and invoice manager of the billing profile
+receives the invoice by e-mail, and so does every other recipient listed. Without --on, --off,
+--add or --remove the settings are shown as Azure holds them, with whether you may change them
+and, if not, why and the Azure portal page.
+
+Changes are made in one update: several --add and --remove (or comma-separated addresses) at
+once, with --on. An address is checked before anything is sent; one that is already there, or a
+--remove that is not, changes nothing. --off unsubscribes everyone, the other recipients removed
+too; it asks first on a terminal, and needs --yes when nobody can be asked (a script). Azure
+takes a moment to apply a change; what is printed afterwards is what Azure holds then, also when
+the change failed or someone else changed the settings meanwhile (theirs is kept).
+
+Pay-as-you-go subscriptions have these settings in the Azure portal only, Enterprise Agreement
+invoices are e-mailed to the enrollment's invoice recipient, and an invoice section's invoices
+follow its billing profile: for those the reason and the portal page are printed, with exit 6.
+
+--json prints {scopeId, optIn, recipients, mayChange}: optIn true when invoices are e-mailed,
+recipients the other addresses as Azure lists them, mayChange whether you may change them.
+After a failed change the same object (what Azure holds now) is printed when it could be read;
+the error is on stderr. Where the settings are not offered: {scopeId, offered: false, reason,
+message, portalUrl, eaInvoiceRecipient, billingProfileId}, reason portal_only,
+ea_invoices_are_emailed or invoice_section.
+
+Exit codes: 0 ok, 1 failure (an address that is not one, already there or not there, someone
+else's change, an unknown scope, or --off not confirmed), 2 usage (--off without --yes when
+stdin is not a terminal), 3 needs sign-in, 4 permission (your role may not change these settings,
+or Azure answered 403), 5 Azure error, 6 not offered here: changed in the Azure portal.";
+
+#[derive(Debug, Clone, Args)]
+pub struct EmailArgs {
+    /// The billing profile's ARM id, as `invoice-desk scopes` shows it.
+    #[arg(long, value_name = "ID")]
+    pub scope: String,
+    /// Turn e-mail delivery on.
+    #[arg(long, conflicts_with = "off")]
+    pub on: bool,
+    /// Turn e-mail delivery off: everyone is unsubscribed and the other recipients removed
+    /// (asks first unless --yes).
+    #[arg(long, conflicts_with = "add")]
+    pub off: bool,
+    /// Also e-mail the invoice to these addresses.
+    #[arg(long, value_name = "ADDRESS", num_args = 1.., value_delimiter = ',')]
+    pub add: Vec<String>,
+    /// Stop e-mailing the invoice to these addresses.
+    #[arg(long, value_name = "ADDRESS", num_args = 1.., value_delimiter = ',')]
+    pub remove: Vec<String>,
+    /// Turn delivery off without asking.
+    #[arg(long)]
+    pub yes: bool,
+}
+
+impl EmailArgs {
+    /// Whether anything is to be changed.
+    pub fn changes(&self) -> bool {
+        self.on || self.off || !self.add.is_empty() || !self.remove.is_empty()
+    }
 }
 
 const GLANCE_HELP: &str = "\
@@ -536,6 +601,57 @@ mod tests {
             Cli::try_parse_from(["invoice-desk", "login", "--device-code", "--azure-cli"]).is_err()
         );
         assert!(Cli::try_parse_from(["invoice-desk", "logout", "a", "--all"]).is_err());
+    }
+
+    #[test]
+    fn email_takes_several_addresses_and_off_excludes_on_and_add() {
+        let cli = Cli::try_parse_from([
+            "invoice-desk",
+            "email",
+            "--scope",
+            "/x",
+            "--add",
+            "a@contoso.example",
+            "b@contoso.example",
+            "--add",
+            "c@contoso.example,d@contoso.example",
+            "--remove",
+            "e@contoso.example",
+            "--on",
+        ])
+        .unwrap();
+        let Command::Email(args) = &cli.command else {
+            panic!("email");
+        };
+        assert_eq!(args.add.len(), 4);
+        assert_eq!(args.remove, ["e@contoso.example"]);
+        assert!(args.on && args.changes());
+        let Command::Email(shown) = Cli::try_parse_from(["invoice-desk", "email", "--scope", "/x"])
+            .unwrap()
+            .command
+        else {
+            panic!("email");
+        };
+        assert!(!shown.changes());
+        for bad in [
+            &["invoice-desk", "email", "--scope", "/x", "--on", "--off"][..],
+            &[
+                "invoice-desk",
+                "email",
+                "--scope",
+                "/x",
+                "--off",
+                "--add",
+                "a@b.c",
+            ],
+            &["invoice-desk", "email", "--on"],
+        ] {
+            assert_eq!(
+                Cli::try_parse_from(bad).unwrap_err().exit_code(),
+                2,
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]

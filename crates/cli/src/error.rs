@@ -23,6 +23,10 @@ pub enum Exit {
     Permission = 4,
     /// Throttled, a server error or no network, after the client's retries.
     Azure = 5,
+    /// Not something the app does on this scope: the Azure portal does it (invoice e-mail of a
+    /// pay-as-you-go subscription or an Enterprise Agreement). Apart from a failure, as retrying
+    /// or another role will not help.
+    PortalOnly = 6,
 }
 
 impl From<ErrorCode> for Exit {
@@ -36,7 +40,9 @@ impl From<ErrorCode> for Exit {
             ErrorCode::Forbidden
             | ErrorCode::DownloadNotAllowed
             | ErrorCode::UsageNotAllowed
-            | ErrorCode::ViewChargesOff => Self::Permission,
+            | ErrorCode::ViewChargesOff
+            | ErrorCode::EmailNotChangeable => Self::Permission,
+            ErrorCode::EmailNotOffered => Self::PortalOnly,
             ErrorCode::Throttled | ErrorCode::ServerError | ErrorCode::Network => Self::Azure,
             ErrorCode::InvalidEndpoint
             | ErrorCode::InvalidConfig
@@ -342,6 +348,15 @@ mod tests {
         }
         assert_eq!(Exit::Permission as u8, 4);
         assert_eq!(Exit::Azure as u8, 5);
+        assert_eq!(Exit::PortalOnly as u8, 6);
+        assert_eq!(
+            Exit::from(invoice_desk_api::ErrorCode::EmailNotOffered),
+            Exit::PortalOnly
+        );
+        assert_eq!(
+            Exit::from(invoice_desk_api::ErrorCode::EmailNotChangeable),
+            Exit::Permission
+        );
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //!
 //! Exit codes: 0 success, 1 failure, 2 usage (wrong flag or value, on the command line or in
 //! auth.toml), 3 needs sign-in, 4 permission (403), 5 Azure error (throttled, server, network
-//! after retries). Failures print `error: <sentence>` and `hint: <what to do>`.
+//! after retries), 6 not offered here (the Azure portal does it). Failures print
+//! `error: <sentence>` and `hint: <what to do>`.
 
 mod catalogue;
 mod cli;
@@ -76,6 +77,7 @@ async fn run(cli: &Cli) -> Result<Exit, CliError> {
         Command::Sync(args) => commands::save::sync(&cli.global, args).await,
         Command::Usage(args) => commands::usage::run(&cli.global, args).await,
         Command::Glance(args) => commands::glance::run(&cli.global, args).await,
+        Command::Email(args) => commands::email::run(&cli.global, args).await,
     }
 }
 

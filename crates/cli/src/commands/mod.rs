@@ -1,6 +1,7 @@
 //! One module per command; `download` and `sync` share `save`.
 
 pub mod accounts;
+pub mod email;
 pub mod glance;
 pub mod invoices;
 pub mod login;

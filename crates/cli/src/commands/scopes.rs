@@ -109,6 +109,22 @@ pub async fn run(global: &GlobalArgs) -> Result<Exit, CliError> {
     outcome.map(|()| Exit::Ok)
 }
 
+/// Why `action` is not possible on `entry`, in `lang`, and the Azure portal page where it is
+/// granted or done instead; `None` when it is allowed.
+pub fn capability_note(
+    lang: Lang,
+    entry: &ScopeEntry,
+    action: Action,
+) -> Option<(String, Option<String>)> {
+    let capability = entry.capabilities.get(action);
+    let reason = catalogue::capability_reason(
+        lang,
+        capability,
+        entry.facts.ea_invoice_recipient.as_deref(),
+    )?;
+    Some((reason, capability.portal().map(|p| p.url.clone())))
+}
+
 fn mark(lang: Lang, capability: &Capability) -> String {
     catalogue::yes_no(lang, capability.is_allowed())
 }
@@ -173,18 +189,8 @@ pub fn human(lang: Lang, found: &[Found<'_>]) -> String {
             // Actions with the same reason and portal page share one note.
             let mut grouped: Vec<(String, Option<String>, Vec<String>)> = Vec::new();
             for action in Action::ALL {
-                let capability = entry.capabilities.get(action);
-                let Some(reason) = catalogue::capability_reason(
-                    lang,
-                    capability,
-                    entry.facts.ea_invoice_recipient.as_deref(),
-                ) else {
+                let Some((reason, portal)) = capability_note(lang, entry, action) else {
                     continue;
-                };
-                let portal = match capability {
-                    Capability::Denied(d) => Some(d.portal.url.clone()),
-                    Capability::NotOffered { portal, .. } => Some(portal.url.clone()),
-                    Capability::Allowed => None,
                 };
                 let name = catalogue::action_name(lang, action);
                 match grouped

@@ -1,0 +1,451 @@
+//! `invoice-desk email` through the real binary on the demo data: an owner's settings in English,
+//! Dutch and JSON; recipients added and removed in one call; delivery switched off with --yes and
+//! refused without it when nobody can be asked; a bad address refused with nothing changed; a
+//! reader refused with the settings still shown; and pay-as-you-go and Enterprise Agreement
+//! scopes sent to the Azure portal with exit 6.
+//!
+//! Every run of the binary starts its own demo, so a change made by one run is gone in the next:
+//! what a change run prints is Azure's state read again after the change, and that is what the
+//! tests look at.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+const OLIVIA: &str = "olivia.owner@contoso.example";
+const RITA: &str = "rita.reader@contoso.example";
+const ALEX: &str = "alex@contoso.example";
+const ERIN: &str = "erin.ea@contoso.example";
+const TODAY: &str = "2026-12-03";
+const FINANCE_RECIPIENTS: [&str; 3] = [
+    "finance@contoso.example",
+    "ap@contoso.example",
+    "controller@contoso.example",
+];
+
+fn cli(args: &[&str], config: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_invoice-desk"))
+        .args(["--demo", "--today", TODAY])
+        .args(args)
+        .env(
+            "INVOICE_DESK_KEYRING_SERVICE",
+            "invoice-desk-email-test-unused",
+        )
+        .env("XDG_CONFIG_HOME", config)
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANGUAGE")
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}):\n{}\nstderr:\n{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        )
+    })
+}
+
+fn exit(out: &Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+}
+
+/// The id of `account`'s first scope of `kind` (named `name` when given).
+fn scope_of(config: &Path, account: &str, kind: &str, name: Option<&str>) -> String {
+    let scopes = json(&cli(&["scopes", "--account", account, "--json"], config));
+    scopes
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == kind && name.is_none_or(|n| s["displayName"] == n))
+        .unwrap_or_else(|| panic!("{account} has a {kind} {name:?}"))["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn finance(config: &Path) -> String {
+    scope_of(
+        config,
+        OLIVIA,
+        "mca_billing_profile",
+        Some("Contoso Finance"),
+    )
+}
+
+fn recipients(state: &Value) -> Vec<&str> {
+    state["recipients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn an_owner_sees_delivery_on_and_three_recipients_in_english_dutch_and_json() {
+    let config = tempfile::tempdir().unwrap();
+    let scope = finance(config.path());
+
+    let out = cli(
+        &["email", "--account", OLIVIA, "--scope", &scope],
+        config.path(),
+    );
+    exit(&out, 0);
+    let said = text(&out.stdout);
+    assert!(
+        said.starts_with("Invoice by email for Contoso Finance\n"),
+        "{said}"
+    );
+    assert!(said.contains("Email delivery is on."), "{said}");
+    assert!(said.contains("invoice manager"), "the rule: {said}");
+    assert!(said.contains("Also sent to:\n"), "{said}");
+    for address in FINANCE_RECIPIENTS {
+        assert!(
+            said.contains(&format!("\n  {address}\n")),
+            "{address}: {said}"
+        );
+    }
+    assert!(said.contains("You may change this"), "{said}");
+    assert!(text(&out.stderr).is_empty(), "{}", text(&out.stderr));
+
+    let dutch = cli(
+        &[
+            "email",
+            "--account",
+            OLIVIA,
+            "--scope",
+            &scope,
+            "--lang",
+            "nl",
+        ],
+        config.path(),
+    );
+    exit(&dutch, 0);
+    let said = text(&dutch.stdout);
+    assert!(
+        said.starts_with("Factuur via e-mail voor Contoso Finance\n"),
+        "{said}"
+    );
+    assert!(said.contains("E-mailbezorging staat aan."), "{said}");
+    assert!(said.contains("Ook verzonden naar:\n"), "{said}");
+    assert!(said.contains("  ap@contoso.example\n"), "{said}");
+    assert!(said.contains("U kunt dit wijzigen"), "{said}");
+
+    let state = json(&cli(
+        &["email", "--account", OLIVIA, "--scope", &scope, "--json"],
+        config.path(),
+    ));
+    let mut keys: Vec<&str> = state
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["mayChange", "optIn", "recipients", "scopeId"]);
+    assert_eq!(state["scopeId"], scope.as_str());
+    assert_eq!(state["optIn"], true);
+    assert_eq!(state["mayChange"], true);
+    assert_eq!(recipients(&state), FINANCE_RECIPIENTS);
+}
+
+#[test]
+fn several_recipients_are_added_and_removed_in_one_call() {
+    let config = tempfile::tempdir().unwrap();
+    let scope = finance(config.path());
+    let change = [
+        "email",
+        "--account",
+        OLIVIA,
+        "--scope",
+        &scope,
+        "--add",
+        "x@contoso.example",
+        "y@contoso.example",
+        "--remove",
+        "ap@contoso.example",
+    ];
+    let out = cli(&change, config.path());
+    exit(&out, 0);
+    let said = text(&out.stdout);
+    assert!(said.starts_with("The change is made."), "{said}");
+    assert!(said.contains("  x@contoso.example\n"), "{said}");
+    assert!(said.contains("  y@contoso.example\n"), "{said}");
+    assert!(!said.contains("ap@contoso.example"), "{said}");
+
+    // The state printed is Azure's, read again after the change.
+    let out = cli(&[&change[..], &["--json"]].concat(), config.path());
+    exit(&out, 0);
+    let state = json(&out);
+    assert_eq!(state["optIn"], true);
+    assert_eq!(
+        recipients(&state),
+        [
+            "finance@contoso.example",
+            "controller@contoso.example",
+            "x@contoso.example",
+            "y@contoso.example"
+        ]
+    );
+}
+
+#[test]
+fn off_with_yes_unsubscribes_everyone_and_without_it_a_script_is_refused() {
+    let config = tempfile::tempdir().unwrap();
+    let scope = finance(config.path());
+    let out = cli(
+        &[
+            "email",
+            "--account",
+            OLIVIA,
+            "--scope",
+            &scope,
+            "--off",
+            "--yes",
+            "--json",
+        ],
+        config.path(),
+    );
+    exit(&out, 0);
+    let state = json(&out);
+    assert_eq!(state["optIn"], false);
+    assert!(recipients(&state).is_empty());
+
+    let words = cli(
+        &[
+            "email",
+            "--account",
+            OLIVIA,
+            "--scope",
+            &scope,
+            "--off",
+            "--yes",
+        ],
+        config.path(),
+    );
+    exit(&words, 0);
+    let said = text(&words.stdout);
+    assert!(said.contains("Email delivery is off."), "{said}");
+    assert!(
+        said.contains("With delivery on, every owner, contributor, reader and invoice manager"),
+        "{said}"
+    );
+    assert!(said.contains("No other recipients."), "{said}");
+
+    // stdin is not a terminal here: nobody can be asked, so --off needs --yes.
+    let refused = cli(
+        &["email", "--account", OLIVIA, "--scope", &scope, "--off"],
+        config.path(),
+    );
+    exit(&refused, 2);
+    let stderr = text(&refused.stderr);
+    assert!(stderr.starts_with("error: --off"), "{stderr}");
+    assert!(stderr.contains("hint: Add --yes"), "{stderr}");
+    assert!(refused.stdout.is_empty(), "{}", text(&refused.stdout));
+}
+
+#[test]
+fn a_bad_address_is_refused_and_nothing_changes() {
+    let config = tempfile::tempdir().unwrap();
+    let scope = finance(config.path());
+    let args = [
+        "email",
+        "--account",
+        OLIVIA,
+        "--scope",
+        &scope,
+        "--add",
+        "not-an-address",
+    ];
+    let out = cli(&args, config.path());
+    exit(&out, 1);
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with(
+            "error: This is not an email address Azure accepts. (not-an-address)\nhint: "
+        ),
+        "{stderr}"
+    );
+    // What Azure holds now, unchanged.
+    let said = text(&out.stdout);
+    assert!(said.contains("Email delivery is on."), "{said}");
+    for address in FINANCE_RECIPIENTS {
+        assert!(said.contains(&format!("  {address}\n")), "{said}");
+    }
+
+    let out = cli(&[&args[..], &["--json"]].concat(), config.path());
+    exit(&out, 1);
+    assert_eq!(recipients(&json(&out)), FINANCE_RECIPIENTS);
+
+    let dutch = cli(&[&args[..], &["--lang", "nl"]].concat(), config.path());
+    exit(&dutch, 1);
+    let stderr = text(&dutch.stderr);
+    assert!(
+        stderr.starts_with("error: Dit is geen e-mailadres dat Azure accepteert."),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_reader_is_refused_and_still_sees_the_settings() {
+    let config = tempfile::tempdir().unwrap();
+    let scope = scope_of(config.path(), RITA, "mca_billing_profile", None);
+    let shown = cli(
+        &["email", "--account", RITA, "--scope", &scope],
+        config.path(),
+    );
+    exit(&shown, 0);
+    let said = text(&shown.stdout);
+    assert!(
+        said.contains("You can see this setting but not change it. You need the billing profile contributor role"),
+        "{said}"
+    );
+    assert!(said.contains("\n  https://"), "the portal page: {said}");
+
+    let out = cli(
+        &["email", "--account", RITA, "--scope", &scope, "--on"],
+        config.path(),
+    );
+    exit(&out, 4);
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with(
+            "error: Your role cannot change who receives this billing profile's invoices.\n"
+        ),
+        "{stderr}"
+    );
+    let said = text(&out.stdout);
+    assert!(said.contains("Email delivery is on."), "{said}");
+    assert!(said.contains("  finance@contoso.example\n"), "{said}");
+    assert!(said.contains("but not change it"), "{said}");
+
+    let state = json(&cli(
+        &[
+            "email",
+            "--account",
+            RITA,
+            "--scope",
+            &scope,
+            "--on",
+            "--json",
+        ],
+        config.path(),
+    ));
+    assert_eq!(state["mayChange"], false);
+}
+
+#[test]
+fn pay_as_you_go_and_enterprise_agreement_scopes_point_to_the_portal_with_exit_6() {
+    let config = tempfile::tempdir().unwrap();
+    let subscription = scope_of(config.path(), ALEX, "mosp_subscription", None);
+    let out = cli(
+        &["email", "--account", ALEX, "--scope", &subscription],
+        config.path(),
+    );
+    exit(&out, 6);
+    let said = text(&out.stdout);
+    assert!(
+        said.contains("This can only be done in the Azure portal."),
+        "{said}"
+    );
+    assert!(
+        said.contains("Azure portal: https://portal.azure.com/"),
+        "{said}"
+    );
+    assert!(text(&out.stderr).is_empty(), "{}", text(&out.stderr));
+
+    // A change asked for changes nothing and says the same.
+    let out = cli(
+        &[
+            "email",
+            "--account",
+            ALEX,
+            "--scope",
+            &subscription,
+            "--add",
+            "x@contoso.example",
+            "--json",
+        ],
+        config.path(),
+    );
+    exit(&out, 6);
+    let answer = json(&out);
+    assert_eq!(answer["scopeId"], subscription.as_str());
+    assert_eq!(answer["offered"], false);
+    assert_eq!(answer["reason"], "portal_only");
+    assert!(
+        answer["portalUrl"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://portal.azure.com/"),
+        "{answer}"
+    );
+
+    let enrollment = scope_of(config.path(), ERIN, "ea_enrollment", None);
+    let out = cli(
+        &[
+            "email",
+            "--account",
+            ERIN,
+            "--scope",
+            &enrollment,
+            "--lang",
+            "nl",
+        ],
+        config.path(),
+    );
+    exit(&out, 6);
+    let said = text(&out.stdout);
+    assert!(said.contains("invoices@contoso.example"), "{said}");
+    assert!(said.contains("Azure-portal: https://"), "{said}");
+    let answer = json(&cli(
+        &["email", "--account", ERIN, "--scope", &enrollment, "--json"],
+        config.path(),
+    ));
+    assert_eq!(answer["reason"], "ea_invoices_are_emailed");
+    assert_eq!(answer["eaInvoiceRecipient"], "invoices@contoso.example");
+}
+
+#[test]
+fn help_documents_the_flags_fields_and_exit_codes() {
+    let config = tempfile::tempdir().unwrap();
+    let out = cli(&["email", "--help"], config.path());
+    exit(&out, 0);
+    let help = text(&out.stdout);
+    for needle in [
+        "--scope",
+        "--on",
+        "--off",
+        "--add",
+        "--remove",
+        "--yes",
+        "optIn",
+        "mayChange",
+        "portalUrl",
+        "4 permission",
+        "6 not offered",
+    ] {
+        assert!(help.contains(needle), "{needle}:\n{help}");
+    }
+    let help = text(&cli(&["--help"], config.path()).stdout);
+    assert!(help.contains("6  not offered"), "{help}");
+    assert!(help.contains("email"), "{help}");
+}
