@@ -14,7 +14,7 @@ use tauri::{AppHandle, Runtime, State};
 use tokio::sync::Mutex;
 
 use invoice_desk_api::Directory;
-use invoice_desk_billing::access::{Capabilities, NotOfferedReason, ViewChargesPolicy};
+use invoice_desk_billing::access::{AccessPolicy, Capabilities, InvoiceRefusal, NotOfferedReason};
 use invoice_desk_billing::{
     AgreementFamily, Availability, BillingCode, BillingError, BillingRole, Capability, ReasonCode,
     ScopeEntry, ScopeKind, ShownRange,
@@ -46,8 +46,12 @@ pub struct CapabilityView {
     /// Denied: the least role that would allow it, and who can grant it.
     pub missing_role: Option<BillingRole>,
     pub granted_by: Option<BillingRole>,
-    /// Denied by an EA view-charges policy rather than a role.
-    pub policy: Option<ViewChargesPolicy>,
+    /// Denied by a switch someone turns on rather than a role (EA view charges, pay-as-you-go
+    /// "Allow others to download invoice").
+    pub policy: Option<AccessPolicy>,
+    /// Who grants it as Azure names them (the account administrator's e-mail address).
+    #[serde(default)]
+    pub grantor_contact: Option<String>,
     /// Where in the Azure portal this is changed.
     pub portal_url: Option<String>,
 }
@@ -111,6 +115,10 @@ pub struct InvoiceView {
     pub shown_amount: Option<MoneyView>,
     /// The kinds of documents available (`Invoice`, `CreditNote`, `TaxReceipt`, `Summary`, …).
     pub documents: Vec<String>,
+    /// Why this invoice may not be downloaded although the scope's others may; `None` when it
+    /// may (as far as the scope's capability allows).
+    #[serde(default)]
+    pub refusal: Option<InvoiceRefusal>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
@@ -132,6 +140,13 @@ pub struct ReasonView {
     pub expected_on: Option<String>,
     pub missing_role: Option<BillingRole>,
     pub granted_by: Option<BillingRole>,
+    /// No permission because a switch is off (pay-as-you-go "Allow others to download
+    /// invoice"): the card asks for the switch, not for a role.
+    #[serde(default)]
+    pub policy: Option<AccessPolicy>,
+    /// Who to ask, as Azure names them.
+    #[serde(default)]
+    pub grantor_contact: Option<String>,
     pub recipient: Option<String>,
     pub signals: Vec<String>,
     pub facts: Vec<FactView>,
@@ -242,6 +257,7 @@ fn capability(c: &Capability) -> CapabilityView {
         missing_role: denied.map(|d| d.missing_role),
         granted_by: denied.map(|d| d.granted_by),
         policy: denied.and_then(|d| d.policy),
+        grantor_contact: denied.and_then(|d| d.contact.clone()),
         portal_url: c.portal().map(|p| p.url.clone()),
     }
 }
@@ -286,6 +302,8 @@ fn reason(availability: &Availability, capabilities: &Capabilities) -> ReasonVie
         expected_on: None,
         missing_role: None,
         granted_by: None,
+        policy: None,
+        grantor_contact: None,
         recipient: None,
         signals: Vec::new(),
         facts: Vec::new(),
@@ -304,9 +322,13 @@ fn reason(availability: &Availability, capabilities: &Capabilities) -> ReasonVie
         Availability::NoPermission {
             missing_role,
             granted_by,
+            policy,
+            contact,
         } => {
             view.missing_role = Some(*missing_role);
             view.granted_by = Some(*granted_by);
+            view.policy = *policy;
+            view.grantor_contact.clone_from(contact);
         }
         Availability::FreeTrialOrCreditNotExceeded { signals } => {
             view.signals = signals.iter().map(|s| (*s).to_owned()).collect();
@@ -335,10 +357,10 @@ fn money(m: Option<&invoice_desk_billing::periods::Money>) -> Option<MoneyView> 
 
 fn period_view(
     row: &invoice_desk_billing::PeriodRow,
-    scope: &invoice_desk_billing::BillingScope,
-    capabilities: &Capabilities,
+    entry: &ScopeEntry,
     today: time::Date,
 ) -> PeriodView {
+    let (scope, capabilities) = (&entry.scope, &entry.capabilities);
     let usage = invoice_desk_api::usage::usage_for_period(scope, row, today);
     PeriodView {
         start: row.period.start.to_string(),
@@ -360,6 +382,7 @@ fn period_view(
                 total_amount: money(i.total_amount.as_ref()),
                 shown_amount: money(i.shown_amount()),
                 documents: i.documents.iter().map(|d| d.as_str().to_owned()).collect(),
+                refusal: entry.invoice_refusal(i.invoice_date),
             })
             .collect(),
         reason: reason(&row.availability, capabilities),
@@ -472,7 +495,7 @@ pub async fn list_periods<R: Runtime>(
     };
     let views: Vec<PeriodView> = rows
         .iter()
-        .map(|row| period_view(row, &entry.scope, &entry.capabilities, today))
+        .map(|row| period_view(row, &entry, today))
         .collect();
     if shown == ShownRange::Recent && !sign_in.is_demo().await {
         cache.put_periods(&discovered.directory.account_id, &scope_id, &views);

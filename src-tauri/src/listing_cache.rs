@@ -153,6 +153,7 @@ mod tests {
             missing_role: None,
             granted_by: None,
             policy: None,
+            grantor_contact: None,
             portal_url: None,
         };
         ScopeSummary {

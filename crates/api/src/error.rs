@@ -69,6 +69,9 @@ pub enum ErrorCode {
     DownloadCancelled,
     TemplateInvalid,
     DownloadNotAllowed,
+    /// One invoice is kept from the caller where the others may be downloaded (a pay-as-you-go
+    /// invoice from before December 2016 is the account administrator's alone).
+    InvoiceRefused,
     /// The caller's role does not allow usage files at this scope.
     UsageNotAllowed,
     /// An EA view-charges policy is off for department administrators or account owners.
@@ -83,7 +86,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for the catalogue checks.
-    pub const ALL: [Self; 47] = [
+    pub const ALL: [Self; 48] = [
         Self::SettingsCorrupt,
         Self::SettingsUnwritable,
         Self::FolderUnavailable,
@@ -126,6 +129,7 @@ impl ErrorCode {
         Self::DownloadCancelled,
         Self::TemplateInvalid,
         Self::DownloadNotAllowed,
+        Self::InvoiceRefused,
         Self::UsageNotAllowed,
         Self::ViewChargesOff,
         Self::UsageTooOld,
@@ -353,6 +357,9 @@ impl From<SaveError> for AppError {
         match err {
             SaveError::NotAllowed { .. } => {
                 AppError::new(ErrorCode::DownloadNotAllowed).with_details(err.to_string())
+            }
+            SaveError::InvoiceRefused { .. } => {
+                AppError::new(ErrorCode::InvoiceRefused).with_details(err.to_string())
             }
             SaveError::Listing(err) => err.into(),
         }

@@ -3,7 +3,7 @@
 //! line and anything else that prints a reason. Dates are formatted by the caller (the command
 //! line prints `YYYY-MM-DD`, which scripts and people in both languages read alike).
 
-use invoice_desk_billing::access::NotOfferedReason;
+use invoice_desk_billing::access::{InvoiceRefusal, NotOfferedReason};
 use invoice_desk_billing::{Availability, BillingRole, Capability, ScopeKind};
 use time::Date;
 
@@ -43,8 +43,21 @@ pub fn reason_sentence(
             pair("not_generated_yet", &[("date", &date(*expected_on))])
         }
         Availability::NoPermission {
+            policy: Some(policy),
+            granted_by,
+            contact,
+            ..
+        } => pair(
+            &format!("no_permission.policy.{}", policy.code()),
+            &[(
+                "grantor",
+                &named_grantor(words, *granted_by, contact.as_deref()),
+            )],
+        ),
+        Availability::NoPermission {
             missing_role,
             granted_by,
+            ..
         } => pair(
             "no_permission",
             &[
@@ -108,7 +121,7 @@ pub fn capability_sentence(
     Some(match capability {
         Capability::Allowed => return None,
         Capability::Denied(denied) => {
-            let grantor = grantor_name(words, denied.granted_by);
+            let grantor = named_grantor(words, denied.granted_by, denied.contact.as_deref());
             match denied.policy {
                 Some(policy) => capitalized(&words.format(
                     &format!("capability.policy.{}", policy.code()),
@@ -136,6 +149,11 @@ pub fn capability_sentence(
     })
 }
 
+/// Why one invoice may not be downloaded where the scope's others may.
+pub fn invoice_refusal_sentence(locale: Locale, why: InvoiceRefusal) -> String {
+    Catalogue::of(locale).text(&format!("invoiceRefusal.{}", why.code()))
+}
+
 fn capitalized(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map_or_else(String::new, |first| {
@@ -158,9 +176,23 @@ pub fn grantor_name(words: &Catalogue, role: BillingRole) -> String {
     words.text(&format!("grantor.{}", role.code()))
 }
 
+/// Who grants a role, with the address Azure names them by when it does ("the account
+/// administrator (alex@contoso.example)").
+pub fn named_grantor(words: &Catalogue, role: BillingRole, contact: Option<&str>) -> String {
+    let grantor = grantor_name(words, role);
+    match contact.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(contact) => words.format(
+            "grantor.named",
+            &[("grantor", &grantor), ("contact", contact)],
+        ),
+        None => grantor,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use invoice_desk_billing::access::AccessPolicy;
     use invoice_desk_billing::availability::ShownFact;
     use time::macros::date;
 
@@ -181,6 +213,14 @@ mod tests {
             Availability::NoPermission {
                 missing_role: BillingRole::BillingProfileReader,
                 granted_by: BillingRole::BillingProfileOwner,
+                policy: None,
+                contact: None,
+            },
+            Availability::NoPermission {
+                missing_role: BillingRole::AccountAdministrator,
+                granted_by: BillingRole::AccountAdministrator,
+                policy: Some(AccessPolicy::AllowOthersToDownloadInvoice),
+                contact: Some("alex@contoso.example".into()),
             },
             Availability::FreeTrialOrCreditNotExceeded {
                 signals: vec!["offer_free_trial"],
@@ -218,8 +258,22 @@ mod tests {
             denied.contains("billing profile reader") && denied.contains("a billing profile owner"),
             "{denied}"
         );
-        assert!(en(&reasons[4]).contains("invoices@contoso.example"));
-        let unknown = en(&reasons[6]);
+        // The pay-as-you-go switch, named as the portal names it, and whom to ask.
+        let switch = en(&reasons[3]);
+        assert!(
+            switch.contains("Allow others to download invoice")
+                && switch.contains("the account administrator (alex@contoso.example)")
+                && !switch.contains("account administrator role"),
+            "{switch}"
+        );
+        let nl = reason_sentence(Locale::Nl, &reasons[3], iso).unwrap();
+        assert!(
+            nl.contains("Toestaan dat anderen de factuur downloaden")
+                && nl.contains("de accountbeheerder (alex@contoso.example)"),
+            "{nl}"
+        );
+        assert!(en(&reasons[5]).contains("invoices@contoso.example"));
+        let unknown = en(&reasons[7]);
         assert!(
             unknown.contains("Microsoft Customer Agreement — billing profile")
                 && unknown.contains("2027-01-05")
@@ -231,7 +285,7 @@ mod tests {
 
     #[test]
     fn every_capability_refusal_reads_in_both_languages() {
-        use invoice_desk_billing::access::{Denied, PortalLink, ViewChargesPolicy};
+        use invoice_desk_billing::access::{Denied, PortalLink};
         let portal = PortalLink {
             page: "properties",
             url: "https://portal.azure.com/".into(),
@@ -241,16 +295,26 @@ mod tests {
                 missing_role: BillingRole::BillingProfileContributor,
                 granted_by: BillingRole::BillingProfileOwner,
                 policy,
+                contact: None,
+                portal: portal.clone(),
+                arm_action: None,
+            })
+        };
+        let allow_others = |contact: Option<&str>| {
+            Capability::Denied(Denied {
+                missing_role: BillingRole::AccountAdministrator,
+                granted_by: BillingRole::AccountAdministrator,
+                policy: Some(AccessPolicy::AllowOthersToDownloadInvoice),
+                contact: contact.map(str::to_owned),
                 portal: portal.clone(),
                 arm_action: None,
             })
         };
         let refusals = [
             (denied(None), None),
-            (
-                denied(Some(ViewChargesPolicy::DepartmentAdminViewCharges)),
-                None,
-            ),
+            (denied(Some(AccessPolicy::DepartmentAdminViewCharges)), None),
+            (allow_others(Some("alex@contoso.example")), None),
+            (allow_others(None), None),
             (
                 Capability::NotOffered {
                     reason: NotOfferedReason::EaInvoicesAreEmailed,
@@ -287,7 +351,19 @@ mod tests {
             "{}",
             en(1)
         );
-        assert!(en(2).contains("invoices@contoso.example"), "{}", en(2));
+        assert_eq!(
+            en(2),
+            "The account administrator (alex@contoso.example) can turn on \u{201c}Allow others to download invoice\u{201d} for this subscription in the Azure portal."
+        );
+        assert_eq!(
+            en(3),
+            "The account administrator can turn on \u{201c}Allow others to download invoice\u{201d} for this subscription in the Azure portal."
+        );
+        assert_eq!(
+            capability_sentence(Locale::Nl, &refusals[2].0, None).unwrap(),
+            "De accountbeheerder (alex@contoso.example) kan in de Azure-portal bij dit abonnement \u{201e}Toestaan dat anderen de factuur downloaden\u{201d} op Aan zetten."
+        );
+        assert!(en(4).contains("invoices@contoso.example"), "{}", en(4));
         assert!(capability_sentence(Locale::En, &Capability::Allowed, None).is_none());
     }
 }

@@ -2,6 +2,7 @@
 //! range, in a scope where the user's role allows downloading them. The window's saves, drags
 //! and archive sync and the CLI's `download` and `sync` all start here.
 
+use invoice_desk_billing::access::InvoiceRefusal;
 use invoice_desk_billing::{BillingError, Capability, InvoiceRange, ScopeEntry};
 use invoice_desk_files::{DocumentSelection, Job, named_targets, scope_targets};
 
@@ -13,6 +14,14 @@ pub enum SaveError {
     /// why (the missing role and who grants it, or where the portal offers them instead).
     #[error("your role does not allow downloading the invoices of {scope}")]
     NotAllowed { scope: String, why: Capability },
+    /// A named invoice is kept from the caller although the scope's invoices are not (a
+    /// pay-as-you-go invoice from before December 2016 for anyone but the account
+    /// administrator).
+    #[error("invoice {invoice} cannot be downloaded: {}", .why.code())]
+    InvoiceRefused {
+        invoice: String,
+        why: InvoiceRefusal,
+    },
     /// Azure refused or failed to list the invoices.
     #[error(transparent)]
     Listing(#[from] BillingError),
@@ -44,7 +53,24 @@ pub async fn download_jobs(
     } else {
         named_targets(client, &entry.scope, invoices, documents).await
     }?;
-    Ok(targets
+    let mut allowed = Vec::with_capacity(targets.len());
+    for target in targets {
+        match entry.invoice_refusal(target.invoice_date) {
+            None => allowed.push(target),
+            // Named: the user asked for this one and hears why not.
+            Some(why) if !invoices.is_empty() => {
+                return Err(SaveError::InvoiceRefused {
+                    invoice: target.invoice,
+                    why,
+                });
+            }
+            // In a range: the listing already shows why; the rest of the range is saved.
+            Some(why) => {
+                tracing::info!(invoice = %target.invoice, reason = why.code(), "not saved");
+            }
+        }
+    }
+    Ok(allowed
         .into_iter()
         .map(|target| Job {
             client: client.clone(),

@@ -6,7 +6,7 @@
 use serde::Serialize;
 use time::{Date, Duration};
 
-use crate::access::{BillingRole, Capabilities, PortalLink};
+use crate::access::{AccessPolicy, BillingRole, Capabilities, PortalLink};
 use crate::model::{SpendingLimitType, SubscriptionBillingType};
 use crate::scope::ScopeKind;
 
@@ -84,6 +84,10 @@ pub enum InvoiceAccess {
     Denied {
         missing_role: BillingRole,
         granted_by: BillingRole,
+        /// A switch, not a role, keeps the invoices (MOSP "Allow others to download invoice").
+        policy: Option<AccessPolicy>,
+        /// Who to ask, as Azure names them.
+        contact: Option<String>,
     },
     Unknown,
 }
@@ -147,6 +151,10 @@ pub enum Availability {
     NoPermission {
         missing_role: BillingRole,
         granted_by: BillingRole,
+        /// A switch, not a role, keeps the invoices (MOSP "Allow others to download invoice").
+        policy: Option<AccessPolicy>,
+        /// Who to ask, as Azure names them.
+        contact: Option<String>,
     },
     FreeTrialOrCreditNotExceeded {
         signals: Vec<&'static str>,
@@ -263,11 +271,15 @@ pub fn availability(facts: &PeriodFacts) -> Availability {
     if let InvoiceAccess::Denied {
         missing_role,
         granted_by,
-    } = facts.invoice_access
+        policy,
+        contact,
+    } = &facts.invoice_access
     {
         return Availability::NoPermission {
-            missing_role,
-            granted_by,
+            missing_role: *missing_role,
+            granted_by: *granted_by,
+            policy: *policy,
+            contact: contact.clone(),
         };
     }
     if facts.kind == ScopeKind::MospSubscription {
@@ -365,6 +377,7 @@ mod tests {
             granted_by: BillingRole::BillingProfileOwner,
             portal: link("access_control"),
             policy: None,
+            contact: None,
             arm_action: None,
         });
         let capabilities = Capabilities {
@@ -379,6 +392,8 @@ mod tests {
         let no_permission = Availability::NoPermission {
             missing_role: BillingRole::BillingProfileReader,
             granted_by: BillingRole::BillingProfileOwner,
+            policy: None,
+            contact: None,
         };
         let url = |a: &Availability| a.portal(&capabilities).map(|p| p.url.clone());
         assert_eq!(
@@ -440,6 +455,8 @@ mod tests {
         InvoiceAccess::Denied {
             missing_role: BillingRole::AccountAdministrator,
             granted_by: BillingRole::AccountAdministrator,
+            policy: Some(AccessPolicy::AllowOthersToDownloadInvoice),
+            contact: Some("alex@contoso.example".into()),
         }
     }
 
@@ -503,6 +520,8 @@ mod tests {
             Availability::NoPermission {
                 missing_role: BillingRole::AccountAdministrator,
                 granted_by: BillingRole::AccountAdministrator,
+                policy: Some(AccessPolicy::AllowOthersToDownloadInvoice),
+                contact: Some("alex@contoso.example".into()),
             }
         );
         let mut mca = facts(
@@ -513,6 +532,8 @@ mod tests {
         mca.invoice_access = InvoiceAccess::Denied {
             missing_role: BillingRole::InvoiceManager,
             granted_by: BillingRole::BillingProfileOwner,
+            policy: None,
+            contact: None,
         };
         assert_eq!(availability(&mca).code(), "no_permission");
     }
@@ -765,9 +786,12 @@ mod tests {
         let no = Availability::NoPermission {
             missing_role: BillingRole::AccountAdministrator,
             granted_by: BillingRole::AccountAdministrator,
+            policy: Some(AccessPolicy::AllowOthersToDownloadInvoice),
+            contact: None,
         };
         let json = serde_json::to_value(&no).unwrap();
         assert_eq!(json["missing_role"], "account_administrator");
+        assert_eq!(json["policy"], "allow_others_to_download_invoice");
         assert_eq!(no.code(), "no_permission");
     }
 }

@@ -18,8 +18,8 @@ use serde::Serialize;
 use time::Date;
 
 use crate::access::{
-    self, AccessFacts, Action, BillingRole, Capabilities, ForbiddenCall, PermissionSource,
-    Permissions, Portal,
+    self, AccessFacts, Action, BillingRole, Capabilities, ForbiddenCall, InvoiceRefusal,
+    PermissionSource, Permissions, Portal,
 };
 use crate::api::ListOptions;
 use crate::arm::ArmClient;
@@ -291,15 +291,43 @@ async fn subscription_entry(
         tenant_id: sub.tenant_id.clone(),
         currency: props.and_then(|p| p.billing_currency.clone()),
     };
-    let access = AccessFacts {
-        is_account_admin: props.and_then(|p| p.is_account_admin),
-        roles: match props.and_then(|p| p.is_account_admin) {
+    let is_account_admin = props.and_then(|p| p.is_account_admin);
+    let mut access = AccessFacts {
+        is_account_admin,
+        account_admin_email: props
+            .and_then(|p| p.account_admin_notification_email_address.clone())
+            .map(|e| e.trim().to_owned())
+            .filter(|e| !e.is_empty()),
+        roles: match is_account_admin {
             Some(true) => vec![BillingRole::AccountAdministrator],
             _ => vec![BillingRole::SubscriptionUser],
         },
         ..AccessFacts::default()
     };
+    if kind == ScopeKind::MospSubscription && is_account_admin == Some(false) {
+        // Whether the account administrator allowed others to download invoices is only
+        // visible in Azure's answer to the listing itself.
+        match legacy::may_list_mosp_invoices(client, &id).await {
+            Ok(()) => access.succeeded.push(Action::ListInvoices),
+            Err(BillingError::Forbidden { action, .. }) => {
+                access.forbidden.push(ForbiddenCall {
+                    action: Action::ListInvoices,
+                    arm_action: action,
+                });
+            }
+            Err(e) => issues.push(ScopeIssue::new("invoices", &e)),
+        }
+    }
     Some(entry(scope, access, facts, issues, portal))
+}
+
+impl ScopeEntry {
+    /// Why the invoice dated `invoice_date` may not be downloaded here although the scope's
+    /// invoices may; `None` when nothing keeps it. The one place that rule is applied.
+    #[must_use]
+    pub fn invoice_refusal(&self, invoice_date: Option<Date>) -> Option<InvoiceRefusal> {
+        access::invoice_refusal(self.scope.kind, &self.access, invoice_date)
+    }
 }
 
 pub(crate) fn entry(
@@ -800,7 +828,8 @@ pub async fn scope_periods(
     let (invoices, invoice_access) = match listing {
         Ok(invoices) => (invoices, InvoiceAccess::Allowed),
         Err(BillingError::Forbidden { action, .. }) => {
-            let (missing_role, granted_by) = match entry.capabilities.list_invoices.denied() {
+            let denied = entry.capabilities.list_invoices.denied();
+            let (missing_role, granted_by) = match denied {
                 Some(d) => (d.missing_role, d.granted_by),
                 None => access::requirement(scope.kind, Action::ListInvoices),
             };
@@ -810,6 +839,8 @@ pub async fn scope_periods(
                 InvoiceAccess::Denied {
                     missing_role,
                     granted_by,
+                    policy: denied.and_then(|d| d.policy),
+                    contact: denied.and_then(|d| d.contact.clone()),
                 },
             )
         }

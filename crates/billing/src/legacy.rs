@@ -126,6 +126,30 @@ pub async fn mosp_invoices(
     Ok((invoices, InvoiceApi::Legacy))
 }
 
+/// Whether Azure lets the caller read a MOSP subscription's invoices: the first page of its
+/// invoice list (legacy API for offers the billing-subscription API does not serve). The
+/// account administrator's "Allow others to download invoice" has no public API; this answer
+/// is how it shows.
+pub async fn may_list_mosp_invoices(
+    client: &ArmClient,
+    subscription_id: &str,
+) -> Result<(), BillingError> {
+    let first = client
+        .list_invoices_by_billing_subscription(subscription_id, &InvoiceQuery::default())
+        .try_next()
+        .await;
+    match first {
+        Ok(_) => return Ok(()),
+        Err(e) if calls_for_legacy(&e) => {}
+        Err(e) => return Err(e),
+    }
+    client
+        .list_legacy_invoices(subscription_id, false, &ListOptions::default())
+        .try_next()
+        .await
+        .map(|_| ())
+}
+
 #[cfg(test)]
 mod tests {
     use time::macros::date;

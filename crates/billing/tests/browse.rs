@@ -5,7 +5,7 @@ mod common;
 
 use common::{discover, portal, session, start, today};
 
-use invoice_desk_billing::access::{Action, BillingRole, ViewChargesPolicy};
+use invoice_desk_billing::access::{AccessPolicy, Action, BillingRole};
 use invoice_desk_billing::browse::{Caller, Discovery, discover_scopes, scope_periods};
 use invoice_desk_billing::model::{AgreementType, InvoiceStatus};
 use invoice_desk_billing::periods::{PeriodSource, default_range};
@@ -115,19 +115,40 @@ async fn trial_has_no_invoice_because_of_the_free_trial() {
 }
 
 #[tokio::test]
-async fn dev_lacks_the_account_administrator() {
+async fn mosp_readers_get_the_invoices_only_where_the_account_administrator_allows_others() {
     let emulator = start().await;
+
+    // Dana: Alex has not turned on "Allow others to download invoice" on her subscription.
     let (s, found) = discover(&emulator, "dev@contoso.example", true).await;
     assert_eq!(found.scopes.len(), 1);
     let entry = &found.scopes[0];
     assert_eq!(entry.scope.kind, ScopeKind::MospSubscription);
-    let denied = entry.capabilities.list_invoices.denied().unwrap();
-    assert_eq!(denied.missing_role.code(), "account_administrator");
-    assert_eq!(denied.granted_by.code(), "account_administrator");
-    // Usage follows the invoices on pay-as-you-go: the account administrator gives access.
-    let usage = entry.capabilities.download_usage.denied().unwrap();
-    assert_eq!(usage.missing_role.code(), "account_administrator");
-    assert_eq!(usage.granted_by.code(), "account_administrator");
+    assert_eq!(entry.access.is_account_admin, Some(false));
+    assert!(entry.issues.is_empty(), "{:?}", entry.issues);
+    for action in [
+        Action::ListInvoices,
+        Action::DownloadInvoices,
+        Action::DownloadUsage,
+    ] {
+        let denied = entry.capabilities.get(action).denied().unwrap();
+        // Not "get the account administrator role": ask for the switch, and whom.
+        assert_eq!(
+            denied.policy,
+            Some(AccessPolicy::AllowOthersToDownloadInvoice),
+            "{action:?}"
+        );
+        assert_eq!(denied.granted_by, BillingRole::AccountAdministrator);
+        assert_eq!(denied.contact.as_deref(), Some("alex@contoso.example"));
+        assert_eq!(denied.portal.page, "allow_others_to_download_invoice");
+    }
+    // Azure's own refusal is what decided it.
+    assert!(
+        entry
+            .access
+            .forbidden
+            .iter()
+            .any(|f| f.action == Action::ListInvoices)
+    );
     let rows = scope_periods(&s.client, entry, default_range(today()), today())
         .await
         .unwrap();
@@ -138,8 +159,37 @@ async fn dev_lacks_the_account_administrator() {
             Availability::NoPermission {
                 missing_role: BillingRole::AccountAdministrator,
                 granted_by: BillingRole::AccountAdministrator,
+                policy: Some(AccessPolicy::AllowOthersToDownloadInvoice),
+                contact: Some("alex@contoso.example".into()),
             }
         );
+    }
+
+    // Riley: the same role where the account administrator turned the switch on.
+    let (s, found) = discover(&emulator, "riley.reader@contoso.example", true).await;
+    assert_eq!(found.scopes.len(), 1);
+    let entry = &found.scopes[0];
+    assert_eq!(entry.scope.display_name, "Web shop");
+    assert_eq!(entry.access.is_account_admin, Some(false));
+    assert!(entry.access.succeeded.contains(&Action::ListInvoices));
+    assert!(entry.capabilities.list_invoices.is_allowed());
+    assert!(entry.capabilities.download_invoices.is_allowed());
+    assert!(entry.capabilities.download_usage.is_allowed());
+    assert_eq!(entry.capabilities.manage_email.code(), "denied");
+    let rows = scope_periods(&s.client, entry, default_range(today()), today())
+        .await
+        .unwrap();
+    let with_invoices = rows.iter().filter(|r| !r.invoices.is_empty()).count();
+    assert!(with_invoices >= 11, "{with_invoices}");
+    assert!(
+        rows.iter()
+            .all(|r| !matches!(r.availability, Availability::NoPermission { .. }))
+    );
+    // Nothing in the demo's last year is old enough for the December 2016 rule.
+    for row in &rows {
+        for invoice in &row.invoices {
+            assert_eq!(entry.invoice_refusal(invoice.invoice_date), None);
+        }
     }
     emulator.shutdown().await;
 }
@@ -354,10 +404,7 @@ async fn owen_is_stopped_by_the_view_charges_policy_and_dan_is_not() {
     let entry = &owen.scopes[0];
     assert_eq!(entry.scope.kind, ScopeKind::EaEnrollmentAccount);
     let denied = entry.capabilities.download_usage.denied().unwrap();
-    assert_eq!(
-        denied.policy,
-        Some(ViewChargesPolicy::AccountOwnerViewCharges)
-    );
+    assert_eq!(denied.policy, Some(AccessPolicy::AccountOwnerViewCharges));
     assert_eq!(denied.granted_by.code(), "enterprise_administrator");
 
     let (_, dan) = discover(&emulator, "dan.dept@contoso.example", true).await;
@@ -455,6 +502,8 @@ async fn forbidden_invoice_lists_become_no_permission_with_the_profile_owner() {
         Availability::NoPermission {
             missing_role: BillingRole::BillingProfileReader,
             granted_by: BillingRole::BillingProfileOwner,
+            policy: None,
+            contact: None,
         }
     );
     emulator.shutdown().await;

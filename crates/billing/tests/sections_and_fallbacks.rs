@@ -80,6 +80,8 @@ async fn a_section_owner_gets_her_section_and_is_told_who_grants_the_invoices() 
             Availability::NoPermission {
                 missing_role: BillingRole::BillingProfileReader,
                 granted_by: BillingRole::BillingProfileOwner,
+                policy: None,
+                contact: None,
             }
         );
     }

@@ -6,7 +6,7 @@
 
 use clap::ValueEnum;
 use invoice_desk_api::{Catalogue, ErrorCode, Locale};
-use invoice_desk_billing::access::{BillingRole, Capability};
+use invoice_desk_billing::access::{BillingRole, Capability, InvoiceRefusal};
 use invoice_desk_billing::{Action, Availability, ScopeKind};
 use invoice_desk_files::ItemError;
 
@@ -138,6 +138,11 @@ pub fn capability_reason(
     ea_recipient: Option<&str>,
 ) -> Option<String> {
     invoice_desk_api::reason::capability_sentence(lang.locale(), capability, ea_recipient)
+}
+
+/// Why one invoice may not be downloaded where the others may.
+pub fn invoice_refusal(lang: Lang, why: InvoiceRefusal) -> String {
+    invoice_desk_api::reason::invoice_refusal_sentence(lang.locale(), why)
 }
 
 /// The sentence for a period without an invoice (`None` for [`Availability::Available`]):

@@ -310,34 +310,36 @@ fn trial_has_no_invoice_because_of_the_free_trial() {
 }
 
 #[test]
-fn dev_may_not_download_and_is_told_to_ask_the_account_administrator() {
+fn dev_may_not_download_and_is_told_to_ask_for_allow_others_to_download_invoice() {
     let list = scopes("dev@contoso.example");
     assert_eq!(list.len(), 1);
     let scope = &list[0];
     let (allowed, reason) = can(scope, "downloadInvoices");
     assert!(!allowed);
     let reason = reason.unwrap();
-    assert!(
-        reason.contains("account administrator role") && reason.contains("can grant"),
-        "{reason}"
+    // Microsoft's rule: readers get the invoices once the account administrator allows others
+    // to download them, not by becoming account administrator.
+    assert_eq!(
+        reason,
+        "The account administrator (alex@contoso.example) can turn on \u{201c}Allow others to download invoice\u{201d} for this subscription in the Azure portal."
     );
     let (usage, why) = can(scope, "downloadUsage");
     assert!(!usage, "pay-as-you-go usage needs access to the invoices");
-    assert!(why.unwrap().contains("account administrator"));
+    assert!(why.unwrap().contains("Allow others to download invoice"));
     let rows = periods("dev@contoso.example", id(scope), &[]);
     assert!(rows.len() >= 12);
     for row in &rows {
         assert_eq!(row["reason"]["code"], "no_permission", "{row}");
+        let message = row["reason"]["message"].as_str().unwrap();
         assert!(
-            row["reason"]["message"]
-                .as_str()
-                .unwrap()
-                .contains("account administrator"),
+            message.contains("Allow others to download invoice")
+                && message.contains("alex@contoso.example")
+                && !message.contains("role"),
             "{row}"
         );
     }
 
-    // The same in Dutch.
+    // The same in Dutch, with the portal's Dutch name of the switch.
     let nl = json(&[
         "scopes",
         "--demo",
@@ -349,18 +351,37 @@ fn dev_may_not_download_and_is_told_to_ask_the_account_administrator() {
     ]);
     let reason = can(&nl[0], "downloadInvoices").1.unwrap();
     assert!(
-        reason.contains("accountbeheerder") && reason.contains("toekennen"),
+        reason.starts_with("De accountbeheerder (alex@contoso.example)")
+            && reason.contains("Toestaan dat anderen de factuur downloaden"),
         "{reason}"
     );
     let rows = periods("dev@contoso.example", id(scope), &["--lang", "nl"]);
     let message = rows[0]["reason"]["message"].as_str().unwrap();
     // The window's words (the one catalogue), addressing the user as "u" as the seeds do.
     assert!(
-        message.starts_with("U bent niet gemachtigd om facturen te bekijken")
-            && message.contains("accountbeheerder"),
+        message.starts_with("Alleen de accountbeheerder ziet de facturen van dit abonnement")
+            && message.contains("Vraag de accountbeheerder (alex@contoso.example)"),
         "{message}"
     );
     assert_eq!(rows[0]["reason"]["code"], "no_permission");
+}
+
+#[test]
+fn riley_reads_the_invoices_the_account_administrator_shares() {
+    let list = scopes("riley.reader@contoso.example");
+    assert_eq!(list.len(), 1);
+    let scope = &list[0];
+    assert_eq!(scope["roles"], serde_json::json!(["subscription_user"]));
+    for action in ["listInvoices", "downloadInvoices", "downloadUsage"] {
+        assert_eq!(can(scope, action), (true, None), "{action}");
+    }
+    let rows = periods("riley.reader@contoso.example", id(scope), &[]);
+    assert!(
+        rows.iter()
+            .filter(|r| !r["invoices"].as_array().unwrap().is_empty())
+            .count()
+            >= 11
+    );
 }
 
 #[test]

@@ -113,9 +113,9 @@ export function contosoScopes(accountId: string, tenantId: string): ScopeSummary
       displayName: "Marketing Web",
       roles: ["subscription_user"],
       capabilities: caps({
-        listInvoices: { ...allowed, allowed: false, state: "denied", missingRole: "account_administrator", grantedBy: "account_administrator", portalUrl: `https://portal.azure.com/#blade/Microsoft_Azure_Billing/SubscriptionsBlade` },
-        downloadInvoices: { ...allowed, allowed: false, state: "denied", missingRole: "account_administrator", grantedBy: "account_administrator", portalUrl: `https://portal.azure.com/#blade/Microsoft_Azure_Billing/SubscriptionsBlade` },
-        downloadUsage: { ...allowed, allowed: false, state: "denied", missingRole: "account_administrator", grantedBy: "account_administrator", portalUrl: `https://portal.azure.com/#blade/Microsoft_Azure_Billing/SubscriptionsBlade` },
+        listInvoices: { ...allowed, allowed: false, state: "denied", missingRole: "account_administrator", grantedBy: "account_administrator", policy: "allow_others_to_download_invoice", grantorContact: "alex@contoso.example", portalUrl: `https://portal.azure.com/#blade/Microsoft_Azure_Billing/SubscriptionsBlade` },
+        downloadInvoices: { ...allowed, allowed: false, state: "denied", missingRole: "account_administrator", grantedBy: "account_administrator", policy: "allow_others_to_download_invoice", grantorContact: "alex@contoso.example", portalUrl: `https://portal.azure.com/#blade/Microsoft_Azure_Billing/SubscriptionsBlade` },
+        downloadUsage: { ...allowed, allowed: false, state: "denied", missingRole: "account_administrator", grantedBy: "account_administrator", policy: "allow_others_to_download_invoice", grantorContact: "alex@contoso.example", portalUrl: `https://portal.azure.com/#blade/Microsoft_Azure_Billing/SubscriptionsBlade` },
         manageEmail: { ...allowed, allowed: false, state: "denied", missingRole: "account_administrator", grantedBy: "account_administrator", portalUrl: null },
       }),
     }),
@@ -235,7 +235,7 @@ function marketingPeriods(): PeriodView[] {
     const start = `2026-${String(month).padStart(2, "0")}-12`;
     const end = addDays(`2026-${String(month + 1).padStart(2, "0")}-12`, -1);
     out.push(
-      period(start, end, [], month === 10 ? reason("not_generated_yet", { expectedOn: addDays(end, 2) }) : reason("no_permission", { missingRole: "account_administrator", grantedBy: "account_administrator", portalUrl: "https://portal.azure.com/#blade/Microsoft_Azure_Billing/SubscriptionsBlade" }), addDays(end, 2), days(start, end)),
+      period(start, end, [], month === 10 ? reason("not_generated_yet", { expectedOn: addDays(end, 2) }) : reason("no_permission", { missingRole: "account_administrator", grantedBy: "account_administrator", policy: "allow_others_to_download_invoice", grantorContact: "alex@contoso.example", portalUrl: "https://portal.azure.com/#blade/Microsoft_Azure_Billing/SubscriptionsBlade" }), addDays(end, 2), days(start, end)),
     );
   }
   return out;

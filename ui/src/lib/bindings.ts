@@ -139,6 +139,22 @@ export const DEFAULT_SETTINGS = {"archiveFolder":null,"downloadFolder":null,"fil
 export const SCOPE_KINDS = ["mosp_subscription","mca_billing_profile","mca_invoice_section","ea_enrollment","ea_department","ea_enrollment_account","mpa_customer","other"] as const;
 
 /* Types */
+/**
+ *  A switch an administrator turns on to let others do something their role alone does not:
+ *  when one blocks an action, the advice is to ask for the switch, not for a role.
+ */
+export type AccessPolicy = 
+/**  EA: "Department admins can view charges". */
+"department_admin_view_charges" | 
+/**  EA: "Account owners can view charges". */
+"account_owner_view_charges" | 
+/**
+ *  MOSP: the account administrator's "Allow others to download invoice" for a
+ *  subscription, which gives its owners, contributors and readers the invoices (and the
+ *  usage that goes with them).
+ */
+"allow_others_to_download_invoice";
+
 export type AccountSummary = {
 	id: string,
 	displayName: string,
@@ -219,8 +235,13 @@ export type CapabilityView = {
 	/**  Denied: the least role that would allow it, and who can grant it. */
 	missingRole: BillingRole | null,
 	grantedBy: BillingRole | null,
-	/**  Denied by an EA view-charges policy rather than a role. */
-	policy: ViewChargesPolicy | null,
+	/**
+	 *  Denied by a switch someone turns on rather than a role (EA view charges, pay-as-you-go
+	 *  "Allow others to download invoice").
+	 */
+	policy: AccessPolicy | null,
+	/**  Who grants it as Azure names them (the account administrator's e-mail address). */
+	grantorContact?: string | null,
 	/**  Where in the Azure portal this is changed. */
 	portalUrl: string | null,
 };
@@ -291,6 +312,11 @@ export type ErrorCode = "settings_corrupt" | "settings_unwritable" | "folder_una
 "no_download_link" | 
 /**  More differently-contented files than the app numbers already use the name. */
 "too_many_collisions" | "download_failed" | "download_cancelled" | "template_invalid" | "download_not_allowed" | 
+/**
+ *  One invoice is kept from the caller where the others may be downloaded (a pay-as-you-go
+ *  invoice from before December 2016 is the account administrator's alone).
+ */
+"invoice_refused" | 
 /**  The caller's role does not allow usage files at this scope. */
 "usage_not_allowed" | 
 /**  An EA view-charges policy is off for department administrators or account owners. */
@@ -336,6 +362,14 @@ export type InvoiceCheck = {
 	notes: CheckNote[],
 };
 
+/**  Why one invoice cannot be downloaded where the scope's invoices otherwise can. */
+export type InvoiceRefusal = 
+/**
+ *  A pay-as-you-go invoice from before December 2016, and the user is not the account
+ *  administrator.
+ */
+"account_administrator_only_before_december_2016";
+
 export type InvoiceView = {
 	name: string,
 	invoiceDate: string | null,
@@ -352,6 +386,11 @@ export type InvoiceView = {
 	shownAmount: MoneyView | null,
 	/**  The kinds of documents available (`Invoice`, `CreditNote`, `TaxReceipt`, `Summary`, …). */
 	documents: string[],
+	/**
+	 *  Why this invoice may not be downloaded although the scope's others may; `None` when it
+	 *  may (as far as the scope's capability allows).
+	 */
+	refusal?: InvoiceRefusal | null,
 };
 
 export type JobKind = "download" | "usageReport" | "sync";
@@ -481,6 +520,13 @@ export type ReasonView = {
 	expectedOn: string | null,
 	missingRole: BillingRole | null,
 	grantedBy: BillingRole | null,
+	/**
+	 *  No permission because a switch is off (pay-as-you-go "Allow others to download
+	 *  invoice"): the card asks for the switch, not for a role.
+	 */
+	policy?: AccessPolicy | null,
+	/**  Who to ask, as Azure names them. */
+	grantorContact?: string | null,
 	recipient: string | null,
 	signals: string[],
 	facts: FactView[],
@@ -760,9 +806,6 @@ export type UsageSummary = {
 	/**  The distinct invoice ids the rows name (MCA), sorted. */
 	invoiceIds: string[],
 };
-
-/**  Which EA view-charges policy blocks usage. */
-export type ViewChargesPolicy = "department_admin_view_charges" | "account_owner_view_charges";
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -3,13 +3,13 @@ import en from "../i18n/en.json";
 import nl from "../i18n/nl.json";
 import type { CapabilityView, PeriodView, ReasonCode, ReasonView, ScopeSummary } from "./bindings";
 import { formatDecimal, formatPeriod, isCalendarMonth } from "./format";
-import { capabilitySentence, reasonCard, reasonShort, statusText } from "./reason";
+import { capabilitySentence, invoiceRefusalText, reasonCard, reasonShort, statusText } from "./reason";
 
 const reason = (code: ReasonCode, patch: Partial<ReasonView> = {}): ReasonView => ({
-  code, portalUrl: null, subscriptionCreated: null, expectedOn: null, missingRole: null, grantedBy: null, recipient: null, signals: [], facts: [], ...patch,
+  code, portalUrl: null, subscriptionCreated: null, expectedOn: null, missingRole: null, grantedBy: null, policy: null, grantorContact: null, recipient: null, signals: [], facts: [], ...patch,
 });
 const period = (why: ReasonView, start = "2026-10-01", end = "2026-10-31"): PeriodView => ({ start, end, name: null, invoices: [], reason: why, expectedInvoiceDate: "2026-11-05", usage: null, usageKey: null });
-const cap = (patch: Partial<CapabilityView>): CapabilityView => ({ state: "allowed", allowed: patch.state === undefined || patch.state === "allowed", reason: null, missingRole: null, grantedBy: null, policy: null, portalUrl: null, ...patch });
+const cap = (patch: Partial<CapabilityView>): CapabilityView => ({ state: "allowed", allowed: patch.state === undefined || patch.state === "allowed", reason: null, missingRole: null, grantedBy: null, policy: null, grantorContact: null, portalUrl: null, ...patch });
 const scope = { roles: ["billing_profile_reader"], capabilities: { listInvoices: cap({ portalUrl: "https://portal.azure.com/#x" }), downloadInvoices: cap({}), downloadUsage: cap({}), manageEmail: cap({}) } } as unknown as ScopeSummary;
 
 describe("reason card", () => {
@@ -52,6 +52,27 @@ describe("reason card", () => {
     expect(unknown.facts).toContain(`Kind of scope: ${en["scopeKind.ea_department"]}`);
   });
 
+  it("sends a pay-as-you-go reader to the account administrator's switch, not to a role", () => {
+    const off = reason("no_permission", {
+      missingRole: "account_administrator",
+      grantedBy: "account_administrator",
+      policy: "allow_others_to_download_invoice",
+      grantorContact: "alex@contoso.example",
+    });
+    const card = reasonCard(period(off), scope, "en");
+    expect(card.text).toBe("Only the account administrator sees this subscription's invoices until they allow others to download them.");
+    expect(card.next).toBe("Ask the account administrator (alex@contoso.example) to turn on “Allow others to download invoice” for this subscription in the Azure portal.");
+    expect(card.facts.join(" ")).not.toContain("Missing role");
+    const dutch = reasonCard(period(off), scope, "nl");
+    expect(dutch.next).toBe(
+      "Vraag de accountbeheerder (alex@contoso.example) om in de Azure-portal bij dit abonnement „Toestaan dat anderen de factuur downloaden” op Aan te zetten.",
+    );
+    // Without an address Azure showed, the administrator is named by role alone.
+    expect(reasonCard(period({ ...off, grantorContact: null }), scope, "en").next).toBe(
+      "Ask the account administrator to turn on “Allow others to download invoice” for this subscription in the Azure portal.",
+    );
+  });
+
   it("has a short line per reason", () => {
     expect(reasonShort(period(reason("not_generated_yet")), "en")).toBe("Not generated yet, expected Nov 5, 2026");
     expect(reasonShort(period(reason("ea_invoices_are_emailed")), "nl")).toBe(nl["reason.short.ea_invoices_are_emailed"]);
@@ -66,6 +87,23 @@ describe("capability sentences", () => {
     );
     expect(capabilitySentence(cap({ state: "denied", policy: "department_admin_view_charges", grantedBy: "enterprise_administrator" }), "nl")).toBe(
       "Een Enterprise-beheerder moet het beleid „Afdelingsbeheerders kunnen kosten weergeven” inschakelen.",
+    );
+    const allowOthers = cap({
+      state: "denied",
+      missingRole: "account_administrator",
+      grantedBy: "account_administrator",
+      policy: "allow_others_to_download_invoice",
+      grantorContact: "alex@contoso.example",
+    });
+    expect(capabilitySentence(allowOthers, "en")).toBe(
+      "The account administrator (alex@contoso.example) can turn on “Allow others to download invoice” for this subscription in the Azure portal.",
+    );
+    expect(capabilitySentence(allowOthers, "nl")).toBe(
+      "De accountbeheerder (alex@contoso.example) kan in de Azure-portal bij dit abonnement „Toestaan dat anderen de factuur downloaden” op Aan zetten.",
+    );
+    expect(capabilitySentence({ ...allowOthers, grantorContact: null }, "en")).not.toContain("role");
+    expect(invoiceRefusalText("account_administrator_only_before_december_2016", "nl")).toBe(
+      "Facturen van vóór december 2016 kan alleen de accountbeheerder downloaden.",
     );
     expect(capabilitySentence(cap({ state: "denied" }), "en")).toBe(en["capability.deniedNoRole"]);
     expect(capabilitySentence(cap({ state: "notOffered", reason: "ea_invoices_are_emailed" }), "en")).toBe(en["capability.notOffered.ea_invoices_are_emailed"]);

@@ -1,7 +1,7 @@
 // The words of a reason card and of a capability: pure functions of the shell's facts and the
 // UI language, so every branch can be tested without a browser.
 import { has, t, type Lang, type MessageKey } from "../i18n/i18n.svelte";
-import type { BillingRole, CapabilityView, PeriodView, ScopeSummary } from "./bindings";
+import type { BillingRole, CapabilityView, InvoiceRefusal, PeriodView, ScopeSummary } from "./bindings";
 import { formatDate, formatPeriod } from "./format";
 
 /** A catalogue text for a dynamic key, or `fallback` when the catalogue has none. */
@@ -12,6 +12,17 @@ function lookup(key: string, fallback: string, lang: Lang): string {
 export const roleName = (role: BillingRole, lang: Lang) => t(`role.${role}`, undefined, lang);
 export const roleHint = (role: BillingRole, lang: Lang) => t(`roleHint.${role}`, undefined, lang);
 export const grantorName = (role: BillingRole, lang: Lang) => t(`grantor.${role}`, undefined, lang);
+
+/** Who grants, with the address Azure names them by when the shell has one. */
+function namedGrantor(role: BillingRole, contact: string | null | undefined, lang: Lang): string {
+  const grantor = grantorName(role, lang);
+  const address = contact?.trim();
+  return address ? t("grantor.named", { grantor, contact: address }, lang) : grantor;
+}
+
+/** Why one invoice may not be downloaded where the scope's others may. */
+export const invoiceRefusalText = (refusal: InvoiceRefusal, lang: Lang) =>
+  lookup(`invoiceRefusal.${refusal}`, t("errors.invoice_refused.message", undefined, lang), lang);
 export const statusText = (status: string, lang: Lang) => lookup(`status.${status}`, status, lang);
 export const documentText = (kind: string, lang: Lang) => lookup(`document.${kind}`, kind, lang);
 
@@ -79,7 +90,13 @@ export function reasonCard(period: PeriodView, scope: ScopeSummary | null, lang:
       next = t("reason.next.not_generated_yet", { date: date(expectedDate(period)) }, lang);
       break;
     case "no_permission":
-      if (role && grantor) {
+      if (reason.policy && reason.grantedBy) {
+        // A switch someone turns on, not a role, keeps the invoices: ask for the switch.
+        const who = namedGrantor(reason.grantedBy, reason.grantorContact, lang);
+        text = lookup(`reason.text.no_permission.policy.${reason.policy}`, t("reason.text.no_permission.noRole", undefined, lang), lang);
+        const nextKey = `reason.next.no_permission.policy.${reason.policy}`;
+        next = has(nextKey) ? t(nextKey as MessageKey, { grantor: who }, lang) : t("reason.next.no_permission.noRole", undefined, lang);
+      } else if (role && grantor) {
         text = t("reason.text.no_permission", { role, grantor }, lang);
         next = t("reason.next.no_permission", { role, grantor }, lang);
       } else {
@@ -130,7 +147,7 @@ export function reasonCard(period: PeriodView, scope: ScopeSummary | null, lang:
         : t("reason.fact.noRole", undefined, lang),
     );
   }
-  if (role) facts.push(t("reason.fact.missingRole", { role }, lang));
+  if (role && !reason.policy) facts.push(t("reason.fact.missingRole", { role }, lang));
   if (recipient) facts.push(t("reason.fact.recipient", { recipient }, lang));
   for (const signal of reason.signals) facts.push(lookup(`reason.signal.${signal}`, signal, lang));
   const covered = new Set(["subscription_created", "expected_on"]);
@@ -160,8 +177,8 @@ export function capabilitySentence(capability: CapabilityView, lang: Lang): stri
 
 function deniedSentence(capability: CapabilityView, lang: Lang): string {
   const grantor = capability.grantedBy ? grantorName(capability.grantedBy, lang) : null;
-  if (capability.policy && grantor) {
-    const who = grantor;
+  if (capability.policy && capability.grantedBy) {
+    const who = namedGrantor(capability.grantedBy, capability.grantorContact, lang);
     const key = `capability.policy.${capability.policy}`;
     const text = has(key) ? t(key as MessageKey, { grantor: who }, lang) : t("capability.policy.other", { grantor: who }, lang);
     return capitalize(text);

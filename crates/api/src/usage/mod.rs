@@ -11,6 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 use invoice_desk_billing::BillingError;
+use invoice_desk_billing::access::AccessPolicy;
 use invoice_desk_billing::{Capability, ScopeEntry};
 use invoice_desk_files::TemplateError;
 use invoice_desk_files::report::ReportParts;
@@ -186,7 +187,11 @@ impl From<UsageError> for AppError {
     fn from(err: UsageError) -> Self {
         match err {
             UsageError::NotAllowed { ref why, .. } => {
-                let code = if why.denied().is_some_and(|d| d.policy.is_some()) {
+                let code = if why
+                    .denied()
+                    .and_then(|d| d.policy)
+                    .is_some_and(AccessPolicy::is_view_charges)
+                {
                     ErrorCode::ViewChargesOff
                 } else {
                     ErrorCode::UsageNotAllowed

@@ -1,33 +1,54 @@
 //! The capability decision: the four verdicts ([`Capability`]) for a scope, from the facts one
-//! sweep gathered about it ([`AccessFacts`]).
+//! sweep gathered about it ([`AccessFacts`]), and the one rule that keeps some invoices from
+//! users the scope otherwise lets download ([`invoice_refusal`]).
 //!
 //! Evidence order, strongest first: a 403 received for the action; the action listed by
 //! `billingPermissions`/`checkAccess` (allowed or not); the roles held; the agreement's
-//! documented rules (MOSP account administrator, EA view-charges policies).
+//! documented rules (MOSP account administrator and "Allow others to download invoice", EA
+//! view-charges policies).
 
 use serde::{Deserialize, Serialize};
+use time::Date;
+use time::macros::date;
 
 use super::roles::{requirement, roles_allow};
 use super::{AccessFacts, Action, BillingRole, Portal, PortalLink};
 use crate::model::PolicyValue;
 use crate::scope::{BillingScope, ScopeKind};
 
-/// Which EA view-charges policy blocks usage.
+/// A switch an administrator turns on to let others do something their role alone does not:
+/// when one blocks an action, the advice is to ask for the switch, not for a role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
-pub enum ViewChargesPolicy {
+pub enum AccessPolicy {
+    /// EA: "Department admins can view charges".
     DepartmentAdminViewCharges,
+    /// EA: "Account owners can view charges".
     AccountOwnerViewCharges,
+    /// MOSP: the account administrator's "Allow others to download invoice" for a
+    /// subscription, which gives its owners, contributors and readers the invoices (and the
+    /// usage that goes with them).
+    AllowOthersToDownloadInvoice,
 }
 
-impl ViewChargesPolicy {
+impl AccessPolicy {
     #[must_use]
     pub fn code(self) -> &'static str {
         match self {
             Self::DepartmentAdminViewCharges => "department_admin_view_charges",
             Self::AccountOwnerViewCharges => "account_owner_view_charges",
+            Self::AllowOthersToDownloadInvoice => "allow_others_to_download_invoice",
         }
+    }
+
+    /// Whether this is an EA view-charges policy (usage refused for a policy, not a role).
+    #[must_use]
+    pub fn is_view_charges(self) -> bool {
+        matches!(
+            self,
+            Self::DepartmentAdminViewCharges | Self::AccountOwnerViewCharges
+        )
     }
 }
 
@@ -39,8 +60,12 @@ pub struct Denied {
     /// Who can grant that role (or turn the policy on).
     pub granted_by: BillingRole,
     pub portal: PortalLink,
-    /// Set when a policy, not a role, blocks the action (EA view charges).
-    pub policy: Option<ViewChargesPolicy>,
+    /// Set when a switch, not a role, blocks the action (EA view charges, MOSP "Allow others
+    /// to download invoice").
+    pub policy: Option<AccessPolicy>,
+    /// Who can grant it as Azure names them, when it does (the MOSP account administrator's
+    /// e-mail address from `billingProperty`).
+    pub contact: Option<String>,
     /// The ARM action a 403 named, when one was received.
     pub arm_action: Option<String>,
 }
@@ -156,7 +181,27 @@ fn deny(
         granted_by,
         portal: portal.link(scope, action, false),
         policy: None,
+        contact: None,
         arm_action: None,
+    })
+}
+
+/// A pay-as-you-go subscription's invoices refused to someone who is not its account
+/// administrator: only the administrator's "Allow others to download invoice" lets them in.
+fn allow_others_denied(
+    portal: &Portal,
+    scope: &BillingScope,
+    action: Action,
+    facts: &AccessFacts,
+    arm_action: Option<String>,
+) -> Capability {
+    Capability::Denied(Denied {
+        missing_role: BillingRole::AccountAdministrator,
+        granted_by: BillingRole::AccountAdministrator,
+        portal: portal.link(scope, action, true),
+        policy: Some(AccessPolicy::AllowOthersToDownloadInvoice),
+        contact: facts.account_admin_email.clone(),
+        arm_action,
     })
 }
 
@@ -169,27 +214,24 @@ fn policy_allows(value: Option<&PolicyValue>) -> Option<bool> {
 }
 
 /// The EA view-charges policy that governs usage at this scope, and whether it is on.
-fn ea_usage_policy(
-    kind: ScopeKind,
-    facts: &AccessFacts,
-) -> Option<(ViewChargesPolicy, Option<bool>)> {
+fn ea_usage_policy(kind: ScopeKind, facts: &AccessFacts) -> Option<(AccessPolicy, Option<bool>)> {
     let policies = facts.ea_policies.as_ref();
     let ea_admin = facts.roles.contains(&BillingRole::EnterpriseAdministrator);
     match kind {
         ScopeKind::EaDepartment if !ea_admin => Some((
-            ViewChargesPolicy::DepartmentAdminViewCharges,
+            AccessPolicy::DepartmentAdminViewCharges,
             policy_allows(policies.and_then(|p| p.department_admin_view_charges.as_ref())),
         )),
         ScopeKind::EaEnrollmentAccount if !ea_admin => {
             let dept_admin = facts.roles.contains(&BillingRole::DepartmentAdministrator);
             if dept_admin {
                 Some((
-                    ViewChargesPolicy::DepartmentAdminViewCharges,
+                    AccessPolicy::DepartmentAdminViewCharges,
                     policy_allows(policies.and_then(|p| p.department_admin_view_charges.as_ref())),
                 ))
             } else {
                 Some((
-                    ViewChargesPolicy::AccountOwnerViewCharges,
+                    AccessPolicy::AccountOwnerViewCharges,
                     policy_allows(policies.and_then(|p| p.account_owner_view_charges.as_ref())),
                 ))
             }
@@ -242,8 +284,12 @@ fn decide(
             }
         };
     }
+    let mosp_other = kind == ScopeKind::MospSubscription && facts.is_account_admin == Some(false);
     // 1. A 403 actually received.
     if let Some(call) = facts.forbidden.iter().find(|f| f.action == action) {
+        if mosp_other {
+            return allow_others_denied(portal, scope, action, facts, call.arm_action.clone());
+        }
         let policy = ea_usage_policy(kind, facts)
             .filter(|(_, on)| *on != Some(true))
             .map(|(p, _)| p);
@@ -256,6 +302,7 @@ fn decide(
             granted_by: granter,
             portal: portal.link(scope, action, policy.is_some()),
             policy,
+            contact: None,
             arm_action: call.arm_action.clone(),
         });
     }
@@ -272,6 +319,7 @@ fn decide(
                 granted_by: BillingRole::EnterpriseAdministrator,
                 portal: portal.link(scope, action, true),
                 policy: Some(policy),
+                contact: None,
                 arm_action: None,
             });
         }
@@ -286,13 +334,14 @@ fn decide(
     }
     // 4. Roles and the agreement's rules.
     if kind == ScopeKind::MospSubscription {
-        // The seed's rule for pay-as-you-go usage: the account administrator, or a user who
-        // may read the subscription's invoices (the account administrator gave access to them).
+        // The account administrator has every invoice. Owners, contributors and readers have
+        // them (and the usage that goes with them) once the administrator allowed others to
+        // download invoices, which Azure shows by listing the invoices to them.
         let reads_invoices = facts.succeeded.contains(&Action::ListInvoices);
-        return match (action, facts.is_account_admin) {
-            (_, Some(true) | None) => Capability::Allowed,
-            (Action::DownloadUsage, Some(false)) if reads_invoices => Capability::Allowed,
-            (_, Some(false)) => deny(portal, scope, action, missing, granter),
+        return match facts.is_account_admin {
+            Some(true) | None => Capability::Allowed,
+            Some(false) if reads_invoices => Capability::Allowed,
+            Some(false) => allow_others_denied(portal, scope, action, facts, None),
         };
     }
     match roles_allow(&facts.roles, action) {
@@ -301,6 +350,46 @@ fn decide(
         None if facts.permissions.is_none() && action != Action::ManageEmail => Capability::Allowed,
         Some(false) | None => deny(portal, scope, action, missing, granter),
     }
+}
+
+/// The first day from which "Allow others to download invoice" reaches a pay-as-you-go
+/// invoice: Microsoft keeps older invoices for the account administrator alone.
+pub const OTHERS_MAY_DOWNLOAD_FROM: Date = date!(2016 - 12 - 01);
+
+/// Why one invoice cannot be downloaded where the scope's invoices otherwise can.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum InvoiceRefusal {
+    /// A pay-as-you-go invoice from before December 2016, and the user is not the account
+    /// administrator.
+    #[serde(rename = "account_administrator_only_before_december_2016")]
+    AccountAdministratorOnlyBeforeDecember2016,
+}
+
+impl InvoiceRefusal {
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::AccountAdministratorOnlyBeforeDecember2016 => {
+                "account_administrator_only_before_december_2016"
+            }
+        }
+    }
+}
+
+/// Whether the invoice dated `invoice_date` of `kind`'s scope is kept from this user although
+/// the scope's invoices may be downloaded; `None` when nothing keeps it (or its date is unknown:
+/// Azure then decides).
+#[must_use]
+pub fn invoice_refusal(
+    kind: ScopeKind,
+    facts: &AccessFacts,
+    invoice_date: Option<Date>,
+) -> Option<InvoiceRefusal> {
+    let other = kind == ScopeKind::MospSubscription && facts.is_account_admin == Some(false);
+    (other && invoice_date.is_some_and(|d| d < OTHERS_MAY_DOWNLOAD_FROM))
+        .then_some(InvoiceRefusal::AccountAdministratorOnlyBeforeDecember2016)
 }
 
 #[cfg(test)]
@@ -316,8 +405,9 @@ mod tests {
         // form (what the window receives) must be the same code.
         let json = |value: serde_json::Value| value.as_str().unwrap().to_owned();
         for policy in [
-            ViewChargesPolicy::DepartmentAdminViewCharges,
-            ViewChargesPolicy::AccountOwnerViewCharges,
+            AccessPolicy::DepartmentAdminViewCharges,
+            AccessPolicy::AccountOwnerViewCharges,
+            AccessPolicy::AllowOthersToDownloadInvoice,
         ] {
             assert_eq!(json(serde_json::to_value(policy).unwrap()), policy.code());
         }
@@ -350,24 +440,36 @@ mod tests {
     }
 
     #[test]
-    fn mosp_non_admin_misses_the_account_administrator() {
+    fn mosp_non_admin_without_listed_invoices_is_sent_to_the_allow_others_switch() {
         let facts = AccessFacts {
             is_account_admin: Some(false),
             ..AccessFacts::default()
         };
         let caps = capabilities(&scope(ScopeKind::MospSubscription), &facts, &portal());
-        let denied = caps.list_invoices.denied().unwrap();
-        assert_eq!(denied.missing_role.code(), "account_administrator");
-        assert_eq!(denied.granted_by.code(), "account_administrator");
-        assert!(denied.portal.url.starts_with("https://portal.azure.com/#"));
-        // Usage follows the invoices: the account administrator, or someone given them.
-        let usage = caps.download_usage.denied().unwrap();
-        assert_eq!(usage.missing_role.code(), "account_administrator");
-        assert_eq!(caps.manage_email.code(), "denied");
+        for action in [
+            Action::ListInvoices,
+            Action::DownloadInvoices,
+            Action::DownloadUsage,
+        ] {
+            let denied = caps.get(action).denied().unwrap();
+            // The switch, not the account administrator role, is what the user asks for.
+            assert_eq!(
+                denied.policy,
+                Some(AccessPolicy::AllowOthersToDownloadInvoice),
+                "{action:?}"
+            );
+            assert_eq!(denied.granted_by.code(), "account_administrator");
+            assert_eq!(denied.portal.page, "allow_others_to_download_invoice");
+            assert!(denied.portal.url.starts_with("https://portal.azure.com/#"));
+        }
+        // E-mail delivery is the account administrator's own, in the portal.
+        let email = caps.manage_email.denied().unwrap();
+        assert_eq!(email.policy, None);
+        assert_eq!(email.missing_role.code(), "account_administrator");
     }
 
     #[test]
-    fn mosp_usage_is_allowed_to_a_user_given_the_invoices_and_a_403_on_the_report_wins() {
+    fn mosp_reader_whose_invoices_listed_may_list_and_download_them_and_their_usage() {
         let given = AccessFacts {
             is_account_admin: Some(false),
             succeeded: vec![Action::ListInvoices],
@@ -375,7 +477,48 @@ mod tests {
         };
         let caps = capabilities(&scope(ScopeKind::MospSubscription), &given, &portal());
         assert!(caps.list_invoices.is_allowed());
+        assert!(caps.download_invoices.is_allowed());
         assert!(caps.download_usage.is_allowed());
+        assert_eq!(caps.manage_email.code(), "denied");
+    }
+
+    #[test]
+    fn mosp_reader_refused_the_invoice_list_is_told_about_allow_others_and_who_to_ask() {
+        let refused = AccessFacts {
+            is_account_admin: Some(false),
+            account_admin_email: Some("alex@contoso.example".into()),
+            forbidden: vec![ForbiddenCall {
+                action: Action::ListInvoices,
+                arm_action: Some(
+                    "Microsoft.Billing/billingAccounts/billingSubscriptions/invoices/read".into(),
+                ),
+            }],
+            ..AccessFacts::default()
+        };
+        let caps = capabilities(&scope(ScopeKind::MospSubscription), &refused, &portal());
+        let denied = caps.list_invoices.denied().unwrap();
+        assert_eq!(
+            denied.policy,
+            Some(AccessPolicy::AllowOthersToDownloadInvoice)
+        );
+        assert_eq!(denied.contact.as_deref(), Some("alex@contoso.example"));
+        assert_eq!(
+            denied.arm_action.as_deref(),
+            Some("Microsoft.Billing/billingAccounts/billingSubscriptions/invoices/read")
+        );
+        // The same switch keeps the downloads and the usage from them.
+        for capability in [&caps.download_invoices, &caps.download_usage] {
+            let denied = capability.denied().unwrap();
+            assert_eq!(
+                denied.policy,
+                Some(AccessPolicy::AllowOthersToDownloadInvoice)
+            );
+            assert_eq!(denied.contact.as_deref(), Some("alex@contoso.example"));
+        }
+    }
+
+    #[test]
+    fn mosp_usage_403_wins_for_the_account_administrator() {
         let refused = AccessFacts {
             is_account_admin: Some(true),
             forbidden: vec![ForbiddenCall {
@@ -388,7 +531,44 @@ mod tests {
         };
         let caps = capabilities(&scope(ScopeKind::MospSubscription), &refused, &portal());
         assert!(caps.list_invoices.is_allowed());
-        assert_eq!(caps.download_usage.code(), "denied");
+        let denied = caps.download_usage.denied().unwrap();
+        assert_eq!(denied.policy, None);
+    }
+
+    #[test]
+    fn invoices_before_december_2016_stay_with_the_mosp_account_administrator() {
+        use time::macros::date;
+        let reader = AccessFacts {
+            is_account_admin: Some(false),
+            succeeded: vec![Action::ListInvoices],
+            ..AccessFacts::default()
+        };
+        let admin = AccessFacts {
+            is_account_admin: Some(true),
+            ..AccessFacts::default()
+        };
+        let mosp = ScopeKind::MospSubscription;
+        let old = Some(date!(2016 - 11 - 30));
+        let first = Some(OTHERS_MAY_DOWNLOAD_FROM);
+        assert_eq!(
+            invoice_refusal(mosp, &reader, old),
+            Some(InvoiceRefusal::AccountAdministratorOnlyBeforeDecember2016)
+        );
+        assert_eq!(invoice_refusal(mosp, &reader, first), None);
+        assert_eq!(invoice_refusal(mosp, &reader, None), None);
+        assert_eq!(invoice_refusal(mosp, &admin, old), None);
+        // Unknown (no billing property): Azure decides.
+        assert_eq!(invoice_refusal(mosp, &AccessFacts::default(), old), None);
+        // Other agreements have no such rule.
+        assert_eq!(
+            invoice_refusal(ScopeKind::McaBillingProfile, &reader, old),
+            None
+        );
+        assert_eq!(
+            serde_json::to_value(InvoiceRefusal::AccountAdministratorOnlyBeforeDecember2016)
+                .unwrap(),
+            "account_administrator_only_before_december_2016"
+        );
     }
 
     #[test]
@@ -480,10 +660,7 @@ mod tests {
         assert_eq!(caps.list_invoices.code(), "ea_invoices_are_emailed");
         assert_eq!(caps.manage_email.code(), "ea_invoices_are_emailed");
         let denied = caps.download_usage.denied().unwrap();
-        assert_eq!(
-            denied.policy,
-            Some(ViewChargesPolicy::AccountOwnerViewCharges)
-        );
+        assert_eq!(denied.policy, Some(AccessPolicy::AccountOwnerViewCharges));
         assert_eq!(denied.granted_by.code(), "enterprise_administrator");
         assert_eq!(denied.portal.page, "enrollment_policies");
 
@@ -519,10 +696,7 @@ mod tests {
         };
         let caps = capabilities(&scope(ScopeKind::EaEnrollmentAccount), &facts, &portal());
         let denied = caps.download_usage.denied().unwrap();
-        assert_eq!(
-            denied.policy,
-            Some(ViewChargesPolicy::AccountOwnerViewCharges)
-        );
+        assert_eq!(denied.policy, Some(AccessPolicy::AccountOwnerViewCharges));
         assert!(denied.arm_action.is_some());
     }
 

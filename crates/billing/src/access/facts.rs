@@ -78,6 +78,8 @@ pub enum PermissionSource {
 pub struct AccessFacts {
     /// MOSP `billingProperty.isAccountAdmin`.
     pub is_account_admin: Option<bool>,
+    /// MOSP `billingProperty.accountAdminNotificationEmailAddress`: who to ask for access.
+    pub account_admin_email: Option<String>,
     /// Billing roles held on the scope or above it.
     pub roles: Vec<BillingRole>,
     /// `None` when the permissions could not be read.

@@ -20,7 +20,8 @@ mod portal;
 mod roles;
 
 pub use decision::{
-    Capabilities, Capability, Denied, NotOfferedReason, ViewChargesPolicy, capabilities,
+    AccessPolicy, Capabilities, Capability, Denied, InvoiceRefusal, NotOfferedReason,
+    OTHERS_MAY_DOWNLOAD_FROM, capabilities, invoice_refusal,
 };
 pub use facts::{AccessFacts, ForbiddenCall, PermissionSource, Permissions};
 pub use portal::{Portal, PortalLink};

@@ -154,7 +154,20 @@ async fn download_in(
             Text::key("cli.error.downloadNotAllowed.message")
                 .with("scope", scope)
                 .with("reason", not_allowed_reason(lang, hit, &why)),
-            Text::key("cli.error.downloadNotAllowed.hint"),
+            // A switch someone turns on is asked for differently from a role.
+            Text::key(if why.denied().is_some_and(|d| d.policy.is_some()) {
+                "cli.error.downloadNotAllowed.hint.policy"
+            } else {
+                "cli.error.downloadNotAllowed.hint"
+            }),
+        ),
+        SaveError::InvoiceRefused { invoice, why } => CliError::new(
+            "invoice_refused",
+            Exit::Permission,
+            Text::key("cli.error.invoiceRefused.message")
+                .with("invoice", invoice)
+                .with("reason", catalogue::invoice_refusal(lang, why)),
+            Text::key("cli.error.invoiceRefused.hint"),
         ),
         SaveError::Listing(e) => hit.source.failure(
             e.kind(),
@@ -243,6 +256,14 @@ async fn sync_in(
             }
             Err(SaveError::Listing(err)) => {
                 problems.push(catalogue::listing_failed(lang, name, &err.to_string()));
+            }
+            // Only named invoices are refused one by one; a sync names none.
+            Err(SaveError::InvoiceRefused { why, .. }) => {
+                problems.push(catalogue::scope_skipped(
+                    lang,
+                    name,
+                    &catalogue::invoice_refusal(lang, why),
+                ));
             }
         }
     }

@@ -10,6 +10,7 @@ use invoice_desk_api::usage::{
     save_usage,
 };
 use invoice_desk_api::{AppError, ErrorCode};
+use invoice_desk_billing::access::AccessPolicy;
 use invoice_desk_files::Template;
 use invoice_desk_files::report::ReportParts;
 use invoice_desk_settings::SettingsStore;
@@ -188,7 +189,10 @@ impl Progress for StageBar {
 fn failure(lang: Lang, hit: &Found<'_>, error: UsageError) -> CliError {
     match error {
         UsageError::NotAllowed { scope, why } => {
-            let policy = why.denied().is_some_and(|d| d.policy.is_some());
+            let policy = why
+                .denied()
+                .and_then(|d| d.policy)
+                .is_some_and(AccessPolicy::is_view_charges);
             let (code, key) = if policy {
                 ("view_charges_off", ErrorCode::ViewChargesOff)
             } else {
