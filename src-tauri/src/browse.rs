@@ -14,56 +14,21 @@ use tauri::{AppHandle, Runtime, State};
 use tokio::sync::Mutex;
 
 use invoice_desk_api::Directory;
-use invoice_desk_billing::access::{AccessPolicy, Capabilities, InvoiceRefusal, NotOfferedReason};
+use invoice_desk_billing::access::{AccessPolicy, Capabilities, InvoiceRefusal};
 use invoice_desk_billing::{
-    AgreementFamily, Availability, BillingCode, BillingError, BillingRole, Capability, ReasonCode,
-    ScopeEntry, ScopeKind, ShownRange,
+    AgreementFamily, Availability, BillingCode, BillingError, BillingRole, ReasonCode, ScopeEntry,
+    ScopeKind, ShownRange,
 };
 
 use crate::error::{AppError, ErrorCode};
 use crate::listing_cache::{Cached, ListingCache};
 use crate::signin::SignIn;
 
-/// Whether an action can be done on a scope.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub enum CapabilityState {
-    Allowed,
-    /// The role does not allow it (or an EA policy blocks it).
-    Denied,
-    /// The app does not offer it on this kind of scope.
-    NotOffered,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct CapabilityView {
-    pub state: CapabilityState,
-    /// Whether the action may be done: what most of the window needs to know.
-    pub allowed: bool,
-    /// Not offered: why.
-    pub reason: Option<NotOfferedReason>,
-    /// Denied: the least role that would allow it, and who can grant it.
-    pub missing_role: Option<BillingRole>,
-    pub granted_by: Option<BillingRole>,
-    /// Denied by a switch someone turns on rather than a role (EA view charges, pay-as-you-go
-    /// "Allow others to download invoice").
-    pub policy: Option<AccessPolicy>,
-    /// Who grants it as Azure names them (the account administrator's e-mail address).
-    #[serde(default)]
-    pub grantor_contact: Option<String>,
-    /// Where in the Azure portal this is changed.
-    pub portal_url: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct CapabilitiesView {
-    pub list_invoices: CapabilityView,
-    pub download_invoices: CapabilityView,
-    pub download_usage: CapabilityView,
-    pub manage_email: CapabilityView,
-}
+// The verdicts' shape is the use-case layer's, shared with "Check my access".
+pub use invoice_desk_api::access_report::CapabilitiesView;
+// The listing cache's tests build summaries by hand.
+#[cfg(test)]
+pub use invoice_desk_api::access_report::{CapabilityState, CapabilityView};
 
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -241,27 +206,6 @@ fn needs_sign_in_again(details: &str) -> AppError {
         .with_details(details.to_owned())
 }
 
-fn capability(c: &Capability) -> CapabilityView {
-    let denied = c.denied();
-    CapabilityView {
-        state: match c {
-            Capability::Allowed => CapabilityState::Allowed,
-            Capability::Denied(_) => CapabilityState::Denied,
-            Capability::NotOffered { .. } => CapabilityState::NotOffered,
-        },
-        allowed: c.is_allowed(),
-        reason: match c {
-            Capability::NotOffered { reason, .. } => Some(*reason),
-            _ => None,
-        },
-        missing_role: denied.map(|d| d.missing_role),
-        granted_by: denied.map(|d| d.granted_by),
-        policy: denied.and_then(|d| d.policy),
-        grantor_contact: denied.and_then(|d| d.contact.clone()),
-        portal_url: c.portal().map(|p| p.url.clone()),
-    }
-}
-
 fn scope_summary(account_id: &str, tenant_id: &str, entry: &ScopeEntry) -> ScopeSummary {
     let scope = &entry.scope;
     let caps = &entry.capabilities;
@@ -276,12 +220,7 @@ fn scope_summary(account_id: &str, tenant_id: &str, entry: &ScopeEntry) -> Scope
         parent_display_name: scope.parent_display_name.clone(),
         currency: scope.currency.clone(),
         roles: BillingRole::strongest_first(&entry.roles),
-        capabilities: CapabilitiesView {
-            list_invoices: capability(&caps.list_invoices),
-            download_invoices: capability(&caps.download_invoices),
-            download_usage: capability(&caps.download_usage),
-            manage_email: capability(&caps.manage_email),
-        },
+        capabilities: caps.into(),
         issues: entry
             .issues
             .iter()

@@ -1,12 +1,14 @@
 //! The Invoice Desk desktop shell: window, menu, plugins, and the commands the web view calls.
 //! Business logic lives in the `crates/`; this crate only wires it to the window.
 
+mod access;
 mod browse;
 mod catalogue;
 mod commands;
 mod demo;
 mod downloads;
 mod drag_out;
+mod email;
 mod error;
 mod file_names;
 pub mod jobs;
@@ -17,6 +19,7 @@ mod signin;
 mod state;
 mod sync;
 mod usage;
+mod web_pages;
 mod window_memory;
 
 use std::sync::Mutex;
@@ -34,9 +37,6 @@ use crate::menu::{MenuAction, MenuEvent};
 use crate::state::AppState;
 
 const MAIN_WINDOW: &str = "main";
-/// Where "Open support request" leads: the Azure portal's new support request page.
-const SUPPORT_REQUEST_URL: &str =
-    "https://portal.azure.com/#view/Microsoft_Azure_Support/NewSupportRequestV3Blade";
 
 /// Sent to the web view whenever a job changes.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, specta::Type, tauri_specta::Event)]
@@ -77,6 +77,12 @@ fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             usage::pending_usage_reports,
             usage::resume_usage_report,
             usage::dismiss_usage_report,
+            email::billing_profile_email,
+            email::change_billing_profile_email,
+            email::subscription_invoice_email,
+            email::change_subscription_notification_email,
+            web_pages::open_web_page,
+            web_pages::open_help,
             sync::sync_archive,
             sync::sync_at_start,
             save_as::save_invoice_as,
@@ -86,6 +92,7 @@ fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             drag_out::start_drag,
             drag_out::start_drag_saved,
             file_names::preview_file_name,
+            access::check_access,
             commands::list_jobs,
             commands::cancel_job,
         ])
@@ -193,19 +200,19 @@ pub(crate) fn apply_menu<R: Runtime>(app: &AppHandle<R>, language: Language) {
 }
 
 fn on_menu(app: &AppHandle, id: &str) {
+    let locale = || Locale::resolve(app.state::<AppState>().settings().language);
+    if let Some(page) = menu::help_page_for(id) {
+        if let Err(err) = web_pages::open_help_page(app, locale(), page) {
+            tracing::warn!(code = ?err.code, details = ?err.details, "help page not opened");
+        }
+        return;
+    }
     let Some(action) = menu::action_for(id) else {
         return;
     };
     let outcome = match action {
         MenuAction::ShowLogs => open_log_folder(app),
-        MenuAction::SupportRequest => app
-            .opener()
-            .open_url(SUPPORT_REQUEST_URL, None::<&str>)
-            .map_err(|err| {
-                AppError::new(ErrorCode::Internal)
-                    .with_details("The browser could not be opened.")
-                    .with_details(err.to_string())
-            }),
+        MenuAction::SupportRequest => web_pages::open_help_page(app, locale(), "support_request"),
         _ => MenuEvent { action }.emit(app).map_err(|err| {
             AppError::new(ErrorCode::Internal)
                 .with_details("The window did not respond.")

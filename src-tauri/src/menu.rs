@@ -17,6 +17,7 @@ pub enum MenuAction {
     ToggleDetails,
     ToggleActivity,
     Find,
+    CheckAccess,
 }
 
 /// Sent to the web view when a menu item that concerns it is chosen.
@@ -38,9 +39,23 @@ pub const TEXT_KEYS: &[&str] = &[
     "menu.toggleDetails",
     "menu.toggleActivity",
     "menu.help",
+    "menu.checkAccess",
     "menu.supportRequest",
     "menu.about",
+    "help.download_invoice",
+    "help.download_usage",
+    "help.check_access",
 ];
+
+/// The menu's help pages, by id (`help:<page>`): the Learn articles the product's help comes
+/// from, opened in the UI language.
+pub const HELP_PAGES: &[&str] = &["download_invoice", "download_usage", "check_access"];
+
+/// The help page a menu item opens, if it is one.
+pub fn help_page_for(id: &str) -> Option<&str> {
+    id.strip_prefix("help:")
+        .filter(|page| HELP_PAGES.contains(page))
+}
 
 const ITEMS: &[(&str, MenuAction)] = &[
     ("settings", MenuAction::Settings),
@@ -50,6 +65,7 @@ const ITEMS: &[(&str, MenuAction)] = &[
     ("toggle_details", MenuAction::ToggleDetails),
     ("toggle_activity", MenuAction::ToggleActivity),
     ("find", MenuAction::Find),
+    ("check_access", MenuAction::CheckAccess),
 ];
 
 pub fn action_for(id: &str) -> Option<MenuAction> {
@@ -89,7 +105,17 @@ pub fn build<R: Runtime>(app: &AppHandle<R>, words: &Catalogue) -> tauri::Result
             Some("CmdOrCtrl+J"),
         )?)
         .build()?;
-    let help = SubmenuBuilder::new(app, words.text("menu.help"))
+    let mut help = SubmenuBuilder::new(app, words.text("menu.help"))
+        .item(&item("check_access", "menu.checkAccess", None)?)
+        .separator();
+    for page in HELP_PAGES {
+        help = help.item(&item(
+            &format!("help:{page}"),
+            &format!("help.{page}"),
+            None,
+        )?);
+    }
+    let help = help
         .item(&item("support_request", "menu.supportRequest", None)?)
         .separator()
         .item(&item("about", "menu.about", None)?)
@@ -105,6 +131,10 @@ mod tests {
     fn every_item_id_maps_to_its_action() {
         assert_eq!(action_for("show_logs"), Some(MenuAction::ShowLogs));
         assert_eq!(action_for("find"), Some(MenuAction::Find));
+        assert_eq!(action_for("check_access"), Some(MenuAction::CheckAccess));
         assert_eq!(action_for("quit"), None);
+        assert_eq!(help_page_for("help:download_usage"), Some("download_usage"));
+        assert_eq!(help_page_for("help:elsewhere"), None);
+        assert_eq!(help_page_for("download_usage"), None);
     }
 }

@@ -36,7 +36,7 @@ pub use accounts_view::{
     AccountSummary, AccountsChanged, Cloud, DeviceCodeEvent, KeychainStatus, SignInMethod,
 };
 use browser::open_in_browser;
-pub(crate) use browser::{completion_page, completion_page_in};
+pub(crate) use browser::{completion_page, completion_page_in, open_url};
 // The demo commands, with the hidden items `#[tauri::command]` and `#[specta::specta]` add
 // beside each, so they are registered as `signin::start_demo` like the others.
 pub use demo_mode::*;

@@ -82,11 +82,26 @@ pub enum ErrorCode {
     InvalidUsageRequest,
     /// A usage file on disk cannot be summarised (not a usage file, damaged, unreadable).
     UsageFileUnreadable,
+    /// Invoice e-mail settings belong to a customer agreement billing profile; this scope has
+    /// none the app can change (pay-as-you-go and EA settings are the portal's).
+    EmailNotOffered,
+    /// The caller's role does not allow changing the profile's invoice e-mail settings.
+    EmailNotChangeable,
+    /// An address is not one Azure accepts.
+    EmailAddressInvalid,
+    /// An address is among the recipients already.
+    EmailRecipientDuplicate,
+    /// An address to remove is not among the recipients.
+    EmailRecipientUnknown,
+    /// Someone else changed the settings meanwhile: theirs are kept and shown.
+    EmailChangedElsewhere,
+    /// The window asked to open a page that is not the Azure portal's or Microsoft Learn's.
+    LinkNotOpenable,
 }
 
 impl ErrorCode {
     /// Every code, for the catalogue checks.
-    pub const ALL: [Self; 48] = [
+    pub const ALL: [Self; 55] = [
         Self::SettingsCorrupt,
         Self::SettingsUnwritable,
         Self::FolderUnavailable,
@@ -135,6 +150,13 @@ impl ErrorCode {
         Self::UsageTooOld,
         Self::InvalidUsageRequest,
         Self::UsageFileUnreadable,
+        Self::EmailNotOffered,
+        Self::EmailNotChangeable,
+        Self::EmailAddressInvalid,
+        Self::EmailRecipientDuplicate,
+        Self::EmailRecipientUnknown,
+        Self::EmailChangedElsewhere,
+        Self::LinkNotOpenable,
     ];
 
     /// The catalogue's key for the code (`disk_full`).

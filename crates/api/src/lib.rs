@@ -7,11 +7,14 @@
 //! the way a user's action needs them. Errors leave this crate typed; the front ends only
 //! render them.
 
+pub mod access_report;
 pub mod accounts;
 pub mod catalogue;
 pub mod demo;
 pub mod directory;
+pub mod email;
 pub mod error;
+pub mod help;
 pub mod jobs;
 pub mod pending;
 pub mod reason;

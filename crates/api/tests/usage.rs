@@ -4,10 +4,13 @@
 //! a failed report, a kept operation resumed or expired, refusals by role and by EA policy,
 //! and a range reaching past Azure's 13 months.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use common::{directory, emulator, entry, fast_retry};
 use futures::TryStreamExt as _;
 use invoice_desk_api::Directory;
 use invoice_desk_api::error::ErrorCode;
@@ -15,11 +18,9 @@ use invoice_desk_api::jobs::{JobKind, JobProgress, JobStage, Jobs};
 use invoice_desk_api::usage::{
     UsageDestination, UsageError, UsageOutcome, UsageRequest, UsageSelection, save_usage,
 };
-use invoice_desk_billing::browse::Caller;
 use invoice_desk_billing::model::GenerateCostDetailsReportRequest;
 use invoice_desk_billing::{
-    ArmClient, BillingError, Clock, Cloud, CostDetailsReport, InvoiceQuery, LroOptions, LroPolicy,
-    Portal, RetryPolicy, ScopeEntry, ScopeKind, StaticTokenCredential,
+    BillingError, CostDetailsReport, InvoiceQuery, LroOptions, ScopeEntry, ScopeKind,
 };
 use invoice_desk_emulator::{Emulator, EmulatorConfig, FaultKind, FaultRule};
 use invoice_desk_files::report::ReportParts;
@@ -32,59 +33,6 @@ const MOSP_READER: &str = "dev@contoso.example";
 const EA_ADMIN: &str = "erin.ea@contoso.example";
 const EA_OWNER_POLICY_OFF: &str = "owen.account@contoso.example";
 const TEMPLATE: &str = "{billingAccount}/{yyyy}-{mm} {scope} usage.csv";
-
-async fn emulator(config: EmulatorConfig) -> Emulator {
-    Emulator::start(EmulatorConfig {
-        retry_after_secs: 0,
-        ..config
-    })
-    .await
-    .expect("emulator starts")
-}
-
-fn fast_retry() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 4,
-        base_delay: Duration::from_millis(10),
-        max_delay: Duration::from_millis(100),
-        max_total: Duration::from_secs(20),
-        attempt_timeout: Duration::from_secs(10),
-    }
-}
-
-fn directory(emu: &Emulator, upn: &str) -> Directory {
-    let user = emu.users().into_iter().find(|u| u.upn == upn).unwrap();
-    let client = ArmClient::builder(
-        Cloud::Custom {
-            arm_url: emu.base_url().to_string(),
-            token_scope: String::new(),
-        },
-        Arc::new(StaticTokenCredential::for_a_day(
-            emu.token_for(upn).expect("demo user"),
-        )),
-    )
-    .retry_policy(fast_retry())
-    .lro_policy(LroPolicy {
-        default_poll_interval: Duration::from_millis(10),
-        min_poll_interval: Duration::from_millis(1),
-        max_poll_interval: Duration::from_millis(50),
-        ..LroPolicy::default()
-    })
-    .build()
-    .unwrap();
-    Directory {
-        account_id: String::new(),
-        username: upn.to_owned(),
-        tenant_id: user.tenant_id.clone(),
-        client,
-        caller: Caller {
-            tenant_id: Some(user.tenant_id),
-            object_id: Some(user.object_id),
-        },
-        portal: Portal::new("https://portal.azure.com"),
-        clock: Clock::pinned_or_system(Some(emu.today())),
-    }
-}
 
 fn fetcher() -> Fetcher {
     let http = reqwest::Client::builder()
@@ -100,16 +48,6 @@ fn fetcher() -> Fetcher {
             ..TransferPolicy::default()
         },
     )
-}
-
-async fn entry(directory: &Directory, kind: ScopeKind) -> ScopeEntry {
-    directory
-        .discover()
-        .await
-        .scopes
-        .into_iter()
-        .find(|e| e.scope.kind == kind)
-        .unwrap_or_else(|| panic!("{} has a {kind:?}", directory.username))
 }
 
 fn destination(root: &Path, parts: ReportParts) -> UsageDestination {

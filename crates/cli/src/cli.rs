@@ -167,6 +167,41 @@ pub enum Command {
     /// and the other recipients.
     #[command(after_help = EMAIL_HELP)]
     Email(EmailArgs),
+    /// Check your access: per billing account its agreement, and per scope your roles, what
+    /// Azure's answer rests on and what you may do, with who can grant what is missing.
+    #[command(after_help = ACCESS_HELP)]
+    Access(AccessArgs),
+}
+
+const ACCESS_HELP: &str = "\
+Every enabled tenant of the chosen account (--account; default every remembered account) is
+searched as `invoice-desk scopes` does, with no other calls to Azure. Scopes are grouped by
+billing account, each with its agreement. Per scope: your billing roles; what they rest on
+(billingPermissions, checkAccess, your role assignments, billingProperty's account
+administrator flag, the EA view-charges policies, a 403 Azure answered, invoices Azure listed);
+and list invoices, download invoices, download usage and invoice e-mail, each allowed or not,
+with the reason (the missing role and who can grant it, or the policy to turn on) and the Azure
+portal page. The help pages (Microsoft Learn, a support request) close the list.
+
+--scope narrows the list to one scope (an id from `invoice-desk scopes`, case does not matter).
+
+--json prints {accounts}: accounts are {accountId, username, tenantId, billingAccountId,
+displayName, agreement (mosp, mca, ea, mpa, other), scopes}; scopes are {id, kind, displayName,
+parentDisplayName, roles, evidence, permittedActions, notPermittedActions, forbiddenActions,
+capabilities, eaInvoiceRecipient}, roles as codes (billing_profile_owner, …), evidence codes
+forbidden, invoices_listed, billing_permissions, check_access, ea_policies, billing_property,
+roles; capabilities has listInvoices, downloadInvoices, downloadUsage and manageEmail, each
+{state (allowed, denied, notOffered), allowed, reason, missingRole, grantedBy, policy,
+grantorContact, portalUrl}.
+
+Exit codes: 0 ok, 1 failure (no scope has the --scope id), 2 usage, 3 needs sign-in,
+4 permission (403), 5 Azure error.";
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct AccessArgs {
+    /// Only this scope's access (its ARM id, as `invoice-desk scopes` shows it).
+    #[arg(long, value_name = "ID")]
+    pub scope: Option<String>,
 }
 
 const EMAIL_HELP: &str = "\

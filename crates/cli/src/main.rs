@@ -78,6 +78,7 @@ async fn run(cli: &Cli) -> Result<Exit, CliError> {
         Command::Usage(args) => commands::usage::run(&cli.global, args).await,
         Command::Glance(args) => commands::glance::run(&cli.global, args).await,
         Command::Email(args) => commands::email::run(&cli.global, args).await,
+        Command::Access(args) => commands::access::run(&cli.global, args).await,
     }
 }
 

@@ -30,18 +30,23 @@ pub(crate) fn completion_page_in(locale: Locale) -> CompletionPage {
 }
 
 pub(super) fn open_in_browser(app: &AppHandle, url: &Url) -> Result<(), AuthError> {
-    let failed = |message: String| AuthError::BrowserFailed { message };
+    open_url(app, url).map_err(|message| AuthError::BrowserFailed { message })
+}
+
+/// Opens `url` in the system browser, or with the command in `INVOICE_DESK_BROWSER`; the
+/// error says why not. Callers decide which pages may be opened at all.
+pub(crate) fn open_url(app: &AppHandle, url: &Url) -> Result<(), String> {
     if let Ok(command) = std::env::var(BROWSER_ENV) {
         let mut child = shell_command(&command, url.as_str())
             .spawn()
-            .map_err(|e| failed(format!("{BROWSER_ENV} could not start: {e}")))?;
-        // Reap it in the background; its exit status says nothing about the sign-in.
+            .map_err(|e| format!("{BROWSER_ENV} could not start: {e}"))?;
+        // Reap it in the background; its exit status says nothing about the page.
         std::thread::spawn(move || child.wait());
         return Ok(());
     }
     app.opener()
         .open_url(url.as_str(), None::<&str>)
-        .map_err(|e| failed(e.to_string()))
+        .map_err(|e| e.to_string())
 }
 
 fn shell_command(command: &str, url: &str) -> std::process::Command {

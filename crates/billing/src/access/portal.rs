@@ -14,6 +14,10 @@ pub struct PortalLink {
     pub url: String,
 }
 
+/// The Azure portals of the clouds the app knows: the only web pages it opens for a user
+/// besides Microsoft Learn's.
+const PORTAL_HOSTS: [&str; 3] = ["portal.azure.com", "portal.azure.us", "portal.azure.cn"];
+
 /// The Azure portal of a cloud.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Portal {
@@ -43,6 +47,19 @@ impl Portal {
     #[must_use]
     pub fn base(&self) -> &str {
         &self.base
+    }
+
+    /// Whether `url` is a page of one of the clouds' own Azure portals (https, no user info,
+    /// no port): what the window may open in the system browser.
+    #[must_use]
+    pub fn is_portal_page(url: &url::Url) -> bool {
+        url.scheme() == "https"
+            && url.username().is_empty()
+            && url.password().is_none()
+            && url.port().is_none()
+            && url
+                .host_str()
+                .is_some_and(|host| PORTAL_HOSTS.contains(&host))
     }
 
     /// The portal page where whoever can grant `action` on `scope` does so.
@@ -110,6 +127,27 @@ impl Portal {
 mod tests {
     use super::*;
     use crate::access::fixtures::scope;
+
+    #[test]
+    fn only_the_clouds_own_portal_pages_may_be_opened() {
+        let page = |text: &str| Portal::is_portal_page(&url::Url::parse(text).unwrap());
+        assert!(page(
+            "https://portal.azure.com/#blade/Microsoft_Azure_Billing/SubscriptionsBlade"
+        ));
+        assert!(page("https://portal.azure.cn/#@t/resource/x"));
+        assert!(page("https://portal.azure.us/"));
+        for other in [
+            "http://portal.azure.com/",
+            "https://portal.azure.com.evil.example/",
+            "https://evil.example/?portal.azure.com",
+            "https://user@portal.azure.com/",
+            "https://portal.azure.com:8443/",
+            "file:///etc/passwd",
+            "https://learn.microsoft.com/",
+        ] {
+            assert!(!page(other), "{other}");
+        }
+    }
 
     #[test]
     fn portals_follow_the_cloud() {

@@ -26,6 +26,31 @@ impl ArmClient {
         options: &LroOptions,
     ) -> Result<BillingAccount, BillingError> {
         let body = super::encode(patch)?;
+        self.patch_account(account, body, options).await
+    }
+
+    /// MOSP: sets the account's notification address (its communication preferences), the
+    /// one e-mail setting of a pay-as-you-go account Azure lets an app change. Only that field
+    /// is sent, so nothing else of the account is touched.
+    pub async fn set_notification_email(
+        &self,
+        account: &str,
+        address: &str,
+        options: &LroOptions,
+    ) -> Result<BillingAccount, BillingError> {
+        let body = super::encode(&serde_json::json!({
+            "properties": { "notificationEmailAddress": address }
+        }))?;
+        self.patch_account(account, body, options).await
+    }
+
+    /// Sends `body` as the account's PATCH and answers with the account as Azure holds it.
+    async fn patch_account(
+        &self,
+        account: &str,
+        body: bytes::Bytes,
+        options: &LroOptions,
+    ) -> Result<BillingAccount, BillingError> {
         let response = self
             .long_running(&ACCOUNTS_UPDATE, &[account], &[], Some(body), options)
             .await?;

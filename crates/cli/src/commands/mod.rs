@@ -1,5 +1,6 @@
 //! One module per command; `download` and `sync` share `save`.
 
+pub mod access;
 pub mod accounts;
 pub mod email;
 pub mod glance;
