@@ -119,7 +119,16 @@ fn the_demo_shows_scopes_periods_and_why_an_invoice_is_missing_in_both_languages
 fn enter_demo_as(app: &Session, upn: &str) {
     select(app, "[data-testid=try-demo]");
     app.wait_for("[data-testid=demo-badge]", WAIT).unwrap();
-    app.select("[data-testid=demo-user-select]", upn).unwrap();
+    // Choosing the user the demo already shows changes nothing, as in the window's picker.
+    let current = app
+        .execute(
+            "return document.querySelector('[data-testid=demo-user-select]')?.value ?? null;",
+            &[],
+        )
+        .unwrap();
+    if current != serde_json::json!(upn) {
+        app.select("[data-testid=demo-user-select]", upn).unwrap();
+    }
     let deadline = std::time::Instant::now() + WAIT;
     loop {
         let shown = app
@@ -1248,6 +1257,22 @@ fn usage_policy_off_is_explained(case: &PolicyCase) {
     );
     app.screenshot(&format!("{}-en", case.screenshot)).unwrap();
 
+    // The card's portal page opens in the system browser, for the user's directory.
+    let shown = app
+        .page_text("[data-testid=reason-card] [data-testid=portal-url]")
+        .unwrap();
+    select(&app, "[data-testid=reason-card] [data-testid=open-link]");
+    let deadline = std::time::Instant::now() + WAIT;
+    while !env.opened_pages().contains(&shown) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{shown} was not opened: {:?}",
+            env.opened_pages()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(shown.starts_with("https://portal.azure.com/#@"), "{shown}");
+
     select(&app, "[data-testid=settings-button]");
     app.select("[data-testid=language-select]", "nl").unwrap();
     select(&app, "[data-testid=settings-back]");
@@ -1267,6 +1292,140 @@ fn usage_policy_off_is_explained(case: &PolicyCase) {
         "Downloaden voor de maand"
     );
     app.screenshot(&format!("{}-nl", case.screenshot)).unwrap();
+    select(&app, "[data-testid=leave-demo]");
+    app.wait_for("#welcome-heading", WAIT).unwrap();
+}
+
+#[test]
+fn a_reader_sees_who_receives_the_invoices_by_email_but_cannot_change_it() {
+    let env = Env::from_process();
+    let mut app = env.launch(None);
+    enter_demo_as(&app, "rita.reader@contoso.example");
+    app.execute(
+        "document.querySelector('[data-testid=scope-row][data-kind=mca_billing_profile]').click();",
+        &[],
+    )
+    .unwrap();
+    let state = app
+        .wait_for_page_text("[data-testid=email-state]", |t| !t.is_empty())
+        .unwrap();
+    assert!(state.starts_with("Email delivery is on"), "{state}");
+    let listed = app
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=email-recipient]')].map((r) => r.dataset.address);",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(
+        listed,
+        serde_json::json!([
+            "finance@contoso.example",
+            "ap@contoso.example",
+            "controller@contoso.example"
+        ])
+    );
+    let switch = app.find("[data-testid=email-opt-in]").unwrap();
+    assert_eq!(
+        app.attribute(&switch, "disabled").unwrap().as_deref(),
+        Some("true")
+    );
+    assert!(app.find("[data-testid=email-add-input]").is_err());
+    assert!(app.find("[data-testid=email-remove]").is_err());
+    let why = app.page_text("[data-testid=email-read-only]").unwrap();
+    assert!(
+        why.starts_with("You can see this setting but not change it."),
+        "{why}"
+    );
+    assert!(
+        why.len() > "You can see this setting but not change it.".len(),
+        "and who can: {why}"
+    );
+    // The details panel scrolled to the section, as a user would scroll it.
+    let into_view = "const section = document.querySelector('[data-testid=invoice-email]');\
+                     const panel = section.closest('.details');\
+                     panel.scrollTop = section.offsetTop - panel.offsetTop;";
+    app.execute(into_view, &[]).unwrap();
+    app.screenshot("demo-email-reader-en").unwrap();
+
+    select(&app, "[data-testid=settings-button]");
+    app.select("[data-testid=language-select]", "nl").unwrap();
+    select(&app, "[data-testid=settings-back]");
+    let dutch = app
+        .wait_for_page_text("[data-testid=email-state]", |t| t.starts_with("E-mail"))
+        .unwrap();
+    assert!(dutch.contains("factuurbeheerders"), "{dutch}");
+    assert!(
+        app.page_text("[data-testid=email-read-only]")
+            .unwrap()
+            .starts_with("U kunt deze instelling zien, maar niet wijzigen.")
+    );
+    app.execute(into_view, &[]).unwrap();
+    app.screenshot("demo-email-reader-nl").unwrap();
+    select(&app, "[data-testid=leave-demo]");
+    app.wait_for("#welcome-heading", WAIT).unwrap();
+}
+
+#[test]
+fn a_pay_as_you_go_administrator_reads_how_invoice_email_works_and_sets_the_notification_address() {
+    let env = Env::from_process();
+    let mut app = env.launch(None);
+    enter_demo_as(&app, "alex@contoso.example");
+    app.execute(
+        "document.querySelector('[data-testid=scope-row][data-kind=mosp_subscription]').click();",
+        &[],
+    )
+    .unwrap();
+    let portal_only = app
+        .wait_for_page_text("[data-testid=email-portal-only]", |t| !t.is_empty())
+        .unwrap();
+    assert!(portal_only.contains("Azure portal"), "{portal_only}");
+    assert!(
+        app.page_text("[data-testid=email-who]")
+            .unwrap()
+            .starts_with("You are the account administrator")
+    );
+    let input = app
+        .wait_for("[data-testid=notification-input]", WAIT)
+        .unwrap();
+    app.send_keys(&input, "invoices@contoso.example").unwrap();
+    select(&app, "[data-testid=notification-save]");
+    app.wait_for_page_text("[data-testid=email-notification]", |t| {
+        t == "invoices@contoso.example"
+    })
+    .unwrap();
+    // The portal page where the account administrator opts in opens in the browser.
+    select(
+        &app,
+        "[data-testid=subscription-email] [data-testid=open-link]",
+    );
+    let deadline = std::time::Instant::now() + WAIT;
+    while !env
+        .opened_pages()
+        .iter()
+        .any(|p| p.contains("Microsoft_Azure_Billing/SubscriptionsBlade"))
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{:?}",
+            env.opened_pages()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let into_view = "const section = document.querySelector('[data-testid=subscription-email]');\
+                     const panel = section.closest('.details');\
+                     panel.scrollTop = section.offsetTop - panel.offsetTop;";
+    app.execute(into_view, &[]).unwrap();
+    app.screenshot("demo-email-mosp-en").unwrap();
+
+    select(&app, "[data-testid=settings-button]");
+    app.select("[data-testid=language-select]", "nl").unwrap();
+    select(&app, "[data-testid=settings-back]");
+    app.wait_for_page_text("[data-testid=email-who]", |t| {
+        t.starts_with("U bent de accountbeheerder")
+    })
+    .unwrap();
+    app.execute(into_view, &[]).unwrap();
+    app.screenshot("demo-email-mosp-nl").unwrap();
     select(&app, "[data-testid=leave-demo]");
     app.wait_for("#welcome-heading", WAIT).unwrap();
 }

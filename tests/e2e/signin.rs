@@ -367,3 +367,120 @@ fn an_azure_cli_sign_in_is_reused_and_lists_the_billing_scopes() {
     sign_out_everything(&app);
     app.wait_for("#welcome-heading", WAIT).unwrap();
 }
+
+/// Clicks the scope row named `name` once the sidebar lists it.
+fn open_scope(app: &Session, name: &str) {
+    let deadline = std::time::Instant::now() + SIGN_IN_WAIT;
+    loop {
+        let clicked = app
+            .execute(
+                "const row = [...document.querySelectorAll('[data-testid=scope-row]')]\
+                   .find((r) => r.textContent.includes(arguments[0]));\
+                 if (row) row.click();\
+                 return !!row;",
+                &[serde_json::json!(name)],
+            )
+            .unwrap();
+        if clicked == serde_json::json!(true) {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "no scope row {name}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// The recipients the email settings list, in order.
+fn shown_recipients(app: &Session) -> Vec<String> {
+    let listed = app
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=email-recipient]')].map((r) => r.dataset.address);",
+            &[],
+        )
+        .unwrap();
+    serde_json::from_value(listed).unwrap()
+}
+
+#[test]
+fn a_contributor_switches_invoice_email_on_adds_a_recipient_and_finds_both_after_a_restart() {
+    let env = Env::from_process();
+    let mut app = launch_signed_out(&env);
+    sign_in_as(&env, &app, "clara.contributor@contoso.example");
+    open_scope(&app, "Contoso R&D");
+    let state = app
+        .wait_for_page_text("[data-testid=email-state]", |t| !t.is_empty())
+        .unwrap();
+    assert!(state.starts_with("Email delivery is off"), "{state}");
+    let switch = app.find("[data-testid=email-opt-in]").unwrap();
+    app.click(&switch).unwrap();
+    app.wait_for_page_text("[data-testid=email-state]", |t| {
+        t.starts_with("Email delivery is on")
+    })
+    .unwrap();
+    let input = app.wait_for("[data-testid=email-add-input]", WAIT).unwrap();
+    app.send_keys(&input, "not-an-address").unwrap();
+    app.click(&app.find("[data-testid=email-add]").unwrap())
+        .unwrap();
+    let refused = app
+        .wait_for(
+            "[data-testid=email-error][data-error-code=email_address_invalid]",
+            WAIT,
+        )
+        .unwrap();
+    assert!(
+        app.text(&refused)
+            .unwrap()
+            .contains("not an email address Azure accepts"),
+        "the address is refused in words"
+    );
+    app.clear(&input).unwrap();
+    app.send_keys(&input, "rnd-invoices@contoso.example")
+        .unwrap();
+    app.click(&app.find("[data-testid=email-add]").unwrap())
+        .unwrap();
+    app.wait_for(
+        "[data-testid=email-recipient][data-address='rnd-invoices@contoso.example']",
+        WAIT,
+    )
+    .unwrap();
+    assert!(
+        app.find("[data-testid=email-error]").is_err(),
+        "the earlier error is gone once a change succeeded"
+    );
+    app.screenshot("email-settings-changed").unwrap();
+    drop(app);
+
+    // After a restart the window reads the settings from Azure again: what it shows is
+    // what Azure kept.
+    let mut again = env.relaunch();
+    open_scope(&again, "Contoso R&D");
+    again
+        .wait_for_page_text("[data-testid=email-state]", |t| {
+            t.starts_with("Email delivery is on")
+        })
+        .unwrap();
+    again
+        .wait_for("[data-testid=email-recipient]", WAIT)
+        .unwrap();
+    assert_eq!(shown_recipients(&again), ["rnd-invoices@contoso.example"]);
+    again.screenshot("email-settings-after-restart").unwrap();
+
+    // Off asks first: everyone is unsubscribed, the other recipients removed.
+    app_click(&again, "[data-testid=email-opt-in]");
+    let body = again
+        .wait_for_page_text("#confirm-body", |t| !t.is_empty())
+        .unwrap();
+    assert!(body.contains("unsubscribed"), "{body}");
+    app_click(&again, "[data-testid=email-confirm-off]");
+    again
+        .wait_for_page_text("[data-testid=email-state]", |t| {
+            t.starts_with("Email delivery is off")
+        })
+        .unwrap();
+    assert!(shown_recipients(&again).is_empty());
+    sign_out_everything(&again);
+}
+
+fn app_click(app: &Session, css: &str) {
+    let element = app.wait_for(css, WAIT).unwrap();
+    app.click(&element).unwrap();
+}

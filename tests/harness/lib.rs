@@ -29,6 +29,8 @@ pub struct Env {
     pub display: String,
     /// The day the app's demo and the local Azure live on (`INVOICE_DESK_TODAY`, YYYY-MM-DD).
     pub today: String,
+    /// Where the stand-in browser notes each address the app opened, one per line.
+    pub opened: PathBuf,
 }
 
 impl Env {
@@ -48,7 +50,17 @@ impl Env {
             azure_cli: var("INVOICE_DESK_E2E_AZURE_CLI").into(),
             display: var("INVOICE_DESK_E2E_DISPLAY"),
             today: var("INVOICE_DESK_TODAY"),
+            opened: var("INVOICE_DESK_E2E_OPENED").into(),
         }
+    }
+
+    /// The addresses the app opened in the (stand-in) system browser so far.
+    pub fn opened_pages(&self) -> Vec<String> {
+        std::fs::read_to_string(&self.opened)
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .collect()
     }
 
     /// Makes the emulated authority sign `upn` in as soon as the app's browser asks.

@@ -157,6 +157,26 @@ impl Session {
         .map(drop)
     }
 
+    /// Types `text` into a field as keystrokes, as a user would.
+    pub fn send_keys(&self, element: &Element, text: &str) -> Result<()> {
+        self.send(
+            &reqwest::Method::POST,
+            &format!("/element/{}/value", element.id),
+            Some(&json!({"text": text})),
+        )
+        .map(drop)
+    }
+
+    /// Empties a field.
+    pub fn clear(&self, element: &Element) -> Result<()> {
+        self.send(
+            &reqwest::Method::POST,
+            &format!("/element/{}/clear", element.id),
+            Some(&json!({})),
+        )
+        .map(drop)
+    }
+
     pub fn text(&self, element: &Element) -> Result<String> {
         let v = self.send(
             &reqwest::Method::GET,

@@ -550,9 +550,11 @@ describe("reason card", () => {
     await page.click('[data-testid="why"][data-reason="no_permission"] >> nth=0');
     const denied = page.locator('[data-testid="reason-card"][data-reason="no_permission"]');
     await denied.waitFor();
+    // The account administrator has not allowed others to download: the switch is named, not a role.
     expect(await denied.locator('[data-testid="reason-text"]').textContent()).toBe(
-      nl["reason.text.no_permission"].replace("{role}", nl["role.account_administrator"]).replace("{grantor}", nl["grantor.account_administrator"]),
+      nl["reason.text.no_permission.policy.allow_others_to_download_invoice"],
     );
+    expect(await denied.textContent()).toContain("alex@contoso.example");
     expect(await denied.locator('[data-testid="portal-url"]').textContent()).toContain("https://portal.azure.com/");
 
     await selectScope(page, SUB_PRODUCTION);

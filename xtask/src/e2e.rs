@@ -48,6 +48,7 @@ pub fn run_tests(app: &Path, work: &Path, today: &str, filter: &[&str]) -> Resul
     // The local Azure the app signs in to: its authority and ARM endpoint on one loopback port.
     let (emulator, azure) = start_emulator(work, today)?;
     let azure_cli = fake_azure_cli(work, &azure)?;
+    let (browser, opened) = recording_browser(work)?;
     let display = Xvfb::start()?;
     let port = free_port()?;
     // Inside a private session bus with an unlocked gnome-keyring, so the app remembers
@@ -72,12 +73,10 @@ pub fn run_tests(app: &Path, work: &Path, today: &str, filter: &[&str]) -> Resul
             .env("PATH", path_with(&azure_cli)?)
             .env("INVOICE_DESK_AUTHORITY", &azure)
             .env("INVOICE_DESK_ARM_ENDPOINT", &azure)
-            // The "browser" follows the authority's redirect to the app's loopback listener,
-            // as a real browser does once the user picked an account.
-            .env(
-                "INVOICE_DESK_BROWSER",
-                "curl -sS -L -o /dev/null --max-time 60",
-            )
+            // The "browser" notes every page the app opens and follows the local authority's
+            // redirect to the app's loopback listener, as a real browser does once the user
+            // picked an account.
+            .env("INVOICE_DESK_BROWSER", &browser)
             // Everything the app can log, so the leak test has the most to search.
             .env("RUST_LOG", "trace")
             .env(dates::TODAY_ENV, today)
@@ -110,6 +109,7 @@ pub fn run_tests(app: &Path, work: &Path, today: &str, filter: &[&str]) -> Resul
         .env("INVOICE_DESK_E2E_SHOTS", work)
         .env("INVOICE_DESK_E2E_EMULATOR", &azure)
         .env("INVOICE_DESK_E2E_AZURE_CLI", &azure_cli)
+        .env("INVOICE_DESK_E2E_OPENED", &opened)
         .env("INVOICE_DESK_E2E_DISPLAY", &display.name)
         .env(dates::TODAY_ENV, today);
     // A few seconds per test normally; a hung window must not hold CI.
@@ -119,6 +119,33 @@ pub fn run_tests(app: &Path, work: &Path, today: &str, filter: &[&str]) -> Resul
     drop(emulator);
     println!("e2e screenshots are in {}", work.display());
     outcome
+}
+
+/// A stand-in for the system browser: it writes each address it is asked to open into a file
+/// (returned with the script) and fetches only loopback pages, so no test reaches a remote
+/// host. Returns the script and the file.
+fn recording_browser(work: &Path) -> Result<(PathBuf, PathBuf)> {
+    let dir = work.join("browser");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    let opened = dir.join("opened");
+    std::fs::write(&opened, "")?;
+    let script = dir.join("open");
+    std::fs::write(
+        &script,
+        r#"#!/bin/sh
+printf '%s\n' "$1" >> "$(dirname "$0")/opened"
+case "$1" in
+  http://127.0.0.1:*|http://localhost:*) exec curl -sS -L -o /dev/null --max-time 60 "$1" ;;
+esac
+"#,
+    )?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))?;
+    }
+    Ok((script, opened))
 }
 
 /// A stand-in for the Azure CLI on the app's PATH: `az account get-access-token` answers with a

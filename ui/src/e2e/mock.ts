@@ -28,6 +28,8 @@ import type {
   AppInfo,
   DemoState,
   DeviceCodeEvent,
+  EmailChange,
+  InvoiceEmail,
   JobProgress,
   KeychainStatus,
   Locale,
@@ -37,6 +39,7 @@ import type {
   SyncOutcome,
   SavedDocument,
   ScopeSummary,
+  SubscriptionEmail,
   Settings,
   TenantSummary,
   UsageOutcome,
@@ -104,6 +107,8 @@ export interface E2eInit {
    * outcome names the period), `error` (the job fails with it and the command too).
    */
   usageResult?: { noData?: boolean; notFetched?: AppError; error?: AppError };
+  /** How long `change_billing_profile_email` takes, as Azure's long-running update does. */
+  emailDelayMs?: number;
   /** Documents already in the download folder per scope id (usage files: `documentKind: "Usage"`). */
   saved?: Record<string, SavedDocument[]>;
   /**
@@ -517,6 +522,47 @@ export function installMock(): void {
     }
   }
 
+  /** Per billing profile: its invoice email, as the mock's Azure holds it. */
+  const profileEmails = new Map<string, InvoiceEmail>();
+  /** Per pay-as-you-go subscription: the account's notification address, once set. */
+  const notificationEmails = new Map<string, string>();
+
+  const scopeById = (scopeId: string) => [...listedScopes.values()].find((scope) => scope.id === scopeId);
+
+  /** `billing_profile_email`: on with no other recipients until changed. */
+  function profileEmail(scopeId: string): InvoiceEmail {
+    if (scopeById(scopeId)?.kind !== "mca_billing_profile") throw appError("email_not_offered", "Not a billing profile.");
+    const known = profileEmails.get(scopeId);
+    if (known) return known;
+    const mayChange = scopeById(scopeId)?.capabilities.manageEmail.allowed ?? false;
+    return { scopeId, optIn: true, recipients: [], mayChange };
+  }
+
+  /** `change_billing_profile_email`: applied as Azure applies it (off unsubscribes everyone). */
+  async function changeProfileEmail(scopeId: string, change: EmailChange): Promise<InvoiceEmail> {
+    if (init.emailDelayMs) await sleep(init.emailDelayMs);
+    const before = profileEmail(scopeId);
+    const optIn = change.optIn ?? before.optIn;
+    const kept = before.recipients.filter((address) => !(change.remove ?? []).includes(address));
+    const added = (change.add ?? []).map((address) => address.trim());
+    const after: InvoiceEmail = { ...before, optIn, recipients: optIn ? [...kept, ...added] : [] };
+    profileEmails.set(scopeId, after);
+    return after;
+  }
+
+  /** `subscription_invoice_email`: the account administrator may set the notification address. */
+  function subscriptionEmail(scopeId: string): SubscriptionEmail {
+    if (scopeById(scopeId)?.kind !== "mosp_subscription") throw appError("email_not_offered", "Not a subscription.");
+    const admin = scopeById(scopeId)?.roles.includes("account_administrator") ?? false;
+    return {
+      scopeId,
+      accountAdmin: admin,
+      notificationEmail: notificationEmails.get(scopeId) ?? null,
+      mayChangeNotificationEmail: admin,
+      offerWithoutEmail: null,
+    };
+  }
+
   /** The folder index's entry of a saved usage file, under the period's `usageKey`. */
   function recordUsageFile(scopeId: string, selection: UsageSelection, path: string): void {
     const wanted = JSON.stringify(selection);
@@ -639,7 +685,18 @@ export function installMock(): void {
         return null;
       case "open_saved":
       case "reveal_saved":
+      case "open_web_page":
+      case "open_help":
         return null;
+      case "billing_profile_email":
+        return profileEmail(String(args.scopeId));
+      case "change_billing_profile_email":
+        return changeProfileEmail(String(args.scopeId), args.change as EmailChange);
+      case "subscription_invoice_email":
+        return subscriptionEmail(String(args.scopeId));
+      case "change_subscription_notification_email":
+        notificationEmails.set(String(args.scopeId), String(args.address).trim());
+        return subscriptionEmail(String(args.scopeId));
       case "cached_scopes":
         return init.cachedAsOf
           ? { asOf: init.cachedAsOf, accountId: String(args.accountId), data: scopesOf(args.accountId, args.tenantId) }

@@ -88,6 +88,29 @@ export const commands = {
 	resumeUsageReport: (id: string) => typedError<UsageOutcome, AppError>(__TAURI_INVOKE("resume_usage_report", { id })),
 	/**  Forgets a report kept from an earlier run. */
 	dismissUsageReport: (id: string) => __TAURI_INVOKE<void>("dismiss_usage_report", { id }),
+	/**  A customer agreement billing profile's invoice e-mail settings, as Azure holds them now. */
+	billingProfileEmail: (scopeId: string) => typedError<InvoiceEmail, AppError>(__TAURI_INVOKE("billing_profile_email", { scopeId })),
+	/**
+	 *  Changes a billing profile's invoice e-mail delivery or extra recipients and answers with
+	 *  what Azure holds afterwards; a failure carries Azure's state read again, so the window
+	 *  never shows a state Azure does not have.
+	 */
+	changeBillingProfileEmail: (scopeId: string, change: EmailChange) => typedError<InvoiceEmail, EmailFailure>(__TAURI_INVOKE("change_billing_profile_email", { scopeId, change })),
+	/**
+	 *  A pay-as-you-go subscription's invoice e-mail, as far as Azure shows it: whether the user
+	 *  is the account administrator, the account's notification address, and whether the offer
+	 *  has invoice e-mail at all. The rest is the portal's.
+	 */
+	subscriptionInvoiceEmail: (scopeId: string) => typedError<SubscriptionEmail, AppError>(__TAURI_INVOKE("subscription_invoice_email", { scopeId })),
+	/**  Sets a pay-as-you-go account's notification address (its communication preferences). */
+	changeSubscriptionNotificationEmail: (scopeId: string, address: string) => typedError<SubscriptionEmail, EmailFailure>(__TAURI_INVOKE("change_subscription_notification_email", { scopeId, address })),
+	/**  Opens a page of the Azure portal or of Microsoft Learn in the system browser. */
+	openWebPage: (url: string) => typedError<null, AppError>(__TAURI_INVOKE("open_web_page", { url })),
+	/**
+	 *  Opens the help page `page` (`communication_preferences`, `download_invoice`, …) in the
+	 *  UI language.
+	 */
+	openHelp: (page: string) => typedError<null, AppError>(__TAURI_INVOKE("open_help", { page })),
 	/**
 	 *  "Sync archive": every document of the last three years' invoices of every scope whose
 	 *  invoices the user may download, in every signed-in directory that is turned on.
@@ -119,6 +142,11 @@ export const commands = {
 	 */
 	startDragSaved: (path: string) => typedError<boolean, AppError>(__TAURI_INVOKE("start_drag_saved", { path })),
 	previewFileName: (template: string) => __TAURI_INVOKE<FileNamePreview>("preview_file_name", { template }),
+	/**
+	 *  Per billing account the window lists, its agreement and, per scope, the roles held, where
+	 *  Azure said so and what each action allows.
+	 */
+	checkAccess: () => typedError<AccessReport, AppError>(__TAURI_INVOKE("check_access")),
 	listJobs: () => __TAURI_INVOKE<JobProgress[]>("list_jobs"),
 	cancelJob: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("cancel_job", { id })),
 };
@@ -140,6 +168,29 @@ export const SCOPE_KINDS = ["mosp_subscription","mca_billing_profile","mca_invoi
 
 /* Types */
 /**
+ *  Where what is known about a scope's access came from, strongest first (the order
+ *  [`invoice_desk_billing::access::capabilities`] weighs them in).
+ */
+export type AccessEvidence = 
+/**  Azure answered 403 to something the app did here. */
+"forbidden" | 
+/**
+ *  Azure listed the invoices (a pay-as-you-go subscription's, to someone other than its
+ *  account administrator).
+ */
+"invoices_listed" | 
+/**  `billingPermissions`: the caller's effective actions at the scope. */
+"billing_permissions" | 
+/**  `checkAccess`: Azure's answer for the actions the app needs. */
+"check_access" | 
+/**  The EA enrollment's view-charges policies. */
+"ea_policies" | 
+/**  Pay-as-you-go `billingProperty.isAccountAdmin`. */
+"billing_property" | 
+/**  The billing role assignments read for the caller. */
+"roles";
+
+/**
  *  A switch an administrator turns on to let others do something their role alone does not:
  *  when one blocks an action, the advice is to ask for the switch, not for a role.
  */
@@ -154,6 +205,27 @@ export type AccessPolicy =
  *  usage that goes with them).
  */
 "allow_others_to_download_invoice";
+
+/**  Everything "Check my access" shows. */
+export type AccessReport = {
+	accounts: AccountAccess[],
+};
+
+/**  One billing account of the report, as found in one signed-in directory. */
+export type AccountAccess = {
+	/**  The signed-in account (its id in the app) and its username. */
+	accountId: string,
+	username: string,
+	tenantId: string,
+	/**
+	 *  `/providers/Microsoft.Billing/billingAccounts/{name}`; `None` for a pay-as-you-go
+	 *  subscription whose billing account could not be read.
+	 */
+	billingAccountId: string | null,
+	displayName: string,
+	agreement: AgreementFamily,
+	scopes: ScopeAccess[],
+};
 
 export type AccountSummary = {
 	id: string,
@@ -212,6 +284,7 @@ export type Cached<T> = {
 	data: T,
 };
 
+/**  The four verdicts of a scope. */
 export type CapabilitiesView = {
 	listInvoices: CapabilityView,
 	downloadInvoices: CapabilityView,
@@ -226,6 +299,7 @@ export type CapabilityState = "allowed" |
 /**  The app does not offer it on this kind of scope. */
 "notOffered";
 
+/**  One verdict of [`Capability`] as the front ends show it. */
 export type CapabilityView = {
 	state: CapabilityState,
 	/**  Whether the action may be done: what most of the window needs to know. */
@@ -300,6 +374,26 @@ export type DragReady = {
 	failed: SaveFailure[],
 };
 
+/**  What a user asks to change; what is not named stays as it is. */
+export type EmailChange = {
+	/**  Turn delivery on or off. Off unsubscribes everyone, extra recipients included. */
+	optIn: boolean | null,
+	add?: string[],
+	remove?: string[],
+};
+
+/**
+ *  A change that did not happen as asked: why, and what Azure holds now (read again after the
+ *  failure; `None` when even that read failed).
+ */
+export type EmailFailure = {
+	error: AppError,
+	/**  A billing profile's settings as Azure holds them after the failure. */
+	now: InvoiceEmail | null,
+	/**  A pay-as-you-go subscription's, likewise. */
+	nowSubscription: SubscriptionEmail | null,
+};
+
 /**  Stable identifiers the catalogues are keyed by. Never rename one. */
 export type ErrorCode = "settings_corrupt" | "settings_unwritable" | "folder_unavailable" | "logs_unavailable" | "sign_in_unavailable" | "job_not_found" | "internal" | "sign_in_cancelled" | "sign_in_timed_out" | "sign_in_failed" | "sign_in_expired" | "sign_in_again_required" | "consent_required" | "device_code_expired" | "sign_in_declined" | "keychain_unavailable" | "keychain_failed" | "azure_cli_missing" | "azure_cli_failed" | "network" | "invalid_endpoint" | "invalid_config" | "account_not_found" | "demo_unavailable" | "forbidden" | "not_found" | "throttled" | 
 /**  Azure or its storage kept answering 5xx after the retries. */
@@ -326,7 +420,24 @@ export type ErrorCode = "settings_corrupt" | "settings_unwritable" | "folder_una
 /**  The usage asked for does not fit the scope, or a date is not a date. */
 "invalid_usage_request" | 
 /**  A usage file on disk cannot be summarised (not a usage file, damaged, unreadable). */
-"usage_file_unreadable";
+"usage_file_unreadable" | 
+/**
+ *  Invoice e-mail settings belong to a customer agreement billing profile; this scope has
+ *  none the app can change (pay-as-you-go and EA settings are the portal's).
+ */
+"email_not_offered" | 
+/**  The caller's role does not allow changing the profile's invoice e-mail settings. */
+"email_not_changeable" | 
+/**  An address is not one Azure accepts. */
+"email_address_invalid" | 
+/**  An address is among the recipients already. */
+"email_recipient_duplicate" | 
+/**  An address to remove is not among the recipients. */
+"email_recipient_unknown" | 
+/**  Someone else changed the settings meanwhile: theirs are kept and shown. */
+"email_changed_elsewhere" | 
+/**  The window asked to open a page that is not the Azure portal's or Microsoft Learn's. */
+"link_not_openable";
 
 export type FactView = {
 	code: string,
@@ -360,6 +471,23 @@ export type InvoiceCheck = {
 	matches: boolean,
 	/**  What explains a difference, as far as the file and the invoice tell. */
 	notes: CheckNote[],
+};
+
+/**  A billing profile's invoice e-mail settings, as Azure holds them. */
+export type InvoiceEmail = {
+	scopeId: string,
+	/**
+	 *  Whether invoices are e-mailed: to every owner, contributor, reader and invoice manager
+	 *  of the profile, and to the extra recipients.
+	 */
+	optIn: boolean,
+	/**  The extra addresses invoices go to, as Azure lists them. */
+	recipients: string[],
+	/**
+	 *  Whether the signed-in user may change these settings (the scope's `manageEmail`
+	 *  capability says why not).
+	 */
+	mayChange: boolean,
 };
 
 /**  Why one invoice cannot be downloaded where the scope's invoices otherwise can. */
@@ -450,7 +578,7 @@ export type Language = "system" | "en" | "nl";
 export type Locale = "en" | "nl";
 
 /**  What a menu item asks the web view to do. */
-export type MenuAction = "settings" | "about" | "showLogs" | "supportRequest" | "toggleDetails" | "toggleActivity" | "find";
+export type MenuAction = "settings" | "about" | "showLogs" | "supportRequest" | "toggleDetails" | "toggleActivity" | "find" | "checkAccess";
 
 /**  Sent to the web view when a menu item that concerns it is chosen. */
 export type MenuEvent = {
@@ -472,6 +600,12 @@ export type NotOfferedReason =
 "ea_invoices_are_emailed" | 
 /**  No public API: the setting lives in the portal only (MOSP invoice e-mail). */
 "portal_only";
+
+/**
+ *  Why a pay-as-you-go subscription's offer has no "Email my invoice" (the seed: "not
+ *  available for certain subscriptions, such as support offers … or Azure in Open").
+ */
+export type OfferWithoutEmail = "support_plan" | "azure_in_open";
 
 /**  One report that has not ended. */
 export type PendingReport = {
@@ -581,6 +715,29 @@ export type SavedDocument = {
 	path: string,
 };
 
+/**  One scope of the report. */
+export type ScopeAccess = {
+	/**  The ARM resource id. */
+	id: string,
+	kind: ScopeKind,
+	displayName: string,
+	/**  The billing profile an invoice section belongs to. */
+	parentDisplayName: string | null,
+	/**  The caller's billing roles here, strongest first. */
+	roles: BillingRole[],
+	/**  Where the verdicts' facts came from, strongest first. */
+	evidence: AccessEvidence[],
+	/**  The actions `billingPermissions` or `checkAccess` listed as allowed, as Azure named them. */
+	permittedActions: string[],
+	/**  The actions they listed as not allowed. */
+	notPermittedActions: string[],
+	/**  The ARM actions named by the 403s received here. */
+	forbiddenActions: string[],
+	capabilities: CapabilitiesView,
+	/**  EA: who the enrollment's invoices are e-mailed to, when Azure says. */
+	eaInvoiceRecipient: string | null,
+};
+
 /**
  *  What kind of billing scope this is. The order is the order the window groups scopes in:
  *  from the plainest agreement to the rarest.
@@ -688,6 +845,29 @@ export type ShownRange =
 "threeYears";
 
 export type SignInMethod = "browser" | "deviceCode" | "azureCli";
+
+/**
+ *  What a pay-as-you-go subscription's invoice e-mail looks like from here. Azure has no
+ *  public operation for "Email my invoice", its recipients or opting out: those are the
+ *  portal's; the account's notification address is the one thing an app may read and set.
+ */
+export type SubscriptionEmail = {
+	scopeId: string,
+	/**
+	 *  Whether the signed-in user is the account administrator, who opts in, adds recipients
+	 *  and opts out on the subscription's invoices page in the portal.
+	 */
+	accountAdmin: boolean,
+	/**
+	 *  The account's notification address (its communication preferences), when Azure shows
+	 *  it to this user.
+	 */
+	notificationEmail: string | null,
+	/**  Whether this user may set the notification address (the account administrator). */
+	mayChangeNotificationEmail: boolean,
+	/**  Set when the subscription's offer has no invoice e-mail at all. */
+	offerWithoutEmail: OfferWithoutEmail | null,
+};
 
 /**  What one sync over every scope did. */
 export type SyncOutcome = {

@@ -99,6 +99,9 @@ export class AppState {
       case "find":
         this.view.findInSidebar();
         break;
+      case "checkAccess":
+        this.view.openAccess();
+        break;
       case "supportRequest":
         // The shell opens the support page itself; nothing to show here.
         break;
