@@ -16,6 +16,14 @@ use invoice_desk_usage::{Share, UsageSummary};
 use crate::directory::Directory;
 use crate::error::{AppError, ErrorCode};
 
+/// An amount to the cent as invoices round it: half away from zero, not to even. Every
+/// amount the app sets beside an invoice (the check, the command line's totals) goes
+/// through here.
+#[must_use]
+pub fn to_cents(value: Decimal) -> Decimal {
+    value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
 /// A usage file's summary, and its check against the invoice it was billed on.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -118,11 +126,9 @@ pub fn check(
     pre_tax: &Amount,
     credits: &[Option<&Amount>],
 ) -> InvoiceCheck {
-    // Invoices round half away from zero, not to even.
-    let cents = |d: Decimal| d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
     let invoice_pre_tax = pre_tax.value.unwrap_or_default();
     let file_total = summary.total.to_decimal().unwrap_or_default();
-    let difference = cents(file_total) - cents(invoice_pre_tax);
+    let difference = to_cents(file_total) - to_cents(invoice_pre_tax);
     let matches = difference.is_zero();
     let mut notes = Vec::new();
     if !matches {
@@ -134,7 +140,7 @@ pub fn check(
             .sum();
         if !credit.is_zero() {
             notes.push(CheckNote::CreditsApplied {
-                amount: cents(credit).to_string(),
+                amount: to_cents(credit).to_string(),
             });
         }
         let others: Vec<String> = summary
@@ -180,10 +186,7 @@ fn charge_type(share: &Share) -> ChargeTypeTotal {
         cost: share
             .cost
             .to_decimal()
-            .map(|d| {
-                d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
-                    .to_string()
-            })
+            .map(|d| to_cents(d).to_string())
             .unwrap_or_default(),
     }
 }

@@ -9,8 +9,8 @@ use std::path::Path;
 use invoice_desk_api::usage_glance::{self, CheckNote, InvoiceCheck, UsageGlance};
 use invoice_desk_api::{AppError, ErrorCode};
 use invoice_desk_usage::{Money, Share, UsageSummary};
+use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive as _;
-use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::catalogue::{self, Lang, Text};
 use crate::cli::{GlanceArgs, GlobalArgs};
@@ -109,7 +109,7 @@ fn failure(error: &AppError) -> CliError {
 
 /// An amount to the cent, rounded as invoices round (half away from zero), with its currency.
 fn money(value: Decimal, currency: Option<&str>) -> String {
-    let cents = value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    let cents = usage_glance::to_cents(value);
     money_text(&format!("{cents:.2}"), currency)
 }
 
