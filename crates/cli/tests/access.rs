@@ -3,38 +3,17 @@
 //! English and Dutch; `--json` as the report serialises; `--scope` narrowing to one scope (and
 //! an unknown one failing with exit 1); the help pages at the end.
 
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use std::process::Output;
 
 use serde_json::Value;
+
+use common::{cli, text};
 
 const OLIVIA: &str = "olivia.owner@contoso.example";
 const RITA: &str = "rita.reader@contoso.example";
 const DORA: &str = "dora.dept@contoso.example";
-const TODAY: &str = "2026-12-03";
-
-fn cli(args: &[&str], config: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_invoice-desk"))
-        .args(["--demo", "--today", TODAY])
-        .args(args)
-        .env(
-            "INVOICE_DESK_KEYRING_SERVICE",
-            "invoice-desk-access-test-unused",
-        )
-        .env("XDG_CONFIG_HOME", config)
-        .env_remove("LANG")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env_remove("LANGUAGE")
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 fn ok(out: &Output) -> String {
     assert!(

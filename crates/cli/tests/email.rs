@@ -8,54 +8,24 @@
 //! what a change run prints is Azure's state read again after the change, and that is what the
 //! tests look at.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::Value;
+
+use common::{cli, json, text};
 
 const OLIVIA: &str = "olivia.owner@contoso.example";
 const RITA: &str = "rita.reader@contoso.example";
 const ALEX: &str = "alex@contoso.example";
 const ERIN: &str = "erin.ea@contoso.example";
-const TODAY: &str = "2026-12-03";
 const FINANCE_RECIPIENTS: [&str; 3] = [
     "finance@contoso.example",
     "ap@contoso.example",
     "controller@contoso.example",
 ];
-
-fn cli(args: &[&str], config: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_invoice-desk"))
-        .args(["--demo", "--today", TODAY])
-        .args(args)
-        .env(
-            "INVOICE_DESK_KEYRING_SERVICE",
-            "invoice-desk-email-test-unused",
-        )
-        .env("XDG_CONFIG_HOME", config)
-        .env_remove("LANG")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env_remove("LANGUAGE")
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}):\n{}\nstderr:\n{}",
-            text(&out.stdout),
-            text(&out.stderr)
-        )
-    })
-}
 
 fn exit(out: &Output, code: i32) {
     assert_eq!(

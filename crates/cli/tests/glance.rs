@@ -3,46 +3,13 @@
 //! and as JSON and checked against its invoice; files that are not usage files and paths that
 //! lead nowhere fail with the usage file's error and exit 1.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
 
-use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+use common::{cli, json, text};
 
 const OLIVIA: &str = "olivia.owner@contoso.example";
-const TODAY: &str = "2026-12-03";
-
-fn cli(args: &[&str], config: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_invoice-desk"))
-        .args(["--demo", "--today", TODAY])
-        .args(args)
-        .env(
-            "INVOICE_DESK_KEYRING_SERVICE",
-            "invoice-desk-glance-test-unused",
-        )
-        .env("XDG_CONFIG_HOME", config)
-        .env_remove("LANG")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env_remove("LANGUAGE")
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}):\n{}\nstderr:\n{}",
-            text(&out.stdout),
-            text(&out.stderr)
-        )
-    })
-}
 
 /// Olivia's billing profile, its newest invoice, and that invoice's usage file saved into
 /// `out` by `invoice-desk usage`.

@@ -2,47 +2,14 @@
 //! disk with `--json` naming it, the second run finding it already there, a range past Azure's
 //! 13 months listing the old months with exit 1, and refusals as permission errors.
 
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+mod common;
 
-use serde_json::Value;
+use std::path::Path;
+
+use common::{TODAY, cli, json, text};
 
 const OLIVIA: &str = "olivia.owner@contoso.example";
 const OWEN: &str = "owen.account@contoso.example";
-const TODAY: &str = "2026-12-03";
-
-fn cli(args: &[&str], config: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_invoice-desk"))
-        .args(["--demo", "--today", TODAY])
-        .args(args)
-        .env(
-            "INVOICE_DESK_KEYRING_SERVICE",
-            "invoice-desk-usage-test-unused",
-        )
-        .env("XDG_CONFIG_HOME", config)
-        .env_remove("LANG")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env_remove("LANGUAGE")
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}):\n{}\nstderr:\n{}",
-            text(&out.stdout),
-            text(&out.stderr)
-        )
-    })
-}
 
 fn scope_of(config: &Path, account: &str, kind: &str) -> String {
     let scopes = json(&cli(&["scopes", "--account", account, "--json"], config));
