@@ -8,13 +8,15 @@
 mod common;
 
 use common::{directory, emulator, entry, entry_named};
+use invoice_desk_api::Directory;
 use invoice_desk_api::email::{
     EmailChange, InvoiceEmail, change_invoice_email, change_notification_email, invoice_email,
     subscription_email,
 };
 use invoice_desk_api::error::ErrorCode;
+use invoice_desk_billing::ScopeEntry;
 use invoice_desk_billing::{LroOptions, ScopeKind};
-use invoice_desk_emulator::{EmulatorConfig, FaultKind, FaultRule};
+use invoice_desk_emulator::{Emulator, EmulatorConfig, FaultKind, FaultRule};
 
 const OWNER: &str = "olivia.owner@contoso.example";
 const READER: &str = "rita.reader@contoso.example";
@@ -48,8 +50,20 @@ fn opt(on: bool) -> EmailChange {
     }
 }
 
+/// Olivia's directory and her "Contoso Finance" billing profile (delivery on, three recipients).
+async fn finance_as_owner(emu: &Emulator) -> (Directory, ScopeEntry) {
+    let owner = directory(emu, OWNER);
+    let finance = entry_named(
+        &owner,
+        ScopeKind::McaBillingProfile,
+        Some("Contoso Finance"),
+    )
+    .await;
+    (owner, finance)
+}
+
 /// What Azure does with the next profile update.
-fn next_update(emu: &invoice_desk_emulator::Emulator, kind: FaultKind) {
+fn next_update(emu: &Emulator, kind: FaultKind) {
     emu.set_faults(vec![FaultRule {
         route: None,
         method: None,
@@ -65,13 +79,7 @@ fn recipients(state: &InvoiceEmail) -> Vec<&str> {
 #[tokio::test]
 async fn an_owner_switches_delivery_off_and_on_and_edits_the_recipients() {
     let emu = emulator(EmulatorConfig::default()).await;
-    let owner = directory(&emu, OWNER);
-    let finance = entry_named(
-        &owner,
-        ScopeKind::McaBillingProfile,
-        Some("Contoso Finance"),
-    )
-    .await;
+    let (owner, finance) = finance_as_owner(&emu).await;
     let before = invoice_email(&owner, &finance).await.unwrap();
     assert!(before.opt_in);
     assert!(before.may_change);
@@ -120,13 +128,7 @@ async fn an_owner_switches_delivery_off_and_on_and_edits_the_recipients() {
 #[tokio::test]
 async fn bad_doubled_and_unknown_addresses_are_refused_before_anything_is_sent() {
     let emu = emulator(EmulatorConfig::default()).await;
-    let owner = directory(&emu, OWNER);
-    let finance = entry_named(
-        &owner,
-        ScopeKind::McaBillingProfile,
-        Some("Contoso Finance"),
-    )
-    .await;
+    let (owner, finance) = finance_as_owner(&emu).await;
     let options = LroOptions::default();
     let puts = || emu.requests().iter().filter(|r| r.method == "PUT").count();
     for (change, code) in [
@@ -207,13 +209,7 @@ async fn a_second_change_while_one_runs_is_reported_as_someone_elses() {
         ..EmulatorConfig::default()
     })
     .await;
-    let owner = directory(&emu, OWNER);
-    let finance = entry_named(
-        &owner,
-        ScopeKind::McaBillingProfile,
-        Some("Contoso Finance"),
-    )
-    .await;
+    let (owner, finance) = finance_as_owner(&emu).await;
     let options = LroOptions::default();
     let first_change = add("first@contoso.example");
     let second_change = add("second@contoso.example");
@@ -234,13 +230,7 @@ async fn a_second_change_while_one_runs_is_reported_as_someone_elses() {
 #[tokio::test]
 async fn an_update_azure_fails_leaves_the_state_as_azure_holds_it() {
     let emu = emulator(EmulatorConfig::default()).await;
-    let owner = directory(&emu, OWNER);
-    let finance = entry_named(
-        &owner,
-        ScopeKind::McaBillingProfile,
-        Some("Contoso Finance"),
-    )
-    .await;
+    let (owner, finance) = finance_as_owner(&emu).await;
     next_update(
         &emu,
         FaultKind::UpdateFailed {
@@ -274,13 +264,7 @@ async fn an_update_azure_fails_leaves_the_state_as_azure_holds_it() {
 #[tokio::test]
 async fn someone_elses_change_meanwhile_is_kept_and_shown() {
     let emu = emulator(EmulatorConfig::default()).await;
-    let owner = directory(&emu, OWNER);
-    let finance = entry_named(
-        &owner,
-        ScopeKind::McaBillingProfile,
-        Some("Contoso Finance"),
-    )
-    .await;
+    let (owner, finance) = finance_as_owner(&emu).await;
     next_update(
         &emu,
         FaultKind::ChangedMeanwhile {
