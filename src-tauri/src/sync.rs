@@ -55,7 +55,8 @@ pub async fn sync_archive(
     browse: State<'_, Browse>,
 ) -> Result<SyncOutcome, AppError> {
     let scopes = syncable(&browse).await;
-    Ok(sync(&state, &browse, scopes).await)
+    let usage = usage_scopes(&state, &browse).await;
+    Ok(sync(&state, &browse, scopes, usage).await)
 }
 
 /// The sync at start, asked for once the directories have listed their scopes: runs when
@@ -77,12 +78,13 @@ pub async fn sync_at_start(
         return Ok(None);
     }
     let scopes = syncable(&browse).await;
-    if scopes.is_empty() && usage_scopes(&state, &browse).await.is_empty() {
+    let usage = usage_scopes(&state, &browse).await;
+    if scopes.is_empty() && usage.is_empty() {
         tracing::info!("no scope to sync at start");
         return Ok(None);
     }
     tracing::info!(scopes = scopes.len(), "sync at start");
-    Ok(Some(sync(&state, &browse, scopes).await))
+    Ok(Some(sync(&state, &browse, scopes, usage).await))
 }
 
 /// The scopes a sync covers: those listed from Azure in this run (the listings of directories
@@ -119,10 +121,14 @@ async fn usage_scopes(state: &AppState, browse: &Browse) -> Vec<ScopeEntry> {
     invoice_desk_api::sync::usage_plan(listed, |e| e, state.settings().keep_usage_files)
 }
 
-/// Syncs `scopes` one after the other, each a job in the tray; then, with "Also keep usage
-/// files", the usage files of every scope where the user may download usage.
-async fn sync(state: &AppState, browse: &Browse, scopes: Vec<ScopeEntry>) -> SyncOutcome {
-    let usage = usage_scopes(state, browse).await;
+/// Syncs `scopes` one after the other, each a job in the tray; then the usage files of the
+/// `usage` scopes (see [`usage_scopes`]).
+async fn sync(
+    state: &AppState,
+    browse: &Browse,
+    scopes: Vec<ScopeEntry>,
+    usage: Vec<ScopeEntry>,
+) -> SyncOutcome {
     let mut outcome = SyncOutcome {
         scope_ids: Vec::new(),
         summary: None,
