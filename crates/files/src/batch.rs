@@ -679,7 +679,8 @@ impl Shared<'_> {
             document_name: target.document_name.clone(),
             path: slash_path(placed.path()),
             size: done.size,
-            sha256: fsio::hex(&done.sha256),
+            blake3: fsio::hex(&done.content_hash),
+            sha256: None,
             saved_at: now_text(),
         };
         self.index

@@ -17,7 +17,6 @@ use std::path::{Path, PathBuf};
 
 use invoice_desk_billing::scope::ScopeKind;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::target::{LinkSource, Target};
 use crate::verify::ContentKind;
@@ -322,7 +321,7 @@ fn extract(entry: &mut impl Read, part: &Path, declared: u64) -> Result<Download
         .open(part)
         .map_err(|_| "write_failed")?;
     let mut writer = BufWriter::with_capacity(WRITE_BUFFER, file);
-    let mut hasher = Sha256::new();
+    let mut hasher = blake3::Hasher::new();
     let mut head = Vec::with_capacity(8);
     let mut size = 0u64;
     let mut buffer = vec![0u8; 64 * 1024];
@@ -362,7 +361,7 @@ fn extract(entry: &mut impl Read, part: &Path, declared: u64) -> Result<Download
     Ok(Downloaded {
         part: part.to_owned(),
         size,
-        sha256: hasher.finalize().into(),
+        content_hash: *hasher.finalize().as_bytes(),
         resumes: 0,
         restarts: 0,
     })

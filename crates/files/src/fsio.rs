@@ -5,8 +5,6 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
-
 /// Makes a rename or link inside `dir` durable. On Unix a directory is opened and fsynced;
 /// Windows has no such call (NTFS journals the metadata), so it is a no-op there.
 pub fn sync_dir(dir: &Path) -> io::Result<()> {
@@ -74,10 +72,10 @@ fn rand_u32() -> u32 {
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
-/// The SHA-256 and length of a file, read in 64 KiB pieces.
+/// The content hash (BLAKE3) and length of a file, read in 64 KiB pieces.
 pub fn hash_file(path: &Path) -> io::Result<([u8; 32], u64)> {
     let mut file = File::open(path)?;
-    let mut hasher = Sha256::new();
+    let mut hasher = blake3::Hasher::new();
     let mut buffer = vec![0u8; 64 * 1024];
     let mut len = 0u64;
     loop {
@@ -88,7 +86,7 @@ pub fn hash_file(path: &Path) -> io::Result<([u8; 32], u64)> {
         hasher.update(&buffer[..n]);
         len += n as u64;
     }
-    Ok((hasher.finalize().into(), len))
+    Ok((*hasher.finalize().as_bytes(), len))
 }
 
 /// Lower-case hex.
@@ -115,11 +113,13 @@ mod tests {
         write_atomic(&path, b"two").unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"two");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
-        let (sha, len) = hash_file(&path).unwrap();
-        assert_eq!(len, 3);
+        let (hash, len) = hash_file(&path).unwrap();
+        assert_eq!((hash, len), (*blake3::hash(b"two").as_bytes(), 3));
+        // BLAKE3's published value for no input.
+        write_atomic(&path, b"").unwrap();
         assert_eq!(
-            hex(&sha),
-            "3fc4ccfe745870e2c0d99f71f30ff0656c8dedd41cc1d7d3d376b0dbe685e2f3"
+            hex(&hash_file(&path).unwrap().0),
+            "af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262"
         );
     }
 

@@ -21,7 +21,8 @@ use crate::fsio;
 /// The index file's name inside the archive folder.
 pub const INDEX_FILE: &str = ".invoice-desk-index.json";
 
-const VERSION: u32 = 1;
+/// 2: entries carry a BLAKE3 hash instead of a SHA-256 one (version 1 is still read).
+const VERSION: u32 = 2;
 
 /// Which document of which invoice in which scope: the identity of an archived document.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -65,8 +66,12 @@ pub struct IndexEntry {
     /// Relative to the archive folder, with `/` separators on every system.
     pub path: String,
     pub size: u64,
-    /// Lower-case hex.
-    pub sha256: String,
+    /// BLAKE3 of the bytes, lower-case hex (empty in entries written before it was kept).
+    #[serde(default)]
+    pub blake3: String,
+    /// SHA-256, lower-case hex: only in entries written by earlier versions, kept as read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
     /// RFC 3339, UTC.
     pub saved_at: String,
 }
@@ -278,7 +283,8 @@ mod tests {
             document_name: Some(format!("{invoice}-1")),
             path: path.into(),
             size,
-            sha256: "00".into(),
+            blake3: "00".into(),
+            sha256: None,
             saved_at: now_text(),
         }
     }
@@ -308,6 +314,37 @@ mod tests {
             "a different size is not the saved file"
         );
         assert_eq!(index.invoice_on_disk("/SUBSCRIPTIONS/abc", "G1").count(), 0);
+    }
+
+    #[test]
+    fn an_index_of_an_earlier_version_is_read_and_its_hashes_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("acct")).unwrap();
+        fs::write(dir.path().join("acct/G1.pdf"), b"%PDF").unwrap();
+        let earlier = r#"{"version":1,"documents":[{"scopeId":"/subscriptions/abc","invoice":"G1",
+            "documentKind":"Invoice","documentName":"G1-1","path":"acct/G1.pdf","size":4,
+            "sha256":"aa11","savedAt":"2026-01-02T03:04:05Z"}]}"#;
+        fs::write(dir.path().join(INDEX_FILE), earlier).unwrap();
+        let (mut index, warning) = ArchiveIndex::load(dir.path()).unwrap();
+        assert!(warning.is_none(), "an earlier version is not corrupt");
+        let key = DocumentKey::new("/subscriptions/abc", "G1", "G1-1");
+        let entry = index
+            .on_disk(&key)
+            .expect("the saved invoice is known")
+            .clone();
+        assert_eq!(entry.sha256.as_deref(), Some("aa11"));
+        assert_eq!(entry.blake3, "");
+        index.dirty = true;
+        index.save().unwrap();
+        let written = fs::read_to_string(dir.path().join(INDEX_FILE)).unwrap();
+        assert!(
+            written.contains("\"version\": 2") || written.contains("\"version\":2"),
+            "{written}"
+        );
+        assert!(
+            written.contains("aa11"),
+            "the earlier hash is not dropped: {written}"
+        );
     }
 
     #[test]

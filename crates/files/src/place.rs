@@ -3,7 +3,7 @@
 //! The part file is hard-linked to the final name, which fails when the name exists: no
 //! window in which another file could be replaced (file systems without hard links get an
 //! exists-check and a rename under a process-wide lock). When the name is taken:
-//! - by the same bytes (SHA-256): the document is already there;
+//! - by the same bytes (their BLAKE3 hash): the document is already there;
 //! - by different bytes: both are kept, the new one under the first free `name (N).ext`
 //!   (N = 2, 3, …), so the choice only depends on what is on disk and re-runs land on the
 //!   same name.
@@ -159,7 +159,7 @@ fn same_bytes(existing: &Path, done: &Downloaded) -> Result<bool, FilesError> {
         return Ok(false);
     }
     let (sha, _) = fsio::hash_file(existing).map_err(|e| FilesError::io(existing, &e))?;
-    Ok(sha == done.sha256)
+    Ok(sha == done.content_hash)
 }
 
 fn link_no_clobber(from: &Path, to: &Path) -> io::Result<()> {
@@ -188,7 +188,6 @@ fn link_no_clobber(from: &Path, to: &Path) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sha2::{Digest, Sha256};
 
     fn part(dir: &Path, name: &str, bytes: &[u8]) -> Downloaded {
         let path = dir.join(format!("{name}.part"));
@@ -196,7 +195,7 @@ mod tests {
         Downloaded {
             part: path,
             size: bytes.len() as u64,
-            sha256: Sha256::digest(bytes).into(),
+            content_hash: *blake3::hash(bytes).as_bytes(),
             resumes: 0,
             restarts: 0,
         }

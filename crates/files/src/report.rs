@@ -10,7 +10,6 @@ use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use sha2::{Digest, Sha256};
 use tokio_util::sync::CancellationToken;
 
 use crate::csv_join::{JoinError, join_csv_parts};
@@ -55,7 +54,8 @@ pub enum ReportStep {
 pub struct SavedReportFile {
     pub placed: Placed,
     pub size: u64,
-    pub sha256: [u8; 32],
+    /// BLAKE3 of the bytes, as [`Downloaded::content_hash`].
+    pub content_hash: [u8; 32],
 }
 
 /// Where the report goes: `root/relative`, with names claimed by `owner`.
@@ -185,12 +185,12 @@ pub async fn save_fetched(
         let root = destination.root.to_owned();
         let owner = destination.owner.to_owned();
         let claims = Arc::clone(destination.claims);
-        let (size, sha256) = (part.size, part.sha256);
+        let (size, content_hash) = (part.size, part.content_hash);
         let placed = blocking(move || place(&root, &relative, &part, &claims, &owner)).await?;
         saved.push(SavedReportFile {
             placed,
             size,
-            sha256,
+            content_hash,
         });
     }
     leftovers.clear();
@@ -297,7 +297,7 @@ fn write_part(
     let file = File::create(path).map_err(|e| FilesError::io(path, &e))?;
     let mut writer = HashingWriter {
         inner: BufWriter::with_capacity(COPY_BUFFER, file),
-        hasher: Sha256::new(),
+        hasher: blake3::Hasher::new(),
         size: 0,
     };
     let filled = fill(&mut writer).and_then(|()| {
@@ -324,7 +324,7 @@ fn write_part(
     Ok(Downloaded {
         part: path.to_owned(),
         size,
-        sha256: hasher.finalize().into(),
+        content_hash: *hasher.finalize().as_bytes(),
         resumes: 0,
         restarts: 0,
     })
@@ -369,7 +369,7 @@ impl<R: Read> Read for Cancellable<'_, R> {
 
 struct HashingWriter<W> {
     inner: W,
-    hasher: Sha256,
+    hasher: blake3::Hasher,
     size: u64,
 }
 
@@ -426,7 +426,7 @@ mod tests {
         Downloaded {
             part: path,
             size: bytes.len() as u64,
-            sha256: Sha256::digest(bytes).into(),
+            content_hash: *blake3::hash(bytes).as_bytes(),
             resumes: 0,
             restarts: 0,
         }
@@ -447,7 +447,7 @@ mod tests {
         let bytes = std::fs::read(&joined.part).unwrap();
         assert_eq!(bytes, b"date,cost\n01/02/2026,1.5\n01/03/2026,2\n");
         assert_eq!(joined.size, bytes.len() as u64);
-        assert_eq!(joined.sha256, <[u8; 32]>::from(Sha256::digest(&bytes)));
+        assert_eq!(joined.content_hash, *blake3::hash(&bytes).as_bytes());
         let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(left.len(), 1, "only the joined part is left");
     }

@@ -67,7 +67,8 @@ impl Fetcher {
 pub struct Downloaded {
     pub part: PathBuf,
     pub size: u64,
-    pub sha256: [u8; 32],
+    /// BLAKE3 of the bytes: how the archive recognises a document it already has.
+    pub content_hash: [u8; 32],
     /// Times the transfer continued with `Range` after a dropped connection.
     pub resumes: u32,
     /// Times it started over from byte 0 because the blob changed.
@@ -438,7 +439,7 @@ impl Transfer {
                 message: "the part file is closed".into(),
             });
         };
-        let (sha256, size) = file.finish().await?;
+        let (content_hash, size) = file.finish().await?;
         if size != self.offset {
             return Err(FilesError::Io {
                 path: self.part.clone(),
@@ -449,7 +450,7 @@ impl Transfer {
         Ok(Downloaded {
             part: self.part.clone(),
             size,
-            sha256,
+            content_hash,
             resumes: self.resumes,
             restarts: self.restarts,
         })

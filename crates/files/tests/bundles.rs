@@ -24,7 +24,7 @@ fn bundle_posts(emu: &Emulator) -> usize {
         .count()
 }
 
-/// path → (size, sha256) of every index entry.
+/// path → (size, content hash) of every index entry.
 /// `n` MCA documents, and an emulator whose next bundle comes with `defect`.
 async fn with_bad_bundle(n: usize, defect: BundleDefect) -> (Emulator, Vec<Job>) {
     let emu = emulator(EmulatorConfig::default()).await;
@@ -38,7 +38,7 @@ fn index_of(dir: &std::path::Path) -> BTreeMap<String, (u64, String)> {
     assert!(warning.is_none());
     index
         .entries()
-        .map(|e| (e.path.clone(), (e.size, e.sha256.clone())))
+        .map(|e| (e.path.clone(), (e.size, e.blake3.clone())))
         .collect()
 }
 

@@ -553,7 +553,8 @@ async fn record(
             document_name: Some(report.document_name().to_owned()),
             path: slash_path(file.placed.path()),
             size: file.size,
-            sha256: fsio::hex(&file.sha256),
+            blake3: fsio::hex(&file.content_hash),
+            sha256: None,
             saved_at: now_text(),
         })
         .collect();

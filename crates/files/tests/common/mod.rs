@@ -20,7 +20,7 @@ use invoice_desk_billing::{
 use invoice_desk_emulator::{Emulator, EmulatorConfig, FaultKind, FaultRule, RequestRecord};
 use invoice_desk_files::{
     ArchiveIndex, BatchEvent, BatchOptions, BatchSummary, DocumentSelection, Fetcher, Job,
-    Template, TransferPolicy, fsio, scope_targets,
+    Template, TransferPolicy, scope_targets,
 };
 
 pub const MCA_OWNER: &str = "olivia.owner@contoso.example";
@@ -199,10 +199,15 @@ pub fn assert_archive(root: &Path, summary: &BatchSummary, foreign: &[(&str, &[u
     let mut indexed = BTreeSet::new();
     for entry in index.entries() {
         let path = root.join(entry.relative());
-        let (sha, len) = fsio::hash_file(&path)
+        let bytes = std::fs::read(&path)
             .unwrap_or_else(|e| panic!("{} is indexed but unreadable: {e}", entry.path));
-        assert_eq!(len, entry.size, "{}", entry.path);
-        assert_eq!(fsio::hex(&sha), entry.sha256, "{}", entry.path);
+        assert_eq!(bytes.len() as u64, entry.size, "{}", entry.path);
+        assert_eq!(
+            blake3::hash(&bytes).to_hex().as_str(),
+            entry.blake3,
+            "{}",
+            entry.path
+        );
         assert!(
             std::fs::read(&path).unwrap().starts_with(b"%PDF-"),
             "{}",
