@@ -15,8 +15,9 @@ use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
 use tokio_util::sync::CancellationToken;
 
-use invoice_desk_api::download_jobs;
+use invoice_desk_api::{DownloadJobs, download_jobs};
 use invoice_desk_billing::ShownRange;
+use invoice_desk_billing::access::InvoiceRefusal;
 use invoice_desk_files::{
     ArchiveIndex, BatchEvent, BatchOptions, BatchSummary, DocumentSelection, Fetcher, ItemResult,
     Job, Template, TransferPolicy,
@@ -56,7 +57,17 @@ pub struct SaveSummary {
     /// A different file had the name: both were kept, this one under a new name.
     pub kept_both: Vec<SavedDocument>,
     pub failed: Vec<SaveFailure>,
+    /// Invoices of the range that Azure keeps from this user, left out (the rest is saved).
+    pub refused: Vec<RefusedInvoice>,
     pub cancelled: bool,
+}
+
+/// An invoice of a range that was not saved, and why it is kept from the user.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RefusedInvoice {
+    pub invoice: String,
+    pub refusal: InvoiceRefusal,
 }
 
 impl SaveSummary {
@@ -66,6 +77,7 @@ impl SaveSummary {
         self.already_there.extend(other.already_there);
         self.kept_both.extend(other.kept_both);
         self.failed.extend(other.failed);
+        self.refused.extend(other.refused);
         self.cancelled |= other.cancelled;
         self
     }
@@ -138,6 +150,7 @@ pub(crate) fn summary(folder: &Path, batch: &BatchSummary, cancelled: bool) -> S
                 error: AppError::from(&f.error),
             })
             .collect(),
+        refused: Vec::new(),
         cancelled,
     }
 }
@@ -150,7 +163,7 @@ pub(crate) async fn targets(
     invoices: &[String],
     range: ShownRange,
     documents: DocumentSelection,
-) -> Result<(String, Vec<Job>), AppError> {
+) -> Result<(String, DownloadJobs), AppError> {
     let (discovered, entry) = browse.scope(scope_id).await?;
     let directory = &discovered.directory;
     let range = range.range(directory.clock.today());
@@ -273,7 +286,7 @@ async fn save_into(
     request: SaveRequest<'_>,
     retry: impl Fn(Vec<String>) -> RetryRequest,
 ) -> Result<SaveSummary, AppError> {
-    let (scope_name, jobs) = targets(
+    let (scope_name, DownloadJobs { jobs, refused }) = targets(
         browse,
         request.scope_id,
         request.invoices,
@@ -299,12 +312,20 @@ async fn save_into(
             return Err(error);
         }
     };
-    let result = summary(folder, &batch, cancel.is_cancelled());
+    let mut result = summary(folder, &batch, cancel.is_cancelled());
+    result.refused = refused
+        .into_iter()
+        .map(|r| RefusedInvoice {
+            invoice: r.invoice,
+            refusal: r.why,
+        })
+        .collect();
     tracing::info!(
         saved = result.saved.len(),
         already_there = result.already_there.len(),
         kept_both = result.kept_both.len(),
         failed = result.failed.len(),
+        refused = result.refused.len(),
         "save finished"
     );
     let unfinished = unfinished_invoices(&result.failed);

@@ -81,7 +81,7 @@ pub(crate) async fn local_copies(
         });
     }
     let folder = cache_folder(app)?;
-    let (_, jobs) = targets(
+    let (_, invoice_desk_api::DownloadJobs { jobs, .. }) = targets(
         browse,
         scope_id,
         invoices,

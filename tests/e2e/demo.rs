@@ -118,6 +118,11 @@ fn the_demo_shows_scopes_periods_and_why_an_invoice_is_missing_in_both_languages
 /// with their scopes (the previous user's rows are gone).
 fn enter_demo_as(app: &Session, upn: &str) {
     select(app, "[data-testid=try-demo]");
+    switch_demo_user(app, upn);
+}
+
+/// In the demo, picks `upn` and waits until the sidebar lists that user's scopes alone.
+fn switch_demo_user(app: &Session, upn: &str) {
     app.wait_for("[data-testid=demo-badge]", WAIT).unwrap();
     // Choosing the user the demo already shows changes nothing, as in the window's picker.
     let current = app
@@ -1426,6 +1431,82 @@ fn a_pay_as_you_go_administrator_reads_how_invoice_email_works_and_sets_the_noti
     .unwrap();
     app.execute(into_view, &[]).unwrap();
     app.screenshot("demo-email-mosp-nl").unwrap();
+    select(&app, "[data-testid=leave-demo]");
+    app.wait_for("#welcome-heading", WAIT).unwrap();
+}
+
+#[test]
+fn a_reader_saves_where_the_account_administrator_allows_others_and_is_told_whom_to_ask_where_not()
+{
+    let env = Env::from_process();
+    let folder = env.home.join("allow-others");
+    let _ = std::fs::remove_dir_all(&folder);
+    let settings = serde_json::json!({ "downloadFolder": folder.display().to_string() });
+    let mut app = env.launch(Some(&settings.to_string()));
+
+    // Riley: "Allow others to download invoice" is on for "Web shop": she saves one like anyone.
+    enter_demo_as(&app, "riley.reader@contoso.example");
+    assert!(
+        open_scope_showing(&app, "[data-testid=invoice-amount]"),
+        "Riley's subscription lists its invoices"
+    );
+    let first = app
+        .execute(
+            "return document.querySelector('[data-testid=period-row][data-invoice]').dataset.invoice;",
+            &[],
+        )
+        .unwrap();
+    let invoice = first.as_str().unwrap().to_owned();
+    click_row(&app, &invoice, false);
+    select(&app, "[data-testid=save-invoice]");
+    app.wait_for("[data-testid=open-saved]", WAIT).unwrap();
+    let saved = saved_files(&folder);
+    assert_eq!(saved.len(), 1, "{saved:?}");
+    assert!(saved[0].contains(&invoice) && has_extension(&saved[0], "pdf"));
+    app.screenshot("demo-allow-others-on").unwrap();
+
+    // Dana: it is off for Alex's subscription. The card names the switch and who turns it on,
+    // not a role to ask for, and nothing can be saved.
+    switch_demo_user(&app, "dev@contoso.example");
+    app.execute(
+        "document.querySelector('[data-testid=scope-row][data-kind=mosp_subscription]').click();",
+        &[],
+    )
+    .unwrap();
+    if app.find("[data-testid=reason-card]").is_err() {
+        select(&app, "[data-testid=period-row] [data-testid=why]");
+    }
+    let card = app
+        .wait_for_page_text("[data-testid=reason-card]", |t| {
+            t.contains("Allow others to download invoice")
+        })
+        .unwrap();
+    assert!(card.contains("alex@contoso.example"), "{card}");
+    assert!(
+        !card.contains("account administrator role"),
+        "no role to ask for: {card}"
+    );
+    let save = app.find("[data-testid=save-pdfs]").unwrap();
+    assert_eq!(
+        app.attribute(&save, "disabled").unwrap().as_deref(),
+        Some("true"),
+        "nothing to save for her"
+    );
+    app.screenshot("demo-allow-others-off-en").unwrap();
+
+    select(&app, "[data-testid=settings-button]");
+    app.select("[data-testid=language-select]", "nl").unwrap();
+    select(&app, "[data-testid=settings-back]");
+    if app.find("[data-testid=reason-card]").is_err() {
+        select(&app, "[data-testid=period-row] [data-testid=why]");
+    }
+    let dutch = app
+        .wait_for_page_text("[data-testid=reason-card]", |t| {
+            t.contains("Toestaan dat anderen de factuur downloaden")
+        })
+        .unwrap();
+    assert!(dutch.contains("alex@contoso.example"), "{dutch}");
+    app.screenshot("demo-allow-others-off-nl").unwrap();
     select(&app, "[data-testid=leave-demo]");
     app.wait_for("#welcome-heading", WAIT).unwrap();
 }

@@ -27,4 +27,4 @@ pub use catalogue::{Catalogue, Locale};
 pub use demo::{DEFAULT_DEMO_USER, DEMO_SCENARIO, Demo, DemoError};
 pub use directory::{Directory, DirectoryError};
 pub use error::{AppError, ErrorCode};
-pub use save::{SaveError, download_jobs, may_download};
+pub use save::{DownloadJobs, RefusedInvoice, SaveError, download_jobs, may_download};

@@ -38,6 +38,21 @@ pub fn may_download(entry: &ScopeEntry) -> Result<(), SaveError> {
     }
 }
 
+/// An invoice of a range that is not saved because it is kept from the caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusedInvoice {
+    pub invoice: String,
+    pub why: InvoiceRefusal,
+}
+
+/// What a save fetches, and the invoices of its range it leaves out (and why).
+#[derive(Debug, Default)]
+pub struct DownloadJobs {
+    pub jobs: Vec<Job>,
+    /// Only ever filled for a range: a named invoice that is kept from the caller is an error.
+    pub refused: Vec<RefusedInvoice>,
+}
+
 /// The download jobs for `invoices` of `entry` (every invoice of `range` when none are named).
 pub async fn download_jobs(
     directory: &Directory,
@@ -45,7 +60,7 @@ pub async fn download_jobs(
     invoices: &[String],
     range: InvoiceRange,
     documents: DocumentSelection,
-) -> Result<Vec<Job>, SaveError> {
+) -> Result<DownloadJobs, SaveError> {
     may_download(entry)?;
     let client = &directory.client;
     let targets = if invoices.is_empty() {
@@ -54,6 +69,7 @@ pub async fn download_jobs(
         named_targets(client, &entry.scope, invoices, documents).await
     }?;
     let mut allowed = Vec::with_capacity(targets.len());
+    let mut refused: Vec<RefusedInvoice> = Vec::new();
     for target in targets {
         match entry.invoice_refusal(target.invoice_date) {
             None => allowed.push(target),
@@ -64,17 +80,24 @@ pub async fn download_jobs(
                     why,
                 });
             }
-            // In a range: the listing already shows why; the rest of the range is saved.
+            // In a range: the rest of the range is saved, and the summary names this one
+            // (once, though it may have several documents).
             Some(why) => {
-                tracing::info!(invoice = %target.invoice, reason = why.code(), "not saved");
+                if !refused.iter().any(|r| r.invoice == target.invoice) {
+                    refused.push(RefusedInvoice {
+                        invoice: target.invoice,
+                        why,
+                    });
+                }
             }
         }
     }
-    Ok(allowed
+    let jobs = allowed
         .into_iter()
         .map(|target| Job {
             client: client.clone(),
             target,
         })
-        .collect())
+        .collect();
+    Ok(DownloadJobs { jobs, refused })
 }

@@ -370,10 +370,13 @@ invoice is saved beside it as `name (2).pdf` and the summary says so. The folder
 (.invoice-desk-index.json) of what was saved, so a second run fetches only what is new.
 
 A progress bar on a terminal, one line per document otherwise. --json prints
-{out, saved, alreadyThere, keptBoth, failed, counts, warnings}; every document is {scopeId,
-invoice, documentKind, documentName, path, size}, a failed one {…, code, message} instead.
+{out, saved, alreadyThere, keptBoth, failed, refused, counts, warnings}; every document is
+{scopeId, invoice, documentKind, documentName, path, size}, a failed one {…, code, message}
+instead. An invoice of the range that Azure keeps from you (a pay-as-you-go invoice from before
+December 2016 is the account administrator's alone) is not saved and is listed, with its reason,
+under refused {scopeId, invoice, code, message}; the rest of the range is.
 
-Exit codes: 0 all saved or already there, 1 some failed (the summary lists them), 2 usage,
+Exit codes: 0 all saved, already there or refused, 1 some failed (the summary lists them), 2 usage,
 3 needs sign-in, 4 permission (403), 5 Azure error.";
 
 const DOWNLOAD_HELP: &str = SAVE_HELP;

@@ -288,10 +288,14 @@ fn a_bad_template_is_a_usage_error() {
 
 /// The one pay-as-you-go subscription `upn` reads.
 fn mosp_scope(upn: &str, config: &Path) -> String {
-    let scopes = json(&ok(cli(
-        &["scopes", "--demo", "--account", upn, "--json"],
-        config,
-    )));
+    mosp_scope_on(upn, config, &[])
+}
+
+/// The same, on the day `today` sets (`["--today", DAY]` or nothing).
+fn mosp_scope_on(upn: &str, config: &Path, today: &[&str]) -> String {
+    let mut args = vec!["scopes", "--demo", "--account", upn, "--json"];
+    args.extend_from_slice(today);
+    let scopes = json(&ok(cli(&args, config)));
     scopes[0]["id"].as_str().unwrap().to_owned()
 }
 
@@ -423,6 +427,83 @@ fn an_invoice_from_before_december_2016_is_refused_to_a_reader_with_its_reason()
         "{stderr}"
     );
     assert!(files(out_dir.path()).iter().all(|f| !is_pdf(f)));
+}
+
+#[test]
+fn a_range_into_2016_saves_what_the_reader_may_and_lists_the_rest_with_their_reason() {
+    let config = tempfile::tempdir().unwrap();
+    let out_dir = tempfile::tempdir().unwrap();
+    let riley = "riley.reader@contoso.example";
+    let day = ["--today", "2017-03-15"];
+    let scope = mosp_scope_on(riley, config.path(), &day);
+    let out = out_dir.path().to_string_lossy().into_owned();
+    let download = |extra: &[&str]| {
+        let mut args = vec![
+            "download",
+            "--demo",
+            "--account",
+            riley,
+            "--scope",
+            &scope,
+            "--from",
+            "2016-09",
+            "--to",
+            "2017-02",
+            "--out",
+            &out,
+            day[0],
+            day[1],
+        ];
+        args.extend_from_slice(extra);
+        cli(&args, config.path())
+    };
+    let run = download(&["--json"]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let summary = json(&run);
+    let refused = summary["refused"].as_array().unwrap();
+    assert_eq!(summary["counts"]["refused"], refused.len());
+    assert!(
+        (2..=3).contains(&refused.len()),
+        "September to November 2016 are the administrator's alone: {refused:?}"
+    );
+    for r in refused {
+        assert_eq!(r["code"], "account_administrator_only_before_december_2016");
+        assert_eq!(
+            r["scopeId"].as_str().unwrap().to_lowercase(),
+            scope.to_lowercase()
+        );
+        assert!(
+            r["message"].as_str().unwrap().contains("December 2016"),
+            "{r}"
+        );
+    }
+    let saved = summary["saved"].as_array().unwrap();
+    assert!(!saved.is_empty(), "December 2016 on is saved: {summary}");
+    let refused_names: Vec<&str> = refused
+        .iter()
+        .map(|r| r["invoice"].as_str().unwrap())
+        .collect();
+    assert!(
+        saved
+            .iter()
+            .all(|d| !refused_names.contains(&d["invoice"].as_str().unwrap()))
+    );
+    assert_eq!(
+        files(out_dir.path()).iter().filter(|f| is_pdf(f)).count(),
+        saved.len()
+    );
+
+    // In words, in Dutch, on the second run: nothing new, the same invoices named.
+    let again = download(&["--lang", "nl"]);
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
+    let stderr = text(&again.stderr);
+    for name in &refused_names {
+        assert!(
+            stderr.contains(&format!("{name}: niet opgeslagen — ")),
+            "{stderr}"
+        );
+    }
+    assert!(stderr.contains("december 2016"), "{stderr}");
 }
 
 fn is_pdf(name: &str) -> bool {

@@ -34,7 +34,7 @@ function render() {
 
 describe("Sync archive's summary with usage files", () => {
   it("counts the usage files a sync kept instead of saying there was nothing to save", () => {
-    saves.summary = { folder: "/archive", saved: [], alreadyThere: [], keptBoth: [], failed: [], cancelled: false };
+    saves.summary = { folder: "/archive", saved: [], alreadyThere: [], keptBoth: [], failed: [], refused: [], cancelled: false };
     saves.usageSynced = [
       usageOf("Finance", {
         files: [{ period: october, path: "C/2026-10 Finance usage.csv", fullPath: "/archive/C/2026-10 Finance usage.csv", outcome: "saved", size: 10 }],
@@ -55,7 +55,7 @@ describe("Sync archive's summary with usage files", () => {
   });
 
   it("says there was nothing to save when neither invoices nor usage files were kept", () => {
-    saves.summary = { folder: "/archive", saved: [], alreadyThere: [], keptBoth: [], failed: [], cancelled: false };
+    saves.summary = { folder: "/archive", saved: [], alreadyThere: [], keptBoth: [], failed: [], refused: [], cancelled: false };
     const { text } = render();
     expect(text("save-summary-text")).toBe("There were no invoices to save in this range.");
     expect(text("usage-sync-summary")).toBeNull();
@@ -69,11 +69,53 @@ describe("Sync archive's summary with usage files", () => {
       alreadyThere: [],
       keptBoth: [],
       failed: [],
+      refused: [],
       cancelled: false,
     };
     saves.usageSynced = [usageOf("Finance", { alreadyThere: [september, october] })];
     const { text } = render();
     expect(text("save-summary-text")).toBe("Opgeslagen: 1 · Al aanwezig: 0 · Mislukt: 0");
     expect(text("usage-sync-summary")).toBe("Gebruiksbestanden — Opgeslagen: 0 · Al aanwezig: 2 · Geen gebruik: 0 · Niet opgehaald: 0");
+  });
+
+  it("names the invoices of the range that were left out, with Azure's reason, in English and Dutch", () => {
+    saves.summary = {
+      folder: "/downloads",
+      saved: [{ invoice: "G1", documentKind: "Invoice", path: "/downloads/C/G1.pdf" }],
+      alreadyThere: [],
+      keptBoth: [],
+      failed: [],
+      refused: [
+        { invoice: "E0916", refusal: "account_administrator_only_before_december_2016" },
+        { invoice: "E1016", refusal: "account_administrator_only_before_december_2016" },
+      ],
+      cancelled: false,
+    };
+    const { text } = render();
+    expect(text("save-summary-text")).toBe("Saved: 1 · Already there: 0 · Failed: 0");
+    expect(document.querySelector('[data-testid="save-refused"] summary')?.textContent).toBe("Not allowed for you, so not saved: 2");
+    const items = [...document.querySelectorAll('[data-testid="save-refused-invoice"]')];
+    expect(items.map((item) => item.getAttribute("data-invoice"))).toEqual(["E0916", "E1016"]);
+    expect(items[0]?.textContent).toContain("before December 2016");
+    expect(document.querySelector('[data-testid="save-summary"]')?.getAttribute("data-failed")).toBe("0");
+    i18n.lang = "nl";
+    flushSync();
+    expect(document.querySelector('[data-testid="save-refused"] summary')?.textContent).toBe("Niet toegestaan voor u, dus niet opgeslagen: 2");
+    expect(items[0]?.textContent).toContain("december 2016");
+  });
+
+  it("does not say there was nothing to save when every invoice of the range was left out", () => {
+    saves.summary = {
+      folder: "/downloads",
+      saved: [],
+      alreadyThere: [],
+      keptBoth: [],
+      failed: [],
+      refused: [{ invoice: "E0916", refusal: "account_administrator_only_before_december_2016" }],
+      cancelled: false,
+    };
+    const { text } = render();
+    expect(text("save-summary-text")).toBe("Saved: 0 · Already there: 0 · Failed: 0");
+    expect(document.querySelector('[data-testid="save-refused-invoice"]')).not.toBeNull();
   });
 });

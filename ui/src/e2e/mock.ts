@@ -321,8 +321,17 @@ export function installMock(): void {
     const all = periodsOf(scopeId).flatMap((period) => period.invoices.map((invoice) => invoice.name));
     const names = named.length > 0 ? named : all;
     const known = savedByScope.get(scopeId) ?? [];
-    const summary: SaveSummary = { folder, saved: [], alreadyThere: [], keptBoth: [], failed: [], cancelled: false };
+    const summary: SaveSummary = { folder, saved: [], alreadyThere: [], keptBoth: [], failed: [], refused: [], cancelled: false };
+    // A range leaves out what Azure keeps from the user; a named invoice is never one of them here.
+    const refusals = new Map(
+      periodsOf(scopeId).flatMap((period) => period.invoices.flatMap((invoice) => (invoice.refusal ? [[invoice.name, invoice.refusal] as const] : []))),
+    );
     for (const invoice of names) {
+      const refusal = named.length === 0 ? refusals.get(invoice) : undefined;
+      if (refusal) {
+        summary.refused.push({ invoice, refusal });
+        continue;
+      }
       if ((init.failSaves ?? []).includes(invoice)) {
         summary.failed.push({ invoice, documentKind: "Invoice", error: appError("disk_full", "The disk is full.") });
         continue;
@@ -382,6 +391,7 @@ export function installMock(): void {
       alreadyThere: [...a.alreadyThere, ...b.alreadyThere],
       keptBoth: [...a.keptBoth, ...b.keptBoth],
       failed: [...a.failed, ...b.failed],
+      refused: [...a.refused, ...b.refused],
       cancelled: a.cancelled || b.cancelled,
     };
   }

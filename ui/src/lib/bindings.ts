@@ -666,6 +666,12 @@ export type ReasonView = {
 	facts: FactView[],
 };
 
+/**  An invoice of a range that was not saved, and why it is kept from the user. */
+export type RefusedInvoice = {
+	invoice: string,
+	refusal: InvoiceRefusal,
+};
+
 /**
  *  One resource: its full id, its name (the id's last segment), and the resource group and
  *  service of its first row.
@@ -704,6 +710,8 @@ export type SaveSummary = {
 	/**  A different file had the name: both were kept, this one under a new name. */
 	keptBoth: SavedDocument[],
 	failed: SaveFailure[],
+	/**  Invoices of the range that Azure keeps from this user, left out (the rest is saved). */
+	refused: RefusedInvoice[],
 	cancelled: boolean,
 };
 

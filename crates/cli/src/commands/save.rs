@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use invoice_desk_api::jobs::{BatchProgress, JobKind, JobProgress, Jobs, Progress};
-use invoice_desk_api::{ErrorCode, SaveError, download_jobs};
+use invoice_desk_api::{DownloadJobs, ErrorCode, RefusedInvoice, SaveError, download_jobs};
 use invoice_desk_billing::{Capability, InvoiceRange};
 use invoice_desk_files::{
     BatchEvent, BatchOptions, BatchSummary, DocumentSelection, Fetcher, IndexWarning, Job, Placed,
@@ -139,7 +139,7 @@ async fn download_in(
     let found = sources.discover().await?;
     let hit = find(&found, &args.scope)?;
     let directory = &hit.source.directory;
-    let jobs = download_jobs(
+    let DownloadJobs { jobs, refused } = download_jobs(
         directory,
         &hit.entry,
         &args.invoices,
@@ -175,11 +175,15 @@ async fn download_in(
             &e.to_string(),
         ),
     })?;
+    let refused = refused
+        .into_iter()
+        .map(|r| (hit.entry.scope.id.clone(), r))
+        .collect();
     execute(
         global,
         &args.save,
         template,
-        (JobKind::Download, jobs),
+        (JobKind::Download, jobs, refused),
         (Vec::new(), None),
     )
     .await
@@ -218,6 +222,7 @@ async fn sync_in(
     // Which scopes a sync covers is decided once, for the window's sync too.
     let plan = invoice_desk_api::sync::plan(chosen, |hit| &hit.entry);
     let mut jobs = Vec::new();
+    let mut refused = Vec::new();
     let mut problems = Vec::new();
     for (hit, why) in &plan.skipped {
         let name = &hit.entry.scope.display_name;
@@ -246,7 +251,11 @@ async fn sync_in(
     for (hit, listed) in listings {
         let name = &hit.entry.scope.display_name;
         match listed {
-            Ok(found) => jobs.extend(found),
+            Ok(found) => {
+                jobs.extend(found.jobs);
+                let scope = &hit.entry.scope.id;
+                refused.extend(found.refused.into_iter().map(|r| (scope.clone(), r)));
+            }
             Err(SaveError::NotAllowed { why, .. }) => {
                 problems.push(catalogue::scope_skipped(
                     lang,
@@ -288,7 +297,7 @@ async fn sync_in(
         global,
         &args.save,
         template,
-        (JobKind::Sync, jobs),
+        (JobKind::Sync, jobs, refused),
         (problems, usage),
     )
     .await
@@ -320,6 +329,19 @@ struct Counts {
     already_there: usize,
     kept_both: usize,
     failed: usize,
+    /// Invoices of the range that are kept from this user (see `refused`).
+    refused: usize,
+}
+
+/// An invoice of the range that was not saved because Azure keeps it from this user.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RefusedJson {
+    scope_id: String,
+    invoice: String,
+    /// e.g. `account_administrator_only_before_december_2016`.
+    code: &'static str,
+    message: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -331,6 +353,7 @@ struct SummaryJson {
     kept_both: Vec<DocJson>,
     failed: Vec<DocJson>,
     counts: Counts,
+    refused: Vec<RefusedJson>,
     warnings: Vec<String>,
     /// With `sync --usage`: the usage files of every scope.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -496,7 +519,7 @@ async fn execute(
     global: &GlobalArgs,
     args: &SaveArgs,
     template: Template,
-    (kind, jobs): (JobKind, Vec<Job>),
+    (kind, jobs, refused): (JobKind, Vec<Job>, Vec<(String, RefusedInvoice)>),
     (problems, usage): (
         Vec<String>,
         Option<Vec<crate::commands::usage::ScopeUsageJson>>,
@@ -557,7 +580,7 @@ async fn execute(
     let usage_complete = usage
         .as_ref()
         .is_none_or(|all| all.iter().all(|u| u.outcome.is_complete()));
-    report(global, lang, &out, &summary, &warnings, usage)?;
+    report(global, lang, &out, (&summary, &refused), &warnings, usage)?;
     Ok(
         if summary.failed.is_empty() && warnings.is_empty() && usage_complete {
             Exit::Ok
@@ -575,7 +598,7 @@ fn report(
     global: &GlobalArgs,
     lang: Lang,
     out: &Path,
-    summary: &BatchSummary,
+    (summary, refused): (&BatchSummary, &[(String, RefusedInvoice)]),
     warnings: &[String],
     usage: Option<Vec<crate::commands::usage::ScopeUsageJson>>,
 ) -> Result<(), CliError> {
@@ -606,7 +629,17 @@ fn report(
                 already_there: summary.already_there.len(),
                 kept_both: summary.kept_both.len(),
                 failed: summary.failed.len(),
+                refused: refused.len(),
             },
+            refused: refused
+                .iter()
+                .map(|(scope_id, r)| RefusedJson {
+                    scope_id: scope_id.clone(),
+                    invoice: r.invoice.clone(),
+                    code: r.why.code(),
+                    message: catalogue::invoice_refusal(lang, r.why),
+                })
+                .collect(),
             warnings: warnings.to_vec(),
             usage,
         });
@@ -616,6 +649,19 @@ fn report(
     }
     for warning in warnings {
         warn(warning);
+    }
+    // Not a failure: Azure keeps these from this user, and the rest of the range is saved.
+    for (_, r) in refused {
+        eprintln!(
+            "{}",
+            lang.format(
+                "cli.save.refused",
+                &[
+                    ("invoice", r.invoice.as_str()),
+                    ("reason", &catalogue::invoice_refusal(lang, r.why)),
+                ],
+            )
+        );
     }
     println!(
         "{} \u{2014} {}",
