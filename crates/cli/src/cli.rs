@@ -221,13 +221,19 @@ the change failed or someone else changed the settings meanwhile (theirs is kept
 Pay-as-you-go subscriptions have these settings in the Azure portal only, Enterprise Agreement
 invoices are e-mailed to the enrollment's invoice recipient, and an invoice section's invoices
 follow its billing profile: for those the reason and the portal page are printed, with exit 6.
+For a pay-as-you-go subscription also what Azure shows: whether you are the account
+administrator, the account's notification address (where invoices are e-mailed), and whether the
+offer has invoice e-mail at all. --notification-address ADDRESS sets that address (the account
+administrator only) and prints what Azure then holds, with exit 0.
 
 --json prints {scopeId, optIn, recipients, mayChange}: optIn true when invoices are e-mailed,
 recipients the other addresses as Azure lists them, mayChange whether you may change them.
 After a failed change the same object (what Azure holds now) is printed when it could be read;
 the error is on stderr. Where the settings are not offered: {scopeId, offered: false, reason,
-message, portalUrl, eaInvoiceRecipient, billingProfileId}, reason portal_only,
-ea_invoices_are_emailed or invoice_section.
+message, portalUrl, eaInvoiceRecipient, billingProfileId, subscription}, reason portal_only,
+ea_invoices_are_emailed or invoice_section; subscription (pay-as-you-go) is {scopeId,
+accountAdmin, notificationEmail, mayChangeNotificationEmail, offerWithoutEmail (support_plan,
+azure_in_open or null)}. After --notification-address: that subscription object.
 
 Exit codes: 0 ok, 1 failure (an address that is not one, already there or not there, someone
 else's change, an unknown scope, or --off not confirmed), 2 usage (--off without --yes when
@@ -255,12 +261,20 @@ pub struct EmailArgs {
     /// Turn delivery off without asking.
     #[arg(long)]
     pub yes: bool,
+    /// Pay-as-you-go: set the account's notification address (its communication preferences),
+    /// where invoices are e-mailed; only the account administrator may.
+    #[arg(long, value_name = "ADDRESS", conflicts_with_all = ["on", "off", "add", "remove"])]
+    pub notification_address: Option<String>,
 }
 
 impl EmailArgs {
     /// Whether anything is to be changed.
     pub fn changes(&self) -> bool {
-        self.on || self.off || !self.add.is_empty() || !self.remove.is_empty()
+        self.on
+            || self.off
+            || !self.add.is_empty()
+            || !self.remove.is_empty()
+            || self.notification_address.is_some()
     }
 }
 

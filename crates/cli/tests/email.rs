@@ -395,6 +395,92 @@ fn pay_as_you_go_and_enterprise_agreement_scopes_point_to_the_portal_with_exit_6
 }
 
 #[test]
+fn the_pay_as_you_go_administrator_sees_and_sets_the_notification_address_and_a_reader_may_not() {
+    let config = tempfile::tempdir().unwrap();
+    let subscription = scope_of(config.path(), ALEX, "mosp_subscription", None);
+    let shown = |account: &str, extra: &[&str]| {
+        let mut args = vec!["email", "--account", account, "--scope", &subscription];
+        args.extend_from_slice(extra);
+        cli(&args, config.path())
+    };
+
+    // What Azure shows, beside the portal page (still exit 6: the rest is the portal's).
+    let out = shown(ALEX, &["--json"]);
+    exit(&out, 6);
+    let state = &json(&out)["subscription"];
+    assert_eq!(state["accountAdmin"], true, "{state}");
+    assert_eq!(state["mayChangeNotificationEmail"], true, "{state}");
+    assert_eq!(state["offerWithoutEmail"], Value::Null, "{state}");
+    let before = state["notificationEmail"]
+        .as_str()
+        .expect("Alex reads it")
+        .to_owned();
+    let out = shown(ALEX, &["--lang", "nl"]);
+    exit(&out, 6);
+    let said = text(&out.stdout);
+    assert!(said.contains(&format!("{before}")), "{said}");
+    assert!(said.contains("U bent de accountbeheerder"), "{said}");
+    assert!(said.contains("--notification-address ADRES"), "{said}");
+    assert!(
+        said.contains("https://account.windowsazure.com/profile"),
+        "{said}"
+    );
+
+    // Set: what Azure holds afterwards, exit 0.
+    let out = shown(
+        ALEX,
+        &[
+            "--notification-address",
+            " billing@contoso.example ",
+            "--json",
+        ],
+    );
+    exit(&out, 0);
+    let now = json(&out);
+    assert_eq!(now["notificationEmail"], "billing@contoso.example", "{now}");
+    assert_ne!(before, "billing@contoso.example");
+    let out = shown(ALEX, &["--notification-address", "billing@contoso.example"]);
+    exit(&out, 0);
+    assert!(text(&out.stdout).contains("The notification address is changed."));
+
+    // Not an address: nothing sent, exit 1, the address named.
+    let out = shown(ALEX, &["--notification-address", "not an address"]);
+    exit(&out, 1);
+    assert!(
+        text(&out.stderr).contains("not an address"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // Dana reads one of Alex's subscriptions but is not its administrator: refused (exit 4).
+    let dana = "dev@contoso.example";
+    let hers = scope_of(config.path(), dana, "mosp_subscription", None);
+    let out = cli(
+        &[
+            "email",
+            "--account",
+            dana,
+            "--scope",
+            &hers,
+            "--notification-address",
+            "dana@contoso.example",
+        ],
+        config.path(),
+    );
+    exit(&out, 4);
+    let said = text(&out.stdout);
+    assert!(said.contains("Only the account administrator"), "{said}");
+    assert!(!said.contains("--notification-address"), "{said}");
+    assert!(
+        text(&out.stderr).contains(
+            "Only the account administrator can change this account's notification address."
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
 fn help_documents_the_flags_fields_and_exit_codes() {
     let config = tempfile::tempdir().unwrap();
     let out = cli(&["email", "--help"], config.path());

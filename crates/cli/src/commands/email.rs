@@ -7,8 +7,10 @@ use std::io::{BufRead as _, IsTerminal as _, Write as _};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use invoice_desk_api::email::{
-    EmailChange, EmailFailure, InvoiceEmail, change_invoice_email, invoice_email,
+    EmailChange, EmailFailure, InvoiceEmail, SubscriptionEmail, change_invoice_email,
+    change_notification_email, invoice_email, subscription_email,
 };
+use invoice_desk_api::help::COMMUNICATION_PREFERENCES_URL;
 use invoice_desk_api::{AppError, ErrorCode};
 use invoice_desk_billing::access::NotOfferedReason;
 use invoice_desk_billing::{Action, LroOptions, ScopeKind};
@@ -53,15 +55,18 @@ async fn run_in(
     if !args.changes() {
         return match invoice_email(directory, &hit.entry).await {
             Ok(state) => show(global, hit, &state).map(|()| Exit::Ok),
-            Err(error) => refused(global, hit, &error.into()),
+            Err(error) => refused(global, hit, &error.into()).await,
         };
+    }
+    if let Some(address) = &args.notification_address {
+        return notification_address(global, hit, address).await;
     }
     if args.off && !args.yes {
         // Read first: a scope without these settings, or a role that may not change them, is
         // told so without asking a question whose answer changes nothing.
         let state = match invoice_email(directory, &hit.entry).await {
             Ok(state) => state,
-            Err(error) => return refused(global, hit, &error.into()),
+            Err(error) => return refused(global, hit, &error.into()).await,
         };
         if state.may_change && !confirmed(lang).await {
             return Err(CliError::new(
@@ -120,8 +125,116 @@ async fn run_in(
             }
             show(global, hit, &state).map(|()| Exit::Ok)
         }
-        Err(failure) => refused(global, hit, &failure),
+        Err(failure) => refused(global, hit, &failure).await,
     }
+}
+
+/// `--notification-address`: the pay-as-you-go account's notification address set, then what
+/// Azure holds (also after a failure, when it could be read).
+async fn notification_address(
+    global: &GlobalArgs,
+    hit: &Found<'_>,
+    address: &str,
+) -> Result<Exit, CliError> {
+    let lang = global.language();
+    let changed = change_notification_email(
+        &hit.source.directory,
+        &hit.entry,
+        address,
+        &LroOptions::default(),
+    )
+    .await;
+    match changed {
+        Ok(now) => {
+            if !global.json {
+                println!("{}", lang.text("cli.email.notificationChanged"));
+            }
+            show_subscription(global, hit, &now).map(|()| Exit::Ok)
+        }
+        Err(failure) if failure.error.code == ErrorCode::EmailNotOffered => {
+            not_offered(global, hit).await
+        }
+        Err(failure) => {
+            if let Some(now) = &failure.now_subscription {
+                show_subscription(global, hit, now)?;
+            }
+            // Not a role anyone grants here: the account administrator alone sets it.
+            if failure.error.code == ErrorCode::EmailNotChangeable {
+                return Err(CliError::new(
+                    "invoice_email_failed",
+                    Exit::Permission,
+                    Text::key("cli.error.notificationNotChangeable.message"),
+                    Text::key("cli.error.notificationNotChangeable.hint"),
+                ));
+            }
+            Err(failure_error(&hit.entry.scope.id, &failure.error))
+        }
+    }
+}
+
+fn show_subscription(
+    global: &GlobalArgs,
+    hit: &Found<'_>,
+    state: &SubscriptionEmail,
+) -> Result<(), CliError> {
+    if global.json {
+        return print_json(state);
+    }
+    println!("{}", heading(global.language(), hit));
+    print!("{}", subscription_human(global.language(), state));
+    Ok(())
+}
+
+/// What Azure shows of a pay-as-you-go subscription's invoice e-mail, with the seed's words for
+/// what only the portal changes.
+fn subscription_human(lang: Lang, state: &SubscriptionEmail) -> String {
+    let mut out = String::new();
+    if let Some(offer) = state.offer_without_email {
+        let code = serde_json::to_value(offer)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let _ = writeln!(out, "{}", lang.text(&format!("email.mosp.noEmail.{code}")));
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "{}",
+        lang.text(if state.account_admin {
+            "email.mosp.admin"
+        } else {
+            "email.mosp.notAdmin"
+        })
+    );
+    for key in [
+        "email.mosp.optIn",
+        "email.mosp.removed",
+        "email.mosp.optOut",
+    ] {
+        let _ = writeln!(out, "  {}", lang.text(key));
+    }
+    match &state.notification_email {
+        Some(address) => {
+            let _ = writeln!(
+                out,
+                "{}: {}",
+                lang.text("email.mosp.notification"),
+                table::clean(address)
+            );
+        }
+        None => {
+            let _ = writeln!(out, "{}", lang.text("email.mosp.noNotification"));
+        }
+    }
+    if state.may_change_notification_email {
+        let _ = writeln!(out, "{}", lang.text("cli.email.mayChangeNotification"));
+    }
+    let _ = writeln!(
+        out,
+        "{} {COMMUNICATION_PREFERENCES_URL}",
+        lang.text("email.mosp.noMail")
+    );
+    out
 }
 
 /// Asks on the terminal whether everyone may be unsubscribed; anything but yes is no.
@@ -144,9 +257,13 @@ async fn confirmed(lang: Lang) -> bool {
 
 /// A read or change that did not happen: the settings are not offered on this scope (exit 6),
 /// or the error after what Azure holds now.
-fn refused(global: &GlobalArgs, hit: &Found<'_>, failure: &EmailFailure) -> Result<Exit, CliError> {
+async fn refused(
+    global: &GlobalArgs,
+    hit: &Found<'_>,
+    failure: &EmailFailure,
+) -> Result<Exit, CliError> {
     if failure.error.code == ErrorCode::EmailNotOffered {
-        return not_offered(global, hit);
+        return not_offered(global, hit).await;
     }
     if let Some(now) = &failure.now {
         show(global, hit, now)?;
@@ -242,11 +359,14 @@ struct NotOfferedJson<'a> {
     ea_invoice_recipient: Option<&'a str>,
     /// An invoice section's billing profile, whose settings its invoices follow.
     billing_profile_id: Option<String>,
+    /// A pay-as-you-go subscription: what Azure shows of its invoice e-mail.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    subscription: Option<SubscriptionEmail>,
 }
 
 /// Pay-as-you-go, Enterprise Agreement and invoice section scopes: why the settings are not
 /// changed here and the portal page where they are, with exit 6.
-fn not_offered(global: &GlobalArgs, hit: &Found<'_>) -> Result<Exit, CliError> {
+async fn not_offered(global: &GlobalArgs, hit: &Found<'_>) -> Result<Exit, CliError> {
     let lang = global.language();
     let entry = &hit.entry;
     let scope = &entry.scope;
@@ -280,6 +400,12 @@ fn not_offered(global: &GlobalArgs, hit: &Found<'_>) -> Result<Exit, CliError> {
         (None, Some((sentence, _))) => sentence,
         (None, None) => lang.text("capability.notOffered.portal_only"),
     };
+    // What can be read of a pay-as-you-go subscription's e-mail; nothing more when it cannot.
+    let subscription = if scope.kind == ScopeKind::MospSubscription {
+        subscription_email(&hit.source.directory, entry).await.ok()
+    } else {
+        None
+    };
     let recipient = entry
         .facts
         .ea_invoice_recipient
@@ -295,11 +421,15 @@ fn not_offered(global: &GlobalArgs, hit: &Found<'_>) -> Result<Exit, CliError> {
             portal_url,
             ea_invoice_recipient: recipient,
             billing_profile_id: profile,
+            subscription,
         })?;
     } else {
         println!("{}", heading(lang, hit));
         println!("{}", ErrorCode::EmailNotOffered.message(lang.locale()));
         println!("{message}");
+        if let Some(state) = &subscription {
+            print!("{}", subscription_human(lang, state));
+        }
         println!(
             "{}",
             lang.format("cli.email.portal", &[("url", &portal_url)])
