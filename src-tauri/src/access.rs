@@ -15,6 +15,7 @@ use crate::signin::SignIn;
 #[tauri::command]
 #[specta::specta]
 pub async fn check_access(
+    state: State<'_, crate::state::AppState>,
     browse: State<'_, Browse>,
     sign_in: State<'_, SignIn>,
 ) -> Result<AccessReport, AppError> {
@@ -47,7 +48,6 @@ pub async fn check_access(
     // Discovery's order within a directory; directories by account and tenant so the report
     // reads the same each time it is opened.
     reached.sort_by(|(a, _), (b, _)| (&a.username, &a.tenant_id).cmp(&(&b.username, &b.tenant_id)));
-    Ok(access_report(
-        reached.iter().map(|(who, entry)| (who.clone(), entry)),
-    ))
+    let locale = invoice_desk_api::Locale::resolve(state.settings().language);
+    Ok(access_report(reached.iter().map(|(who, entry)| (who.clone(), entry))).with_help(locale))
 }

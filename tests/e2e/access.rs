@@ -94,6 +94,35 @@ fn the_reader_checks_her_access_in_english_and_dutch() {
     assert!(url.ends_with("/properties"), "{url}");
     app.screenshot("access-report-en").unwrap();
 
+    // The help pages close the report; one opens in the system browser, in English.
+    select(
+        &app,
+        "[data-testid=access-help-link][data-page=check_access]",
+    );
+    let deadline = std::time::Instant::now() + WAIT;
+    while !env.opened_pages().iter().any(|page| {
+        page.starts_with("https://learn.microsoft.com/en-us/")
+            && page.contains("check-access-to-a-microsoft-customer-agreement")
+    }) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the Learn page was not opened: {:?}",
+            env.opened_pages()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // The page scrolls inside itself: the window never does (its header stays in view).
+    assert_eq!(
+        app.execute(
+            "return document.documentElement.scrollHeight <= innerHeight;",
+            &[]
+        )
+        .unwrap(),
+        serde_json::json!(true),
+        "the window itself scrolls"
+    );
+    app.screenshot("access-report-help-en").unwrap();
+
     // Dutch, in the seeds' words.
     select(&app, "[data-testid=access-back]");
     select(&app, "[data-testid=settings-button]");
@@ -101,6 +130,7 @@ fn the_reader_checks_her_access_in_english_and_dutch() {
     select(&app, "[data-testid=settings-back]");
     let dutch = open_access(&app);
     for expected in [
+        "Hulp",
         "Mijn toegang controleren",
         "Overeenkomst: Microsoft-klantovereenkomst",
         "Uw rollen: lezer van het factureringsprofiel",

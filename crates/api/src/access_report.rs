@@ -182,6 +182,9 @@ pub struct AccountAccess {
 #[serde(rename_all = "camelCase")]
 pub struct AccessReport {
     pub accounts: Vec<AccountAccess>,
+    /// The help pages (Microsoft Learn, a support request) that close the report, in the
+    /// user's language.
+    pub help: Vec<crate::help::HelpLink>,
 }
 
 /// Which signed-in directory a scope was found in.
@@ -302,10 +305,22 @@ pub fn access_report<'a>(
         }
         account.scopes.push(scope_access(entry));
     }
-    AccessReport { accounts }
+    AccessReport {
+        accounts,
+        help: Vec::new(),
+    }
 }
 
 impl AccessReport {
+    /// The report closed by the help pages in `locale`'s language.
+    #[must_use]
+    pub fn with_help(self, locale: crate::catalogue::Locale) -> Self {
+        Self {
+            help: crate::help::help_links(locale),
+            ..self
+        }
+    }
+
     /// Only the scope `scope_id` (case does not matter) and its account; `None` when no scope
     /// has that id.
     #[must_use]
@@ -326,7 +341,10 @@ impl AccessReport {
                 })
             })
             .collect();
-        (!accounts.is_empty()).then_some(Self { accounts })
+        (!accounts.is_empty()).then(|| Self {
+            accounts,
+            help: self.help.clone(),
+        })
     }
 }
 

@@ -3,7 +3,7 @@
 //! the Microsoft Learn pages the product's help comes from, in the user's language. Nothing
 //! else is opened, whatever the window asks.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use url::Url;
 
 use invoice_desk_billing::Portal;
@@ -22,7 +22,7 @@ pub const SUPPORT_REQUEST_URL: &str =
 const LEARN_HOST: &str = "learn.microsoft.com";
 
 /// One help page: a stable code the catalogues name it by (`help.<page>`), and its address.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct HelpLink {

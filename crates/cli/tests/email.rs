@@ -418,7 +418,7 @@ fn the_pay_as_you_go_administrator_sees_and_sets_the_notification_address_and_a_
     let out = shown(ALEX, &["--lang", "nl"]);
     exit(&out, 6);
     let said = text(&out.stdout);
-    assert!(said.contains(&format!("{before}")), "{said}");
+    assert!(said.contains(&before), "{said}");
     assert!(said.contains("U bent de accountbeheerder"), "{said}");
     assert!(said.contains("--notification-address ADRES"), "{said}");
     assert!(

@@ -1,4 +1,5 @@
 import { flushSync, mount, unmount } from "svelte";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { i18n } from "../i18n/i18n.svelte";
 import type { AccessReport as Report, CapabilitiesView, CapabilityView } from "../lib/bindings";
@@ -17,6 +18,7 @@ function render(props: { report: Report | null; error?: null; loading?: boolean;
 }
 
 afterEach(() => {
+  clearMocks();
   mounted.splice(0).forEach((component) => unmount(component));
   document.body.innerHTML = "";
   i18n.lang = "en";
@@ -114,6 +116,10 @@ const report: Report = {
       ],
     },
   ],
+  help: [
+    { page: "check_access", url: "https://learn.microsoft.com/en-us/azure/cost-management-billing/manage/understand-mca-roles" },
+    { page: "support_request", url: "https://portal.azure.com/#view/Microsoft_Azure_Support/NewSupportRequestV3Blade" },
+  ],
 };
 
 describe("Check my access", () => {
@@ -159,10 +165,26 @@ describe("Check my access", () => {
 
   it("says when nothing is listed yet, when more is coming, and goes back", () => {
     const onback = vi.fn();
-    const { text, target } = render({ report: { accounts: [] }, listing: true, onback });
+    const { text, target } = render({ report: { accounts: [], help: [] }, listing: true, onback });
     expect(text('[data-testid="access-empty"]')).toContain("No billing scopes are listed yet.");
     expect(text('[data-testid="access-still-listing"]')).toContain("still loading");
     target.querySelector<HTMLButtonElement>('[data-testid="access-back"]')!.click();
     expect(onback).toHaveBeenCalledOnce();
+  });
+
+  it("closes with the help pages, each opened by the shell by its code, in English and Dutch", async () => {
+    const opened: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "open_help") opened.push((args as { page: string }).page);
+      return null;
+    });
+    const { all, target } = render({ report });
+    expect(all('[data-testid="access-help-link"]')).toEqual(["Checking your access (Microsoft Learn)", "Open a support request (Azure portal)"]);
+    expect(all('[data-testid="access-help"] .url')[1]).toBe("https://portal.azure.com/#view/Microsoft_Azure_Support/NewSupportRequestV3Blade");
+    target.querySelector<HTMLButtonElement>('[data-page="support_request"]')!.click();
+    await vi.waitFor(() => expect(opened).toEqual(["support_request"]));
+    i18n.lang = "nl";
+    flushSync();
+    expect(all('[data-testid="access-help"] h2')).toEqual(["Hulp"]);
   });
 });

@@ -209,6 +209,11 @@ export type AccessPolicy =
 /**  Everything "Check my access" shows. */
 export type AccessReport = {
 	accounts: AccountAccess[],
+	/**
+	 *  The help pages (Microsoft Learn, a support request) that close the report, in the
+	 *  user's language.
+	 */
+	help: HelpLink[],
 };
 
 /**  One billing account of the report, as found in one signed-in directory. */
@@ -456,6 +461,12 @@ export type FileNamePreview = {
 	problem: string | null,
 	/**  Every placeholder there is, e.g. `{invoiceName}`. */
 	fields: string[],
+};
+
+/**  One help page: a stable code the catalogues name it by (`help.<page>`), and its address. */
+export type HelpLink = {
+	page: string,
+	url: string,
 };
 
 /**  The file's total beside the invoice's pre-tax amount. */

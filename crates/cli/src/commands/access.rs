@@ -8,7 +8,6 @@ use std::fmt::Write as _;
 use invoice_desk_api::access_report::{
     AccessReport, CapabilityState, CapabilityView, Reached, ScopeAccess, access_report,
 };
-use invoice_desk_api::help::help_links;
 use invoice_desk_billing::{Action, AgreementFamily, ScopeEntry};
 
 use crate::catalogue::{self, Lang};
@@ -36,7 +35,8 @@ fn print(global: &GlobalArgs, args: &AccessArgs, found: &[Found<'_>]) -> Result<
         found
             .iter()
             .map(|f| (Reached::from(&f.source.directory), &f.entry)),
-    );
+    )
+    .with_help(lang.locale());
     let report = match args.scope.as_deref() {
         Some(wanted) => {
             let wanted = wanted.trim().trim_end_matches('/');
@@ -117,7 +117,7 @@ pub fn human(lang: Lang, report: &AccessReport, found: &[Found<'_>]) -> String {
         out.push('\n');
     }
     let _ = writeln!(out, "{}", lang.text("cli.access.help"));
-    for link in help_links(lang.locale()) {
+    for link in &report.help {
         let key = format!("help.{}", link.page);
         if lang.words().has(&key) {
             let _ = writeln!(out, "  {}: {}", lang.text(&key), link.url);
