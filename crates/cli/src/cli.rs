@@ -185,14 +185,14 @@ portal page. The help pages (Microsoft Learn, a support request) close the list.
 
 --scope narrows the list to one scope (an id from `invoice-desk scopes`, case does not matter).
 
---json prints {accounts}: accounts are {accountId, username, tenantId, billingAccountId,
+--json prints {accounts, help}: accounts are {accountId, username, tenantId, billingAccountId,
 displayName, agreement (mosp, mca, ea, mpa, other), scopes}; scopes are {id, kind, displayName,
 parentDisplayName, roles, evidence, permittedActions, notPermittedActions, forbiddenActions,
 capabilities, eaInvoiceRecipient}, roles as codes (billing_profile_owner, …), evidence codes
 forbidden, invoices_listed, billing_permissions, check_access, ea_policies, billing_property,
 roles; capabilities has listInvoices, downloadInvoices, downloadUsage and manageEmail, each
 {state (allowed, denied, notOffered), allowed, reason, missingRole, grantedBy, policy,
-grantorContact, portalUrl}.
+grantorContact, portalUrl}; help is the help pages [{page, url}] in --lang's language.
 
 Exit codes: 0 ok, 1 failure (no scope has the --scope id), 2 usage, 3 needs sign-in,
 4 permission (403), 5 Azure error.";
