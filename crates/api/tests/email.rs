@@ -183,6 +183,39 @@ async fn a_reader_sees_the_settings_but_may_not_change_them() {
 }
 
 #[tokio::test]
+async fn an_invoice_manager_may_not_change_them_because_azure_says_so() {
+    let emu = emulator(EmulatorConfig::default()).await;
+    let ivan = directory(&emu, "ivan.invoices@contoso.example");
+    let profile = entry(&ivan, ScopeKind::McaBillingProfile).await;
+    // Decided by Azure's answer for this profile (billingPermissions lists no write action),
+    // not by a table of role names.
+    assert_eq!(
+        profile.access.permissions_source,
+        Some(invoice_desk_billing::access::PermissionSource::BillingPermissions)
+    );
+    let permissions = profile.access.permissions.as_ref().unwrap();
+    assert!(
+        !permissions
+            .actions
+            .iter()
+            .any(|a| a.ends_with("billingProfiles/write")),
+        "{permissions:?}"
+    );
+    let state = invoice_email(&ivan, &profile).await.unwrap();
+    assert!(!state.may_change);
+    let failure = change_invoice_email(
+        &ivan,
+        &profile,
+        &add("x@contoso.example"),
+        &LroOptions::default(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(failure.error.code, ErrorCode::EmailNotChangeable);
+    assert_eq!(failure.now, Some(state), "nothing sent, nothing changed");
+}
+
+#[tokio::test]
 async fn only_a_customer_agreement_billing_profile_has_these_settings() {
     let emu = emulator(EmulatorConfig::default()).await;
     let section_owner = directory(&emu, SECTION_OWNER);
