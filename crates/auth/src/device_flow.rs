@@ -3,6 +3,7 @@
 //! adds 5 s on `slow_down`, and stops at the code's expiry.
 
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use oauth2::{
@@ -15,7 +16,34 @@ use tokio_util::sync::CancellationToken;
 
 use crate::browser_flow::request_scopes;
 use crate::config::AuthConfig;
-use crate::entra::{EntraError, HttpError, TokenSet, entra_client, execute, map_request_error};
+use crate::entra::{
+    EntraError, HttpError, TokenSet, entra_client, execute, expiry_after, map_request_error,
+};
+
+/// A device code lives 15 minutes at Entra; a longer `expires_in` is taken as this.
+const MAX_CODE_LIFETIME: Duration = Duration::from_secs(60 * 60);
+
+/// RFC 8628's interval when the server gives none; also what a zero or sub-second interval
+/// becomes, so polling never turns into a busy loop.
+const DEFAULT_INTERVAL: Duration = Duration::from_secs(5);
+
+/// The wait before the next poll: what the flow asks for, but never shorter than the longest
+/// wait so far (RFC 8628 only ever lengthens the interval; a backoff after a network error
+/// must not undercut the server's `slow_down`), and never below a second.
+fn poll_wait(asked: Duration, longest_ms: &AtomicU64) -> Duration {
+    let asked = if asked < Duration::from_secs(1) {
+        DEFAULT_INTERVAL
+    } else {
+        asked
+    };
+    let longest = Duration::from_millis(longest_ms.load(Ordering::Relaxed));
+    let wait = asked.max(longest);
+    longest_ms.store(
+        u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+        Ordering::Relaxed,
+    );
+    wait
+}
 use crate::error::AuthError;
 
 /// What to show the user while polling.
@@ -107,20 +135,24 @@ where
         () = cancel.cancelled() => return Err(AuthError::Cancelled),
         details = start => details.map_err(|e| map_request_error(e, |e| e.into_auth_error(tenant)))?,
     };
-    let expires_in = details.expires_in();
+    let expires_in = details.expires_in().min(MAX_CODE_LIFETIME);
     on_code(&DeviceCode {
         user_code: details.user_code().secret().clone(),
         verification_uri: details.verification_uri().to_string(),
         message: details.extra_fields().message.clone(),
-        expires_on: OffsetDateTime::now_utc()
-            + time::Duration::try_from(expires_in).unwrap_or(time::Duration::minutes(15)),
+        expires_on: expiry_after(expires_in, MAX_CODE_LIFETIME),
         interval: details.interval(),
     });
+    let longest_ms = AtomicU64::new(0);
     let poll = client
         .exchange_device_access_token(&details)
         .add_extra_param("client_info", "1")
         .set_max_backoff_interval(Duration::from_secs(30))
-        .request_async(http_client, sleep, Some(expires_in));
+        .request_async(
+            http_client,
+            |asked| sleep(poll_wait(asked, &longest_ms)),
+            Some(expires_in),
+        );
     let response = tokio::select! {
         () = cancel.cancelled() => return Err(AuthError::Cancelled),
         response = poll => response,
@@ -209,6 +241,9 @@ mod tests {
                 *calls.lock().unwrap() += 1;
                 async move {
                     let (status, body) = next.ok_or_else(|| HttpError("script ran out".into()))?;
+                    if status == 0 {
+                        return Err(HttpError("connection reset".into()));
+                    }
                     let mut response = http::Response::new(body.to_string().into_bytes());
                     *response.status_mut() = http::StatusCode::from_u16(status).unwrap();
                     response.headers_mut().insert(
@@ -270,6 +305,51 @@ mod tests {
         assert_eq!(shown.user_code, "ABCD-EFGH");
         assert_eq!(shown.message.as_deref(), Some("Go to the page"));
         assert_eq!(shown.interval, Duration::from_secs(3));
+    }
+
+    #[tokio::test]
+    async fn a_network_error_never_shortens_the_servers_interval() {
+        let (result, slept, ..) = drive(vec![
+            start(40, 900),
+            error("authorization_pending"),
+            // The flow's own backoff after this would be min(2 × 40, 30) = 30 s.
+            (0, serde_json::Value::Null),
+            error("authorization_pending"),
+            tokens(),
+        ])
+        .await;
+        assert_eq!(result.unwrap().access_token.expose(), "at");
+        assert_eq!(slept, vec![Duration::from_secs(40); 3]);
+    }
+
+    #[tokio::test]
+    async fn an_interval_of_zero_is_raised_to_five_seconds() {
+        let (result, slept, shown, _) = drive(vec![
+            start(0, 900),
+            error("authorization_pending"),
+            tokens(),
+        ])
+        .await;
+        assert!(result.is_ok());
+        assert_eq!(slept, vec![Duration::from_secs(5)]);
+        assert!(shown.is_some());
+    }
+
+    #[tokio::test]
+    async fn an_absurd_expiry_is_taken_as_an_hour() {
+        let (result, _, shown, _) = drive(vec![
+            start(1, u64::MAX / 1000),
+            error("authorization_pending"),
+            tokens(),
+        ])
+        .await;
+        assert!(result.is_ok());
+        let shown = shown.unwrap();
+        let ahead = shown.expires_on - time::OffsetDateTime::now_utc();
+        assert!(
+            ahead <= time::Duration::HOUR && ahead > time::Duration::minutes(59),
+            "{ahead}"
+        );
     }
 
     #[tokio::test]

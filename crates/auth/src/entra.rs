@@ -26,6 +26,20 @@ const INTERACTION_CODES: &[u32] = &[50072, 50074, 50076, 50079, 50158];
 /// AADSTS codes meaning the app lacks consent in that tenant.
 const CONSENT_CODES: &[u32] = &[65001];
 
+/// The longest an access token is taken to live, whatever its `expires_in` says (Entra's
+/// live an hour or so): a refresh is due by then anyway.
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Now plus a lifetime a server gave, at most `cap` ahead: an absurd number from outside
+/// (`expires_in: 9223372036854775807`) can neither overflow the clock nor live forever.
+pub(crate) fn expiry_after(lifetime: Duration, cap: Duration) -> OffsetDateTime {
+    let now = OffsetDateTime::now_utc();
+    time::Duration::try_from(lifetime.min(cap))
+        .ok()
+        .and_then(|lifetime| now.checked_add(lifetime))
+        .unwrap_or(now)
+}
+
 /// An Entra error body: `{"error": "...", "error_description": "AADSTS50076: ...", "error_codes": [50076], ...}`.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntraError {
@@ -334,8 +348,7 @@ pub struct TokenSet {
 impl TokenSet {
     pub(crate) fn from_response(response: &EntraTokenResponse) -> Result<Self, AuthError> {
         let lifetime = response.expires_in().unwrap_or(Duration::from_secs(3600));
-        let expires_on = OffsetDateTime::now_utc()
-            + time::Duration::try_from(lifetime).unwrap_or(time::Duration::HOUR);
+        let expires_on = expiry_after(lifetime, MAX_TOKEN_LIFETIME);
         let extra = response.extra_fields();
         let id_token = extra
             .id_token
@@ -380,6 +393,19 @@ pub(crate) mod tests {
 
     fn error(json: &str) -> EntraError {
         serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn an_absurd_expires_in_neither_panics_nor_lives_past_a_day() {
+        for expires_in in [u64::MAX, 9_223_372_036_854_775_807, 0] {
+            let response: super::EntraTokenResponse = serde_json::from_value(serde_json::json!({
+                "access_token": "at", "token_type": "Bearer", "expires_in": expires_in
+            }))
+            .unwrap();
+            let tokens = super::TokenSet::from_response(&response).unwrap();
+            let ahead = tokens.expires_on - time::OffsetDateTime::now_utc();
+            assert!(ahead <= time::Duration::DAY, "{expires_in}: {ahead}");
+        }
     }
 
     #[test]

@@ -188,6 +188,31 @@ async fn throttled_call_waits_for_retry_after_then_succeeds() {
 }
 
 #[tokio::test]
+async fn an_absurd_retry_after_ends_the_call_with_the_throttling_error_instead_of_a_crash() {
+    let server = serve(|_| {
+        reply(
+            429,
+            &[("retry-after", "18446744073709551615")],
+            r#"{"error":{"code":"TooManyRequests","message":"slow down"}}"#,
+        )
+    })
+    .await;
+    let started = Instant::now();
+    let error = client(&server.base)
+        .get_billing_account("a")
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), "throttled");
+    // Longer than the call may wait in all: given up at once, not slept on.
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(server.count(), 1);
+}
+
+#[tokio::test]
 async fn cost_management_throttle_header_is_honoured() {
     let server = serve(|seen| match seen.n {
         1 => reply(

@@ -62,7 +62,7 @@ impl TransferPolicy {
         let delay = headers
             .and_then(|h| retry_after(h, SystemTime::now()))
             .unwrap_or_else(|| self.retry.backoff(failures));
-        if waited + delay > self.retry.max_total {
+        if waited.saturating_add(delay) > self.retry.max_total {
             return Next::GiveUp;
         }
         Next::RetryAfter(delay)

@@ -273,7 +273,10 @@ impl ArmClient {
                 return Err(error);
             }
             let delay = server_delay.unwrap_or_else(|| policy.backoff(attempt));
-            if Instant::now() + delay >= deadline {
+            if Instant::now()
+                .checked_add(delay)
+                .is_none_or(|then| then >= deadline)
+            {
                 return Err(error);
             }
             tracing::debug!(

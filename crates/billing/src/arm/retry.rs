@@ -103,18 +103,29 @@ fn is_retry_after_header(name: &str) -> bool {
             && name.ends_with("-retry-after"))
 }
 
-/// Parses one `Retry-After` value: delta-seconds (fractions tolerated) or an HTTP date.
+/// The longest a server can make the app wait at once. A longer value (a broken proxy, a
+/// hostile server, `18446744073709551615`) is taken as this: the wait stays finite, and no
+/// deadline computed from it overflows.
+pub const MAX_SERVER_DELAY: Duration = Duration::from_secs(60 * 60);
+
+/// Parses one `Retry-After` value: delta-seconds (fractions tolerated) or an HTTP date, at
+/// most [`MAX_SERVER_DELAY`].
 #[must_use]
 pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    if let Ok(seconds) = value.parse::<f64>() {
-        return Duration::try_from_secs_f64(seconds).ok();
-    }
-    let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+    let delay = if let Ok(seconds) = value.parse::<u64>() {
+        Duration::from_secs(seconds)
+    } else if let Ok(seconds) = value.parse::<f64>() {
+        if seconds.is_nan() || seconds < 0.0 {
+            return None;
+        }
+        // Too large for a `Duration` (or infinite): as long as the app ever waits.
+        Duration::try_from_secs_f64(seconds).unwrap_or(MAX_SERVER_DELAY)
+    } else {
+        let at = httpdate::parse_http_date(value).ok()?;
+        at.duration_since(now).unwrap_or(Duration::ZERO)
+    };
+    Some(delay.min(MAX_SERVER_DELAY))
 }
 
 #[cfg(test)]
@@ -140,6 +151,30 @@ mod tests {
         assert_eq!(parse_retry_after(&past, now), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("-3", now), None);
         assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("NaN", now), None);
+        assert_eq!(parse_retry_after("-0.5", now), None);
+    }
+
+    #[test]
+    fn a_server_never_makes_the_app_wait_more_than_an_hour() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        for absurd in [
+            "18446744073709551615",
+            "99999999999999999999999",
+            "1e300",
+            "inf",
+            "Fri, 31 Dec 9999 23:59:59 GMT",
+        ] {
+            assert_eq!(
+                parse_retry_after(absurd, now),
+                Some(MAX_SERVER_DELAY),
+                "{absurd}"
+            );
+        }
+        assert_eq!(
+            parse_retry_after("3599", now),
+            Some(Duration::from_secs(3599))
+        );
     }
 
     #[test]
