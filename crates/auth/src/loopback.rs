@@ -2,8 +2,9 @@
 //! `state` compared in constant time, the first valid redirect ends it, then it closes.
 //!
 //! Only `GET /` with `code` or `error` counts; anything else (`/favicon.ico`, a prefetch) gets
-//! a 404 and is ignored. A `state` that does not match answers the browser with the failure
-//! page and ends the attempt with [`AuthError::StateMismatch`].
+//! a 404 and is ignored. A `state` that is missing or does not match is not this sign-in's
+//! redirect: it is answered 400 with the failure page and the listener keeps waiting, so any
+//! other program on this computer that finds the port cannot end (or spoil) the sign-in.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -174,6 +175,8 @@ struct Shared {
 enum Verdict {
     /// Not the redirect: 404, keep waiting.
     Ignore,
+    /// A redirect without this sign-in's `state`: 400, keep waiting.
+    Forged,
     Code(AuthorizationCode),
     Failed(AuthError),
 }
@@ -192,6 +195,11 @@ async fn serve(
     let outcome = match verdict {
         Verdict::Ignore => {
             let _ = respond(&mut stream, "404 Not Found", "").await;
+            return;
+        }
+        Verdict::Forged => {
+            tracing::warn!("a redirect without this sign-in's state was refused");
+            let _ = respond(&mut stream, "400 Bad Request", &shared.failure_page).await;
             return;
         }
         Verdict::Code(code) => Ok(code),
@@ -264,7 +272,7 @@ fn judge(target: &str, shared: &Shared) -> Verdict {
         )
     });
     if !state_ok {
-        return Verdict::Failed(AuthError::StateMismatch);
+        return Verdict::Forged;
     }
     if let Some(error) = error {
         if error == "abort" {
@@ -380,7 +388,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn wrong_state_ends_with_an_error_page() {
+    async fn a_wrong_or_missing_state_is_refused_and_the_real_redirect_still_signs_in() {
         let listener = LoopbackListener::bind().await.unwrap();
         let port = listener.port();
         let cancel = CancellationToken::new();
@@ -389,17 +397,26 @@ mod tests {
                 .wait("expected", &page(), "t", Duration::from_secs(10), &cancel)
                 .await
         });
-        let (status, body) = get(port, "/?code=c&state=forged").await.unwrap();
-        assert_eq!(status, 400);
-        assert!(body.contains("Fehlgeschlagen"));
-        assert_eq!(waiter.await.unwrap().unwrap_err().code(), "state_mismatch");
-        assert!(get(port, "/?code=c&state=expected").await.is_err());
+        for forged in [
+            "/?code=c&state=forged",
+            "/?code=c",
+            "/?error=access_denied&state=wrong",
+            "/?code=c&state=",
+        ] {
+            let (status, body) = get(port, forged).await.unwrap();
+            assert_eq!(status, 400, "{forged}");
+            assert!(body.contains("Fehlgeschlagen"), "{forged}");
+        }
+        assert!(!waiter.is_finished(), "still waiting for the real redirect");
+        let (status, _) = get(port, "/?code=the-code&state=expected").await.unwrap();
+        assert_eq!(status, 200);
+        let code = waiter.await.unwrap().unwrap();
+        assert_eq!(code.0.expose(), "the-code");
     }
 
     #[tokio::test]
-    async fn missing_state_and_authority_errors() {
+    async fn authority_errors_with_this_sign_ins_state_end_it() {
         for (query, code) in [
-            ("/?code=c", "state_mismatch"),
             (
                 "/?error=access_denied&error_description=AADSTS65004&state=st",
                 "declined",
