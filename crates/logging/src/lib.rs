@@ -9,4 +9,4 @@ mod redact;
 mod sink;
 
 pub use redact::{Sensitive, redact};
-pub use sink::{LogGuard, LoggingError, init, log_dir};
+pub use sink::{DIAGNOSTICS_ENV, LogGuard, LoggingError, init, log_dir};

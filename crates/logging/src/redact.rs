@@ -6,25 +6,48 @@ use regex::Regex;
 
 const MASK: &str = "[redacted]";
 
+/// The names secrets go by, in `snake_case` and `camelCase` alike (`refresh_token`,
+/// `refreshToken`).
+const SECRET_NAMES: &str = "access_?token|refresh_?token|id_?token|client_?secret|code_?verifier|device_?code|client_?assertion|assertion|password|secret|token";
+
 /// Patterns for everything token-like the app could ever handle: bearer headers, JWTs, OAuth
-/// parameters in URLs and form bodies, the same fields in JSON, and SAS signatures of blob links.
+/// parameters in URLs and form bodies, the same fields in JSON (also JSON quoted inside a
+/// string, `\"refresh_token\":\"…\"`), and SAS signatures of blob links.
 static PATTERNS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
     [
-        (r"(?i)\b(bearer)\s+[A-Za-z0-9\-._~+/]+=*", "$1 [redacted]"),
-        (r"\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*", MASK),
         (
-            r#"(?i)\b(access_token|refresh_token|id_token|client_secret|code_verifier|device_code|code|password|assertion|sig|client_assertion)=[^&\s"'<>]+"#,
+            r"(?i)\b(bearer)\s+[A-Za-z0-9\-._~+/]+=*".to_owned(),
+            "$1 [redacted]",
+        ),
+        (
+            r"\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*".to_owned(),
+            MASK,
+        ),
+        (
+            format!(r#"(?i)\b({SECRET_NAMES}|code|sig)=[^&\s"'<>\\]+"#),
             "$1=[redacted]",
         ),
         (
-            r#"(?i)"(access_token|refresh_token|id_token|client_secret|device_code|password|secret)"\s*:\s*"[^"]*""#,
-            r#""$1":"[redacted]""#,
+            format!(r#"(?i)(\\*)"({SECRET_NAMES})\\*"\s*:\s*\\*"[^"\\]*"#),
+            r#"${1}"${2}${1}":${1}"[redacted]"#,
         ),
     ]
     .into_iter()
-    .map(|(pattern, replacement)| (Regex::new(pattern).expect("static pattern"), replacement))
+    .map(|(pattern, replacement)| (Regex::new(&pattern).expect("static pattern"), replacement))
     .collect()
 });
+
+/// A JSON `"code"`: Azure's error codes (`ResourceNotFound`) stay readable in the log, an
+/// OAuth authorization code (`0.AXoA…`: long, with digits, dots or dashes) does not.
+static JSON_CODE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(\\*)"code\\*"\s*:\s*\\*"([^"\\]*)"#).expect("static pattern"));
+
+fn looks_like_an_authorization_code(value: &str) -> bool {
+    value.len() >= 20
+        && value
+            .chars()
+            .any(|c| c.is_ascii_digit() || ".-_~".contains(c))
+}
 
 /// Masks every secret-looking part of `text`. Cheap when nothing matches (no allocation).
 pub fn redact(text: &str) -> Cow<'_, str> {
@@ -33,6 +56,19 @@ pub fn redact(text: &str) -> Cow<'_, str> {
         if pattern.is_match(&out) {
             out = Cow::Owned(pattern.replace_all(&out, *replacement).into_owned());
         }
+    }
+    if JSON_CODE
+        .captures_iter(&out)
+        .any(|c| looks_like_an_authorization_code(&c[2]))
+    {
+        let replaced = JSON_CODE.replace_all(&out, |c: &regex::Captures<'_>| {
+            if looks_like_an_authorization_code(&c[2]) {
+                format!(r#"{0}"code{0}":{0}"[redacted]"#, &c[1])
+            } else {
+                c[0].to_owned()
+            }
+        });
+        out = Cow::Owned(replaced.into_owned());
     }
     out
 }
@@ -112,6 +148,58 @@ mod tests {
             redact(body),
             r#"{"token_type":"Bearer","access_token":"[redacted]","refresh_token":"[redacted]","expires_in":3599}"#
         );
+    }
+
+    #[test]
+    fn masks_json_quoted_inside_a_string() {
+        let line = r#"body: "{\"token_type\":\"Bearer\",\"refresh_token\":\"1.abc-def\",\"expires_in\":3599}""#;
+        assert_eq!(
+            redact(line),
+            r#"body: "{\"token_type\":\"Bearer\",\"refresh_token\":\"[redacted]\",\"expires_in\":3599}""#
+        );
+        let twice = r#"{\\\"accessToken\\\":\\\"abc\\\"}"#;
+        assert_eq!(redact(twice), r#"{\\\"accessToken\\\":\\\"[redacted]\\\"}"#);
+    }
+
+    #[test]
+    fn masks_camel_case_names_in_json_and_urls() {
+        let body = r#"{"accessToken":"abc","refreshToken" : "def","idToken":"ghi","clientSecret":"x","deviceCode":"y","expiresOn":"2026"}"#;
+        assert_eq!(
+            redact(body),
+            r#"{"accessToken":"[redacted]","refreshToken":"[redacted]","idToken":"[redacted]","clientSecret":"[redacted]","deviceCode":"[redacted]","expiresOn":"2026"}"#
+        );
+        assert_eq!(
+            redact("POST refreshToken=1.abc&clientId=x"),
+            "POST refreshToken=[redacted]&clientId=x"
+        );
+    }
+
+    #[test]
+    fn masks_token_parameters_and_bare_token_fields() {
+        assert_eq!(
+            redact("GET /callback?token=s3cr3t&next=/"),
+            "GET /callback?token=[redacted]&next=/"
+        );
+        assert_eq!(redact(r#"{"token":"s3cr3t"}"#), r#"{"token":"[redacted]"}"#);
+        // The name alone, or a count, is not a secret.
+        assert!(matches!(
+            redact("token_type=Bearer, expires_in=3599, tokens: 2"),
+            Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn masks_an_authorization_code_in_json_but_keeps_azures_error_codes() {
+        let code = format!("0.AXoA{}-{}", "a".repeat(30), "b".repeat(30));
+        let line = format!(r#"redirect {{"code":"{code}","state":"s1"}}"#);
+        assert_eq!(
+            redact(&line),
+            r#"redirect {"code":"[redacted]","state":"s1"}"#
+        );
+        let escaped = format!(r#"{{\"code\":\"{code}\"}}"#);
+        assert_eq!(redact(&escaped), r#"{\"code\":\"[redacted]\"}"#);
+        let arm = r#"{"error":{"code":"InvalidAuthenticationTokenTenant","message":"The access token is from the wrong issuer"}}"#;
+        assert_eq!(redact(arm), arm);
     }
 
     #[test]

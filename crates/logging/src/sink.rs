@@ -57,8 +57,25 @@ pub fn log_dir() -> PathBuf {
     base.join(app).join("logs")
 }
 
-/// Sends `tracing` events to a daily rolling file in `dir` (level from `RUST_LOG`, default
-/// `info` for the app's crates), every line scrubbed by [`redact`].
+/// With this set to `1`, a release build's log honours `RUST_LOG` (for support diagnostics):
+/// without it, only a debug build does, so no dependency's trace reaches the disk by accident.
+pub const DIAGNOSTICS_ENV: &str = "INVOICE_DESK_DIAGNOSTICS";
+
+/// What the log keeps unless `RUST_LOG` may say otherwise.
+const DEFAULT_FILTER: &str = "info,invoice_desk=debug,tao=warn,wry=warn";
+
+/// The filter of the log file: `RUST_LOG` in a debug build or with the diagnostics switch on,
+/// else the default; and whether a `RUST_LOG` was left unused.
+fn filter_directives(rust_log: Option<&str>, diagnostics: bool, release: bool) -> (&str, bool) {
+    match rust_log.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(asked) if !release || diagnostics => (asked, false),
+        Some(_) => (DEFAULT_FILTER, true),
+        None => (DEFAULT_FILTER, false),
+    }
+}
+
+/// Sends `tracing` events to a daily rolling file in `dir` (the default filter, or `RUST_LOG`
+/// where [`filter_directives`] allows it), every line scrubbed by [`redact`].
 pub fn init(dir: &Path) -> Result<LogGuard, LoggingError> {
     std::fs::create_dir_all(dir).map_err(|source| LoggingError::Folder {
         path: dir.to_owned(),
@@ -75,8 +92,11 @@ pub fn init(dir: &Path) -> Result<LogGuard, LoggingError> {
             reason: err.to_string(),
         })?;
     let (writer, worker) = tracing_appender::non_blocking(RedactingWriter(appender));
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,invoice_desk=debug,tao=warn,wry=warn"));
+    let rust_log = std::env::var(EnvFilter::DEFAULT_ENV).ok();
+    let diagnostics = std::env::var(DIAGNOSTICS_ENV).is_ok_and(|v| v.trim() == "1");
+    let (directives, ignored) =
+        filter_directives(rust_log.as_deref(), diagnostics, !cfg!(debug_assertions));
+    let filter = EnvFilter::try_new(directives).unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
     tracing_subscriber::registry()
         .with(filter)
         .with(
@@ -86,6 +106,9 @@ pub fn init(dir: &Path) -> Result<LogGuard, LoggingError> {
         )
         .try_init()
         .map_err(|_| LoggingError::AlreadyInitialised)?;
+    if ignored {
+        tracing::info!("RUST_LOG is ignored by this build; set {DIAGNOSTICS_ENV}=1 to use it");
+    }
     Ok(LogGuard {
         _worker: worker,
         dir: dir.to_owned(),
@@ -135,6 +158,27 @@ mod tests {
         assert_eq!(
             String::from_utf8(sink).unwrap(),
             "refresh failed for refresh_token=[redacted]&x=1\n"
+        );
+    }
+
+    #[test]
+    fn a_release_build_honours_rust_log_only_with_the_diagnostics_switch() {
+        assert_eq!(
+            filter_directives(Some("trace"), false, true),
+            (DEFAULT_FILTER, true)
+        );
+        assert_eq!(
+            filter_directives(Some("trace"), true, true),
+            ("trace", false)
+        );
+        assert_eq!(
+            filter_directives(Some("trace"), false, false),
+            ("trace", false)
+        );
+        assert_eq!(filter_directives(None, true, true), (DEFAULT_FILTER, false));
+        assert_eq!(
+            filter_directives(Some("  "), false, false),
+            (DEFAULT_FILTER, false)
         );
     }
 
