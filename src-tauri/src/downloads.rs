@@ -417,8 +417,12 @@ impl SavedElsewhere {
     }
 }
 
-/// A saved file, only when it lies inside the download folder or the archive, or was saved
-/// elsewhere by this run: the web view may open what the app saved, not any path it names.
+/// The kinds of document the app writes: the only files the window may open or reveal.
+const DOCUMENT_EXTENSIONS: [&str; 3] = ["pdf", "csv", "zip"];
+
+/// A saved document, only when the index of the download folder or the archive records it, or
+/// this run saved it elsewhere, and only a kind of file the app writes: the web view may open
+/// what the app saved, never another file it names (an installer lying in the same folder).
 pub(crate) fn saved_file(
     state: &AppState,
     elsewhere: &SavedElsewhere,
@@ -430,16 +434,23 @@ pub(crate) fn saved_file(
             .with_details(path.to_owned())
     };
     let file = std::fs::canonicalize(path).map_err(|_| refused())?;
-    let inside = elsewhere.contains(&file)
+    let is_document = file.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        DOCUMENT_EXTENSIONS
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(e))
+    });
+    if !is_document || !file.is_file() {
+        return Err(refused());
+    }
+    let recorded = elsewhere.contains(&file)
         || saved_roots(state)?
             .iter()
             .filter_map(|root| std::fs::canonicalize(root).ok())
-            .any(|root| file.starts_with(root));
-    if inside && file.is_file() {
-        Ok(file)
-    } else {
-        Err(refused())
-    }
+            .any(|root| {
+                file.strip_prefix(&root)
+                    .is_ok_and(|relative| ArchiveIndex::records(&root, relative))
+            });
+    if recorded { Ok(file) } else { Err(refused()) }
 }
 
 /// Opens a saved invoice in the system's PDF viewer.

@@ -192,6 +192,19 @@ impl ArchiveIndex {
         }
     }
 
+    /// Whether the index of `root` records a document at `relative` (a path inside `root`).
+    /// Read only: an unreadable index is left where it is and records nothing.
+    #[must_use]
+    pub fn records(root: &Path, relative: &Path) -> bool {
+        let Ok(bytes) = fs::read(root.join(INDEX_FILE)) else {
+            return false;
+        };
+        let Ok(file) = serde_json::from_slice::<IndexFile>(&bytes) else {
+            return false;
+        };
+        file.version <= VERSION && file.documents.iter().any(|e| e.relative() == relative)
+    }
+
     /// Writes the index atomically (temp file, fsync, rename) when it changed.
     pub fn save(&mut self) -> io::Result<()> {
         if !self.dirty {
@@ -345,6 +358,20 @@ mod tests {
             written.contains("aa11"),
             "the earlier hash is not dropped: {written}"
         );
+    }
+
+    #[test]
+    fn records_answers_for_saved_paths_only_and_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut index = ArchiveIndex::empty(dir.path());
+        index.record(entry("G1", "acct/G1.pdf", 3));
+        index.save().unwrap();
+        assert!(ArchiveIndex::records(dir.path(), Path::new("acct/G1.pdf")));
+        assert!(!ArchiveIndex::records(dir.path(), Path::new("acct/G2.pdf")));
+        assert!(!ArchiveIndex::records(dir.path(), Path::new("G1.pdf")));
+        fs::write(dir.path().join(INDEX_FILE), b"{not json").unwrap();
+        assert!(!ArchiveIndex::records(dir.path(), Path::new("acct/G1.pdf")));
+        assert_eq!(fs::read(dir.path().join(INDEX_FILE)).unwrap(), b"{not json");
     }
 
     #[test]

@@ -1,0 +1,137 @@
+//! What the web view may ask of the app, tried as a script injected into it would: it calls the
+//! app's commands directly, past the buttons. Files it may open or reveal are only the documents
+//! the app saved (recorded in the folder's index, or saved elsewhere by this run), never another
+//! file it names, however close it lies.
+
+use std::time::Duration;
+
+use invoice_desk_e2e::{Env, Session};
+use serde_json::{Value, json};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+/// Calls a command of the app as the page's own code does; its answer or its error.
+fn invoke(app: &Session, command: &str, args: &Value) -> Result<Value, Value> {
+    app.execute(
+        "window.__answer = undefined;\
+         window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1])\
+           .then(ok => { window.__answer = { ok: ok ?? null }; },\
+                 err => { window.__answer = { err: err ?? null }; });",
+        &[json!(command), args.clone()],
+    )
+    .unwrap();
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let answer = app.execute("return window.__answer ?? null;", &[]).unwrap();
+        if let Some(ok) = answer.get("ok") {
+            return Ok(ok.clone());
+        }
+        if let Some(err) = answer.get("err") {
+            return Err(err.clone());
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{command} did not answer"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn select(app: &Session, css: &str) {
+    let element = app.wait_for(css, WAIT).unwrap();
+    app.click(&element).unwrap();
+}
+
+#[test]
+fn the_web_view_opens_and_reveals_only_documents_the_app_saved() {
+    let env = Env::from_process();
+    let folder = env.home.join("limits-downloads");
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(folder.join("Contoso")).unwrap();
+    // Lying in the download folder beside the invoices, but never saved by the app.
+    let installer = folder.join("setup.sh");
+    std::fs::write(&installer, "#!/bin/sh\necho pwned\n").unwrap();
+    let stray = folder.join("Contoso").join("not-saved-by-the-app.pdf");
+    std::fs::write(&stray, "%PDF-1.7\n").unwrap();
+    let settings = json!({ "downloadFolder": folder.display().to_string() });
+    let app = env.launch(Some(&settings.to_string()));
+
+    // One invoice saved the ordinary way.
+    select(&app, "[data-testid=try-demo]");
+    app.wait_for("[data-testid=demo-badge]", WAIT).unwrap();
+    app.select(
+        "[data-testid=demo-user-select]",
+        "riley.reader@contoso.example",
+    )
+    .unwrap();
+    let deadline = std::time::Instant::now() + WAIT;
+    while app.find("[data-testid=invoice-amount]").is_err() {
+        app.execute(
+            "document.querySelector('[data-testid=scope-row][data-kind=mosp_subscription]')?.click();",
+            &[],
+        )
+        .unwrap();
+        assert!(std::time::Instant::now() < deadline, "no invoices shown");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    app.execute(
+        "document.querySelector('[data-testid=period-row][data-invoice]')\
+           .dispatchEvent(new MouseEvent('click', { bubbles: true }));",
+        &[],
+    )
+    .unwrap();
+    select(&app, "[data-testid=save-invoice]");
+    app.wait_for("[data-testid=open-saved]", WAIT).unwrap();
+    let summary = app
+        .execute(
+            "return document.querySelector('[data-testid=saved-as-path], [data-testid=save-summary]')?.textContent ?? '';",
+            &[],
+        )
+        .unwrap();
+    let saved = walk(&folder)
+        .into_iter()
+        .find(|p| p.extension().is_some_and(|e| e == "pdf") && *p != stray)
+        .unwrap_or_else(|| panic!("no saved invoice in {}: {summary}", folder.display()));
+
+    for (command, path) in [
+        ("open_saved", &installer),
+        ("reveal_saved", &installer),
+        ("open_saved", &stray),
+        ("reveal_saved", &stray),
+    ] {
+        let refused = invoke(
+            &app,
+            command,
+            &json!({ "path": path.display().to_string() }),
+        )
+        .expect_err(&format!("{command} {} was not refused", path.display()));
+        assert_eq!(refused["code"], "not_found", "{command}: {refused}");
+    }
+    // The app's own invoice passes the check (whether the system then has a viewer for it is
+    // the system's business).
+    let own = invoke(
+        &app,
+        "open_saved",
+        &json!({ "path": saved.display().to_string() }),
+    );
+    if let Err(error) = own {
+        assert_ne!(error["code"], "not_found", "{error}");
+    }
+    assert!(installer.exists() && stray.exists(), "nothing was touched");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(next) = stack.pop() {
+        for entry in std::fs::read_dir(&next).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out
+}
