@@ -10,11 +10,12 @@ mod tests {
 
     pub const MENU_KEYS: &[&str] = crate::menu::TEXT_KEYS;
     pub const DIALOG_KEYS: &[&str] = &[crate::save_as::TITLE_KEY, crate::save_as::FILTER_KEY];
+    pub const FOLDER_KEYS: &[&str] = crate::folder_guard::TEXT_KEYS;
 
     #[test]
     fn every_menu_and_dialog_text_exists_in_both_languages_and_differs() {
         let (en, nl) = (Catalogue::of(Locale::En), Catalogue::of(Locale::Nl));
-        for key in MENU_KEYS.iter().chain(DIALOG_KEYS) {
+        for key in MENU_KEYS.iter().chain(DIALOG_KEYS).chain(FOLDER_KEYS) {
             assert!(en.has(key), "{key} missing in en.json");
             assert!(nl.has(key), "{key} missing in nl.json");
         }

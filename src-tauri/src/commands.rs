@@ -14,6 +14,7 @@ use invoice_desk_api::Locale;
 use invoice_desk_settings::Settings;
 
 use crate::error::{AppError, ErrorCode};
+use crate::folder_guard::{self, FolderChange, FolderSetting, PickedFolders, folder_change};
 use crate::jobs::JobProgress;
 use crate::signin::SignIn;
 use crate::state::AppState;
@@ -74,9 +75,32 @@ pub async fn save_settings(
     app: AppHandle,
     state: State<'_, AppState>,
     sign_in: State<'_, SignIn>,
+    picked: State<'_, PickedFolders>,
     settings: Settings,
 ) -> Result<SettingsState, AppError> {
     let previous = state.settings();
+    // A folder typed in the window is used only once the user confirms it natively.
+    let locale = Locale::resolve(previous.language);
+    for (setting, before, after) in [
+        (
+            FolderSetting::Download,
+            &previous.download_folder,
+            &settings.download_folder,
+        ),
+        (
+            FolderSetting::Archive,
+            &previous.archive_folder,
+            &settings.archive_folder,
+        ),
+    ] {
+        if let FolderChange::NeedsConfirmation(folder) =
+            folder_change(before.as_deref(), after.as_deref(), &picked)?
+            && !folder_guard::confirmed(&app, setting, &folder, locale).await
+        {
+            return Err(AppError::new(ErrorCode::FolderNotConfirmed)
+                .with_details(folder.display().to_string()));
+        }
+    }
     if previous.remember_sign_in != settings.remember_sign_in {
         // The keychain first: if it refuses, the setting stays as it was and says why.
         sign_in.set_remember(settings.remember_sign_in).await?;
@@ -137,6 +161,7 @@ pub fn app_info(app: AppHandle, state: State<'_, AppState>, sign_in: State<'_, S
 #[specta::specta]
 pub async fn choose_folder(
     app: AppHandle,
+    picked: State<'_, PickedFolders>,
     current: Option<String>,
 ) -> Result<Option<String>, AppError> {
     let (tx, rx) = tokio::sync::oneshot::channel();
@@ -147,11 +172,11 @@ pub async fn choose_folder(
     dialog.pick_folder(move |picked| {
         let _ = tx.send(picked);
     });
-    let picked = rx.await.map_err(|_| {
+    let picked_path = rx.await.map_err(|_| {
         AppError::new(ErrorCode::FolderUnavailable)
             .with_details("The folder picker closed unexpectedly.")
     })?;
-    picked
+    let folder = picked_path
         .map(|path| {
             path.into_path()
                 .map(|p| p.display().to_string())
@@ -161,7 +186,11 @@ pub async fn choose_folder(
                         .with_details(err.to_string())
                 })
         })
-        .transpose()
+        .transpose()?;
+    if let Some(folder) = &folder {
+        picked.remember(folder);
+    }
+    Ok(folder)
 }
 
 #[tauri::command]

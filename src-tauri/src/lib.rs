@@ -11,6 +11,7 @@ mod drag_out;
 mod email;
 mod error;
 mod file_names;
+mod folder_guard;
 pub mod jobs;
 mod listing_cache;
 mod menu;
@@ -147,6 +148,7 @@ pub fn run() {
             app.manage(browse::Browse::default());
             app.manage(drag_out::DragCache::default());
             app.manage(downloads::SavedElsewhere::default());
+            app.manage(folder_guard::PickedFolders::default());
             app.manage(sync::StartSync::default());
             app.manage(std::sync::Arc::new(
                 invoice_desk_api::pending::PendingReports::open(

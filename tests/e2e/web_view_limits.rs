@@ -135,3 +135,80 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// Runs xdotool on the app's display; its output.
+fn xdotool(env: &Env, args: &[&str]) -> String {
+    let out = std::process::Command::new("timeout")
+        .arg("20")
+        .arg("xdotool")
+        .args(args)
+        .env("DISPLAY", &env.display)
+        .output()
+        .expect("xdotool runs (installed by `cargo xtask test`)");
+    assert!(
+        out.status.success(),
+        "xdotool {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+#[test]
+fn a_folder_named_by_the_web_view_is_used_only_once_the_user_confirms_it_in_a_system_dialog() {
+    let env = Env::from_process();
+    let kept = env.home.join("kept-downloads");
+    let settings = json!({ "downloadFolder": kept.display().to_string() });
+    let app = env.launch(Some(&settings.to_string()));
+    app.wait_for("#welcome-heading", WAIT).unwrap();
+    let stored = |env: &Env| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(env.settings_file()).unwrap()).unwrap()
+    };
+
+    // The page asks for a system folder, as an injected script would.
+    app.execute(
+        "window.__answer = undefined;\
+         const invoke = window.__TAURI_INTERNALS__.invoke;\
+         invoke('get_settings')\
+           .then(now => invoke('save_settings', { settings: { ...now.settings, downloadFolder: '/etc' } }))\
+           .then(ok => { window.__answer = { ok }; }, err => { window.__answer = { err }; });",
+        &[],
+    )
+    .unwrap();
+    // A system dialog asks; the page cannot answer it. Nothing is saved meanwhile.
+    let dialog = xdotool(
+        &env,
+        &[
+            "search",
+            "--sync",
+            "--onlyvisible",
+            "--name",
+            "Use this folder?",
+        ],
+    );
+    let dialog = dialog.lines().last().unwrap_or_default().to_owned();
+    let shot = env.screenshots.join("folder-confirm-dialog.png");
+    let _ = std::process::Command::new("import")
+        .args(["-window", "root"])
+        .arg(&shot)
+        .env("DISPLAY", &env.display)
+        .output();
+    assert_eq!(stored(&env)["downloadFolder"], kept.display().to_string());
+    xdotool(&env, &["windowfocus", "--sync", &dialog]);
+    // "Keep the old one" (the dialog's cancel button answers Escape).
+    xdotool(&env, &["key", "Escape"]);
+
+    let deadline = std::time::Instant::now() + WAIT;
+    let answer = loop {
+        let answer = app.execute("return window.__answer ?? null;", &[]).unwrap();
+        if !answer.is_null() {
+            break answer;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "save_settings did not answer"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(answer["err"]["code"], "folder_not_confirmed", "{answer}");
+    assert_eq!(stored(&env)["downloadFolder"], kept.display().to_string());
+}

@@ -97,11 +97,14 @@ pub enum ErrorCode {
     EmailChangedElsewhere,
     /// The window asked to open a page that is not the Azure portal's or Microsoft Learn's.
     LinkNotOpenable,
+    /// A folder typed in the window was not confirmed in the system's dialog: the settings keep
+    /// the folder they had.
+    FolderNotConfirmed,
 }
 
 impl ErrorCode {
     /// Every code, for the catalogue checks.
-    pub const ALL: [Self; 55] = [
+    pub const ALL: [Self; 56] = [
         Self::SettingsCorrupt,
         Self::SettingsUnwritable,
         Self::FolderUnavailable,
@@ -157,6 +160,7 @@ impl ErrorCode {
         Self::EmailRecipientUnknown,
         Self::EmailChangedElsewhere,
         Self::LinkNotOpenable,
+        Self::FolderNotConfirmed,
     ];
 
     /// The catalogue's key for the code (`disk_full`).

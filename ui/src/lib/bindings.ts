@@ -442,7 +442,12 @@ export type ErrorCode = "settings_corrupt" | "settings_unwritable" | "folder_una
 /**  Someone else changed the settings meanwhile: theirs are kept and shown. */
 "email_changed_elsewhere" | 
 /**  The window asked to open a page that is not the Azure portal's or Microsoft Learn's. */
-"link_not_openable";
+"link_not_openable" | 
+/**
+ *  A folder typed in the window was not confirmed in the system's dialog: the settings keep
+ *  the folder they had.
+ */
+"folder_not_confirmed";
 
 export type FactView = {
 	code: string,

@@ -54,6 +54,16 @@ export class SettingsState {
     await this.#shell.refreshKeychain();
   }
 
+  /**
+   * A folder typed into Settings: the shell has the user confirm it in a system dialog; declined
+   * (or refused), the setting and the field keep the folder they had.
+   */
+  async setFolder(setting: "downloadFolder" | "archiveFolder", folder: string | null): Promise<void> {
+    const before = this.current[setting];
+    await this.update({ [setting]: folder });
+    if (this.saveState === "error") this.current = { ...this.current, [setting]: before };
+  }
+
   /** The system's folder picker for the download folder or the archive. */
   async chooseFolder(setting: "downloadFolder" | "archiveFolder" = "downloadFolder"): Promise<void> {
     const result = await call(() => commands.chooseFolder(this.current[setting] ?? this.current.downloadFolder));
