@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use tauri::AppHandle;
+use tauri::{AppHandle, Manager};
 use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
 
 use crate::catalogue::{Catalogue, Locale};
@@ -96,8 +96,14 @@ pub(crate) async fn confirmed(
         FolderSetting::Archive => "folderConfirm.archive",
     };
     let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog()
-        .message(words.format(question, &[("path", &folder.display().to_string())]))
+    let mut dialog = app
+        .dialog()
+        .message(words.format(question, &[("path", &folder.display().to_string())]));
+    // Over the window it belongs to, where the system allows (a sheet on macOS).
+    if let Some(window) = app.get_webview_window(crate::MAIN_WINDOW) {
+        dialog = dialog.parent(&window);
+    }
+    dialog
         .title(words.text("folderConfirm.title"))
         .kind(MessageDialogKind::Warning)
         .buttons(MessageDialogButtons::OkCancelCustom(
