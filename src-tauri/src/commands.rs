@@ -51,6 +51,17 @@ pub struct AppInfo {
     pub azure_cli_available: bool,
     /// The cloud the sign-in screen starts on (`custom`: set by the organisation or for tests).
     pub default_cloud: crate::signin::Cloud,
+    /// Set while the sign-in and Azure calls go somewhere other than Microsoft's clouds: the
+    /// window says so on every screen.
+    pub custom_endpoints: Option<CustomEndpoints>,
+}
+
+/// Where sign-in and Azure calls go instead of one of Microsoft's clouds.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomEndpoints {
+    pub authority: String,
+    pub arm: String,
 }
 
 #[tauri::command]
@@ -153,6 +164,7 @@ pub fn app_info(app: AppHandle, state: State<'_, AppState>, sign_in: State<'_, S
         debug: cfg!(debug_assertions),
         azure_cli_available: invoice_desk_auth::find_azure_cli().is_some(),
         default_cloud: sign_in.default_cloud(),
+        custom_endpoints: sign_in.custom_endpoints(),
     }
 }
 

@@ -160,6 +160,24 @@ impl SignIn {
     }
 
     /// The cloud a sign-in uses unless the user picks another.
+    /// The sign-in authority and Azure Resource Manager endpoint when they are not one of
+    /// Microsoft's clouds (set by `INVOICE_DESK_AUTHORITY` or the configuration file): the
+    /// window shows them for as long as they are in force.
+    pub fn custom_endpoints(&self) -> Option<crate::commands::CustomEndpoints> {
+        let config = self.accounts.as_ref().ok()?.config();
+        match &config.cloud {
+            invoice_desk_auth::Cloud::Custom {
+                authority_host,
+                arm_endpoint,
+                ..
+            } => Some(crate::commands::CustomEndpoints {
+                authority: authority_host.clone(),
+                arm: arm_endpoint.clone(),
+            }),
+            _ => None,
+        }
+    }
+
     pub fn default_cloud(&self) -> Cloud {
         self.accounts
             .as_ref()

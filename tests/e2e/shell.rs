@@ -78,6 +78,18 @@ fn the_window_opens_on_the_welcome_screen_in_the_os_language() {
         app.text(&sign_in).unwrap(),
         words("en", "welcome.signInBrowser")
     );
+    // The suite points the app at a local Azure: the window says so, naming both endpoints.
+    let banner = app
+        .wait_for_page_text("[data-testid=custom-endpoints]", |t| !t.is_empty())
+        .unwrap();
+    assert!(
+        banner.starts_with("Not one of Microsoft's clouds"),
+        "{banner}"
+    );
+    assert!(
+        banner.contains(env.emulator.trim_end_matches('/')),
+        "{banner}"
+    );
     app.screenshot("welcome-en-light").unwrap();
 }
 

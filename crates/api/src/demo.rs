@@ -54,6 +54,8 @@ impl Demo {
         let config = EmulatorConfig {
             scenario: scenario.to_owned(),
             today: day,
+            // Nothing here steers the demo over HTTP; no other program on the computer may.
+            control_secret: Some(uuid::Uuid::new_v4().to_string()),
             ..EmulatorConfig::default()
         };
         let emulator = Emulator::start(config)
@@ -179,6 +181,22 @@ mod tests {
         }
         // A refused user leaves the signed-in one in place.
         assert_eq!(demo.user().as_deref(), Some("olivia.owner@contoso.example"));
+        demo.stop().await;
+    }
+
+    #[tokio::test]
+    async fn another_program_cannot_steer_the_demo_through_its_control_plane() {
+        let demo = Demo::start(DEMO_SCENARIO, None).await.unwrap();
+        let url = demo.base_url().join("_emulator/users").unwrap();
+        let answer = reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .unwrap()
+            .get(url)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), reqwest::StatusCode::UNAUTHORIZED);
         demo.stop().await;
     }
 

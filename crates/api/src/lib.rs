@@ -9,6 +9,7 @@
 
 pub mod access_report;
 pub mod accounts;
+pub mod browser;
 pub mod catalogue;
 pub mod demo;
 pub mod directory;

@@ -31,6 +31,7 @@ pub struct Settings {
     pub cost_report_blob_bytes: u64,
     pub cost_report_gzip: bool,
     pub sas_lifetime_secs: i64,
+    pub control_secret: Option<String>,
 }
 
 #[derive(Debug)]

@@ -77,6 +77,21 @@ pub fn handle(ctx: &Ctx<'_>) -> Reply {
         )
         .into_reply();
     }
+    if let Some(secret) = &ctx.app.settings.control_secret {
+        let given = ctx
+            .headers
+            .get(crate::CONTROL_SECRET_HEADER)
+            .map(axum::http::HeaderValue::as_bytes)
+            .unwrap_or_default();
+        if !bool::from(subtle::ConstantTimeEq::ct_eq(given, secret.as_bytes())) {
+            return ArmError::new(
+                StatusCode::UNAUTHORIZED,
+                "ControlSecretRequired",
+                "This emulator's control plane answers only the program that started it.",
+            )
+            .into_reply();
+        }
+    }
     let app = ctx.app;
     let what = ctx.segments.get(1).map(String::as_str).unwrap_or_default();
     match (&ctx.method, what) {

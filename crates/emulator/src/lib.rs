@@ -84,7 +84,14 @@ pub struct EmulatorConfig {
     /// The day the scenario lives on; `None`: the date `INVOICE_DESK_TODAY` pins, else the
     /// system's date (see [`calendar`]).
     pub today: Option<time::Date>,
+    /// When set, the control plane (`/_emulator/*`) answers only requests that carry it in
+    /// [`CONTROL_SECRET_HEADER`]: another program on the computer cannot steer an emulator
+    /// it did not start (the app's demo sets one per run).
+    pub control_secret: Option<String>,
 }
+
+/// The header that carries [`EmulatorConfig::control_secret`].
+pub const CONTROL_SECRET_HEADER: &str = "x-emulator-secret";
 
 impl Default for EmulatorConfig {
     fn default() -> Self {
@@ -106,6 +113,7 @@ impl Default for EmulatorConfig {
             device_code_lifetime_secs: 900,
             access_token_lifetime_secs: 3600,
             today: None,
+            control_secret: None,
         }
     }
 }
@@ -183,6 +191,7 @@ impl Emulator {
                 cost_report_blob_bytes: config.cost_report_blob_bytes.max(4096),
                 cost_report_gzip: config.cost_report_gzip,
                 sas_lifetime_secs: config.sas_lifetime_secs,
+                control_secret: config.control_secret.clone(),
             },
             base_url,
             world: RwLock::new(world),

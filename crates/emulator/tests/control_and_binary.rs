@@ -56,6 +56,46 @@ async fn control_plane_lists_users_and_mints_tokens() {
 }
 
 #[tokio::test]
+async fn with_a_secret_the_control_plane_answers_only_who_holds_it() {
+    let env = common::start(EmulatorConfig {
+        control_secret: Some("per-run-secret".into()),
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let ask = |secret: Option<&str>| {
+        let mut request = env.http.get(env.url("/_emulator/users"));
+        if let Some(secret) = secret {
+            request = request.header(invoice_desk_emulator::CONTROL_SECRET_HEADER, secret);
+        }
+        request.send()
+    };
+    let without = ask(None).await.unwrap();
+    assert_eq!(without.status(), StatusCode::UNAUTHORIZED);
+    let body: Value = without.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "ControlSecretRequired");
+    assert_eq!(
+        ask(Some("guessed")).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let with = ask(Some("per-run-secret")).await.unwrap();
+    assert_eq!(with.status(), StatusCode::OK);
+    let users: Value = with.json().await.unwrap();
+    assert!(!users.as_array().unwrap().is_empty());
+    // Azure's own routes are not the control plane: they answer as before.
+    let r = env
+        .http
+        .get(env.url("/providers/Microsoft.Billing/billingAccounts?api-version=2024-04-01"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::UNAUTHORIZED,
+        "no token, as ARM answers"
+    );
+}
+
+#[tokio::test]
 async fn request_log_keeps_each_request_path_and_query_in_order() {
     let env = common::demo().await;
     let accounts = "/providers/Microsoft.Billing/billingAccounts";

@@ -10,9 +10,7 @@ use invoice_desk_auth::{AuthError, CompletionPage};
 use crate::catalogue::{Catalogue, Locale};
 use crate::state::AppState;
 
-/// A command that opens sign-in pages instead of the system browser (`$INVOICE_DESK_BROWSER <url>`),
-/// for machines whose browser must be chosen explicitly and for end-to-end tests.
-const BROWSER_ENV: &str = "INVOICE_DESK_BROWSER";
+use invoice_desk_api::browser::{BROWSER_ENV, browser_command};
 
 /// The page the browser shows after the redirect, in the UI language.
 pub(crate) fn completion_page(app: &AppHandle) -> CompletionPage {
@@ -37,7 +35,8 @@ pub(super) fn open_in_browser(app: &AppHandle, url: &Url) -> Result<(), AuthErro
 /// error says why not. Callers decide which pages may be opened at all.
 pub(crate) fn open_url(app: &AppHandle, url: &Url) -> Result<(), String> {
     if let Ok(command) = std::env::var(BROWSER_ENV) {
-        let mut child = shell_command(&command, url.as_str())
+        let mut child = browser_command(&command, url.as_str())
+            .map_err(|e| e.to_string())?
             .spawn()
             .map_err(|e| format!("{BROWSER_ENV} could not start: {e}"))?;
         // Reap it in the background; its exit status says nothing about the page.
@@ -49,44 +48,17 @@ pub(crate) fn open_url(app: &AppHandle, url: &Url) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
-fn shell_command(command: &str, url: &str) -> std::process::Command {
-    if cfg!(windows) {
-        let mut cmd = std::process::Command::new("cmd");
-        cmd.args(["/C", &format!("{command} \"{url}\"")]);
-        cmd
-    } else {
-        let mut cmd = std::process::Command::new("sh");
-        // The URL is passed as "$1", never spliced into the script.
-        cmd.args(["-c", &format!("{command} \"$1\""), "sh", url]);
-        cmd
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_browser_command_gets_the_url_as_an_argument_not_as_script_text() {
-        let hostile = "http://127.0.0.1:1/?a=1&b=$(touch /tmp/x)";
-        let cmd = shell_command("echo", hostile);
-        let args: Vec<_> = cmd
-            .get_args()
-            .map(|a| a.to_string_lossy().into_owned())
-            .collect();
-        if cfg!(windows) {
-            return;
-        }
-        assert_eq!(args, vec!["-c", "echo \"$1\"", "sh", hostile]);
-    }
 
     #[test]
     fn an_opened_url_reaches_the_browser_command_intact() {
         if cfg!(windows) {
             return;
         }
-        let url = "http://127.0.0.1:9/authorize?state=a&b=$(x)";
-        let out = shell_command("printf %s", url).output().unwrap();
+        let url = "http://127.0.0.1:9/authorize?state=a&b=$(x)\";echo pwned;\"";
+        let out = browser_command("printf %s", url).unwrap().output().unwrap();
         assert_eq!(String::from_utf8(out.stdout).unwrap(), url);
     }
 }

@@ -180,6 +180,7 @@ const APP_INFO: AppInfo = {
   debug: false,
   azureCliAvailable: false,
   defaultCloud: "azurePublic",
+  customEndpoints: null,
 };
 
 function appError(code: AppError["code"], message: string): AppError {

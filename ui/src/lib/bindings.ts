@@ -271,6 +271,11 @@ export type AppInfo = {
 	azureCliAvailable: boolean,
 	/**  The cloud the sign-in screen starts on (`custom`: set by the organisation or for tests). */
 	defaultCloud: Cloud,
+	/**
+	 *  Set while the sign-in and Azure calls go somewhere other than Microsoft's clouds: the
+	 *  window says so on every screen.
+	 */
+	customEndpoints: CustomEndpoints | null,
 };
 
 /**  A billing role, as a stable snake_case code the UI translates. */
@@ -342,6 +347,12 @@ export type CheckNote =
 { kind: "chargeTypes"; types: ChargeTypeTotal[] };
 
 export type Cloud = "azurePublic" | "azureChina" | "azureUsGov" | "custom";
+
+/**  Where sign-in and Azure calls go instead of one of Microsoft's clouds. */
+export type CustomEndpoints = {
+	authority: string,
+	arm: string,
+};
 
 /**  The cost of one day. */
 export type DayCost = {

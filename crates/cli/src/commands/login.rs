@@ -1,7 +1,6 @@
 //! `invoice-desk login`: system browser (default), device code, or the Azure CLI's sign-in.
 
 use std::io::Write as _;
-use std::process::Stdio;
 use std::sync::Arc;
 
 use azure_core::credentials::TokenCredential;
@@ -20,8 +19,9 @@ use crate::error::{CliError, Exit, auth_message, hint};
 use crate::output::{account_block, labelled, tenants_heading, who};
 
 /// How the sign-in page is opened: unset → the system browser; `print` → only print the URL
-/// (SSH sessions, tests); anything else → that command with the URL as its last argument.
-pub const BROWSER_ENV: &str = "INVOICE_DESK_BROWSER";
+/// (SSH sessions, tests); anything else → that command with the URL as its last argument, run
+/// as the window runs it.
+pub use invoice_desk_api::browser::BROWSER_ENV;
 
 pub async fn run(global: &GlobalArgs, args: &LoginArgs) -> Result<Exit, CliError> {
     if global.demo {
@@ -174,21 +174,15 @@ fn open_browser(lang: Lang, url: &Url) -> Result<(), AuthError> {
 }
 
 fn run_browser_command(command: &str, url: &Url) -> Result<(), Text> {
-    let mut words = command.split_whitespace();
-    let program = words
-        .next()
-        .ok_or_else(|| Text::key("cli.login.browserCommandEmpty").with("variable", BROWSER_ENV))?;
-    let mut child = std::process::Command::new(program)
-        .args(words)
-        .arg(url.as_str())
-        .stdin(Stdio::null())
-        .spawn()
-        .map_err(|e| {
-            Text::key("cli.login.browserCommandFailed")
-                .with("variable", BROWSER_ENV)
-                .with("program", program)
-                .with("reason", e.to_string())
-        })?;
+    let mut cmd = invoice_desk_api::browser::browser_command(command, url.as_str())
+        .map_err(|_| Text::key("cli.login.browserCommandEmpty").with("variable", BROWSER_ENV))?;
+    let program = cmd.get_program().to_string_lossy().into_owned();
+    let mut child = cmd.spawn().map_err(|e| {
+        Text::key("cli.login.browserCommandFailed")
+            .with("variable", BROWSER_ENV)
+            .with("program", program)
+            .with("reason", e.to_string())
+    })?;
     std::thread::spawn(move || child.wait());
     Ok(())
 }
