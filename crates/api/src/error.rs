@@ -285,7 +285,8 @@ impl From<&ItemError> for ErrorCode {
             | FilesCode::NotAZip
             | FilesCode::WrongContent
             | FilesCode::PartsDiffer
-            | FilesCode::CorruptArchive => Self::WrongContent,
+            | FilesCode::CorruptArchive
+            | FilesCode::TooLarge => Self::WrongContent,
             FilesCode::LengthMismatch => Self::IncompleteDownload,
             FilesCode::DiskFull => Self::DiskFull,
             FilesCode::PermissionDenied => Self::WriteDenied,

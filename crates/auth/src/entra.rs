@@ -214,6 +214,30 @@ pub fn http_client() -> Result<reqwest::Client, AuthError> {
         .map_err(AuthError::network)
 }
 
+/// The most a token, device-code or discovery answer may hold: they are a few KB.
+const MAX_TOKEN_BODY: usize = 1024 * 1024;
+
+/// The answer's body, at most [`MAX_TOKEN_BODY`] bytes.
+async fn read_capped(response: reqwest::Response) -> Result<bytes::Bytes, HttpError> {
+    use http_body_util::BodyExt as _;
+    let too_large = || HttpError(format!("the answer is larger than {MAX_TOKEN_BODY} bytes"));
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_TOKEN_BODY as u64)
+    {
+        return Err(too_large());
+    }
+    let body = http::Response::from(response).into_body();
+    match http_body_util::Limited::new(body, MAX_TOKEN_BODY)
+        .collect()
+        .await
+    {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(too_large()),
+        Err(e) => Err(HttpError(e.to_string())),
+    }
+}
+
 /// Runs one `oauth2` request over our reqwest client.
 pub(crate) async fn execute(
     client: reqwest::Client,
@@ -229,7 +253,7 @@ pub(crate) async fn execute(
         .map_err(|e| HttpError(describe(e)))?;
     let status = response.status();
     let headers = response.headers().clone();
-    let body = response.bytes().await.map_err(|e| HttpError(describe(e)))?;
+    let body = read_capped(response).await?;
     let mut out = http::Response::new(body.to_vec());
     *out.status_mut() = status;
     *out.headers_mut() = headers;

@@ -213,6 +213,38 @@ async fn an_absurd_retry_after_ends_the_call_with_the_throttling_error_instead_o
 }
 
 #[tokio::test]
+async fn an_endless_answer_without_a_length_is_cut_off_at_the_cap() {
+    // 1 MiB chunks of JSON-ish text for ever, no Content-Length: the app stops reading at its
+    // cap and says the answer is not one it accepts.
+    let served = Arc::new(AtomicUsize::new(0));
+    let counter = served.clone();
+    let server = serve(move |_| {
+        let counter = counter.clone();
+        let chunks = futures::stream::repeat_with(move || {
+            counter.fetch_add(1, Ordering::Relaxed);
+            Ok::<_, std::io::Error>(bytes::Bytes::from(vec![b' '; 1024 * 1024]))
+        });
+        Response::builder()
+            .status(200)
+            .header("content-type", "application/json")
+            .body(Body::from_stream(chunks))
+            .unwrap()
+    })
+    .await;
+    let error = client(&server.base)
+        .get_billing_account("a")
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), "malformed_response", "{error}");
+    let chunks = served.load(Ordering::Relaxed);
+    let cap = invoice_desk_billing::arm::MAX_ARM_BODY / (1024 * 1024);
+    assert!(
+        (cap..=cap + 16).contains(&chunks),
+        "read {chunks} MiB for a cap of {cap} MiB"
+    );
+}
+
+#[tokio::test]
 async fn cost_management_throttle_header_is_honoured() {
     let server = serve(|seen| match seen.n {
         1 => reply(

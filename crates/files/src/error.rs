@@ -51,6 +51,9 @@ pub enum FilesError {
     /// The body's length disagrees with the length the server declared.
     #[error("the download is {got} bytes but the server said {expected}")]
     LengthMismatch { expected: u64, got: u64 },
+
+    #[error("the download is larger than any {} the app accepts ({} MiB)", .kind.label(), .limit / (1024 * 1024))]
+    TooLarge { kind: ContentKind, limit: u64 },
     /// ENOSPC (or a quota) while writing.
     #[error("the disk is full: could not write {}", .path.display())]
     DiskFull { path: PathBuf },
@@ -98,6 +101,7 @@ impl FilesError {
             } => FilesCode::NotAZip,
             Self::WrongContent { .. } => FilesCode::WrongContent,
             Self::LengthMismatch { .. } => FilesCode::LengthMismatch,
+            Self::TooLarge { .. } => FilesCode::TooLarge,
             Self::DiskFull { .. } => FilesCode::DiskFull,
             Self::PermissionDenied { .. } => FilesCode::PermissionDenied,
             Self::PathTooLong { .. } => FilesCode::PathTooLong,
@@ -221,6 +225,7 @@ pub enum FilesCode {
     NotAZip,
     WrongContent,
     LengthMismatch,
+    TooLarge,
     DiskFull,
     PermissionDenied,
     PathTooLong,
@@ -252,6 +257,7 @@ impl FilesCode {
             Self::NotAZip => "not_a_zip",
             Self::WrongContent => "wrong_content",
             Self::LengthMismatch => "length_mismatch",
+            Self::TooLarge => "too_large",
             Self::DiskFull => "disk_full",
             Self::PermissionDenied => "permission_denied",
             Self::PathTooLong => "path_too_long",

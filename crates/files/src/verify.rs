@@ -16,6 +16,19 @@ pub enum ContentKind {
 }
 
 impl ContentKind {
+    /// The largest download of this kind the app takes, announced or not: a server that sends
+    /// more is broken or hostile, and would otherwise fill the disk. An invoice PDF is a few
+    /// hundred KB, a bundle of them some MB; a usage blob can be gigabytes.
+    #[must_use]
+    pub fn max_bytes(self) -> u64 {
+        const MIB: u64 = 1024 * 1024;
+        match self {
+            Self::Pdf => 512 * MIB,
+            Self::Zip => 4 * 1024 * MIB,
+            Self::Any => 256 * 1024 * MIB,
+        }
+    }
+
     /// The magic the file starts with.
     #[must_use]
     pub fn magic(self) -> &'static [u8] {

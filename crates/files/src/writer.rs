@@ -349,6 +349,13 @@ impl Transfer {
             }
         }
 
+        // Announced larger than the kind may be: refused before a byte is written.
+        if self
+            .total
+            .is_some_and(|total| total > self.expect.max_bytes())
+        {
+            return Err(Stop::Fatal(self.too_large()));
+        }
         let start = self.offset;
         loop {
             let next = tokio::select! {
@@ -366,6 +373,9 @@ impl Transfer {
                 }
                 Err(_) => return Err(self.dropped(start, network_stall(stall)).await),
             };
+            if self.offset.saturating_add(chunk.len() as u64) > self.expect.max_bytes() {
+                return Err(Stop::Fatal(self.too_large()));
+            }
             self.write(chunk).await.map_err(Stop::Fatal)?;
             progress(self.offset, self.total);
         }
@@ -375,6 +385,13 @@ impl Transfer {
                 got: self.offset,
             })),
             _ => Ok(()),
+        }
+    }
+
+    fn too_large(&self) -> FilesError {
+        FilesError::TooLarge {
+            kind: self.expect,
+            limit: self.expect.max_bytes(),
         }
     }
 

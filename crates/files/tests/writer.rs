@@ -390,3 +390,22 @@ fn common_files(dir: &std::path::Path) -> Vec<String> {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect()
 }
+
+#[tokio::test]
+async fn a_document_announced_larger_than_any_invoice_is_refused_before_a_byte_is_written() {
+    let announced = ContentKind::Pdf.max_bytes() + 1;
+    let server = serve(vec![Box::new(move |_| {
+        format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\nContent-Length: {announced}\r\n\r\n%PDF-1.7 and then for ever"
+        )
+        .into_bytes()
+    })])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let error = fetch(&server.url, dir.path()).await.unwrap_err();
+    assert_eq!(error.code(), "too_large", "{error}");
+    assert!(error.to_string().contains("512 MiB"), "{error}");
+    let left = std::fs::metadata(dir.path().join("doc.pdf.part")).map_or(0, |m| m.len());
+    assert_eq!(left, 0, "nothing written");
+    assert_eq!(server.requests.lock().unwrap().len(), 1, "not retried");
+}

@@ -347,10 +347,7 @@ impl ArmClient {
             })?;
             let status = response.status();
             let headers = response.headers().clone();
-            let body = response
-                .bytes()
-                .await
-                .map_err(|e| AttemptError::Sent(describe(e)))?;
+            let body = read_capped(response).await?;
             Ok(Response {
                 status,
                 headers,
@@ -360,6 +357,37 @@ impl ArmClient {
         tokio::time::timeout(budget, exchange)
             .await
             .unwrap_or(Err(AttemptError::TimedOut(budget)))
+    }
+}
+
+/// The most an ARM answer may hold. The largest page of a real listing is a few MB; past this
+/// a server is broken or hostile, and reading on would only fill the memory.
+pub const MAX_ARM_BODY: usize = 64 * 1024 * 1024;
+
+/// The answer's body, at most [`MAX_ARM_BODY`] bytes (announced or not).
+async fn read_capped(response: reqwest::Response) -> Result<bytes::Bytes, AttemptError> {
+    use http_body_util::BodyExt as _;
+    let too_large = || {
+        AttemptError::Fatal(BillingError::MalformedResponse {
+            what: "an answer larger than the app accepts".into(),
+            snippet: format!("more than {} MiB", MAX_ARM_BODY / (1024 * 1024)),
+            request_id: None,
+        })
+    };
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_ARM_BODY as u64)
+    {
+        return Err(too_large());
+    }
+    let body = http::Response::from(response).into_body();
+    match http_body_util::Limited::new(body, MAX_ARM_BODY)
+        .collect()
+        .await
+    {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(too_large()),
+        Err(e) => Err(AttemptError::Sent(e.to_string())),
     }
 }
 

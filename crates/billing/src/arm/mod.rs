@@ -6,7 +6,9 @@ mod lro;
 mod paging;
 pub mod retry;
 
-pub use client::{ArmClient, ArmClientBuilder, DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_PAGES};
+pub use client::{
+    ArmClient, ArmClientBuilder, DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_PAGES, MAX_ARM_BODY,
+};
 pub(crate) use client::{Request, Response};
 pub use lro::{LroOptions, LroPolicy, LroProgress, LroStatus, ProgressCallback};
 pub use paging::ItemStream;
