@@ -61,7 +61,13 @@ impl ListingCache {
     pub fn open(path: Option<PathBuf>) -> Self {
         let file = path
             .as_deref()
-            .and_then(|p| std::fs::read(p).ok())
+            .and_then(|p| {
+                invoice_desk_files::fsio::read_capped(
+                    p,
+                    invoice_desk_files::fsio::MAX_BOOKKEEPING_FILE,
+                )
+                .ok()
+            })
             .and_then(|bytes| serde_json::from_slice::<CacheFile>(&bytes).ok())
             .filter(|f| f.v == VERSION)
             .unwrap_or_default();

@@ -41,7 +41,13 @@ impl PendingReports {
     pub fn open(path: Option<PathBuf>) -> Self {
         let reports = path
             .as_deref()
-            .and_then(|p| std::fs::read(p).ok())
+            .and_then(|p| {
+                invoice_desk_files::fsio::read_capped(
+                    p,
+                    invoice_desk_files::fsio::MAX_BOOKKEEPING_FILE,
+                )
+                .ok()
+            })
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
             .unwrap_or_default();
         Self {

@@ -72,6 +72,27 @@ fn rand_u32() -> u32 {
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
+/// The most a file of the app's own bookkeeping (an archive index, the listing cache, the list
+/// of running reports) may hold: a folder shared with others may hold a planted giant.
+pub const MAX_BOOKKEEPING_FILE: u64 = 64 * 1024 * 1024;
+
+/// A whole small file, refused (`InvalidData`) past `max` bytes without reading further.
+pub fn read_capped(path: &Path, max: u64) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    File::open(path)?.take(max + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "{} is larger than {} MiB",
+                path.display(),
+                max / (1024 * 1024)
+            ),
+        ));
+    }
+    Ok(bytes)
+}
+
 /// The content hash (BLAKE3) and length of a file, read in 64 KiB pieces.
 pub fn hash_file(path: &Path) -> io::Result<([u8; 32], u64)> {
     let mut file = File::open(path)?;

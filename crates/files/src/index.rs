@@ -151,12 +151,17 @@ impl ArchiveIndex {
     /// aside and reported. Only a failure to move it aside is an error.
     pub fn load(root: &Path) -> io::Result<(Self, Option<IndexWarning>)> {
         let path = root.join(INDEX_FILE);
-        let bytes = match fs::read(&path) {
-            Ok(bytes) => bytes,
+        let bytes = match fsio::read_capped(&path, fsio::MAX_BOOKKEEPING_FILE) {
+            Ok(bytes) => Ok(bytes),
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((Self::empty(root), None)),
+            // Too large to be an index the app wrote: moved aside like a corrupt one.
+            Err(e) if e.kind() == io::ErrorKind::InvalidData => Err(e.to_string()),
             Err(e) => return Err(e),
         };
-        match serde_json::from_slice::<IndexFile>(&bytes) {
+        let parsed = bytes.and_then(|bytes| {
+            serde_json::from_slice::<IndexFile>(&bytes).map_err(|e| e.to_string())
+        });
+        match parsed {
             Ok(file) if file.version <= VERSION => {
                 let entries = file
                     .documents
@@ -176,7 +181,7 @@ impl ArchiveIndex {
             other => {
                 let reason = match other {
                     Ok(file) => format!("version {} is newer than this program", file.version),
-                    Err(e) => e.to_string(),
+                    Err(e) => e,
                 };
                 let stamp = OffsetDateTime::now_utc().unix_timestamp();
                 let backup = root.join(format!("{INDEX_FILE}.corrupt-{stamp}"));
@@ -196,7 +201,8 @@ impl ArchiveIndex {
     /// Read only: an unreadable index is left where it is and records nothing.
     #[must_use]
     pub fn records(root: &Path, relative: &Path) -> bool {
-        let Ok(bytes) = fs::read(root.join(INDEX_FILE)) else {
+        let Ok(bytes) = fsio::read_capped(&root.join(INDEX_FILE), fsio::MAX_BOOKKEEPING_FILE)
+        else {
             return false;
         };
         let Ok(file) = serde_json::from_slice::<IndexFile>(&bytes) else {
@@ -372,6 +378,26 @@ mod tests {
         fs::write(dir.path().join(INDEX_FILE), b"{not json").unwrap();
         assert!(!ArchiveIndex::records(dir.path(), Path::new("acct/G1.pdf")));
         assert_eq!(fs::read(dir.path().join(INDEX_FILE)).unwrap(), b"{not json");
+    }
+
+    #[test]
+    fn an_index_too_large_to_be_ours_is_kept_aside_without_being_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let planted = fs::File::create(dir.path().join(INDEX_FILE)).unwrap();
+        planted.set_len(fsio::MAX_BOOKKEEPING_FILE + 1).unwrap();
+        drop(planted);
+        assert!(!ArchiveIndex::records(dir.path(), Path::new("a.pdf")));
+        let (index, warning) = ArchiveIndex::load(dir.path()).unwrap();
+        assert!(index.is_empty());
+        let Some(IndexWarning::CorruptIndexReplaced { backup, reason }) = warning else {
+            panic!("expected a warning");
+        };
+        assert!(reason.contains("larger than 64 MiB"), "{reason}");
+        assert_eq!(
+            fs::metadata(&backup).unwrap().len(),
+            fsio::MAX_BOOKKEEPING_FILE + 1,
+            "kept as it was"
+        );
     }
 
     #[test]
