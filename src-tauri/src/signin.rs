@@ -114,6 +114,10 @@ impl SignIn {
     }
 
     fn status(&self) -> KeychainStatus {
+        // A keychain that failed after start-up was let go of: the same warning as at start-up.
+        if let Some(failure) = self.store.take_failure() {
+            self.set_keychain_warning(Some(failure.into()));
+        }
         let warning = if self.store.remembers() {
             self.keychain_warning.lock().ok().and_then(|w| w.clone())
         } else {

@@ -4,6 +4,10 @@
 //! app's keychain entries while the accounts stay signed in for this session, and turning it
 //! back on writes this session's accounts to the keychain at once: no sign-in is lost either way
 //! and nothing is ever written to a file.
+//!
+//! The session comes first: an entry is kept in memory before the keychain is asked, and a
+//! keychain that fails (or hangs) after start-up is let go of, with the failure kept for the
+//! window to show, as when it is missing at start-up: a completed sign-in is never lost.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -17,6 +21,8 @@ pub struct RememberStore {
     memory: MemoryStore,
     keychain: Mutex<Option<Arc<dyn TokenStore>>>,
     remember: AtomicBool,
+    /// Why the keychain was let go of since the window last asked.
+    failure: Mutex<Option<AuthError>>,
 }
 
 impl RememberStore {
@@ -27,7 +33,32 @@ impl RememberStore {
             memory: MemoryStore::new(),
             keychain: Mutex::new(keychain),
             remember: AtomicBool::new(remember),
+            failure: Mutex::new(None),
         }
+    }
+
+    /// Why the keychain stopped being used since the last call (the window's warning).
+    pub fn take_failure(&self) -> Option<AuthError> {
+        self.failure
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+    }
+
+    /// The keychain failed: this run goes on with the session alone.
+    fn let_go(&self, error: AuthError) {
+        tracing::warn!(
+            code = error.code(),
+            "the keychain failed; keeping sign-ins for this session only"
+        );
+        *self
+            .keychain
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+        *self
+            .failure
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(error);
     }
 
     fn keychain(&self) -> Option<Arc<dyn TokenStore>> {
@@ -83,7 +114,13 @@ impl TokenStore for RememberStore {
         let Some(keychain) = self.keychain() else {
             return Ok(None);
         };
-        let value = keychain.get(name)?;
+        let value = match keychain.get(name) {
+            Ok(value) => value,
+            Err(error) => {
+                self.let_go(error);
+                return Ok(None);
+            }
+        };
         if let Some(value) = &value {
             self.memory.set(name, value)?;
         }
@@ -91,17 +128,23 @@ impl TokenStore for RememberStore {
     }
 
     fn set(&self, name: &str, value: &[u8]) -> Result<(), AuthError> {
-        if let Some(keychain) = self.keychain() {
-            keychain.set(name, value)?;
+        self.memory.set(name, value)?;
+        if let Some(keychain) = self.keychain()
+            && let Err(error) = keychain.set(name, value)
+        {
+            self.let_go(error);
         }
-        self.memory.set(name, value)
+        Ok(())
     }
 
     fn delete(&self, name: &str) -> Result<(), AuthError> {
-        if let Some(keychain) = self.keychain() {
-            keychain.delete(name)?;
+        self.memory.delete(name)?;
+        if let Some(keychain) = self.keychain()
+            && let Err(error) = keychain.delete(name)
+        {
+            self.let_go(error);
         }
-        self.memory.delete(name)
+        Ok(())
     }
 
     fn is_persistent(&self) -> bool {
@@ -130,6 +173,53 @@ mod tests {
         fn is_persistent(&self) -> bool {
             true
         }
+    }
+
+    /// A keychain that refuses every call, as a locked or crashed Secret Service does.
+    #[derive(Debug, Default)]
+    struct BrokenKeychain;
+
+    impl TokenStore for BrokenKeychain {
+        fn get(&self, _: &str) -> Result<Option<Vec<u8>>, AuthError> {
+            Err(AuthError::Keychain {
+                reason: "the keyring is locked".into(),
+            })
+        }
+        fn set(&self, _: &str, _: &[u8]) -> Result<(), AuthError> {
+            Err(AuthError::Keychain {
+                reason: "the keyring is locked".into(),
+            })
+        }
+        fn delete(&self, _: &str) -> Result<(), AuthError> {
+            Err(AuthError::Keychain {
+                reason: "the keyring is locked".into(),
+            })
+        }
+        fn is_persistent(&self) -> bool {
+            true
+        }
+    }
+
+    #[test]
+    fn a_keychain_failing_after_start_up_keeps_the_sign_in_for_the_session_and_says_so() {
+        let store = RememberStore::new(Some(Arc::new(BrokenKeychain)), true);
+        assert!(store.is_persistent());
+        store.set("public:account", b"tokens").unwrap();
+        assert_eq!(
+            store.get("public:account").unwrap().as_deref(),
+            Some(&b"tokens"[..]),
+            "the completed sign-in is kept"
+        );
+        assert!(
+            !store.is_persistent(),
+            "this run goes on without the keychain"
+        );
+        let failure = store.take_failure().expect("the window hears why");
+        assert_eq!(failure.code(), "keychain_failed");
+        assert!(store.take_failure().is_none(), "said once");
+        store.set("public:other", b"more").unwrap();
+        store.delete("public:account").unwrap();
+        assert!(store.get("public:account").unwrap().is_none());
     }
 
     #[test]

@@ -14,6 +14,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use invoice_desk_logging::Sensitive;
 use serde::{Deserialize, Serialize};
@@ -65,31 +66,67 @@ impl KeyringStore {
         Ok(store)
     }
 
-    fn entry(&self, name: &str) -> Result<keyring::Entry, AuthError> {
-        keyring::Entry::new(&self.service, name).map_err(|e| map_keyring_error(&e))
+    /// Runs `call` on the entry `name` with [`KEYCHAIN_TIMEOUT`] to answer.
+    fn with_entry<T: Send + 'static>(
+        &self,
+        name: &str,
+        call: impl FnOnce(keyring::Entry) -> Result<T, AuthError> + Send + 'static,
+    ) -> Result<T, AuthError> {
+        let (service, name) = (self.service.clone(), name.to_owned());
+        within(KEYCHAIN_TIMEOUT, move || {
+            let entry = keyring::Entry::new(&service, &name).map_err(|e| map_keyring_error(&e))?;
+            call(entry)
+        })
     }
+}
+
+/// How long a keychain call may take: a Secret Service that hangs (a prompt nobody sees, a
+/// stuck D-Bus) must not hang a sign-in or the window.
+pub const KEYCHAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// `call` on a thread of its own, or an error once `limit` passed (the thread is left to end
+/// on its own; the keychain holds no lock of ours).
+fn within<T: Send + 'static>(
+    limit: Duration,
+    call: impl FnOnce() -> Result<T, AuthError> + Send + 'static,
+) -> Result<T, AuthError> {
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    std::thread::Builder::new()
+        .name("keychain".into())
+        .spawn(move || {
+            let _ = tx.send(call());
+        })
+        .map_err(|e| AuthError::KeychainUnavailable {
+            reason: format!("could not ask the keychain ({e})"),
+        })?;
+    rx.recv_timeout(limit).unwrap_or_else(|_| {
+        Err(AuthError::KeychainUnavailable {
+            reason: format!("the keychain did not answer within {} s", limit.as_secs()),
+        })
+    })
 }
 
 impl TokenStore for KeyringStore {
     fn get(&self, name: &str) -> Result<Option<Vec<u8>>, AuthError> {
-        match self.entry(name)?.get_secret() {
+        self.with_entry(name, |entry| match entry.get_secret() {
             Ok(secret) => Ok(Some(secret)),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(map_keyring_error(&e)),
-        }
+        })
     }
 
     fn set(&self, name: &str, value: &[u8]) -> Result<(), AuthError> {
-        self.entry(name)?
-            .set_secret(value)
-            .map_err(|e| map_keyring_error(&e))
+        let value = value.to_vec();
+        self.with_entry(name, move |entry| {
+            entry.set_secret(&value).map_err(|e| map_keyring_error(&e))
+        })
     }
 
     fn delete(&self, name: &str) -> Result<(), AuthError> {
-        match self.entry(name)?.delete_credential() {
+        self.with_entry(name, |entry| match entry.delete_credential() {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(map_keyring_error(&e)),
-        }
+        })
     }
 
     fn is_persistent(&self) -> bool {
@@ -500,6 +537,20 @@ mod tests {
         write_chunked,
     };
     use crate::account::{Account, TenantInfo};
+
+    #[test]
+    fn a_keychain_call_that_hangs_ends_in_an_error_after_its_time() {
+        use std::time::Duration;
+        let started = std::time::Instant::now();
+        let error = super::within(Duration::from_millis(100), || {
+            std::thread::sleep(Duration::from_secs(2));
+            Ok(())
+        })
+        .unwrap_err();
+        assert_eq!(error.code(), "keychain_unavailable");
+        assert!(started.elapsed() < Duration::from_secs(1));
+        assert_eq!(super::within(Duration::from_secs(5), || Ok(7)).unwrap(), 7);
+    }
     use crate::cloud::Cloud;
 
     /// A refresh-token-like value of `len` bytes, made at run time.

@@ -69,7 +69,11 @@ export class AppState {
         }),
         events.settingsChanged.listen((event) => this.settings.apply(event.payload)),
         events.menuEvent.listen((event) => this.onMenu(event.payload.action)),
-        events.accountsChanged.listen((event) => this.accounts.set(event.payload)),
+        events.accountsChanged.listen((event) => {
+          this.accounts.set(event.payload);
+          // A keychain that failed while saving this sign-in is let go of: the warning shows.
+          void this.shell.refreshKeychain();
+        }),
         events.demoChanged.listen((event) => this.demo.set(event.payload.state)),
         events.deviceCodeEvent.listen((event) => this.signin.showDeviceCode(event.payload)),
       ]);
