@@ -675,31 +675,11 @@ fn sync_archive_saves_every_scope_once_and_a_second_run_saves_nothing_new() {
 /// Answers the system's save dialog the way a person does: waits for it, puts `name` in its
 /// name field (a bare name stays in the folder the dialog opened in) and presses Enter.
 fn answer_save_dialog(env: &Env, title: &str, name: &str) {
-    let xdotool = |args: &[&str]| {
-        let out = std::process::Command::new("timeout")
-            .arg("20")
-            .arg("xdotool")
-            .args(args)
-            .env("DISPLAY", &env.display)
-            .output()
-            .expect("xdotool runs (installed by `cargo xtask test`)");
-        assert!(
-            out.status.success(),
-            "xdotool {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_owned()
-    };
+    let xdotool = |args: &[&str]| env.xdotool(args);
     let window = xdotool(&["search", "--sync", "--onlyvisible", "--name", title]);
     let window = window.lines().last().unwrap_or_default().to_owned();
     xdotool(&["windowfocus", "--sync", &window]);
-    // A picture of the whole screen with the dialog, where ImageMagick is installed.
-    let shot = env.screenshots.join("save-dialog.png");
-    let _ = std::process::Command::new("import")
-        .args(["-window", "root"])
-        .arg(&shot)
-        .env("DISPLAY", &env.display)
-        .output();
+    env.screenshot_screen("save-dialog");
     // The name field has the focus and the suggested name selected: typing replaces it.
     std::thread::sleep(Duration::from_millis(500));
     xdotool(&["key", "--window", &window, "ctrl+a"]);

@@ -136,23 +136,6 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     out
 }
 
-/// Runs xdotool on the app's display; its output.
-fn xdotool(env: &Env, args: &[&str]) -> String {
-    let out = std::process::Command::new("timeout")
-        .arg("20")
-        .arg("xdotool")
-        .args(args)
-        .env("DISPLAY", &env.display)
-        .output()
-        .expect("xdotool runs (installed by `cargo xtask test`)");
-    assert!(
-        out.status.success(),
-        "xdotool {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
-
 #[test]
 fn a_folder_named_by_the_web_view_is_used_only_once_the_user_confirms_it_in_a_system_dialog() {
     let env = Env::from_process();
@@ -175,27 +158,19 @@ fn a_folder_named_by_the_web_view_is_used_only_once_the_user_confirms_it_in_a_sy
     )
     .unwrap();
     // A system dialog asks; the page cannot answer it. Nothing is saved meanwhile.
-    let dialog = xdotool(
-        &env,
-        &[
-            "search",
-            "--sync",
-            "--onlyvisible",
-            "--name",
-            "Use this folder?",
-        ],
-    );
+    let dialog = env.xdotool(&[
+        "search",
+        "--sync",
+        "--onlyvisible",
+        "--name",
+        "Use this folder?",
+    ]);
     let dialog = dialog.lines().last().unwrap_or_default().to_owned();
-    let shot = env.screenshots.join("folder-confirm-dialog.png");
-    let _ = std::process::Command::new("import")
-        .args(["-window", "root"])
-        .arg(&shot)
-        .env("DISPLAY", &env.display)
-        .output();
+    env.screenshot_screen("folder-confirm-dialog");
     assert_eq!(stored(&env)["downloadFolder"], kept.display().to_string());
-    xdotool(&env, &["windowfocus", "--sync", &dialog]);
+    env.xdotool(&["windowfocus", "--sync", &dialog]);
     // "Keep the old one" (the dialog's cancel button answers Escape).
-    xdotool(&env, &["key", "Escape"]);
+    env.xdotool(&["key", "Escape"]);
 
     let deadline = std::time::Instant::now() + WAIT;
     let answer = loop {

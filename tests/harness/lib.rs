@@ -54,6 +54,32 @@ impl Env {
         }
     }
 
+    /// Runs xdotool on the app's display (to answer a native dialog); its output.
+    pub fn xdotool(&self, args: &[&str]) -> String {
+        let out = std::process::Command::new("timeout")
+            .arg("20")
+            .arg("xdotool")
+            .args(args)
+            .env("DISPLAY", &self.display)
+            .output()
+            .expect("xdotool runs (installed by `cargo xtask test`)");
+        assert!(
+            out.status.success(),
+            "xdotool {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
+    /// A picture of the whole screen, native dialogs included, where ImageMagick is installed.
+    pub fn screenshot_screen(&self, name: &str) {
+        let _ = std::process::Command::new("import")
+            .args(["-window", "root"])
+            .arg(self.screenshots.join(format!("{name}.png")))
+            .env("DISPLAY", &self.display)
+            .output();
+    }
+
     /// The addresses the app opened in the (stand-in) system browser so far.
     pub fn opened_pages(&self) -> Vec<String> {
         std::fs::read_to_string(&self.opened)

@@ -18,6 +18,8 @@ use oauth2::{
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use invoice_desk_billing::arm::CappedReadError;
+
 use crate::error::AuthError;
 
 /// AADSTS codes that mean "this tenant wants the user back" (MFA, re-authentication, an
@@ -217,27 +219,6 @@ pub fn http_client() -> Result<reqwest::Client, AuthError> {
 /// The most a token, device-code or discovery answer may hold: they are a few KB.
 const MAX_TOKEN_BODY: usize = 1024 * 1024;
 
-/// The answer's body, at most [`MAX_TOKEN_BODY`] bytes.
-async fn read_capped(response: reqwest::Response) -> Result<bytes::Bytes, HttpError> {
-    use http_body_util::BodyExt as _;
-    let too_large = || HttpError(format!("the answer is larger than {MAX_TOKEN_BODY} bytes"));
-    if response
-        .content_length()
-        .is_some_and(|n| n > MAX_TOKEN_BODY as u64)
-    {
-        return Err(too_large());
-    }
-    let body = http::Response::from(response).into_body();
-    match http_body_util::Limited::new(body, MAX_TOKEN_BODY)
-        .collect()
-        .await
-    {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(too_large()),
-        Err(e) => Err(HttpError(e.to_string())),
-    }
-}
-
 /// Runs one `oauth2` request over our reqwest client.
 pub(crate) async fn execute(
     client: reqwest::Client,
@@ -253,7 +234,14 @@ pub(crate) async fn execute(
         .map_err(|e| HttpError(describe(e)))?;
     let status = response.status();
     let headers = response.headers().clone();
-    let body = read_capped(response).await?;
+    let body = invoice_desk_billing::arm::read_capped(response, MAX_TOKEN_BODY)
+        .await
+        .map_err(|e| match e {
+            CappedReadError::TooLarge => {
+                HttpError(format!("the answer is larger than {MAX_TOKEN_BODY} bytes"))
+            }
+            CappedReadError::Transport(message) => HttpError(message),
+        })?;
     let mut out = http::Response::new(body.to_vec());
     *out.status_mut() = status;
     *out.headers_mut() = headers;

@@ -347,7 +347,18 @@ impl ArmClient {
             })?;
             let status = response.status();
             let headers = response.headers().clone();
-            let body = read_capped(response).await?;
+            let body = read_capped(response, MAX_ARM_BODY)
+                .await
+                .map_err(|e| match e {
+                    CappedReadError::TooLarge => {
+                        AttemptError::Fatal(BillingError::MalformedResponse {
+                            what: "an answer larger than the app accepts".into(),
+                            snippet: format!("more than {} MiB", MAX_ARM_BODY / (1024 * 1024)),
+                            request_id: None,
+                        })
+                    }
+                    CappedReadError::Transport(message) => AttemptError::Sent(message),
+                })?;
             Ok(Response {
                 status,
                 headers,
@@ -364,30 +375,33 @@ impl ArmClient {
 /// a server is broken or hostile, and reading on would only fill the memory.
 pub const MAX_ARM_BODY: usize = 64 * 1024 * 1024;
 
-/// The answer's body, at most [`MAX_ARM_BODY`] bytes (announced or not).
-async fn read_capped(response: reqwest::Response) -> Result<bytes::Bytes, AttemptError> {
+/// Why a capped read of an answer stopped.
+#[derive(Debug)]
+pub enum CappedReadError {
+    /// More than the cap, announced or sent.
+    TooLarge,
+    /// The connection failed while the body came.
+    Transport(String),
+}
+
+/// An answer's body, at most `max` bytes whether its length is announced or not: a broken or
+/// hostile server cannot fill the memory. Every answer read whole (ARM, tokens) goes through it.
+///
+/// # Errors
+/// [`CappedReadError`].
+pub async fn read_capped(
+    response: reqwest::Response,
+    max: usize,
+) -> Result<bytes::Bytes, CappedReadError> {
     use http_body_util::BodyExt as _;
-    let too_large = || {
-        AttemptError::Fatal(BillingError::MalformedResponse {
-            what: "an answer larger than the app accepts".into(),
-            snippet: format!("more than {} MiB", MAX_ARM_BODY / (1024 * 1024)),
-            request_id: None,
-        })
-    };
-    if response
-        .content_length()
-        .is_some_and(|n| n > MAX_ARM_BODY as u64)
-    {
-        return Err(too_large());
+    if response.content_length().is_some_and(|n| n > max as u64) {
+        return Err(CappedReadError::TooLarge);
     }
     let body = http::Response::from(response).into_body();
-    match http_body_util::Limited::new(body, MAX_ARM_BODY)
-        .collect()
-        .await
-    {
+    match http_body_util::Limited::new(body, max).collect().await {
         Ok(collected) => Ok(collected.to_bytes()),
-        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(too_large()),
-        Err(e) => Err(AttemptError::Sent(e.to_string())),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(CappedReadError::TooLarge),
+        Err(e) => Err(CappedReadError::Transport(e.to_string())),
     }
 }
 

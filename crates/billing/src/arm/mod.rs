@@ -7,7 +7,8 @@ mod paging;
 pub mod retry;
 
 pub use client::{
-    ArmClient, ArmClientBuilder, DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_PAGES, MAX_ARM_BODY,
+    ArmClient, ArmClientBuilder, CappedReadError, DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_PAGES,
+    MAX_ARM_BODY, read_capped,
 };
 pub(crate) use client::{Request, Response};
 pub use lro::{LroOptions, LroPolicy, LroProgress, LroStatus, ProgressCallback};
