@@ -57,6 +57,22 @@ fn open_scope_showing(app: &Session, css: &str) -> bool {
     false
 }
 
+/// Settings → language → Dutch, and back to where the user was.
+fn switch_to_dutch(app: &Session) {
+    select(app, "[data-testid=settings-button]");
+    app.select("[data-testid=language-select]", "nl").unwrap();
+    select(app, "[data-testid=settings-back]");
+}
+
+/// The reason card's text once it says `words` (opened from the first row when it is closed).
+fn reason_card_saying(app: &Session, words: &str) -> String {
+    if app.find("[data-testid=reason-card]").is_err() {
+        select(app, "[data-testid=period-row] [data-testid=why]");
+    }
+    app.wait_for_page_text("[data-testid=reason-card]", |t| t.contains(words))
+        .unwrap()
+}
+
 fn select(app: &Session, css: &str) {
     let element = app.wait_for(css, WAIT).unwrap();
     app.click(&element).unwrap();
@@ -90,9 +106,7 @@ fn the_demo_shows_scopes_periods_and_why_an_invoice_is_missing_in_both_languages
     app.screenshot("demo-reason-en").unwrap();
 
     // Dutch: same card, the seeds' words.
-    select(&app, "[data-testid=settings-button]");
-    app.select("[data-testid=language-select]", "nl").unwrap();
-    select(&app, "[data-testid=settings-back]");
+    switch_to_dutch(&app);
     let card = app
         .wait_for("[data-testid=reason-card], [data-testid=period-row]", WAIT)
         .unwrap();
@@ -901,9 +915,7 @@ fn an_invoices_usage_and_charges_lands_as_a_csv_and_a_cancelled_month_to_date_le
     );
 
     // The tray in Dutch: the same jobs, the portal's Dutch words.
-    select(&app, "[data-testid=settings-button]");
-    app.select("[data-testid=language-select]", "nl").unwrap();
-    select(&app, "[data-testid=settings-back]");
+    switch_to_dutch(&app);
     app.wait_for_page_text(
         "[data-testid=job-row][data-phase=finished] [data-testid=usage-file]",
         |t| t.starts_with("Opgeslagen"),
@@ -1017,9 +1029,7 @@ fn a_saved_invoices_usage_shows_at_a_glance_matching_the_invoice_and_its_row_mar
     app.screenshot("demo-usage-glance-lower-en").unwrap();
 
     // In Dutch: the same check in Dutch words.
-    select(&app, "[data-testid=settings-button]");
-    app.select("[data-testid=language-select]", "nl").unwrap();
-    select(&app, "[data-testid=settings-back]");
+    switch_to_dutch(&app);
     if app.find("[data-testid=usage-glance]").is_err() {
         app.execute(
             "document.querySelector(arguments[0] + ' td.period').click();",
@@ -1111,9 +1121,7 @@ fn usage_reports_left_running_at_the_last_quit_are_offered_to_resume_or_dismiss(
     }
 
     // In Dutch, Resume picks the first up as a usage job in the tray, which saves the file.
-    select(&app, "[data-testid=settings-button]");
-    app.select("[data-testid=language-select]", "nl").unwrap();
-    select(&app, "[data-testid=settings-back]");
+    switch_to_dutch(&app);
     let dutch = app
         .wait_for_page_text(&format!("{first} [data-testid=pending-text]"), |t| {
             t.starts_with("Een gebruiksrapport")
@@ -1258,9 +1266,7 @@ fn usage_policy_off_is_explained(case: &PolicyCase) {
     }
     assert!(shown.starts_with("https://portal.azure.com/#@"), "{shown}");
 
-    select(&app, "[data-testid=settings-button]");
-    app.select("[data-testid=language-select]", "nl").unwrap();
-    select(&app, "[data-testid=settings-back]");
+    switch_to_dutch(&app);
     if app.find("[data-testid=reason-card]").is_err() {
         select(&app, "[data-testid=period-row] [data-testid=why]");
     }
@@ -1332,9 +1338,7 @@ fn a_reader_sees_who_receives_the_invoices_by_email_but_cannot_change_it() {
     app.execute(into_view, &[]).unwrap();
     app.screenshot("demo-email-reader-en").unwrap();
 
-    select(&app, "[data-testid=settings-button]");
-    app.select("[data-testid=language-select]", "nl").unwrap();
-    select(&app, "[data-testid=settings-back]");
+    switch_to_dutch(&app);
     let dutch = app
         .wait_for_page_text("[data-testid=email-state]", |t| t.starts_with("E-mail"))
         .unwrap();
@@ -1402,9 +1406,7 @@ fn a_pay_as_you_go_administrator_reads_how_invoice_email_works_and_sets_the_noti
     app.execute(into_view, &[]).unwrap();
     app.screenshot("demo-email-mosp-en").unwrap();
 
-    select(&app, "[data-testid=settings-button]");
-    app.select("[data-testid=language-select]", "nl").unwrap();
-    select(&app, "[data-testid=settings-back]");
+    switch_to_dutch(&app);
     app.wait_for_page_text("[data-testid=email-who]", |t| {
         t.starts_with("U bent de accountbeheerder")
     })
@@ -1453,14 +1455,7 @@ fn a_reader_saves_where_the_account_administrator_allows_others_and_is_told_whom
         &[],
     )
     .unwrap();
-    if app.find("[data-testid=reason-card]").is_err() {
-        select(&app, "[data-testid=period-row] [data-testid=why]");
-    }
-    let card = app
-        .wait_for_page_text("[data-testid=reason-card]", |t| {
-            t.contains("Allow others to download invoice")
-        })
-        .unwrap();
+    let card = reason_card_saying(&app, "Allow others to download invoice");
     assert!(card.contains("alex@contoso.example"), "{card}");
     assert!(
         !card.contains("account administrator role"),
@@ -1474,17 +1469,8 @@ fn a_reader_saves_where_the_account_administrator_allows_others_and_is_told_whom
     );
     app.screenshot("demo-allow-others-off-en").unwrap();
 
-    select(&app, "[data-testid=settings-button]");
-    app.select("[data-testid=language-select]", "nl").unwrap();
-    select(&app, "[data-testid=settings-back]");
-    if app.find("[data-testid=reason-card]").is_err() {
-        select(&app, "[data-testid=period-row] [data-testid=why]");
-    }
-    let dutch = app
-        .wait_for_page_text("[data-testid=reason-card]", |t| {
-            t.contains("Toestaan dat anderen de factuur downloaden")
-        })
-        .unwrap();
+    switch_to_dutch(&app);
+    let dutch = reason_card_saying(&app, "Toestaan dat anderen de factuur downloaden");
     assert!(dutch.contains("alex@contoso.example"), "{dutch}");
     app.screenshot("demo-allow-others-off-nl").unwrap();
     select(&app, "[data-testid=leave-demo]");
