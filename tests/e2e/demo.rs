@@ -779,11 +779,13 @@ const CANCEL_NEXT_USAGE_JOB: &str = "const seen = new Set([...document.querySele
        if (cancel) { observer.disconnect(); window.__cancelledJob = row.dataset.jobId; cancel.click(); } });\
      observer.observe(document.body, { subtree: true, childList: true });";
 
-/// Files under `dir` that are not the folder's own index.
+/// Files under `dir` that are not the folder's own index (or its lock).
 fn saved_files(dir: &std::path::Path) -> Vec<String> {
     files_under(dir)
         .into_iter()
-        .filter(|f| !f.ends_with(".invoice-desk-index.json"))
+        .filter(|f| {
+            !f.ends_with(".invoice-desk-index.json") && !f.ends_with(".invoice-desk-index.lock")
+        })
         .collect()
 }
 

@@ -96,7 +96,7 @@ async fn save(
     (result, seen)
 }
 
-/// Every file under `root` (relative, `/`-separated), the index left out.
+/// Every file under `root` (relative, `/`-separated), the index and its lock left out.
 fn files(root: &Path) -> Vec<String> {
     fn walk(dir: &Path, root: &Path, out: &mut Vec<String>) {
         for entry in std::fs::read_dir(dir).unwrap() {
@@ -110,7 +110,9 @@ fn files(root: &Path) -> Vec<String> {
                     .map(|c| c.as_os_str().to_string_lossy().into_owned())
                     .collect::<Vec<_>>()
                     .join("/");
-                if rel != invoice_desk_files::INDEX_FILE {
+                if rel != invoice_desk_files::INDEX_FILE
+                    && rel != invoice_desk_files::INDEX_LOCK_FILE
+                {
                     out.push(rel);
                 }
             }

@@ -104,7 +104,8 @@ fn files(root: &Path) -> Vec<String> {
             let path = entry.path();
             if path.is_dir() {
                 stack.push(path);
-            } else {
+            } else if !path.ends_with(".invoice-desk-index.lock") {
+                // The index's lock is bookkeeping, empty: not one of the files a user counts.
                 out.push(
                     path.strip_prefix(root)
                         .unwrap()

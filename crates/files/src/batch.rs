@@ -204,17 +204,15 @@ fn info(target: &Target, path: Option<&Path>) -> ItemInfo {
     }
 }
 
-/// Where a document bound for `full` is written first: `<name>.part` beside it, in a folder
-/// that now exists.
+/// Where a document bound for `full` is written first: a `.part` of its own beside it
+/// ([`fsio::unique_part`]), in a folder that now exists.
 async fn part_beside(full: &Path) -> Result<PathBuf, FilesError> {
     if let Some(parent) = full.parent() {
         tokio::fs::create_dir_all(parent)
             .await
             .map_err(|e| FilesError::io(parent, &e))?;
     }
-    let mut part_name = full.file_name().unwrap_or_default().to_owned();
-    part_name.push(".part");
-    Ok(full.with_file_name(part_name))
+    Ok(fsio::unique_part(full, ""))
 }
 
 /// A relative path with `/` separators, as the index and the UI show it.

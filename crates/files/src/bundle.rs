@@ -316,8 +316,7 @@ pub fn unpack(zip: &Path, members: &[Member]) -> Unpacked {
 fn extract(entry: &mut impl Read, part: &Path, declared: u64) -> Result<Downloaded, &'static str> {
     let file = OpenOptions::new()
         .write(true)
-        .create(true)
-        .truncate(true)
+        .create_new(true)
         .open(part)
         .map_err(|_| "write_failed")?;
     let mut writer = BufWriter::with_capacity(WRITE_BUFFER, file);

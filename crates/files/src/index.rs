@@ -21,6 +21,10 @@ use crate::fsio;
 /// The index file's name inside the archive folder.
 pub const INDEX_FILE: &str = ".invoice-desk-index.json";
 
+/// Beside the index: locked while a save merges into the index, so two saves into one folder
+/// (the window's Save and Sync, the command line's `sync`) never drop each other's entries.
+pub const INDEX_LOCK_FILE: &str = ".invoice-desk-index.lock";
+
 /// 2: entries carry a BLAKE3 hash instead of a SHA-256 one (version 1 is still read).
 const VERSION: u32 = 2;
 
@@ -134,6 +138,8 @@ pub struct ArchiveIndex {
     root: PathBuf,
     entries: BTreeMap<DocumentKey, IndexEntry>,
     dirty: bool,
+    /// What this index recorded since it was read: these win over the file's on a save.
+    recorded: std::collections::BTreeSet<DocumentKey>,
 }
 
 impl ArchiveIndex {
@@ -144,6 +150,7 @@ impl ArchiveIndex {
             root: root.to_owned(),
             entries: BTreeMap::new(),
             dirty: false,
+            recorded: std::collections::BTreeSet::new(),
         }
     }
 
@@ -174,6 +181,7 @@ impl ArchiveIndex {
                         root: root.to_owned(),
                         entries,
                         dirty: false,
+                        recorded: std::collections::BTreeSet::new(),
                     },
                     None,
                 ))
@@ -211,19 +219,42 @@ impl ArchiveIndex {
         file.version <= VERSION && file.documents.iter().any(|e| e.relative() == relative)
     }
 
-    /// Writes the index atomically (temp file, fsync, rename) when it changed.
+    /// Writes the index atomically (temp file, fsync, rename) when it changed, merged with
+    /// what another save wrote meanwhile: under the folder's lock the file is read again, its
+    /// entries kept, and this index's recordings laid over them.
     pub fn save(&mut self) -> io::Result<()> {
         if !self.dirty {
             return Ok(());
+        }
+        fs::create_dir_all(&self.root)?;
+        let lock = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(self.root.join(INDEX_LOCK_FILE))?;
+        lock.lock()?;
+        if let Ok(bytes) =
+            fsio::read_capped(&self.root.join(INDEX_FILE), fsio::MAX_BOOKKEEPING_FILE)
+            && let Ok(on_disk) = serde_json::from_slice::<IndexFile>(&bytes)
+            && on_disk.version <= VERSION
+        {
+            for entry in on_disk.documents {
+                let key = entry.key();
+                if !self.recorded.contains(&key) && crate::sanitise::is_contained(&entry.relative())
+                {
+                    self.entries.insert(key, entry);
+                }
+            }
         }
         let file = IndexFile {
             version: VERSION,
             documents: self.entries.values().cloned().collect(),
         };
         let bytes = serde_json::to_vec_pretty(&file).map_err(io::Error::other)?;
-        fs::create_dir_all(&self.root)?;
         fsio::write_atomic(&self.root.join(INDEX_FILE), &bytes)?;
+        drop(lock);
         self.dirty = false;
+        self.recorded.clear();
         Ok(())
     }
 
@@ -275,6 +306,7 @@ impl ArchiveIndex {
     /// Records (or replaces) a document.
     pub fn record(&mut self, mut entry: IndexEntry) {
         entry.scope_id = entry.scope_id.trim_end_matches('/').to_lowercase();
+        self.recorded.insert(entry.key());
         self.entries.insert(entry.key(), entry);
         self.dirty = true;
     }
@@ -398,6 +430,31 @@ mod tests {
             fsio::MAX_BOOKKEEPING_FILE + 1,
             "kept as it was"
         );
+    }
+
+    #[test]
+    fn two_saves_into_one_folder_keep_each_others_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut before = ArchiveIndex::empty(dir.path());
+        before.record(entry("G0", "acct/G0.pdf", 1));
+        before.save().unwrap();
+        // Two saves read the folder's index, each records its own document...
+        let (mut save, _) = ArchiveIndex::load(dir.path()).unwrap();
+        let (mut sync, _) = ArchiveIndex::load(dir.path()).unwrap();
+        save.record(entry("G1", "acct/G1.pdf", 2));
+        sync.record(entry("G2", "acct/G2.pdf", 3));
+        sync.record(entry("G0", "acct/G0 (2).pdf", 4));
+        // ...and writes it back, in either order.
+        save.save().unwrap();
+        sync.save().unwrap();
+        let (after, _) = ArchiveIndex::load(dir.path()).unwrap();
+        let paths: Vec<&str> = after.entries().map(|e| e.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            ["acct/G0 (2).pdf", "acct/G1.pdf", "acct/G2.pdf"],
+            "nothing dropped; the later recording of G0 wins"
+        );
+        assert!(dir.path().join(INDEX_LOCK_FILE).exists());
     }
 
     #[test]

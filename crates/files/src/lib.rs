@@ -39,7 +39,7 @@ pub use batch::{
     ItemResult, Job, run_batch, slash_path,
 };
 pub use error::{FilesCode, FilesError, ItemError};
-pub use index::{ArchiveIndex, DocumentKey, INDEX_FILE, IndexEntry, IndexWarning};
+pub use index::{ArchiveIndex, DocumentKey, INDEX_FILE, INDEX_LOCK_FILE, IndexEntry, IndexWarning};
 pub use place::Placed;
 pub use plan::{named_targets, scope_targets};
 pub use retry::TransferPolicy;

@@ -103,7 +103,7 @@ pub async fn fetch_report(
     let files = blobs.len();
     let mut downloaded = Vec::with_capacity(files);
     for (index, url) in blobs.iter().enumerate() {
-        let raw = sibling(full, &format!(".{tag}{}.part", index + 1));
+        let raw = crate::fsio::unique_part(full, &format!("{tag}{}-", index + 1));
         let mut transfer = Transfer::create(raw, ContentKind::Any).await?;
         let report = |bytes, total| {
             progress(ReportStep::Downloading {
@@ -151,7 +151,7 @@ pub async fn save_fetched(
     let full = destination.root.join(destination.relative);
     let outputs = match parts {
         ReportParts::Join if unpacked.len() > 1 => {
-            let out = sibling(&full, ".part");
+            let out = crate::fsio::unique_part(&full, "");
             leftovers.keep(&out);
             let cancel = cancel.clone();
             let joined = blocking(move || join(&unpacked, &out, &cancel)).await?;
@@ -294,7 +294,11 @@ fn write_part(
     cancel: &CancellationToken,
     fill: impl FnOnce(&mut HashingWriter<BufWriter<File>>) -> Result<(), FilesError>,
 ) -> Result<Downloaded, FilesError> {
-    let file = File::create(path).map_err(|e| FilesError::io(path, &e))?;
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| FilesError::io(path, &e))?;
     let mut writer = HashingWriter {
         inner: BufWriter::with_capacity(COPY_BUFFER, file),
         hasher: blake3::Hasher::new(),

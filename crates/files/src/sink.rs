@@ -191,15 +191,12 @@ pub(crate) struct PartSink {
 }
 
 impl PartSink {
-    /// Creates (or truncates) `path` and starts its thread.
+    /// Creates `path`, which must not exist yet (nothing planted there is followed or
+    /// truncated), and starts its thread.
     pub(crate) async fn create(path: &Path) -> Result<Self, FilesError> {
         let owned = path.to_owned();
         let file = tokio::task::spawn_blocking(move || {
-            OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .open(&owned)
+            OpenOptions::new().write(true).create_new(true).open(&owned)
         })
         .await
         .map_err(|e| FilesError::Io {
@@ -617,6 +614,30 @@ mod tests {
         }
         assert!(expected.len() as u64 > WRITEBACK_EVERY);
         expected
+    }
+
+    #[tokio::test]
+    async fn a_part_name_already_taken_is_never_opened_and_a_planted_link_never_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim.pdf");
+        std::fs::write(&victim, b"someone else's file").unwrap();
+        let taken = dir.path().join("taken.part");
+        std::fs::write(&taken, b"another save's bytes").unwrap();
+        assert!(PartSink::create(&taken).await.is_err());
+        assert_eq!(std::fs::read(&taken).unwrap(), b"another save's bytes");
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link.part");
+            std::os::unix::fs::symlink(&victim, &link).unwrap();
+            assert!(PartSink::create(&link).await.is_err());
+            assert_eq!(std::fs::read(&victim).unwrap(), b"someone else's file");
+        }
+        // Two saves of one document get parts of their own.
+        let full = dir.path().join("G1.pdf");
+        assert_ne!(
+            crate::fsio::unique_part(&full, ""),
+            crate::fsio::unique_part(&full, "")
+        );
     }
 
     #[tokio::test]

@@ -105,8 +105,8 @@ enum Stop {
 }
 
 impl Transfer {
-    /// Creates (or truncates) `part` now, so a folder that cannot be written to fails before
-    /// anything is asked of Azure.
+    /// Creates `part` now (it must not exist), so a folder that cannot be written to fails
+    /// before anything is asked of Azure.
     pub async fn create(part: PathBuf, expect: ContentKind) -> Result<Self, FilesError> {
         let mut transfer = Self {
             part,
@@ -205,7 +205,9 @@ impl Transfer {
     }
 
     async fn flush_and_reopen(&mut self) -> Result<(), FilesError> {
+        // The part is this transfer's own (closed once the sink is dropped): started over.
         self.file = None;
+        let _ = tokio::fs::remove_file(&self.part).await;
         self.open().await
     }
 
