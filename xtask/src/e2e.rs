@@ -88,15 +88,11 @@ pub fn run_tests(app: &Path, work: &Path, today: &str, filter: &[&str]) -> Resul
     .context("starting tauri-driver")?;
     wait_for_port(port, Duration::from_secs(20)).context("tauri-driver did not start listening")?;
 
-    let mut tests = process::cargo(&[
-        "nextest",
-        "run",
-        "--package",
-        "invoice-desk-e2e",
-        "--no-fail-fast",
-        "-j",
-        "1",
-    ]);
+    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("nextest-e2e.toml");
+    let mut tests = process::cargo(&["nextest", "run", "--config-file"]);
+    tests
+        .arg(&config)
+        .args(["--package", "invoice-desk-e2e", "--no-fail-fast", "-j", "1"]);
     tests.args(filter);
     tests
         .env(
