@@ -103,6 +103,42 @@ struct IndexFile {
     documents: Vec<IndexEntry>,
 }
 
+/// The index file of a folder as it lies there.
+enum OnDisk {
+    Missing,
+    /// Its documents whose paths stay inside the folder.
+    Usable(Vec<IndexEntry>),
+    /// Not an index this program can use (too large, not JSON, a newer version): why.
+    Unusable(String),
+}
+
+/// Reads the index file of `root`; only an error other than its absence or its content (a
+/// folder that cannot be read) is an `Err`.
+fn on_disk(root: &Path) -> io::Result<OnDisk> {
+    let bytes = match fsio::read_capped(&root.join(INDEX_FILE), fsio::MAX_BOOKKEEPING_FILE) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(OnDisk::Missing),
+        // Too large to be an index the app wrote: unusable like a corrupt one.
+        Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+            return Ok(OnDisk::Unusable(e.to_string()));
+        }
+        Err(e) => return Err(e),
+    };
+    Ok(match serde_json::from_slice::<IndexFile>(&bytes) {
+        Ok(file) if file.version <= VERSION => OnDisk::Usable(
+            file.documents
+                .into_iter()
+                .filter(|e| crate::sanitise::is_contained(&e.relative()))
+                .collect(),
+        ),
+        Ok(file) => OnDisk::Unusable(format!(
+            "version {} is newer than this program",
+            file.version
+        )),
+        Err(e) => OnDisk::Unusable(e.to_string()),
+    })
+}
+
 /// Something the user should hear about the index.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
@@ -158,39 +194,19 @@ impl ArchiveIndex {
     /// aside and reported. Only a failure to move it aside is an error.
     pub fn load(root: &Path) -> io::Result<(Self, Option<IndexWarning>)> {
         let path = root.join(INDEX_FILE);
-        let bytes = match fsio::read_capped(&path, fsio::MAX_BOOKKEEPING_FILE) {
-            Ok(bytes) => Ok(bytes),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((Self::empty(root), None)),
-            // Too large to be an index the app wrote: moved aside like a corrupt one.
-            Err(e) if e.kind() == io::ErrorKind::InvalidData => Err(e.to_string()),
-            Err(e) => return Err(e),
-        };
-        let parsed = bytes.and_then(|bytes| {
-            serde_json::from_slice::<IndexFile>(&bytes).map_err(|e| e.to_string())
-        });
-        match parsed {
-            Ok(file) if file.version <= VERSION => {
-                let entries = file
-                    .documents
-                    .into_iter()
-                    .filter(|e| crate::sanitise::is_contained(&e.relative()))
-                    .map(|e| (e.key(), e))
-                    .collect();
+        match on_disk(root)? {
+            OnDisk::Missing => Ok((Self::empty(root), None)),
+            OnDisk::Usable(documents) => {
+                let entries = documents.into_iter().map(|e| (e.key(), e)).collect();
                 Ok((
                     Self {
-                        root: root.to_owned(),
                         entries,
-                        dirty: false,
-                        recorded: std::collections::BTreeSet::new(),
+                        ..Self::empty(root)
                     },
                     None,
                 ))
             }
-            other => {
-                let reason = match other {
-                    Ok(file) => format!("version {} is newer than this program", file.version),
-                    Err(e) => e,
-                };
+            OnDisk::Unusable(reason) => {
                 let stamp = OffsetDateTime::now_utc().unix_timestamp();
                 let backup = root.join(format!("{INDEX_FILE}.corrupt-{stamp}"));
                 fs::rename(&path, &backup)?;
@@ -209,14 +225,8 @@ impl ArchiveIndex {
     /// Read only: an unreadable index is left where it is and records nothing.
     #[must_use]
     pub fn records(root: &Path, relative: &Path) -> bool {
-        let Ok(bytes) = fsio::read_capped(&root.join(INDEX_FILE), fsio::MAX_BOOKKEEPING_FILE)
-        else {
-            return false;
-        };
-        let Ok(file) = serde_json::from_slice::<IndexFile>(&bytes) else {
-            return false;
-        };
-        file.version <= VERSION && file.documents.iter().any(|e| e.relative() == relative)
+        matches!(on_disk(root), Ok(OnDisk::Usable(documents))
+            if documents.iter().any(|e| e.relative() == relative))
     }
 
     /// Writes the index atomically (temp file, fsync, rename) when it changed, merged with
@@ -233,15 +243,10 @@ impl ArchiveIndex {
             .write(true)
             .open(self.root.join(INDEX_LOCK_FILE))?;
         lock.lock()?;
-        if let Ok(bytes) =
-            fsio::read_capped(&self.root.join(INDEX_FILE), fsio::MAX_BOOKKEEPING_FILE)
-            && let Ok(on_disk) = serde_json::from_slice::<IndexFile>(&bytes)
-            && on_disk.version <= VERSION
-        {
-            for entry in on_disk.documents {
+        if let Ok(OnDisk::Usable(documents)) = on_disk(&self.root) {
+            for entry in documents {
                 let key = entry.key();
-                if !self.recorded.contains(&key) && crate::sanitise::is_contained(&entry.relative())
-                {
+                if !self.recorded.contains(&key) {
                     self.entries.insert(key, entry);
                 }
             }
