@@ -15,9 +15,8 @@ use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
 use tokio_util::sync::CancellationToken;
 
-use invoice_desk_api::{DownloadJobs, download_jobs};
+use invoice_desk_api::{DownloadJobs, RefusedInvoice, download_jobs};
 use invoice_desk_billing::ShownRange;
-use invoice_desk_billing::access::InvoiceRefusal;
 use invoice_desk_files::{
     ArchiveIndex, BatchEvent, BatchOptions, BatchSummary, DocumentSelection, Fetcher, ItemResult,
     Job, Template, TransferPolicy,
@@ -60,14 +59,6 @@ pub struct SaveSummary {
     /// Invoices of the range that Azure keeps from this user, left out (the rest is saved).
     pub refused: Vec<RefusedInvoice>,
     pub cancelled: bool,
-}
-
-/// An invoice of a range that was not saved, and why it is kept from the user.
-#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct RefusedInvoice {
-    pub invoice: String,
-    pub refusal: InvoiceRefusal,
 }
 
 impl SaveSummary {
@@ -313,13 +304,7 @@ async fn save_into(
         }
     };
     let mut result = summary(folder, &batch, cancel.is_cancelled());
-    result.refused = refused
-        .into_iter()
-        .map(|r| RefusedInvoice {
-            invoice: r.invoice,
-            refusal: r.why,
-        })
-        .collect();
+    result.refused = refused;
     tracing::info!(
         saved = result.saved.len(),
         already_there = result.already_there.len(),

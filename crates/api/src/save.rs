@@ -38,11 +38,14 @@ pub fn may_download(entry: &ScopeEntry) -> Result<(), SaveError> {
     }
 }
 
-/// An invoice of a range that is not saved because it is kept from the caller.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An invoice of a range that is not saved because it is kept from the caller (the window's
+/// summary shows it as it is).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
 pub struct RefusedInvoice {
     pub invoice: String,
-    pub why: InvoiceRefusal,
+    pub refusal: InvoiceRefusal,
 }
 
 /// What a save fetches, and the invoices of its range it leaves out (and why).
@@ -82,11 +85,11 @@ pub async fn download_jobs(
             }
             // In a range: the rest of the range is saved, and the summary names this one
             // (once, though it may have several documents).
-            Some(why) => {
+            Some(refusal) => {
                 if !refused.iter().any(|r| r.invoice == target.invoice) {
                     refused.push(RefusedInvoice {
                         invoice: target.invoice,
-                        why,
+                        refusal,
                     });
                 }
             }

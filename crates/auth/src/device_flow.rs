@@ -29,7 +29,7 @@ const DEFAULT_INTERVAL: Duration = Duration::from_secs(5);
 
 /// The wait before the next poll: what the flow asks for, but never shorter than the longest
 /// wait so far (RFC 8628 only ever lengthens the interval; a backoff after a network error
-/// must not undercut the server's `slow_down`), and never below a second.
+/// must not undercut the server's `slow_down`); a sub-second one is taken as RFC 8628's default.
 fn poll_wait(asked: Duration, longest_ms: &AtomicU64) -> Duration {
     let asked = if asked < Duration::from_secs(1) {
         DEFAULT_INTERVAL

@@ -693,7 +693,10 @@ export type ReasonView = {
 	facts: FactView[],
 };
 
-/**  An invoice of a range that was not saved, and why it is kept from the user. */
+/**
+ *  An invoice of a range that is not saved because it is kept from the caller (the window's
+ *  summary shows it as it is).
+ */
 export type RefusedInvoice = {
 	invoice: string,
 	refusal: InvoiceRefusal,

@@ -636,8 +636,8 @@ fn report(
                 .map(|(scope_id, r)| RefusedJson {
                     scope_id: scope_id.clone(),
                     invoice: r.invoice.clone(),
-                    code: r.why.code(),
-                    message: catalogue::invoice_refusal(lang, r.why),
+                    code: r.refusal.code(),
+                    message: catalogue::invoice_refusal(lang, r.refusal),
                 })
                 .collect(),
             warnings: warnings.to_vec(),
@@ -658,7 +658,7 @@ fn report(
                 "cli.save.refused",
                 &[
                     ("invoice", r.invoice.as_str()),
-                    ("reason", &catalogue::invoice_refusal(lang, r.why)),
+                    ("reason", &catalogue::invoice_refusal(lang, r.refusal)),
                 ],
             )
         );
