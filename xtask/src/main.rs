@@ -7,11 +7,13 @@
 //! - `bundle`   a release .deb (or another bundle: `bundle --bundles rpm`)
 //! - `bindings` regenerate the TypeScript IPC bindings from the Rust declarations
 //! - `fixtures` record the demo answers the browser tests' IPC mock replays
+//! - `fuzz`     run the libFuzzer targets of `crates/fuzz` (10 minutes each unless told)
 
 mod bench;
 mod dates;
 mod e2e;
 mod fixtures;
+mod fuzz;
 mod process;
 mod setup;
 mod suites;
@@ -38,6 +40,7 @@ fn dispatch(args: &[String]) -> Result<()> {
         "bundle" => bundle(rest),
         "bindings" => bindings(),
         "fixtures" => fixtures::run(),
+        "fuzz" => fuzz::run(rest),
         "help" | "--help" | "-h" => {
             print_usage();
             Ok(())
@@ -56,7 +59,8 @@ fn print_usage() {
          the benchmarks, all or the named ones ({}); see `cargo xtask bench --help`\n  \
          bundle [--bundles deb]  build a release bundle into target/release/bundle/\n  \
          bindings          regenerate ui/src/lib/bindings.ts from the Rust commands\n  \
-         fixtures          record the commands' demo answers into ui/src/e2e/recorded/",
+         fixtures          record the commands' demo answers into ui/src/e2e/recorded/\n  \
+         fuzz [TARGET...] [--secs N]  run the fuzz targets, 600 s each unless told",
         suites::names().join(", "),
         bench::NAMES.join(", ")
     );

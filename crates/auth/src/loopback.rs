@@ -171,8 +171,9 @@ struct Shared {
     finished: AtomicBool,
 }
 
-/// What one request means.
-enum Verdict {
+/// What one request to the loopback port means.
+#[derive(Debug)]
+pub enum Verdict {
     /// Not the redirect: 404, keep waiting.
     Ignore,
     /// A redirect without this sign-in's `state`: 400, keep waiting.
@@ -191,7 +192,7 @@ async fn serve(
         let _ = respond(&mut stream, "400 Bad Request", "").await;
         return;
     };
-    let verdict = judge(&target, &shared);
+    let verdict = judge(&target, shared.expected_state.expose(), &shared.tenant);
     let outcome = match verdict {
         Verdict::Ignore => {
             let _ = respond(&mut stream, "404 Not Found", "").await;
@@ -234,15 +235,24 @@ async fn read_target(stream: &mut TcpStream) -> std::io::Result<Option<String>> 
             break;
         }
     }
-    let text = String::from_utf8_lossy(&head);
+    Ok(request_target(&head))
+}
+
+/// The request target of a `GET` request head (whatever bytes a local program sent), or
+/// `None` for another method or no request line.
+#[must_use]
+pub fn request_target(head: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(head);
     let mut parts = text.lines().next().unwrap_or_default().split(' ');
     match (parts.next(), parts.next()) {
-        (Some("GET"), Some(target)) => Ok(Some(target.to_owned())),
-        _ => Ok(None),
+        (Some("GET"), Some(target)) => Some(target.to_owned()),
+        _ => None,
     }
 }
 
-fn judge(target: &str, shared: &Shared) -> Verdict {
+/// What a request for `target` means to the sign-in waiting for `expected_state`.
+#[must_use]
+pub fn judge(target: &str, expected_state: &str, tenant: &str) -> Verdict {
     let Ok(url) = Url::parse(&format!("http://127.0.0.1{target}")) else {
         return Verdict::Ignore;
     };
@@ -265,12 +275,7 @@ fn judge(target: &str, shared: &Shared) -> Verdict {
     if code.is_none() && error.is_none() {
         return Verdict::Ignore;
     }
-    let state_ok = state.is_some_and(|s| {
-        bool::from(
-            s.as_bytes()
-                .ct_eq(shared.expected_state.expose().as_bytes()),
-        )
-    });
+    let state_ok = state.is_some_and(|s| bool::from(s.as_bytes().ct_eq(expected_state.as_bytes())));
     if !state_ok {
         return Verdict::Forged;
     }
@@ -283,7 +288,7 @@ fn judge(target: &str, shared: &Shared) -> Verdict {
             error_description: description,
             ..EntraError::default()
         };
-        return Verdict::Failed(entra.into_auth_error(&shared.tenant));
+        return Verdict::Failed(entra.into_auth_error(tenant));
     }
     match code {
         Some(code) if !code.is_empty() => Verdict::Code(AuthorizationCode(Sensitive(code))),

@@ -118,7 +118,14 @@ pub fn component(raw: &str, is_file: bool) -> String {
             .trim_start_matches(char::is_whitespace)
             .trim_end_matches(|c: char| c == '.' || c.is_whitespace());
         let mut next = if let Some(rest) = trimmed.strip_prefix('.') {
-            format!("_{rest}")
+            // A file named by its extension alone (an empty stem) keeps it: `_.pdf`, which
+            // still opens as a PDF, not `_pdf`.
+            let kept = format!("_{trimmed}");
+            if is_file && extension(&kept) == Some(trimmed) {
+                kept
+            } else {
+                format!("_{rest}")
+            }
         } else {
             trimmed.to_owned()
         };
@@ -248,6 +255,9 @@ mod tests {
             component(".invoice-desk-index.json", true),
             "_invoice-desk-index.json"
         );
+        assert_eq!(component(".pdf", true), "_.pdf");
+        assert_eq!(component("\u{202E}.pdf", true), "_.pdf");
+        assert_eq!(component(".pdf", false), "_pdf");
     }
 
     #[test]

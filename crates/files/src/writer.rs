@@ -493,7 +493,8 @@ fn network_stall(stall: Duration) -> FilesError {
 }
 
 /// `Content-Range: bytes START-END/TOTAL` (or `bytes */TOTAL`) → (START, TOTAL).
-fn content_range(headers: &HeaderMap) -> Option<(u64, Option<u64>)> {
+#[must_use]
+pub fn content_range(headers: &HeaderMap) -> Option<(u64, Option<u64>)> {
     let value = headers.get(header::CONTENT_RANGE)?.to_str().ok()?;
     let rest = value.trim().strip_prefix("bytes")?.trim();
     let (range, total) = rest.split_once('/')?;

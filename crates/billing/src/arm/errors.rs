@@ -9,7 +9,8 @@ use crate::error::BillingError;
 use crate::model::ArmError;
 
 /// Maps a failed response; `body` may be the ARM envelope, Cost Management's shape, HTML or empty.
-pub(crate) fn from_response(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> BillingError {
+#[must_use]
+pub fn from_response(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> BillingError {
     let arm = ArmError::from_body(body).map(Box::new);
     let request_id = request_id(headers);
     match status.as_u16() {

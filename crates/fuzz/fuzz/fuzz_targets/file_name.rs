@@ -1,0 +1,5 @@
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    (invoice_desk_fuzz::target("file_name").expect("a known target").run)(data);
+});

@@ -1,0 +1,5 @@
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    (invoice_desk_fuzz::target("loopback_request").expect("a known target").run)(data);
+});
