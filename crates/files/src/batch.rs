@@ -21,6 +21,7 @@ use crate::error::{FilesError, ItemError};
 use crate::fsio;
 use crate::index::{ArchiveIndex, DocumentKey, IndexEntry, IndexWarning, now_text};
 use crate::links;
+use crate::parts;
 use crate::place::{self, Claims, Placed};
 use crate::target::Target;
 use crate::template::Template;
@@ -202,17 +203,6 @@ fn info(target: &Target, path: Option<&Path>) -> ItemInfo {
         document_name: target.document_name.clone(),
         path: path.map(slash_path),
     }
-}
-
-/// Where a document bound for `full` is written first: a `.part` of its own beside it
-/// ([`fsio::unique_part`]), in a folder that now exists.
-async fn part_beside(full: &Path) -> Result<PathBuf, FilesError> {
-    if let Some(parent) = full.parent() {
-        tokio::fs::create_dir_all(parent)
-            .await
-            .map_err(|e| FilesError::io(parent, &e))?;
-    }
-    Ok(fsio::unique_part(full, ""))
 }
 
 /// A relative path with `/` separators, as the index and the UI show it.
@@ -481,7 +471,7 @@ impl Shared<'_> {
         relative: &Path,
     ) -> Result<(Placed, Downloaded), FilesError> {
         let root = &self.options.dest;
-        let part = part_beside(&root.join(relative)).await?;
+        let part = parts::part_beside(&root.join(relative), "").await?;
         let mut transfer = Transfer::create(part, ContentKind::Pdf).await?;
 
         let lro = LroOptions::default().with_cancel(self.options.cancel.clone());
@@ -636,14 +626,14 @@ impl Shared<'_> {
             plan.push(bundle::Member {
                 invoice: p.job.target.invoice.clone(),
                 document_name: p.job.target.document_name.clone(),
-                part: part_beside(&root.join(&p.relative)).await?,
+                part: parts::part_beside(&root.join(&p.relative), "").await?,
             });
             request.push(DocumentDownloadRequest {
                 invoice_name: p.job.target.invoice.clone(),
                 document_name: p.job.target.document_name.clone(),
             });
         }
-        let temp = bundle::temp_name(root);
+        let temp = parts::part_beside(&root.join(".bundle.zip"), "").await?;
         let mut transfer = Transfer::create(temp.clone(), ContentKind::Zip).await?;
         let lro = LroOptions::default().with_cancel(self.options.cancel.clone());
         let cancel = &self.options.cancel;

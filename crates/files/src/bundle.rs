@@ -376,18 +376,6 @@ impl Drop for TempFile {
     }
 }
 
-/// A name for a bundle's zip in the archive folder, unique in this process and among
-/// processes; it ends in `.part` like every unfinished download.
-pub(crate) fn temp_name(dest: &Path) -> PathBuf {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static NEXT: AtomicU32 = AtomicU32::new(0);
-    dest.join(format!(
-        ".bundle-{}-{}.zip.part",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -72,27 +72,6 @@ fn rand_u32() -> u32 {
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
-/// A `.part` name beside `full` that no other save uses: `<name>.<process><count><time>.part`.
-/// Two saves into one folder (a Save and a Sync, the window and the command line) never write
-/// the same part file; each part is also opened `create_new`, so nothing planted at the name
-/// (a file, a link) is followed or truncated.
-#[must_use]
-pub fn unique_part(full: &Path, tag: &str) -> std::path::PathBuf {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let unique = format!(
-        "{:x}{:x}{nanos:x}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    );
-    let mut name = full.file_name().unwrap_or_default().to_owned();
-    name.push(format!(".{tag}{unique}.part"));
-    full.with_file_name(name)
-}
-
 /// The most a file of the app's own bookkeeping (an archive index, the listing cache, the list
 /// of running reports) may hold: a folder shared with others may hold a planted giant.
 pub const MAX_BOOKKEEPING_FILE: u64 = 64 * 1024 * 1024;

@@ -23,6 +23,7 @@ mod error;
 pub mod fsio;
 pub mod index;
 pub mod links;
+pub mod parts;
 pub mod place;
 pub mod plan;
 pub mod report;

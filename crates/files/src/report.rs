@@ -94,16 +94,11 @@ pub async fn fetch_report(
     progress: &(dyn Fn(ReportStep) + Send + Sync),
     cancel: &CancellationToken,
 ) -> Result<FetchedReport, FilesError> {
-    if let Some(parent) = full.parent() {
-        tokio::fs::create_dir_all(parent)
-            .await
-            .map_err(|e| FilesError::io(parent, &e))?;
-    }
     let mut leftovers = PartFiles::default();
     let files = blobs.len();
     let mut downloaded = Vec::with_capacity(files);
     for (index, url) in blobs.iter().enumerate() {
-        let raw = crate::fsio::unique_part(full, &format!("{tag}{}-", index + 1));
+        let raw = crate::parts::part_beside(full, &format!("{tag}{}-", index + 1)).await?;
         let mut transfer = Transfer::create(raw, ContentKind::Any).await?;
         let report = |bytes, total| {
             progress(ReportStep::Downloading {
@@ -151,7 +146,7 @@ pub async fn save_fetched(
     let full = destination.root.join(destination.relative);
     let outputs = match parts {
         ReportParts::Join if unpacked.len() > 1 => {
-            let out = crate::fsio::unique_part(&full, "");
+            let out = crate::parts::unique_part(&full, "");
             leftovers.keep(&out);
             let cancel = cancel.clone();
             let joined = blocking(move || join(&unpacked, &out, &cancel)).await?;

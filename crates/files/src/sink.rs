@@ -635,8 +635,8 @@ mod tests {
         // Two saves of one document get parts of their own.
         let full = dir.path().join("G1.pdf");
         assert_ne!(
-            crate::fsio::unique_part(&full, ""),
-            crate::fsio::unique_part(&full, "")
+            crate::parts::unique_part(&full, ""),
+            crate::parts::unique_part(&full, "")
         );
     }
 

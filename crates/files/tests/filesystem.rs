@@ -209,3 +209,42 @@ async fn a_folder_too_deep_for_any_name_is_a_typed_error() {
     assert_eq!(failure_codes(&summary), ["folder_too_long"]);
     assert!(common::download_posts(&emu).is_empty());
 }
+
+#[tokio::test]
+async fn a_save_clears_the_part_files_a_stopped_save_left_in_its_folder() {
+    let dir = temp();
+    let emu = emulator(EmulatorConfig::default()).await;
+    let jobs = one_job(&emu).await;
+    let fields = jobs[0].target.fields();
+    let folder = dir.path().join(invoice_desk_files::sanitise::component(
+        &fields.billing_account,
+        false,
+    ));
+    std::fs::create_dir_all(&folder).unwrap();
+    // A save killed two days ago, one still running in another process, a browser's download.
+    let crashed = folder.join("2026-09 G000000001.pdf.~fffff-0-1a2b3c.part");
+    let running = folder.join("2026-10 G000000002.pdf.~fffff-1-1a2b3c.part");
+    let browser = folder.join("holiday.mkv.part");
+    for path in [&crashed, &running, &browser] {
+        std::fs::write(path, b"%PDF-1.7 half").unwrap();
+    }
+    let two_days_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 86_400);
+    for path in [&crashed, &browser] {
+        std::fs::File::options()
+            .write(true)
+            .open(path)
+            .unwrap()
+            .set_modified(two_days_ago)
+            .unwrap();
+    }
+
+    let (summary, _) = run(jobs, &options(dir.path(), DEFAULT_TEMPLATE)).await;
+
+    assert_eq!(summary.saved.len(), 1, "{:?}", summary.failed);
+    assert!(!crashed.exists(), "the stopped save's part is still there");
+    assert!(
+        running.exists(),
+        "a part another save may still write was removed"
+    );
+    assert!(browser.exists(), "another program's part was removed");
+}
