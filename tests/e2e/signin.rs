@@ -97,45 +97,118 @@ fn signing_in_shows_the_account_remembers_it_and_signing_out_removes_it() {
     last.wait_for("#welcome-heading", WAIT).unwrap();
 }
 
+/// What the web view holds: its page and both storages.
+fn web_view_contents(app: &Session) -> String {
+    app.execute(
+        "return document.documentElement.outerHTML + JSON.stringify(localStorage) + JSON.stringify(sessionStorage);",
+        &[],
+    )
+    .unwrap()
+    .as_str()
+    .unwrap_or_default()
+    .to_owned()
+}
+
+/// A whole session, then a search of everything the app wrote: a sign-in in the browser, a
+/// Sync archive, a restart that signs in again from the keychain (refresh token), a sign-out.
+/// No authorization code, PKCE verifier, access, refresh or ID token the local Azure handed
+/// out may be in any file the app wrote (settings, caches, archive index, logs, the web view's
+/// own storage) or in the web view, not even a part of one.
 #[test]
-fn no_token_reaches_the_logs_the_settings_folder_or_the_web_view() {
+fn a_whole_session_leaves_no_token_code_or_verifier_in_any_file_or_the_web_view() {
     let env = Env::from_process();
-    let app = launch_signed_out(&env);
-    sign_in(&env, &app);
-    // Tokens the app holds are JWTs (the emulator issues them in Entra's format); refresh
-    // tokens never leave the keychain. Search for any JWT and any token field with a value.
-    let page = app
-        .execute(
-            "return document.documentElement.outerHTML + JSON.stringify(localStorage) + JSON.stringify(sessionStorage);",
-            &[],
-        )
+    let folder = env.home.join("leak-archive");
+    let _ = std::fs::remove_dir_all(&folder);
+    let settings = serde_json::json!({
+        "downloadFolder": folder.display().to_string(),
+        "archiveFolder": folder.display().to_string(),
+    });
+    let app = env.launch(Some(&settings.to_string()));
+    app.wait_for("#welcome-heading, [data-testid=account-row]", WAIT)
         .unwrap();
-    let page = page.as_str().unwrap_or_default().to_owned();
-    sign_out_everything(&app);
+    if app.find("[data-testid=account-row]").is_ok() {
+        sign_out_everything(&app);
+        app.wait_for("#welcome-heading", WAIT).unwrap();
+    }
+    sign_in_as(&env, &app, BILLING_USER);
+    app.wait_for("[data-testid=scope-row]", SIGN_IN_WAIT)
+        .unwrap();
+    let sync = app.wait_for("[data-testid=sync-archive]", WAIT).unwrap();
+    app.click(&sync).unwrap();
+    let summary = app
+        .wait_for_text("[data-testid=save-summary-text]", |t| {
+            t.starts_with("Saved:")
+        })
+        .unwrap();
+    let mut web_view = web_view_contents(&app);
     drop(app);
 
-    let jwt = regex_lite_jwt();
-    assert!(!jwt(&page), "the web view holds a token");
-    let mut searched = 0;
-    for dir in ["config", "state", "cache"] {
-        for file in files(&env.home.join(dir)) {
-            let bytes = std::fs::read(&file).unwrap_or_default();
-            let text = String::from_utf8_lossy(&bytes);
-            assert!(!jwt(&text), "{} holds a token", file.display());
-            assert!(
-                !text.contains("refresh_token="),
-                "{} holds a refresh token",
-                file.display()
-            );
-            searched += 1;
+    let again = env.relaunch();
+    assert!(account_rows_text(&again).contains(BILLING_USER));
+    again
+        .wait_for("[data-testid=scope-row]", SIGN_IN_WAIT)
+        .unwrap();
+    web_view.push_str(&web_view_contents(&again));
+    sign_out_everything(&again);
+    again.wait_for("#welcome-heading", WAIT).unwrap();
+    drop(again);
+
+    let secrets = env.issued_secrets();
+    for kind in [
+        "authorization_code",
+        "code_verifier",
+        "access_token",
+        "refresh_token",
+        "id_token",
+    ] {
+        assert!(
+            secrets.iter().any(|(k, _)| k == kind),
+            "the session used no {kind}, so it was not searched for: {:?}",
+            secrets.iter().map(|(k, _)| k).collect::<Vec<_>>()
+        );
+    }
+    // The whole value, and its first and last 24 characters (a log line may cut a token).
+    let needles: Vec<(&str, &str)> = secrets
+        .iter()
+        .flat_map(|(kind, value)| {
+            let head = &value[..24.min(value.len())];
+            let tail = &value[value.len().saturating_sub(24)..];
+            [(kind.as_str(), head), (kind.as_str(), tail)]
+        })
+        .collect();
+    let leak = |text: &str| {
+        needles
+            .iter()
+            .find(|(_, n)| text.contains(n))
+            .map(|(k, _)| *k)
+    };
+    assert_eq!(leak(&web_view), None, "the web view holds a secret");
+    let written = files(&env.home);
+    let saved_documents = files(&folder).len();
+    assert!(
+        saved_documents > 1,
+        "the sync saved nothing ({summary}), so the index was not searched"
+    );
+    for file in &written {
+        let bytes = std::fs::read(file).unwrap_or_default();
+        let text = String::from_utf8_lossy(&bytes);
+        if let Some(kind) = leak(&text) {
+            panic!("{} holds a {kind}", file.display());
         }
+        assert!(!regex_lite_jwt()(&text), "{} holds a JWT", file.display());
     }
     let logs = files(&env.home.join("state"));
     assert!(
         !logs.is_empty(),
         "no log file was written, so nothing was really searched"
     );
-    assert!(searched > 0);
+    eprintln!(
+        "searched {} files ({} in the archive, {} logs) and the web view for {} secrets",
+        written.len(),
+        saved_documents,
+        logs.len(),
+        secrets.len()
+    );
 }
 
 /// Whether `text` contains a JWT: three base64url parts, the first a JSON header.

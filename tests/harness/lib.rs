@@ -103,6 +103,25 @@ impl Env {
         );
     }
 
+    /// Every secret the local Azure's authority handed out or was shown so far, as
+    /// `(kind, value)`: authorization codes, PKCE verifiers, access, refresh and ID tokens,
+    /// device codes.
+    pub fn issued_secrets(&self) -> Vec<(String, String)> {
+        let list: Vec<serde_json::Value> = reqwest::blocking::Client::new()
+            .get(format!("{}/_emulator/issued", self.emulator))
+            .send()
+            .and_then(reqwest::blocking::Response::json)
+            .expect("the emulator's control plane answers");
+        list.iter()
+            .map(|s| {
+                (
+                    s["kind"].as_str().unwrap_or_default().to_owned(),
+                    s["value"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect()
+    }
+
     /// Signs the stand-in Azure CLI in as `upn` (`az login`), or out with `None`.
     pub fn azure_cli_signed_in_as(&self, upn: Option<&str>) {
         let user = self.azure_cli.join("user");

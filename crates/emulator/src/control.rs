@@ -155,6 +155,7 @@ pub fn handle(ctx: &Ctx<'_>) -> Reply {
             .into_reply(),
         },
         (&Method::GET, "authority") => Reply::ok(app.authority.describe()),
+        (&Method::GET, "issued") => Reply::ok(app.authority.issued_secrets()),
         (&Method::POST, "authority") => authority_settings(app, &ctx.body),
         (&Method::GET, "devicecode") => Reply::ok(app.authority.pending_device_codes()),
         (&Method::POST, "devicecode") => {

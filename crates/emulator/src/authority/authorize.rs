@@ -248,6 +248,7 @@ fn approve_as(
     };
     let session = new_session(user, &req.client_id, &tenant);
     let code = random_string(96);
+    st.note_issued("authorization_code", &code);
     let session_state = session.session_state.clone();
     st.codes.insert(
         code.clone(),

@@ -44,6 +44,7 @@ fn start(ctx: &Ctx<'_>, tenant: &str) -> Result<Reply, OAuthError> {
     let lifetime = st.device_lifetime;
     let code = user_code();
     let device_code = random_string(96);
+    st.note_issued("device_code", &device_code);
     st.devices.push(Device {
         device_code: device_code.clone(),
         user_code: code.clone(),

@@ -68,6 +68,16 @@ struct State {
     devices: Vec<Device>,
     /// Claims challenges by lower-case UPN.
     challenges: HashMap<String, Challenge>,
+    /// Every secret the authority handed out or was shown, by kind, for tests that search a
+    /// client's files for them: codes, PKCE verifiers, access, refresh and ID tokens, device
+    /// codes.
+    issued: Vec<(&'static str, String)>,
+}
+
+impl State {
+    fn note_issued(&mut self, kind: &'static str, value: &str) {
+        self.issued.push((kind, value.to_owned()));
+    }
 }
 
 /// One failure the next matching token request answers with.
@@ -245,6 +255,7 @@ impl Authority {
                 refresh: HashMap::new(),
                 devices: Vec::new(),
                 challenges: HashMap::new(),
+                issued: Vec::new(),
             }),
         }
     }
@@ -379,6 +390,17 @@ impl Authority {
             })
             .collect();
         Value::Array(list)
+    }
+
+    /// Every secret handed out so far: `[{kind, value}]`.
+    pub fn issued_secrets(&self) -> Value {
+        let st = self.state();
+        Value::Array(
+            st.issued
+                .iter()
+                .map(|(kind, value)| json!({"kind": kind, "value": value}))
+                .collect(),
+        )
     }
 
     /// The control plane's view of the authority.

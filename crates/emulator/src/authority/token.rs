@@ -152,6 +152,7 @@ impl Grant<'_> {
             .ok_or_else(|| OAuthError::missing("redirect_uri"))?;
         let verifier = param(self.fields, "code_verifier")
             .ok_or_else(|| OAuthError::missing("code_verifier"))?;
+        st.note_issued("code_verifier", verifier);
         let Some(entry) = st.codes.get_mut(code) else {
             return Err(OAuthError::new(
                 "invalid_grant",
@@ -422,6 +423,7 @@ impl Issue<'_> {
         {
             accepted.insert(claims.uti.clone());
         }
+        st.note_issued("access_token", &access_token);
         let mut body = json!({
             "token_type": "Bearer",
             "scope": self.scopes.granted,
@@ -442,6 +444,7 @@ impl Issue<'_> {
                     status: RefreshStatus::Active,
                 },
             );
+            st.note_issued("refresh_token", &rt);
             body["refresh_token"] = json!(rt);
         }
         if self.scopes.openid {
@@ -462,7 +465,9 @@ impl Issue<'_> {
             if let Some(n) = self.nonce {
                 id["nonce"] = json!(n);
             }
-            body["id_token"] = json!(app.tokens.sign_jwt(&id));
+            let id_token = app.tokens.sign_jwt(&id);
+            st.note_issued("id_token", &id_token);
+            body["id_token"] = json!(id_token);
         }
         Ok(body)
     }
