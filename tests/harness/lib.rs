@@ -103,6 +103,40 @@ impl Env {
         );
     }
 
+    /// Replaces the local Azure's fault rules (see the emulator's README): every matching
+    /// request misbehaves as the rule says until [`Env::clear_faults`].
+    pub fn set_faults(&self, rules: &serde_json::Value) {
+        let response = reqwest::blocking::Client::new()
+            .post(format!("{}/_emulator/faults", self.emulator))
+            .json(rules)
+            .send()
+            .expect("the emulator's control plane answers");
+        assert!(
+            response.status().is_success(),
+            "faults refused: {}",
+            response.status()
+        );
+    }
+
+    /// Makes the local Azure forget every long-running operation and prepared document, as
+    /// Azure does once they expire: the next download of each document starts an operation.
+    pub fn forget_operations(&self) {
+        let response = reqwest::blocking::Client::new()
+            .delete(format!("{}/_emulator/operations", self.emulator))
+            .send()
+            .expect("the emulator's control plane answers");
+        assert!(response.status().is_success());
+    }
+
+    /// Makes the local Azure behave again.
+    pub fn clear_faults(&self) {
+        let response = reqwest::blocking::Client::new()
+            .delete(format!("{}/_emulator/faults", self.emulator))
+            .send()
+            .expect("the emulator's control plane answers");
+        assert!(response.status().is_success());
+    }
+
     /// Every secret the local Azure's authority handed out or was shown so far, as
     /// `(kind, value)`: authorization codes, PKCE verifiers, access, refresh and ID tokens,
     /// device codes.

@@ -52,6 +52,8 @@ pub enum ErrorCode {
     /// Azure or its storage kept answering 5xx after the retries.
     ServerError,
     AzureError,
+    /// Azure's answer could not be read: cut off, not JSON, or not in the documented shape.
+    InvalidResponse,
     DiskFull,
     WriteDenied,
     PathTooLong,
@@ -104,7 +106,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for the catalogue checks.
-    pub const ALL: [Self; 56] = [
+    pub const ALL: [Self; 57] = [
         Self::SettingsCorrupt,
         Self::SettingsUnwritable,
         Self::FolderUnavailable,
@@ -134,6 +136,7 @@ impl ErrorCode {
         Self::Throttled,
         Self::ServerError,
         Self::AzureError,
+        Self::InvalidResponse,
         Self::DiskFull,
         Self::WriteDenied,
         Self::PathTooLong,
@@ -254,7 +257,8 @@ impl From<BillingCode> for ErrorCode {
             BillingCode::Network | BillingCode::Timeout => Self::Network,
             BillingCode::Cancelled => Self::SignInCancelled,
             BillingCode::InvalidEndpoint => Self::InvalidEndpoint,
-            BillingCode::MalformedResponse | BillingCode::BadRequest => Self::AzureError,
+            BillingCode::MalformedResponse => Self::InvalidResponse,
+            BillingCode::BadRequest => Self::AzureError,
         }
     }
 }

@@ -58,6 +58,16 @@ pub struct App {
 }
 
 impl App {
+    /// Forgets every long-running operation and which documents were prepared, as the service
+    /// does once they expire: the next download of any document starts an operation again.
+    pub fn forget_operations(&self) -> usize {
+        self.prepared
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
+        self.operations.forget_all()
+    }
+
     pub fn world(&self) -> RwLockReadGuard<'_, World> {
         self.world
             .read()

@@ -145,7 +145,7 @@ pub fn handle(ctx: &Ctx<'_>) -> Reply {
             Reply::empty(StatusCode::NO_CONTENT)
         }
         (&Method::DELETE, "operations") => match ctx.segments.get(2) {
-            None => Reply::ok(json!({"forgotten": app.operations.forget_all()})),
+            None => Reply::ok(json!({"forgotten": app.forget_operations()})),
             Some(id) if app.operations.forget(id) => Reply::empty(StatusCode::NO_CONTENT),
             Some(id) => ArmError::new(
                 StatusCode::NOT_FOUND,

@@ -301,7 +301,7 @@ impl Emulator {
     /// `OperationNotFound`, as `DELETE /_emulator/operations` does. Returns how many there were.
     /// Blob links already handed out keep working until their SAS expiry.
     pub fn forget_operations(&self) -> usize {
-        self.app.operations.forget_all()
+        self.app.forget_operations()
     }
 
     /// Forgets one operation by id (the last path segment of its `Location`), as

@@ -413,7 +413,9 @@ export type EmailFailure = {
 /**  Stable identifiers the catalogues are keyed by. Never rename one. */
 export type ErrorCode = "settings_corrupt" | "settings_unwritable" | "folder_unavailable" | "logs_unavailable" | "sign_in_unavailable" | "job_not_found" | "internal" | "sign_in_cancelled" | "sign_in_timed_out" | "sign_in_failed" | "sign_in_expired" | "sign_in_again_required" | "consent_required" | "device_code_expired" | "sign_in_declined" | "keychain_unavailable" | "keychain_failed" | "azure_cli_missing" | "azure_cli_failed" | "network" | "invalid_endpoint" | "invalid_config" | "account_not_found" | "demo_unavailable" | "forbidden" | "not_found" | "throttled" | 
 /**  Azure or its storage kept answering 5xx after the retries. */
-"server_error" | "azure_error" | "disk_full" | "write_denied" | "path_too_long" | "wrong_content" | 
+"server_error" | "azure_error" | 
+/**  Azure's answer could not be read: cut off, not JSON, or not in the documented shape. */
+"invalid_response" | "disk_full" | "write_denied" | "path_too_long" | "wrong_content" | 
 /**  The body ended before the length the server declared, even after resuming. */
 "incomplete_download" | "download_link_failed" | 
 /**  A fresh link expired too: usually the computer's clock is wrong. */
