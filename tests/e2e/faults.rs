@@ -282,6 +282,11 @@ fn sync(app: &Session, timeout: Duration) -> String {
         std::thread::sleep(Duration::from_millis(200));
     }
     select(app, "[data-testid=sync-archive]");
+    summary_when_done(app, timeout)
+}
+
+/// The summary line once the running save ended.
+fn summary_when_done(app: &Session, timeout: Duration) -> String {
     let deadline = std::time::Instant::now() + timeout;
     loop {
         if let Ok(text) = app.page_text("[data-testid=save-summary-text]")
@@ -289,10 +294,7 @@ fn sync(app: &Session, timeout: Duration) -> String {
         {
             return text;
         }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "Sync archive did not end"
-        );
+        assert!(std::time::Instant::now() < deadline, "the save did not end");
         std::thread::sleep(Duration::from_millis(200));
     }
 }
@@ -554,4 +556,67 @@ fn a_full_disk_is_explained_and_sync_again_with_room_saves_the_rest() {
         assert_eq!(after.get(path), Some(bytes), "{} changed", path.display());
     }
     drop(app);
+}
+
+#[test]
+fn azure_going_down_mid_save_loses_nothing_and_sync_again_finishes() {
+    let env = Env::from_process();
+    let total = full_sync_count(&env, USER);
+    env.forget_operations();
+    let folder = env.home.join("faults-outage");
+    let _ = std::fs::remove_dir_all(&folder);
+    let mut app = launch_with_folder(&env, &folder);
+    // Slow enough that the outage meets documents in flight.
+    let slow = Faults::set(
+        &env,
+        &json!([{"route": "/_blob/*", "kind": "slow_body", "bytes_per_sec": 2000}]),
+    );
+    if let Ok(dismiss) = app.find("[data-testid=save-dismiss]") {
+        app.click(&dismiss).unwrap();
+    }
+    select(&app, "[data-testid=sync-archive]");
+    let deadline = std::time::Instant::now() + GIVE_UP;
+    while pdfs(&folder) < 2 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "nothing was saved before the outage"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let before = documents(&folder);
+    env.outage(20.0);
+    let text = summary_when_done(&app, GIVE_UP);
+    app.screenshot("fault-outage").unwrap();
+    for shown in &failures(&app) {
+        assert_explained(shown, "outage");
+    }
+    assert_no_half_file(&folder);
+    let during = documents(&folder);
+    for (path, bytes) in &before {
+        assert_eq!(
+            during.get(path),
+            Some(bytes),
+            "{} changed or vanished",
+            path.display()
+        );
+    }
+    // Back up (the outage is over once the port answers again).
+    let deadline = std::time::Instant::now() + Duration::from_secs(40);
+    while reqwest::blocking::get(format!("{}/_emulator/scenario", env.emulator)).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the local Azure did not come back"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    drop(slow);
+    let again = sync(&app, GIVE_UP);
+    assert!(again.ends_with("Failed: 0"), "first {text}, then {again}");
+    assert_no_half_file(&folder);
+    assert_eq!(pdfs(&folder), total, "{again}");
+    let after = documents(&folder);
+    for (path, bytes) in &before {
+        assert_eq!(after.get(path), Some(bytes), "{} changed", path.display());
+    }
+    eprintln!("during the outage: {text}");
 }

@@ -128,6 +128,21 @@ impl Env {
         assert!(response.status().is_success());
     }
 
+    /// Takes the local Azure down for `secs`: its port and every open connection close, as a
+    /// killed server's do, and it listens on the same port again afterwards, state intact.
+    pub fn outage(&self, secs: f64) {
+        let response = reqwest::blocking::Client::new()
+            .post(format!("{}/_emulator/outage", self.emulator))
+            .json(&serde_json::json!({ "secs": secs }))
+            .send()
+            .expect("the emulator's control plane answers");
+        assert!(
+            response.status().is_success(),
+            "outage refused: {}",
+            response.status()
+        );
+    }
+
     /// Makes the local Azure behave again.
     pub fn clear_faults(&self) {
         let response = reqwest::blocking::Client::new()

@@ -36,6 +36,8 @@ pub struct Settings {
 
 #[derive(Debug)]
 pub struct App {
+    /// Asks the serving task for an outage of this long (see `serving`).
+    pub outage: tokio::sync::mpsc::UnboundedSender<std::time::Duration>,
     pub scenario: String,
     /// The day the scenario lives on (date-dependent answers measure from it).
     pub calendar: crate::calendar::Calendar,

@@ -154,6 +154,7 @@ pub fn handle(ctx: &Ctx<'_>) -> Reply {
             )
             .into_reply(),
         },
+        (&Method::POST, "outage") => outage(app, &ctx.body),
         (&Method::GET, "authority") => Reply::ok(app.authority.describe()),
         (&Method::GET, "issued") => Reply::ok(app.authority.issued_secrets()),
         (&Method::POST, "authority") => authority_settings(app, &ctx.body),
@@ -190,6 +191,28 @@ pub fn handle(ctx: &Ctx<'_>) -> Reply {
         }
         _ => ArmError::no_route(ctx.method.as_str(), &ctx.path).into_reply(),
     }
+}
+
+/// `{"secs": N}`: the port and every connection close for N seconds (at most an hour).
+fn outage(app: &App, body: &[u8]) -> Reply {
+    let body = match json_body(body) {
+        Ok(v) => v,
+        Err(e) => return e.into_reply(),
+    };
+    let Some(secs) = body["secs"].as_f64().filter(|s| (0.0..=3600.0).contains(s)) else {
+        return ArmError::bad_request("InvalidOutage", "Pass {\"secs\": N} with N from 0 to 3600.")
+            .into_reply();
+    };
+    let duration = std::time::Duration::from_secs_f64(secs);
+    if app.outage.send(duration).is_err() {
+        return ArmError::new(
+            StatusCode::CONFLICT,
+            "NotServing",
+            "The emulator is shutting down.",
+        )
+        .into_reply();
+    }
+    Reply::ok(json!({"outage_secs": secs}))
 }
 
 fn json_body(body: &[u8]) -> Result<Value, ArmError> {

@@ -27,6 +27,7 @@ mod reply;
 mod requests;
 mod routes;
 mod scenario;
+mod serving;
 mod tls;
 mod zip;
 
@@ -128,7 +129,7 @@ pub fn scenario_names() -> Vec<&'static str> {
 #[derive(Debug)]
 pub struct Emulator {
     app: Arc<app::App>,
-    handle: axum_server::Handle,
+    handle: Arc<std::sync::Mutex<axum_server::Handle>>,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     certificate_pem: Option<String>,
 }
@@ -179,7 +180,9 @@ impl Emulator {
             device_code_lifetime_secs: config.device_code_lifetime_secs,
             access_token_lifetime_secs: config.access_token_lifetime_secs,
         });
+        let (outage, outages) = tokio::sync::mpsc::unbounded_channel();
         let app = Arc::new(app::App {
+            outage,
             scenario: config.scenario.clone(),
             calendar,
             settings: app::Settings {
@@ -212,19 +215,20 @@ impl Emulator {
             .fallback(app::dispatch)
             .with_state(app.clone());
         let service = router.into_make_service_with_connect_info::<SocketAddr>();
-        let handle = axum_server::Handle::new();
-        let (task, certificate_pem) = if config.tls {
+        let (tls, certificate_pem) = if config.tls {
             let tls = tls::self_signed()?;
-            let server = axum_server::from_tcp_rustls(listener, tls.config).handle(handle.clone());
-            (
-                tokio::spawn(server.serve(service)),
-                Some(tls.certificate_pem),
-            )
+            (Some(tls.config), Some(tls.certificate_pem))
         } else {
-            let server = axum_server::from_tcp(listener).handle(handle.clone());
-            (tokio::spawn(server.serve(service)), None)
+            (None, None)
         };
-        handle.listening().await;
+        let serving = serving::spawn(listener, tls, service, outages);
+        let first = serving
+            .handle
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        first.listening().await;
+        let (handle, task) = (serving.handle, serving.task);
         Ok(Emulator {
             app,
             handle,
@@ -277,6 +281,19 @@ impl Emulator {
     #[must_use]
     pub fn scenario(&self) -> &str {
         &self.app.scenario
+    }
+
+    fn current_handle(&self) -> axum_server::Handle {
+        self.handle
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Closes the port and every open connection for `duration`, as a killed server, then
+    /// listens on the same port again with every state kept (as `POST /_emulator/outage`).
+    pub fn outage(&self, duration: Duration) {
+        let _ = self.app.outage.send(duration);
     }
 
     /// Replaces the active fault rules (as `POST /_emulator/faults`).
@@ -385,7 +402,7 @@ impl Emulator {
     }
 
     pub async fn shutdown(mut self) {
-        self.handle
+        self.current_handle()
             .graceful_shutdown(Some(Duration::from_millis(500)));
         if let Some(task) = self.task.take() {
             let _ = tokio::time::timeout(Duration::from_secs(2), task).await;
@@ -395,6 +412,10 @@ impl Emulator {
 
 impl Drop for Emulator {
     fn drop(&mut self) {
-        self.handle.shutdown();
+        self.current_handle().shutdown();
+        // A task sleeping through an outage has no server to shut down.
+        if let Some(task) = &self.task {
+            task.abort();
+        }
     }
 }

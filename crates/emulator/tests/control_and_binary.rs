@@ -271,3 +271,71 @@ async fn non_loopback_addresses_are_refused() {
             .is_err()
     );
 }
+
+#[tokio::test]
+async fn an_outage_closes_the_port_and_open_connections_then_listens_again_with_its_state() {
+    let env = common::demo().await;
+    let token = env.token("alex@contoso.example");
+    let accounts = env.url("/providers/Microsoft.Billing/billingAccounts?api-version=2024-04-01");
+    // A body in flight when the server goes: 2 KiB a second, cut by the outage.
+    let rules = serde_json::json!([{"route": "*/billingAccounts", "kind": "slow_body", "bytes_per_sec": 2048}]);
+    let set = env
+        .http
+        .post(env.url("/_emulator/faults"))
+        .json(&rules)
+        .send()
+        .await
+        .unwrap();
+    assert!(set.status().is_success());
+    let slow = env
+        .http
+        .get(&accounts)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(slow.status(), StatusCode::OK);
+
+    let asked = env
+        .http
+        .post(env.url("/_emulator/outage"))
+        .json(&serde_json::json!({"secs": 1.5}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        asked.status(),
+        StatusCode::OK,
+        "the request for an outage is answered"
+    );
+    assert!(
+        slow.bytes().await.is_err(),
+        "the body in flight was not cut"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let refused = common::client()
+        .get(&accounts)
+        .bearer_auth(&token)
+        .send()
+        .await;
+    let error = refused.expect_err("the port is still open during the outage");
+    assert!(error.is_connect(), "{error:?}");
+
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    // The same port, the same tokens and the same fault rules as before.
+    let faults: Value = env.control("/_emulator/faults").await;
+    assert_eq!(faults.as_array().map(Vec::len), Some(1), "{faults}");
+    env.http
+        .delete(env.url("/_emulator/faults"))
+        .send()
+        .await
+        .unwrap();
+    let back = env
+        .http
+        .get(&accounts)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(back.status(), StatusCode::OK);
+}
