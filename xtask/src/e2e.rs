@@ -15,6 +15,12 @@ use crate::process::{self, target_dir};
 use crate::{dates, setup};
 
 pub fn run() -> Result<()> {
+    if !cfg!(target_os = "linux") {
+        // macOS has no WebDriver for WKWebView, so tauri-driver cannot drive the window there;
+        // the Windows run (tauri-driver with Edge's msedgedriver) is not wired up yet.
+        println!("xtask: the end-to-end tests drive WebKitGTK under Xvfb and run on Linux only");
+        return Ok(());
+    }
     let app = build()?;
     run_tests(&app, &target_dir().join("e2e"), &dates::pinned(), &[])
 }

@@ -17,6 +17,7 @@ mod fuzz;
 mod process;
 mod setup;
 mod suites;
+mod workflows;
 
 use anyhow::{Result, bail};
 

@@ -39,6 +39,7 @@ const TEST_PACKAGES: &[&str] = &[
     "libsecret-tools",
     "xauth",
     "xdotool",
+    "python3-venv",
 ];
 
 /// The tauri-driver release line that matches Tauri 2.
