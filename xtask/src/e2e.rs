@@ -215,18 +215,15 @@ fn start_emulator(work: &Path, today: &str) -> Result<(Guard, String)> {
 }
 
 /// A child started in its own process group and ended (with everything it started) on drop.
-struct Guard {
-    child: Child,
+pub(crate) struct Guard {
+    pub(crate) child: Child,
 }
 
 impl Guard {
-    fn spawn(cmd: &mut Command) -> Result<Self> {
-        use std::os::unix::process::CommandExt;
-        let child = cmd
-            .process_group(0)
-            .spawn()
-            .with_context(|| process::describe(cmd))?;
-        Ok(Self { child })
+    pub(crate) fn spawn(cmd: &mut Command) -> Result<Self> {
+        Ok(Self {
+            child: process::spawn_group(cmd)?,
+        })
     }
 }
 
@@ -236,13 +233,13 @@ impl Drop for Guard {
     }
 }
 
-struct Xvfb {
-    name: String,
+pub(crate) struct Xvfb {
+    pub(crate) name: String,
     _guard: Guard,
 }
 
 impl Xvfb {
-    fn start() -> Result<Self> {
+    pub(crate) fn start() -> Result<Self> {
         let number = (90..200)
             .find(|n| !socket_path(*n).exists() && !Path::new(&format!("/tmp/.X{n}-lock")).exists())
             .context("no free X display number")?;

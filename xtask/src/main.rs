@@ -7,6 +7,7 @@
 //! - `bundle`   a release .deb (or another bundle: `bundle --bundles rpm`)
 //! - `bindings` regenerate the TypeScript IPC bindings from the Rust declarations
 //! - `fixtures` record the demo answers the browser tests' IPC mock replays
+//! - `install-check` build, install, start, screenshot and uninstall the release .deb
 //! - `fuzz`     run the libFuzzer targets of `crates/fuzz` (10 minutes each unless told)
 
 mod bench;
@@ -14,6 +15,7 @@ mod dates;
 mod e2e;
 mod fixtures;
 mod fuzz;
+mod install_check;
 mod process;
 mod setup;
 mod suites;
@@ -42,6 +44,7 @@ fn dispatch(args: &[String]) -> Result<()> {
         "bindings" => bindings(),
         "fixtures" => fixtures::run(),
         "fuzz" => fuzz::run(rest),
+        "install-check" => install_check::run(),
         "help" | "--help" | "-h" => {
             print_usage();
             Ok(())
@@ -61,7 +64,9 @@ fn print_usage() {
          bundle [--bundles deb]  build a release bundle into target/release/bundle/\n  \
          bindings          regenerate ui/src/lib/bindings.ts from the Rust commands\n  \
          fixtures          record the commands' demo answers into ui/src/e2e/recorded/\n  \
-         fuzz [TARGET...] [--secs N]  run the fuzz targets, 600 s each unless told",
+         fuzz [TARGET...] [--secs N]  run the fuzz targets, 600 s each unless told\n  \
+         install-check     build the .deb, install it with apt, start it from its desktop entry\n                    \
+         under Xvfb, screenshot it, uninstall it and check nothing of it is left",
         suites::names().join(", "),
         bench::NAMES.join(", ")
     );

@@ -63,13 +63,8 @@ pub fn run(cmd: &mut Command) -> Result<()> {
 
 /// Like [`run`], but ends the command (and everything it started) if it takes longer than
 /// `limit`, so one hung test cannot hold the whole suite until CI's own time runs out.
-#[cfg(unix)]
 pub fn run_within(cmd: &mut Command, limit: std::time::Duration) -> Result<()> {
-    use std::os::unix::process::CommandExt;
-    let mut child = cmd
-        .process_group(0)
-        .spawn()
-        .with_context(|| format!("could not start `{}`", describe(cmd)))?;
+    let mut child = spawn_group(cmd)?;
     let deadline = std::time::Instant::now() + limit;
     loop {
         if let Some(status) = child.try_wait()? {
@@ -90,7 +85,27 @@ pub fn run_within(cmd: &mut Command, limit: std::time::Duration) -> Result<()> {
     }
 }
 
-/// Ends a child started in its own process group, with everything it started: SIGTERM to the
+/// Starts `cmd` in a process group of its own (Unix), so [`end_group`] can end everything it
+/// starts.
+pub fn spawn_group(cmd: &mut Command) -> Result<std::process::Child> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt as _;
+        cmd.process_group(0);
+    }
+    cmd.spawn()
+        .with_context(|| format!("could not start `{}`", describe(cmd)))
+}
+
+/// Ends a child started with [`spawn_group`], with everything it started: SIGTERM to the
+/// group, up to `grace` to exit, then SIGKILL. Elsewhere the child alone is ended.
+#[cfg(not(unix))]
+pub fn end_group(child: &mut std::process::Child, _grace: std::time::Duration) {
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// Ends a child started with [`spawn_group`], with everything it started: SIGTERM to the
 /// group, up to `grace` to exit, then SIGKILL.
 #[cfg(unix)]
 pub fn end_group(child: &mut std::process::Child, grace: std::time::Duration) {
