@@ -17,6 +17,7 @@ mod listing_cache;
 mod menu;
 mod save_as;
 mod signin;
+mod startup;
 mod state;
 mod sync;
 mod usage;
@@ -53,6 +54,7 @@ fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             commands::get_settings,
             commands::save_settings,
             commands::app_info,
+            startup::startup_painted,
             commands::choose_folder,
             commands::show_logs,
             signin::list_accounts,

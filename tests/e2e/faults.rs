@@ -45,37 +45,33 @@ fn launch_with_folder(env: &Env, folder: &Path) -> Session {
     launch_as(env, folder, USER)
 }
 
-/// The app with `folder` as its download and archive folder, signed in as `user` (the
-/// keychain keeps the sign-in from one test to the next).
+/// The app with `folder` as its download and archive folder, signed in as `user` for this
+/// run only ("remember me" off): nothing reaches the keychain, so the tests after these start
+/// signed out as they expect.
 fn launch_as(env: &Env, folder: &Path, user: &str) -> Session {
     let settings = json!({
         "downloadFolder": folder.display().to_string(),
         "archiveFolder": folder.display().to_string(),
+        "rememberSignIn": false,
     });
     let app = env.launch(Some(&settings.to_string()));
     app.wait_for("#welcome-heading, [data-testid=account-row]", WAIT)
         .unwrap();
-    let signed_in_as_user = app
-        .find("[data-testid=account-row]")
-        .ok()
-        .and_then(|row| app.text(&row).ok())
-        .is_some_and(|text| text.contains(user));
-    if !signed_in_as_user {
-        if app.find("[data-testid=account-row]").is_ok() {
-            select(&app, "[data-testid=settings-button]");
-            app.wait_for("[data-testid=settings-accounts]", WAIT)
-                .unwrap();
-            while let Ok(button) = app.find("[data-testid=sign-out]") {
-                app.click(&button).unwrap();
-                std::thread::sleep(Duration::from_millis(500));
-            }
-            app.wait_for("#welcome-heading", WAIT).unwrap();
-        }
-        env.auto_approve(user);
-        select(&app, "#sign-in-browser");
-        app.wait_for("[data-testid=account-row]", Duration::from_secs(60))
+    // An account another test left in the keychain: signed out first.
+    if app.find("[data-testid=account-row]").is_ok() {
+        select(&app, "[data-testid=settings-button]");
+        app.wait_for("[data-testid=settings-accounts]", WAIT)
             .unwrap();
+        while let Ok(button) = app.find("[data-testid=sign-out]") {
+            app.click(&button).unwrap();
+            std::thread::sleep(Duration::from_millis(500));
+        }
+        app.wait_for("#welcome-heading", WAIT).unwrap();
     }
+    env.auto_approve(user);
+    select(&app, "#sign-in-browser");
+    app.wait_for("[data-testid=account-row]", Duration::from_secs(60))
+        .unwrap();
     app.wait_for("[data-testid=scope-row]", Duration::from_secs(60))
         .unwrap();
     app
@@ -84,6 +80,26 @@ fn launch_as(env: &Env, folder: &Path, user: &str) -> Session {
 fn select(app: &Session, css: &str) {
     let element = app.wait_for(css, WAIT).unwrap();
     app.click(&element).unwrap();
+}
+
+/// Clicks `css` once it is enabled (Sync archive waits for the scopes it syncs).
+fn click_when_enabled(app: &Session, css: &str) {
+    let deadline = std::time::Instant::now() + WAIT;
+    while app
+        .execute(
+            "const b = document.querySelector(arguments[0]); return !b || b.disabled;",
+            &[json!(css)],
+        )
+        .unwrap()
+        == json!(true)
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{css} stayed disabled"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    select(app, css);
 }
 
 fn open_scope(app: &Session, name: &str) {
@@ -281,7 +297,7 @@ fn sync(app: &Session, timeout: Duration) -> String {
         app.click(&dismiss).unwrap();
         std::thread::sleep(Duration::from_millis(200));
     }
-    select(app, "[data-testid=sync-archive]");
+    click_when_enabled(app, "[data-testid=sync-archive]");
     summary_when_done(app, timeout)
 }
 
@@ -574,7 +590,7 @@ fn azure_going_down_mid_save_loses_nothing_and_sync_again_finishes() {
     if let Ok(dismiss) = app.find("[data-testid=save-dismiss]") {
         app.click(&dismiss).unwrap();
     }
-    select(&app, "[data-testid=sync-archive]");
+    click_when_enabled(&app, "[data-testid=sync-archive]");
     let deadline = std::time::Instant::now() + GIVE_UP;
     while pdfs(&folder) < 2 {
         assert!(

@@ -20,7 +20,9 @@
 //!   emulator saved by the files crate's writer against `curl -o` (throughput and memory), the
 //!   same blob again over a fast loopback link against `curl -o` of that link (reported on its
 //!   own), 12 CSV parts of 100 MB joined against `cat`, and a 1 GiB usage file summarised by
-//!   the usage crate against polars, DuckDB and pandas (time and the summariser's peak memory).
+//!   the usage crate against polars, DuckDB and pandas (time and the summariser's peak memory);
+//! - `startup`: `startup_bench.rs`, the release app's first painted frame and idle memory beside
+//!   a minimal Tauri app.
 //!
 //! `--limit` goes to `listing` and `sync`; `--latency-ms` to those and `commands`; `--runs` to
 //! those and `usage` (repetitions of the listing; alternating runs of the 200 MB download;
@@ -32,13 +34,16 @@ use anyhow::{Result, bail};
 use crate::process;
 
 /// The benchmarks in the order they run.
-pub const NAMES: [&str; 5] = ["listing", "commands", "sync", "sidebar", "usage"];
+pub const NAMES: [&str; 6] = ["listing", "commands", "sync", "sidebar", "usage", "startup"];
 
 /// Options that take a value, and which benchmarks get them.
 const VALUED: [(&str, &[&str]); 3] = [
     ("--limit", &["listing", "sync"]),
     ("--latency-ms", &["listing", "commands", "sync"]),
-    ("--runs", &["listing", "commands", "sync", "usage"]),
+    (
+        "--runs",
+        &["listing", "commands", "sync", "usage", "startup"],
+    ),
 ];
 
 /// Flags without a value.
@@ -126,7 +131,12 @@ options:
   --runs N          repetitions (listing, commands: listings, default 3; sync: alternating writer/curl
                     runs of the 200 MB document, median taken, default 5; usage: rounds of
                     each figure, median and range shown, default 5)
-  --no-peer         listing without the Python SDK comparison";
+  --no-peer         listing without the Python SDK comparison
+
+  startup   the release app under Xvfb: spawn to first painted frame of the welcome screen
+            and of the demo's scopes (median of 10 cold-cache starts <= 0.5 s), idle RSS of
+            the process tree with the demo shown (<= 150 MB), installer sizes (< 10 MB), each
+            beside a minimal Tauri app built with the same release profile (--runs N)";
 
 pub fn run(args: &[String]) -> Result<()> {
     if args
@@ -145,6 +155,7 @@ pub fn run(args: &[String]) -> Result<()> {
             "commands" => app_commands(args),
             "sync" => cargo_bench("invoice-desk-files", "sync", args),
             "usage" => cargo_bench("invoice-desk-usage", "usage", args),
+            "startup" => crate::startup_bench::run(args),
             _ => sidebar_filter_jsdom().and(sidebar_filter_chromium()),
         };
         if let Err(e) = result {

@@ -18,6 +18,7 @@ mod fuzz;
 mod install_check;
 mod process;
 mod setup;
+mod startup_bench;
 mod suites;
 mod workflows;
 

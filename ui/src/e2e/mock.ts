@@ -627,6 +627,8 @@ export function installMock(): void {
         return { settings, language: language(settings), warning: null };
       case "app_info":
         return appInfo;
+      case "startup_painted":
+        return null;
       case "keychain_status":
         return keychain;
       case "choose_folder":

@@ -10,6 +10,8 @@ export const commands = {
 	getSettings: () => typedError<SettingsState, AppError>(__TAURI_INVOKE("get_settings")),
 	saveSettings: (settings: Settings) => typedError<SettingsState, AppError>(__TAURI_INVOKE("save_settings", { settings })),
 	appInfo: () => __TAURI_INVOKE<AppInfo>("app_info"),
+	/**  Called by the web view after the first frame of a stage is painted. */
+	startupPainted: (stage: StartupStage) => __TAURI_INVOKE<void>("startup_painted", { stage }),
 	/**  Opens the native folder picker, starting in `current`; `None` when the user cancels. */
 	chooseFolder: (current: string | null) => typedError<string | null, AppError>(__TAURI_INVOKE("choose_folder", { current })),
 	showLogs: () => typedError<null, AppError>(__TAURI_INVOKE("show_logs")),
@@ -885,6 +887,13 @@ export type ShownRange =
 "threeYears";
 
 export type SignInMethod = "browser" | "deviceCode" | "azureCli";
+
+/**  A screen the window has painted for the first time. */
+export type StartupStage = 
+/**  The welcome screen (nobody signed in). */
+"welcome" | 
+/**  Demo mode's billing scopes, listed in the sidebar beside the invoice table. */
+"demo";
 
 /**
  *  What a pay-as-you-go subscription's invoice e-mail looks like from here. Azure has no
