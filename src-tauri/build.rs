@@ -52,6 +52,7 @@ fn invoice_desk_commands() -> &'static [&'static str] {
         "get_settings",
         "save_settings",
         "app_info",
+        "startup_painted",
         "choose_folder",
         "show_logs",
         "list_accounts",

@@ -62,6 +62,7 @@ pub fn run(args: &[String]) -> Result<()> {
     let mut demo = Vec::new();
     let mut floor = Vec::new();
     let mut idle = Vec::new();
+    let mut floor_idle = Vec::new();
     for round in 1..=runs {
         let subjects: [(&Path, &[&str], &str); 3] = [
             (&app, &[], "welcome"),
@@ -81,7 +82,11 @@ pub fn run(args: &[String]) -> Result<()> {
                     std::thread::sleep(Duration::from_secs(3));
                     idle.push(tree_memory(started.child.id()));
                 }
-                _ => floor.push(started.painted),
+                _ => {
+                    floor.push(started.painted);
+                    std::thread::sleep(Duration::from_secs(3));
+                    floor_idle.push(tree_memory(started.child.id()));
+                }
             }
             stop(started.child);
         }
@@ -96,6 +101,8 @@ pub fn run(args: &[String]) -> Result<()> {
     let rss = median_f(&idle.iter().map(|m| m.rss_mb).collect::<Vec<_>>());
     let pss = median_f(&idle.iter().map(|m| m.pss_mb).collect::<Vec<_>>());
     let processes = idle.first().map_or(0, |m| m.processes);
+    let floor_rss = median_f(&floor_idle.iter().map(|m| m.rss_mb).collect::<Vec<_>>());
+    let floor_pss = median_f(&floor_idle.iter().map(|m| m.pss_mb).collect::<Vec<_>>());
     println!(
         "\nstartup, median of {runs} {} starts under Xvfb:",
         if cold { "cold-cache" } else { "warm" }
@@ -120,7 +127,11 @@ pub fn run(args: &[String]) -> Result<()> {
         ms(min(&floor)),
         ms(max(&floor))
     );
-    println!("  idle, demo shown: {processes} processes, RSS {rss:.0} MB summed, PSS {pss:.0} MB");
+    println!(
+        "  idle, demo shown: {processes} processes, RSS {rss:.0} MB summed ({:.2}× the minimal app's {floor_rss:.0} MB), PSS {pss:.0} MB ({:.2}× its {floor_pss:.0} MB)",
+        rss / floor_rss.max(1.0),
+        pss / floor_pss.max(1.0)
+    );
     let mut missed = Vec::new();
     if welcome_m > FIRST_PAINT_TARGET {
         missed.push(format!(
@@ -348,6 +359,12 @@ fn build_peer() -> Result<PathBuf> {
             std::fs::write(&path, text)?;
         }
     }
+    // The window icon Tauri embeds: the app's own.
+    std::fs::create_dir_all(dir.join("icons"))?;
+    std::fs::copy(
+        root().join("icons").join("icon.png"),
+        dir.join("icons").join("icon.png"),
+    )?;
     // The workspace's versions of Tauri and its dependencies, so both apps run the same stack.
     std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock"))?;
     let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
