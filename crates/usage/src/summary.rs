@@ -206,7 +206,7 @@ impl Totals {
     }
 
     pub(crate) fn finish(self) -> UsageSummary {
-        let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+        let text = shown_text;
         let mut currencies: Vec<String> = self
             .currencies
             .entries
@@ -215,6 +215,7 @@ impl Totals {
             .filter(|c| !c.is_empty())
             .collect();
         currencies.sort();
+        currencies.dedup();
         let currency = match currencies.as_slice() {
             [one] if self.currencies.len() == 1 => Some(one.clone()),
             _ => None,
@@ -324,6 +325,20 @@ fn remap(places: &[u32], at: u32) -> u32 {
 
 /// `MM/DD/YYYY` (Cost Management's usual form; one-digit month and day too) or ISO
 /// `YYYY-MM-DD`, either followed by a time (`T…` or ` …`), which is ignored.
+/// A name from the file as text: bytes that are not UTF-8 shown as `\xNN`, so two different
+/// names never look the same (a lossy `�` would make them).
+fn shown_text(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            let _ = write!(out, "\\x{byte:02X}");
+        }
+    }
+    out
+}
+
 pub(crate) fn parse_date(text: &[u8]) -> Option<Date> {
     fn number(digits: &[u8]) -> Option<u32> {
         if digits.is_empty() || digits.len() > 4 {
@@ -361,6 +376,13 @@ pub(crate) fn parse_date(text: &[u8]) -> Option<Date> {
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn names_that_are_not_utf8_stay_apart_and_readable() {
+        assert_eq!(shown_text(b"EUR"), "EUR");
+        assert_eq!(shown_text(b"Pur\x8Es"), "Pur\\x8Es");
+        assert_ne!(shown_text(b"Pur\x8Es"), shown_text(b"Pur\x9Ds"));
+    }
 
     #[test]
     fn dates_are_read_in_both_forms() {
