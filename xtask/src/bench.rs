@@ -248,13 +248,14 @@ mod tests {
         let plan = plan(&args("--limit 4 --no-peer --runs 3")).unwrap();
         assert_eq!(
             plan.benches,
-            ["listing", "commands", "sync", "sidebar", "usage"]
+            ["listing", "commands", "sync", "sidebar", "usage", "startup"]
         );
         assert_eq!(plan.args[0].1, args("--limit 4 --no-peer --runs 3"));
         assert_eq!(plan.args[1].1, args("--runs 3"));
         assert_eq!(plan.args[2].1, args("--limit 4 --runs 3"));
         assert!(plan.args[3].1.is_empty());
         assert_eq!(plan.args[4].1, args("--runs 3"));
+        assert_eq!(plan.args[5].1, args("--runs 3"));
     }
 
     #[test]
