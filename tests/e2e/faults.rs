@@ -54,20 +54,7 @@ fn launch_as(env: &Env, folder: &Path, user: &str) -> Session {
         "archiveFolder": folder.display().to_string(),
         "rememberSignIn": false,
     });
-    let app = env.launch(Some(&settings.to_string()));
-    app.wait_for("#welcome-heading, [data-testid=account-row]", WAIT)
-        .unwrap();
-    // An account another test left in the keychain: signed out first.
-    if app.find("[data-testid=account-row]").is_ok() {
-        select(&app, "[data-testid=settings-button]");
-        app.wait_for("[data-testid=settings-accounts]", WAIT)
-            .unwrap();
-        while let Ok(button) = app.find("[data-testid=sign-out]") {
-            app.click(&button).unwrap();
-            std::thread::sleep(Duration::from_millis(500));
-        }
-        app.wait_for("#welcome-heading", WAIT).unwrap();
-    }
+    let app = env.launch_signed_out(Some(&settings.to_string()), WAIT);
     env.auto_approve(user);
     select(&app, "#sign-in-browser");
     app.wait_for("[data-testid=account-row]", Duration::from_secs(60))
@@ -103,23 +90,7 @@ fn click_when_enabled(app: &Session, css: &str) {
 }
 
 fn open_scope(app: &Session, name: &str) {
-    let deadline = std::time::Instant::now() + WAIT;
-    loop {
-        let clicked = app
-            .execute(
-                "const row = [...document.querySelectorAll('[data-testid=scope-row]')]\
-                   .find((r) => r.textContent.includes(arguments[0]));\
-                 if (row) row.click();\
-                 return !!row;",
-                &[json!(name)],
-            )
-            .unwrap();
-        if clicked == json!(true) {
-            return;
-        }
-        assert!(std::time::Instant::now() < deadline, "no scope row {name}");
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    invoice_desk_e2e::open_scope(app, name, WAIT);
 }
 
 /// The error the window shows in `container`: its code, sentence and next step.
@@ -246,20 +217,13 @@ fn values_azure_added_later_still_list_the_invoices() {
 
 /// Every file under `dir` with its bytes, by path relative to `dir`.
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(folder) = stack.pop() {
-        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let relative = path.strip_prefix(dir).unwrap().to_owned();
-                out.insert(relative, std::fs::read(&path).unwrap_or_default());
-            }
-        }
-    }
-    out
+    invoice_desk_e2e::files_under(dir)
+        .into_iter()
+        .map(|path| {
+            let bytes = std::fs::read(&path).unwrap_or_default();
+            (path.strip_prefix(dir).unwrap().to_owned(), bytes)
+        })
+        .collect()
 }
 
 /// No part file, and every document under its final name is whole.

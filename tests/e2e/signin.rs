@@ -3,7 +3,6 @@
 //! across a restart, and "Sign out" removes it. No token ever reaches the logs, the settings
 //! folder or the web view.
 
-use std::path::Path;
 use std::time::Duration;
 
 use invoice_desk_e2e::{Env, Session};
@@ -26,17 +25,8 @@ fn sign_in_as(env: &Env, app: &Session, upn: &str) {
         .unwrap();
 }
 
-/// A fresh start with nobody signed in, even when an earlier failed test left its account in
-/// the keychain: one failure must not fail every test after it.
 fn launch_signed_out(env: &Env) -> Session {
-    let app = env.launch(None);
-    app.wait_for("#welcome-heading, [data-testid=account-row]", WAIT)
-        .unwrap();
-    if app.find("[data-testid=account-row]").is_ok() {
-        sign_out_everything(&app);
-        app.wait_for("#welcome-heading", WAIT).unwrap();
-    }
-    app
+    env.launch_signed_out(None, WAIT)
 }
 
 fn account_rows_text(app: &Session) -> String {
@@ -45,32 +35,7 @@ fn account_rows_text(app: &Session) -> String {
 }
 
 fn sign_out_everything(app: &Session) {
-    if app.find("[data-testid=settings-accounts]").is_err() {
-        let settings = app.wait_for("[data-testid=settings-button]", WAIT).unwrap();
-        app.click(&settings).unwrap();
-    }
-    app.wait_for("[data-testid=settings-accounts]", WAIT)
-        .unwrap();
-    while let Ok(button) = app.find("[data-testid=sign-out]") {
-        app.click(&button).unwrap();
-        std::thread::sleep(Duration::from_millis(500));
-    }
-}
-
-/// Every file under `dir`, for the leak search.
-fn files(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                out.extend(files(&path));
-            } else {
-                out.push(path);
-            }
-        }
-    }
-    out
+    invoice_desk_e2e::sign_out_everything(app, WAIT);
 }
 
 #[test]
@@ -123,13 +88,7 @@ fn a_whole_session_leaves_no_token_code_or_verifier_in_any_file_or_the_web_view(
         "downloadFolder": folder.display().to_string(),
         "archiveFolder": folder.display().to_string(),
     });
-    let app = env.launch(Some(&settings.to_string()));
-    app.wait_for("#welcome-heading, [data-testid=account-row]", WAIT)
-        .unwrap();
-    if app.find("[data-testid=account-row]").is_ok() {
-        sign_out_everything(&app);
-        app.wait_for("#welcome-heading", WAIT).unwrap();
-    }
+    let app = env.launch_signed_out(Some(&settings.to_string()), WAIT);
     sign_in_as(&env, &app, BILLING_USER);
     app.wait_for("[data-testid=scope-row]", SIGN_IN_WAIT)
         .unwrap();
@@ -183,8 +142,8 @@ fn a_whole_session_leaves_no_token_code_or_verifier_in_any_file_or_the_web_view(
             .map(|(k, _)| *k)
     };
     assert_eq!(leak(&web_view), None, "the web view holds a secret");
-    let written = files(&env.home);
-    let saved_documents = files(&folder).len();
+    let written = invoice_desk_e2e::files_under(&env.home);
+    let saved_documents = invoice_desk_e2e::files_under(&folder).len();
     assert!(
         saved_documents > 1,
         "the sync saved nothing ({summary}), so the index was not searched"
@@ -197,7 +156,7 @@ fn a_whole_session_leaves_no_token_code_or_verifier_in_any_file_or_the_web_view(
         }
         assert!(!regex_lite_jwt()(&text), "{} holds a JWT", file.display());
     }
-    let logs = files(&env.home.join("state"));
+    let logs = invoice_desk_e2e::files_under(&env.home.join("state"));
     assert!(
         !logs.is_empty(),
         "no log file was written, so nothing was really searched"
@@ -441,25 +400,8 @@ fn an_azure_cli_sign_in_is_reused_and_lists_the_billing_scopes() {
     app.wait_for("#welcome-heading", WAIT).unwrap();
 }
 
-/// Clicks the scope row named `name` once the sidebar lists it.
 fn open_scope(app: &Session, name: &str) {
-    let deadline = std::time::Instant::now() + SIGN_IN_WAIT;
-    loop {
-        let clicked = app
-            .execute(
-                "const row = [...document.querySelectorAll('[data-testid=scope-row]')]\
-                   .find((r) => r.textContent.includes(arguments[0]));\
-                 if (row) row.click();\
-                 return !!row;",
-                &[serde_json::json!(name)],
-            )
-            .unwrap();
-        if clicked == serde_json::json!(true) {
-            return;
-        }
-        assert!(std::time::Instant::now() < deadline, "no scope row {name}");
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    invoice_desk_e2e::open_scope(app, name, SIGN_IN_WAIT);
 }
 
 /// The recipients the email settings list, in order.

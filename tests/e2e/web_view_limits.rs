@@ -88,7 +88,7 @@ fn the_web_view_opens_and_reveals_only_documents_the_app_saved() {
             &[],
         )
         .unwrap();
-    let saved = walk(&folder)
+    let saved = invoice_desk_e2e::files_under(&folder)
         .into_iter()
         .find(|p| p.extension().is_some_and(|e| e == "pdf") && *p != stray)
         .unwrap_or_else(|| panic!("no saved invoice in {}: {summary}", folder.display()));
@@ -118,22 +118,6 @@ fn the_web_view_opens_and_reveals_only_documents_the_app_saved() {
         assert_ne!(error["code"], "not_found", "{error}");
     }
     assert!(installer.exists() && stray.exists(), "nothing was touched");
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(next) = stack.pop() {
-        for entry in std::fs::read_dir(&next).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push(path);
-            }
-        }
-    }
-    out
 }
 
 #[test]

@@ -229,6 +229,24 @@ impl Env {
         self.relaunch()
     }
 
+    /// Starts the app with a fresh (or the given) settings file and nobody signed in, even when
+    /// an earlier failed test left its account in the keychain: one failure must not fail every
+    /// test after it. `timeout` bounds each wait for the window.
+    pub fn launch_signed_out(
+        &self,
+        settings: Option<&str>,
+        timeout: std::time::Duration,
+    ) -> Session {
+        let app = self.launch(settings);
+        app.wait_for("#welcome-heading, [data-testid=account-row]", timeout)
+            .unwrap();
+        if app.find("[data-testid=account-row]").is_ok() {
+            sign_out_everything(&app, timeout);
+            app.wait_for("#welcome-heading", timeout).unwrap();
+        }
+        app
+    }
+
     /// Starts the app again keeping whatever it saved.
     pub fn relaunch(&self) -> Session {
         // A window that is still closing holds the single-instance name: a new one would hand
@@ -255,4 +273,59 @@ impl Env {
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
     }
+}
+
+/// Signs every account out from the settings' account list, opening Settings first when needed.
+pub fn sign_out_everything(app: &Session, timeout: std::time::Duration) {
+    if app.find("[data-testid=settings-accounts]").is_err() {
+        let settings = app
+            .wait_for("[data-testid=settings-button]", timeout)
+            .unwrap();
+        app.click(&settings).unwrap();
+    }
+    app.wait_for("[data-testid=settings-accounts]", timeout)
+        .unwrap();
+    while let Ok(button) = app.find("[data-testid=sign-out]") {
+        app.click(&button).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+}
+
+/// Clicks the scope row whose text holds `name` once the sidebar lists it (within `timeout`).
+pub fn open_scope(app: &Session, name: &str, timeout: std::time::Duration) {
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        let clicked = app
+            .execute(
+                "const row = [...document.querySelectorAll('[data-testid=scope-row]')]\
+                   .find((r) => r.textContent.includes(arguments[0]));\
+                 if (row) row.click();\
+                 return !!row;",
+                &[serde_json::json!(name)],
+            )
+            .unwrap();
+        if clicked == serde_json::json!(true) {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "no scope row {name}");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
+/// Every file below `dir` (not folders), sorted; none when `dir` does not exist.
+pub fn files_under(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(next) = stack.pop() {
+        for entry in std::fs::read_dir(&next).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
 }

@@ -79,7 +79,7 @@ pub fn run(args: &[String]) -> Result<()> {
     }
     let chosen = if chosen.is_empty() { all } else { chosen };
 
-    ensure_cargo_fuzz()?;
+    crate::setup::cargo_subcommand("fuzz", "cargo-fuzz")?;
     let seeds = work_dir().join("seeds");
     process::run(
         process::cargo(&[
@@ -124,19 +124,6 @@ pub fn run(args: &[String]) -> Result<()> {
             "{} target(s) crashed; fix the cause, then copy the input into crates/fuzz/regressions/<target>/ so the test suite keeps it fixed",
             crashed.len()
         );
-    }
-    Ok(())
-}
-
-fn ensure_cargo_fuzz() -> Result<()> {
-    let found = process::cargo(&["fuzz", "--version"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !found {
-        println!("installing cargo-fuzz from crates.io");
-        process::run(&mut process::cargo(&["install", "cargo-fuzz", "--locked"]))?;
     }
     Ok(())
 }

@@ -148,8 +148,7 @@ fn output(cmd: &mut Command) -> Result<String> {
 
 /// Runs `args` as root (through sudo when not root), with `file` as a last argument.
 fn root_command(args: &[&str], file: Option<&Path>) -> Result<()> {
-    let root = output(Command::new("id").arg("-u")).is_ok_and(|id| id.trim() == "0");
-    let mut cmd = if root {
+    let mut cmd = if crate::setup::is_root() {
         Command::new(args[0])
     } else {
         let mut sudo = Command::new("sudo");

@@ -109,11 +109,24 @@ fn dpkg_installed(package: &str) -> bool {
         .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains("install ok installed"))
 }
 
-fn is_root() -> bool {
+pub fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()
         .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0")
+}
+
+/// A cargo subcommand (`cargo nextest`, `cargo fuzz`), installed from crates.io when `cargo
+/// <subcommand> --version` does not answer.
+pub fn cargo_subcommand(subcommand: &str, package: &str) -> Result<()> {
+    let found = process::cargo(&[subcommand, "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        println!("xtask: installing {package} from crates.io");
+        process::run(&mut process::cargo(&["install", package, "--locked"]))?;
+    }
+    Ok(())
 }
 
 /// `tauri-driver`, installed into `target/tools` so it never touches the user's cargo bin.

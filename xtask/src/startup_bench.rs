@@ -183,11 +183,7 @@ fn start(binary: &Path, args: &[&str], stage: &str, display: &str, home: &Path) 
     let spawned = Instant::now();
     let mut child = process::spawn_group(&mut cmd)?;
     let stdout = child.stdout.take().context("the app's stdout")?;
-    let wanted = if stage == "peer" {
-        "startup-painted peer".to_owned()
-    } else {
-        format!("startup-painted {stage}")
-    };
+    let wanted = format!("startup-painted {stage}");
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {

@@ -81,17 +81,7 @@ fn prepare() -> Result<()> {
     setup::system_packages(setup::Purpose::Test)?;
     setup::ui_dependencies()?;
     setup::build_ui()?;
-    let has_nextest = process::cargo(&["nextest", "--version"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !has_nextest {
-        process::run(&mut process::cargo(&[
-            "install",
-            "cargo-nextest",
-            "--locked",
-        ]))?;
-    }
-    Ok(())
+    setup::cargo_subcommand("nextest", "cargo-nextest")
 }
 
 fn rust_fmt() -> Result<()> {
