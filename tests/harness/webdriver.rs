@@ -7,6 +7,11 @@ use serde_json::{Value, json};
 
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 const TRIES: usize = 4;
+/// How long one driver call may take. A call that never answers (a hung window) must fail its
+/// test with a message well before the suite's timeout ends the test from outside.
+const CALL_TIMEOUT: Duration = Duration::from_secs(30);
+/// The file in the screenshots folder naming the session this run holds open.
+const SESSION_RECORD: &str = "webdriver-session";
 
 #[derive(Debug)]
 pub enum WebDriverError {
@@ -57,18 +62,22 @@ impl Session {
         // swallow this launch; end it first.
         end_running(app, Duration::ZERO);
         let http = Client::builder()
-            .timeout(Duration::from_secs(60))
+            .timeout(CALL_TIMEOUT)
             .build()
             .map_err(|e| WebDriverError::Transport(e.to_string()))?;
+        // WebKitWebDriver holds one session at a time, and a test that was ended from outside
+        // (nextest's timeout) never deleted its own: end it, or every later test is refused.
+        let record = shots.join(SESSION_RECORD);
+        if let Ok(stale) = std::fs::read_to_string(&record) {
+            let url = format!("{driver}/session/{}", stale.trim());
+            let _ = call(&http, &reqwest::Method::DELETE, &url, None);
+            let _ = std::fs::remove_file(&record);
+        }
         let caps =
             json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": app}}}});
-        let value = call(
-            &http,
-            &reqwest::Method::POST,
-            &format!("{driver}/session"),
-            Some(&caps),
-        )?;
+        let value = create_session(&http, driver, &caps)?;
         let id = value["sessionId"].as_str().unwrap_or_default().to_owned();
+        let _ = std::fs::write(&record, &id);
         let session = Self {
             http,
             app: app.to_owned(),
@@ -263,6 +272,7 @@ impl Drop for Session {
             let _ = self.screenshot(&name);
         }
         let _ = self.send(&reqwest::Method::DELETE, "", None);
+        let _ = std::fs::remove_file(self.shots.join(SESSION_RECORD));
         // Deleting the session closes the window; make sure the process really went.
         end_running(&self.app, Duration::from_secs(5));
     }
@@ -325,6 +335,11 @@ fn call(http: &Client, method: &reqwest::Method, url: &str, body: Option<&Value>
         }
         let response = match request.send() {
             Ok(r) => r,
+            // A dropped connection is retried; a call that took the whole timeout is not (it
+            // would only hang again, and a repeated POST could act twice).
+            Err(err) if err.is_timeout() => {
+                return Err(WebDriverError::Timeout(format!("{method} {url}: {err}")));
+            }
             Err(err) => {
                 last = err.to_string();
                 continue;
@@ -346,6 +361,27 @@ fn call(http: &Client, method: &reqwest::Method, url: &str, body: Option<&Value>
         return Ok(value);
     }
     Err(WebDriverError::Transport(format!("{method} {url}: {last}")))
+}
+
+/// Creates a session; while the driver still holds the previous one (it is closing), waits.
+fn create_session(http: &Client, driver: &str, caps: &Value) -> Result<Value> {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        match call(
+            http,
+            &reqwest::Method::POST,
+            &format!("{driver}/session"),
+            Some(caps),
+        ) {
+            Err(WebDriverError::Protocol { message, .. })
+                if message.contains("Maximum number of active sessions")
+                    && Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(500));
+            }
+            other => return other,
+        }
+    }
 }
 
 /// Reads a text every 100 ms until `check` accepts it or `timeout` passes.
