@@ -96,5 +96,8 @@ fn invoice_desk_commands() -> &'static [&'static str] {
         "check_access",
         "list_jobs",
         "cancel_job",
+        "check_for_update",
+        "install_update",
+        "restart_after_update",
     ]
 }

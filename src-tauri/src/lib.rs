@@ -20,6 +20,7 @@ mod signin;
 mod startup;
 mod state;
 mod sync;
+mod updates;
 mod usage;
 mod web_pages;
 mod window_memory;
@@ -98,6 +99,9 @@ fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             access::check_access,
             commands::list_jobs,
             commands::cancel_job,
+            updates::check_for_update,
+            updates::install_update,
+            updates::restart_after_update,
         ])
         .events(tauri_specta::collect_events![
             MenuEvent,
@@ -105,7 +109,8 @@ fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             JobProgressEvent,
             signin::AccountsChanged,
             signin::DeviceCodeEvent,
-            signin::DemoChanged
+            signin::DemoChanged,
+            updates::UpdateProgress
         ])
         // The settings of a fresh install, decided once in crates/settings: the window starts
         // from them until the shell's own answer arrives, and the browser tests' mock uses them.
@@ -136,6 +141,8 @@ pub fn run() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
+        // Driven from Rust only (`updates`): the web view is granted none of its commands.
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .invoke_handler(ipc.invoke_handler())
         .setup(move |app| {
             ipc.mount_events(app);
@@ -151,6 +158,7 @@ pub fn run() {
             app.manage(drag_out::DragCache::default());
             app.manage(downloads::SavedElsewhere::default());
             app.manage(folder_guard::PickedFolders::default());
+            app.manage(updates::Updates::default());
             app.manage(sync::StartSync::default());
             app.manage(std::sync::Arc::new(
                 invoice_desk_api::pending::PendingReports::open(

@@ -18,6 +18,7 @@ pub enum MenuAction {
     ToggleActivity,
     Find,
     CheckAccess,
+    CheckForUpdates,
 }
 
 /// Sent to the web view when a menu item that concerns it is chosen.
@@ -42,6 +43,7 @@ pub const TEXT_KEYS: &[&str] = &[
     "menu.checkAccess",
     "menu.supportRequest",
     "menu.about",
+    "menu.checkUpdates",
     "help.download_invoice",
     "help.download_usage",
     "help.check_access",
@@ -66,6 +68,7 @@ const ITEMS: &[(&str, MenuAction)] = &[
     ("toggle_activity", MenuAction::ToggleActivity),
     ("find", MenuAction::Find),
     ("check_access", MenuAction::CheckAccess),
+    ("check_updates", MenuAction::CheckForUpdates),
 ];
 
 pub fn action_for(id: &str) -> Option<MenuAction> {
@@ -118,6 +121,7 @@ pub fn build<R: Runtime>(app: &AppHandle<R>, words: &Catalogue) -> tauri::Result
     let help = help
         .item(&item("support_request", "menu.supportRequest", None)?)
         .separator()
+        .item(&item("check_updates", "menu.checkUpdates", None)?)
         .item(&item("about", "menu.about", None)?)
         .build()?;
     MenuBuilder::new(app).items(&[&file, &view, &help]).build()
@@ -132,6 +136,10 @@ mod tests {
         assert_eq!(action_for("show_logs"), Some(MenuAction::ShowLogs));
         assert_eq!(action_for("find"), Some(MenuAction::Find));
         assert_eq!(action_for("check_access"), Some(MenuAction::CheckAccess));
+        assert_eq!(
+            action_for("check_updates"),
+            Some(MenuAction::CheckForUpdates)
+        );
         assert_eq!(action_for("quit"), None);
         assert_eq!(help_page_for("help:download_usage"), Some("download_usage"));
         assert_eq!(help_page_for("help:elsewhere"), None);

@@ -31,6 +31,8 @@ pub struct Env {
     pub today: String,
     /// Where the stand-in browser notes each address the app opened, one per line.
     pub opened: PathBuf,
+    /// The file the updater installs over (as over a running AppImage).
+    pub appimage: PathBuf,
 }
 
 impl Env {
@@ -51,6 +53,7 @@ impl Env {
             display: var("INVOICE_DESK_E2E_DISPLAY"),
             today: var("INVOICE_DESK_TODAY"),
             opened: var("INVOICE_DESK_E2E_OPENED").into(),
+            appimage: var("INVOICE_DESK_E2E_APPIMAGE").into(),
         }
     }
 
@@ -171,6 +174,42 @@ impl Env {
             .collect()
     }
 
+    /// Publishes a release on the local feed the app's updater asks (`tampered`: its installer
+    /// is not the one signed) until the returned guard drops, even when the test fails.
+    #[must_use]
+    pub fn publish_release(&self, version: &str, notes: &str, tampered: bool) -> Published<'_> {
+        let response = reqwest::blocking::Client::new()
+            .post(format!("{}/_emulator/release", self.emulator))
+            .json(&serde_json::json!({ "version": version, "notes": notes, "tampered": tampered }))
+            .send()
+            .expect("the emulator's control plane answers");
+        assert!(
+            response.status().is_success(),
+            "release refused: {}",
+            response.status()
+        );
+        Published(self)
+    }
+
+    /// How often the app's updater asked the local release feed so far.
+    pub fn update_feed_requests(&self) -> u64 {
+        let answer: serde_json::Value = reqwest::blocking::Client::new()
+            .get(format!("{}/_emulator/release", self.emulator))
+            .send()
+            .and_then(reqwest::blocking::Response::json)
+            .expect("the emulator's control plane answers");
+        answer["feedRequests"].as_u64().unwrap_or_default()
+    }
+
+    /// Empties the local release feed again.
+    pub fn withdraw_release(&self) {
+        let response = reqwest::blocking::Client::new()
+            .delete(format!("{}/_emulator/release", self.emulator))
+            .send()
+            .expect("the emulator's control plane answers");
+        assert!(response.status().is_success());
+    }
+
     /// Signs the stand-in Azure CLI in as `upn` (`az login`), or out with `None`.
     pub fn azure_cli_signed_in_as(&self, upn: Option<&str>) {
         let user = self.azure_cli.join("user");
@@ -218,6 +257,11 @@ impl Env {
 
     /// Starts the app with a fresh (or the given) settings file, so tests don't leak into each other.
     pub fn launch(&self, settings: Option<&str>) -> Session {
+        self.launch_with(settings, &[])
+    }
+
+    /// As [`Self::launch`], with command-line arguments (`--demo`).
+    pub fn launch_with(&self, settings: Option<&str>, args: &[&str]) -> Session {
         let dir = self.config_home.join("invoice-desk");
         let _ = std::fs::remove_dir_all(&dir);
         // The remembered window size and position too: each test starts from the defaults.
@@ -226,7 +270,7 @@ impl Env {
         if let Some(text) = settings {
             std::fs::write(self.settings_file(), text).unwrap();
         }
-        self.relaunch()
+        self.relaunch_with(args)
     }
 
     /// Starts the app with a fresh (or the given) settings file and nobody signed in, even when
@@ -249,10 +293,15 @@ impl Env {
 
     /// Starts the app again keeping whatever it saved.
     pub fn relaunch(&self) -> Session {
+        self.relaunch_with(&[])
+    }
+
+    /// Starts the app again keeping whatever it saved, with command-line arguments (`--demo`).
+    pub fn relaunch_with(&self, args: &[&str]) -> Session {
         // A window that is still closing holds the single-instance name: a new one would hand
         // over to it and exit. Wait until the last one is gone.
         self.wait_until_no_app_runs(std::time::Duration::from_secs(20));
-        Session::start(&self.driver, &self.app, self.screenshots.clone())
+        Session::start(&self.driver, &self.app, args, self.screenshots.clone())
             .unwrap_or_else(|err| panic!("the app did not start under WebDriver: {err}"))
     }
 
@@ -272,6 +321,16 @@ impl Env {
         while running() && std::time::Instant::now() < deadline {
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
+    }
+}
+
+/// A release on the local feed; withdrawn when dropped, so no other test sees it.
+#[derive(Debug)]
+pub struct Published<'a>(&'a Env);
+
+impl Drop for Published<'_> {
+    fn drop(&mut self) {
+        self.0.withdraw_release();
     }
 }
 

@@ -57,7 +57,8 @@ pub struct Element {
 }
 
 impl Session {
-    pub fn start(driver: &str, app: &Path, shots: PathBuf) -> Result<Self> {
+    /// Starts `app` with `args` (what a user's command line or shortcut would pass).
+    pub fn start(driver: &str, app: &Path, args: &[&str], shots: PathBuf) -> Result<Self> {
         // A window left over from a test that failed would take the single-instance lock and
         // swallow this launch; end it first.
         end_running(app, Duration::ZERO);
@@ -73,8 +74,7 @@ impl Session {
             let _ = call(&http, &reqwest::Method::DELETE, &url, None);
             let _ = std::fs::remove_file(&record);
         }
-        let caps =
-            json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": app}}}});
+        let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": app, "args": args}}}});
         let value = create_session(&http, driver, &caps)?;
         let id = value["sessionId"].as_str().unwrap_or_default().to_owned();
         let _ = std::fs::write(&record, &id);

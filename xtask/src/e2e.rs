@@ -55,6 +55,8 @@ pub fn run_tests(app: &Path, work: &Path, today: &str, filter: &[&str]) -> Resul
     let (emulator, azure) = start_emulator(work, today)?;
     let azure_cli = fake_azure_cli(work, &azure)?;
     let (browser, opened) = recording_browser(work)?;
+    let (update_feed, update_key) = update_feed(&azure)?;
+    let appimage = installed_appimage(work)?;
     let display = Xvfb::start()?;
     let port = free_port()?;
     // Inside a private session bus with an unlocked gnome-keyring, so the app remembers
@@ -83,6 +85,11 @@ pub fn run_tests(app: &Path, work: &Path, today: &str, filter: &[&str]) -> Resul
             // redirect to the app's loopback listener, as a real browser does once the user
             // picked an account.
             .env("INVOICE_DESK_BROWSER", &browser)
+            // The updater asks the local release feed, trusts its key (debug builds only) and,
+            // as an AppImage would, installs over a stand-in file rather than over this binary.
+            .env("INVOICE_DESK_UPDATE_ENDPOINT", &update_feed)
+            .env("INVOICE_DESK_UPDATE_PUBKEY", &update_key)
+            .env("APPIMAGE", &appimage)
             // Everything the app can log, so the leak test has the most to search.
             .env("RUST_LOG", "trace")
             .env(dates::TODAY_ENV, today)
@@ -112,6 +119,7 @@ pub fn run_tests(app: &Path, work: &Path, today: &str, filter: &[&str]) -> Resul
         .env("INVOICE_DESK_E2E_EMULATOR", &azure)
         .env("INVOICE_DESK_E2E_AZURE_CLI", &azure_cli)
         .env("INVOICE_DESK_E2E_OPENED", &opened)
+        .env("INVOICE_DESK_E2E_APPIMAGE", &appimage)
         .env("INVOICE_DESK_E2E_DISPLAY", &display.name)
         .env(dates::TODAY_ENV, today);
     // A few seconds per test normally; a hung window must not hold CI.
@@ -121,6 +129,50 @@ pub fn run_tests(app: &Path, work: &Path, today: &str, filter: &[&str]) -> Resul
     drop(emulator);
     println!("e2e screenshots are in {}", work.display());
     outcome
+}
+
+/// The emulator's release feed and the public key its installers are signed with.
+fn update_feed(azure: &str) -> Result<(String, String)> {
+    let answer = get_json(azure, "/_emulator/update-key")?;
+    let key = answer["pubkey"]
+        .as_str()
+        .context("the emulator's update key")?
+        .to_owned();
+    Ok((format!("{azure}/_updates/latest.json"), key))
+}
+
+/// The file an update is installed over (the running AppImage, for the updater): a stand-in
+/// that the update tests read back.
+fn installed_appimage(work: &Path) -> Result<PathBuf> {
+    let dir = work.join("appimage");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    let file = dir.join("Invoice Desk.AppImage");
+    std::fs::write(&file, b"\x7fELF the installed version")?;
+    Ok(file)
+}
+
+/// `GET base + path` over plain HTTP on loopback, as JSON.
+fn get_json(base: &str, path: &str) -> Result<serde_json::Value> {
+    use std::io::{Read, Write};
+    let authority = base
+        .strip_prefix("http://")
+        .with_context(|| format!("{base} is not a plain-HTTP loopback address"))?;
+    let mut stream = std::net::TcpStream::connect(authority)?;
+    stream.set_read_timeout(Some(Duration::from_secs(20)))?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    let (head, body) = response
+        .split_once("\r\n\r\n")
+        .context("an HTTP answer without a body")?;
+    if !head.starts_with("HTTP/1.1 200") {
+        bail!("GET {path}: {}", head.lines().next().unwrap_or_default());
+    }
+    Ok(serde_json::from_str(body)?)
 }
 
 /// A stand-in for the system browser: it writes each address it is asked to open into a file

@@ -71,6 +71,10 @@ pub fn run() -> Result<()> {
             .env("XDG_DATA_HOME", home.join("data"))
             .env("XDG_STATE_HOME", home.join("state"))
             .env("XDG_CACHE_HOME", home.join("cache"))
+            .env(
+                "INVOICE_DESK_UPDATE_ENDPOINT",
+                crate::process::CLOSED_UPDATE_FEED,
+            )
             .stdout(Stdio::null())
             .stderr(Stdio::from(std::fs::File::create(work.join("app.log"))?)),
     )?;

@@ -105,6 +105,11 @@ fn bundle(args: &[String]) -> Result<()> {
     cli.arg("build")
         .args(&bundles)
         .env("TAURI_APP_PATH", process::root().join("src-tauri"));
+    // Update archives need the release key's signature; without the key (every machine but
+    // the release workflow's) the installers are built and the archives left out.
+    if std::env::var_os("TAURI_SIGNING_PRIVATE_KEY").is_none() {
+        cli.args(["--config", r#"{"bundle":{"createUpdaterArtifacts":false}}"#]);
+    }
     cli.current_dir(process::root().join("src-tauri"));
     process::run(&mut cli)?;
     let dir = process::target_dir().join("release").join("bundle");

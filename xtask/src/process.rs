@@ -131,3 +131,7 @@ pub fn on_path(program: &str) -> bool {
         })
     })
 }
+
+/// Where a release app started by a benchmark or check looks for updates: a closed loopback
+/// port, so its quiet check at start never reaches the real release page.
+pub const CLOSED_UPDATE_FEED: &str = "https://127.0.0.1:9/latest.json";

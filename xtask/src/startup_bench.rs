@@ -176,6 +176,10 @@ fn start(binary: &Path, args: &[&str], stage: &str, display: &str, home: &Path) 
         .env("XDG_STATE_HOME", home.join("state"))
         .env("XDG_CACHE_HOME", home.join("cache"))
         .env(PROBE_ENV, "1")
+        .env(
+            "INVOICE_DESK_UPDATE_ENDPOINT",
+            crate::process::CLOSED_UPDATE_FEED,
+        )
         // No session bus: the keychain answers "unavailable" at once, as on a machine without one.
         .env_remove("DBUS_SESSION_BUS_ADDRESS")
         .stdout(Stdio::piped())

@@ -102,11 +102,20 @@ pub enum ErrorCode {
     /// A folder typed in the window was not confirmed in the system's dialog: the settings keep
     /// the folder they had.
     FolderNotConfirmed,
+    /// The release feed could not say whether a newer version exists, or its installer could
+    /// not be fetched.
+    UpdateUnavailable,
+    /// The downloaded update does not carry the publisher's signature: nothing was installed.
+    UpdateSignatureInvalid,
+    /// The update was downloaded and verified but its installer failed.
+    UpdateInstallFailed,
+    /// An update waits until the running saves are done, so none is cut off.
+    UpdateWaitsForSaves,
 }
 
 impl ErrorCode {
     /// Every code, for the catalogue checks.
-    pub const ALL: [Self; 57] = [
+    pub const ALL: [Self; 61] = [
         Self::SettingsCorrupt,
         Self::SettingsUnwritable,
         Self::FolderUnavailable,
@@ -164,6 +173,10 @@ impl ErrorCode {
         Self::EmailChangedElsewhere,
         Self::LinkNotOpenable,
         Self::FolderNotConfirmed,
+        Self::UpdateUnavailable,
+        Self::UpdateSignatureInvalid,
+        Self::UpdateInstallFailed,
+        Self::UpdateWaitsForSaves,
     ];
 
     /// The catalogue's key for the code (`disk_full`).

@@ -50,7 +50,9 @@ pub enum JobPhase {
 }
 
 impl JobPhase {
-    fn is_final(self) -> bool {
+    /// Finished, failed or cancelled: nothing more happens to the job.
+    #[must_use]
+    pub fn is_final(self) -> bool {
         matches!(self, Self::Finished | Self::Failed | Self::Cancelled)
     }
 }

@@ -57,6 +57,8 @@ pub struct App {
     pub authority: crate::authority::Authority,
     /// Cost Management's QPU budget, reported on its answers.
     pub qpu: crate::qpu::Budget,
+    /// The app's update feed (`/_updates/…`), empty until a test publishes a release.
+    pub releases: crate::releases::Releases,
 }
 
 impl App {
@@ -191,6 +193,9 @@ pub async fn dispatch(
     if ctx.segments.first().is_some_and(|s| s == "_emulator") {
         return crate::control::handle(&ctx).into_response();
     }
+    if ctx.segments.first().is_some_and(|s| s == "_updates") {
+        return updates(&ctx).into_response();
+    }
     if crate::authority::is_authority_path(&ctx.segments) {
         return crate::authority::handle(&ctx).into_response();
     }
@@ -244,6 +249,15 @@ pub async fn dispatch(
     };
     let reply = stamp(reply);
     faults::after(&ctx.faults, reply).into_response()
+}
+
+/// The update feed and its installers: public, as a release download is.
+fn updates(ctx: &Ctx<'_>) -> Reply {
+    match (&ctx.method, ctx.segments.get(1).map(String::as_str)) {
+        (&Method::GET, Some("latest.json")) => ctx.app.releases.feed(&ctx.app.base_url),
+        (&Method::GET, Some(name)) => ctx.app.releases.installer(name),
+        _ => ArmError::no_route(ctx.method.as_str(), &ctx.path).into_reply(),
+    }
 }
 
 fn run(ctx: &mut Ctx<'_>, route: &routes::Matched) -> Result<Reply, ArmError> {

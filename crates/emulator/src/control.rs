@@ -176,6 +176,28 @@ pub fn handle(ctx: &Ctx<'_>) -> Reply {
                 _ => unknown_user(app, body["upn"].as_str().unwrap_or_default()),
             }
         }
+        (&Method::GET, "update-key") => match app.releases.public_key() {
+            Ok(key) => Reply::ok(json!({"pubkey": key})),
+            Err(e) => ArmError::bad_request("KeyUnavailable", e).into_reply(),
+        },
+        (&Method::POST, "release") => {
+            match serde_json::from_slice::<crate::releases::Publish>(&ctx.body) {
+                Ok(publish) => match app.releases.publish(publish) {
+                    Ok(described) => Reply::ok(described),
+                    Err(e) => e.into_reply(),
+                },
+                Err(e) => ArmError::bad_request(
+                    "InvalidRelease",
+                    format!("Pass {{\"version\": \"1.2.3\", \"notes\": \"…\"}}: {e}"),
+                )
+                .into_reply(),
+            }
+        }
+        (&Method::GET, "release") => Reply::ok(app.releases.describe()),
+        (&Method::DELETE, "release") => {
+            app.releases.withdraw();
+            Reply::empty(StatusCode::NO_CONTENT)
+        }
         (&Method::GET, "scenario") => {
             let world = app.world();
             Reply::ok(json!({

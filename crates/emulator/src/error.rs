@@ -22,6 +22,8 @@ pub enum EmulatorError {
     Certificate(String),
     #[error("{0}")]
     BadToday(String),
+    #[error("could not make the update feed's signing key: {0}")]
+    SigningKey(String),
     #[error("i/o error: {0}")]
     Io(#[from] std::io::Error),
 }

@@ -23,6 +23,7 @@ mod lro;
 mod paging;
 mod pdf;
 mod qpu;
+mod releases;
 mod reply;
 mod requests;
 mod routes;
@@ -208,6 +209,7 @@ impl Emulator {
             requests: requests::RequestLog::default(),
             authority,
             qpu: qpu::Budget::default(),
+            releases: releases::Releases::new().map_err(EmulatorError::SigningKey)?,
         });
         app.faults.set(rules);
 

@@ -55,6 +55,8 @@ pub struct Settings {
     /// A usage report Azure splits into several files becomes one CSV with one header; off,
     /// the parts are kept as numbered files.
     pub join_usage_parts: bool,
+    /// Ask the release feed for a newer version when the app starts (never in demo mode).
+    pub check_for_updates: bool,
 }
 
 impl Default for Settings {
@@ -71,6 +73,7 @@ impl Default for Settings {
             usage_file_name_template: DEFAULT_USAGE_FILE_NAME_TEMPLATE.to_owned(),
             keep_usage_files: false,
             join_usage_parts: true,
+            check_for_updates: true,
         }
     }
 }
@@ -93,6 +96,7 @@ mod tests {
             usage_file_name_template: "{yyyy}-{mm} usage.csv".into(),
             keep_usage_files: true,
             join_usage_parts: false,
+            check_for_updates: false,
         };
         let json = serde_json::to_string(&settings).unwrap();
         assert!(

@@ -169,6 +169,7 @@ const EVENT_NAMES: Record<string, string> = {
   jobProgressEvent: "job-progress-event",
   menuEvent: "menu-event",
   settingsChanged: "settings-changed",
+  updateProgress: "update-progress",
 };
 
 const APP_INFO: AppInfo = {
@@ -733,6 +734,13 @@ export function installMock(): void {
         await emit(wire("jobProgressEvent"), cancelled);
         return null;
       }
+      case "check_for_update":
+        // No release feed here: the quiet check at start finds nothing; asked, this is the latest.
+        return args.quiet ? null : { currentVersion: appInfo.version, available: null };
+      case "install_update":
+        throw appError("update_unavailable", "No update was found by a check in this session.");
+      case "restart_after_update":
+        return null;
       default:
         throw appError("internal", `The e2e mock does not know the command "${cmd}".`);
     }

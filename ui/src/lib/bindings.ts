@@ -151,6 +151,19 @@ export const commands = {
 	checkAccess: () => typedError<AccessReport, AppError>(__TAURI_INVOKE("check_access")),
 	listJobs: () => __TAURI_INVOKE<JobProgress[]>("list_jobs"),
 	cancelJob: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("cancel_job", { id })),
+	/**
+	 *  Asks the release feed for a newer version. `quiet` is the check at start: it does nothing
+	 *  (`None`) when the setting is off or the demo runs.
+	 */
+	checkForUpdate: (quiet: boolean) => typedError<UpdateCheck | null, AppError>(__TAURI_INVOKE("check_for_update", { quiet })),
+	/**
+	 *  Downloads the update the last check found, verifies its signature and installs it. On
+	 *  Windows the installer then takes over and the app exits; elsewhere the window offers a
+	 *  restart.
+	 */
+	installUpdate: () => typedError<null, AppError>(__TAURI_INVOKE("install_update")),
+	/**  Starts the installed version. */
+	restartAfterUpdate: () => typedError<null, AppError>(__TAURI_INVOKE("restart_after_update")),
 };
 
 /** Events */
@@ -161,10 +174,11 @@ export const events = {
 	jobProgressEvent: makeEvent<JobProgressEvent, JobProgressEvent>("job-progress-event"),
 	menuEvent: makeEvent<MenuEvent, MenuEvent>("menu-event"),
 	settingsChanged: makeEvent<SettingsChanged, SettingsChanged>("settings-changed"),
+	updateProgress: makeEvent<UpdateProgress, UpdateProgress>("update-progress"),
 };
 
 /* Constants */
-export const DEFAULT_SETTINGS = {"archiveFolder":null,"downloadFolder":null,"fileNameTemplate":"{billingAccount}/{yyyy}-{mm} {invoiceName}.pdf","joinUsageParts":true,"keepUsageFiles":false,"language":"system","rememberSignIn":true,"saveAsFolder":null,"syncAtStart":false,"theme":"system","usageFileNameTemplate":"{billingAccount}/{yyyy}-{mm} {scope} usage.csv"} as const;
+export const DEFAULT_SETTINGS = {"archiveFolder":null,"checkForUpdates":true,"downloadFolder":null,"fileNameTemplate":"{billingAccount}/{yyyy}-{mm} {invoiceName}.pdf","joinUsageParts":true,"keepUsageFiles":false,"language":"system","rememberSignIn":true,"saveAsFolder":null,"syncAtStart":false,"theme":"system","usageFileNameTemplate":"{billingAccount}/{yyyy}-{mm} {scope} usage.csv"} as const;
 
 export const SCOPE_KINDS = ["mosp_subscription","mca_billing_profile","mca_invoice_section","ea_enrollment","ea_department","ea_enrollment_account","mpa_customer","other"] as const;
 
@@ -278,6 +292,14 @@ export type AppInfo = {
 	 *  window says so on every screen.
 	 */
 	customEndpoints: CustomEndpoints | null,
+};
+
+export type AvailableUpdate = {
+	version: string,
+	/**  When it was published (RFC 3339), if the feed says. */
+	date: string | null,
+	/**  The release notes, as plain text. */
+	notes: string | null,
 };
 
 /**  A billing role, as a stable snake_case code the UI translates. */
@@ -462,7 +484,18 @@ export type ErrorCode = "settings_corrupt" | "settings_unwritable" | "folder_una
  *  A folder typed in the window was not confirmed in the system's dialog: the settings keep
  *  the folder they had.
  */
-"folder_not_confirmed";
+"folder_not_confirmed" | 
+/**
+ *  The release feed could not say whether a newer version exists, or its installer could
+ *  not be fetched.
+ */
+"update_unavailable" | 
+/**  The downloaded update does not carry the publisher's signature: nothing was installed. */
+"update_signature_invalid" | 
+/**  The update was downloaded and verified but its installer failed. */
+"update_install_failed" | 
+/**  An update waits until the running saves are done, so none is cut off. */
+"update_waits_for_saves";
 
 export type FactView = {
 	code: string,
@@ -609,7 +642,7 @@ export type Language = "system" | "en" | "nl";
 export type Locale = "en" | "nl";
 
 /**  What a menu item asks the web view to do. */
-export type MenuAction = "settings" | "about" | "showLogs" | "supportRequest" | "toggleDetails" | "toggleActivity" | "find" | "checkAccess";
+export type MenuAction = "settings" | "about" | "showLogs" | "supportRequest" | "toggleDetails" | "toggleActivity" | "find" | "checkAccess" | "checkForUpdates";
 
 /**  Sent to the web view when a menu item that concerns it is chosen. */
 export type MenuEvent = {
@@ -849,6 +882,8 @@ export type Settings = {
 	 *  the parts are kept as numbered files.
 	 */
 	joinUsageParts: boolean,
+	/**  Ask the release feed for a newer version when the app starts (never in demo mode). */
+	checkForUpdates: boolean,
 };
 
 /**  Broadcast after settings were saved, so every view (and the native menu) follows. */
@@ -945,6 +980,20 @@ export type TenantSummary = {
 
 /**  The colour theme. `System` follows the operating system's light/dark preference. */
 export type Theme = "system" | "light" | "dark";
+
+/**  What a check found. */
+export type UpdateCheck = {
+	currentVersion: string,
+	/**  `None`: this is the latest version. */
+	available: AvailableUpdate | null,
+};
+
+/**  Sent while an update downloads. */
+export type UpdateProgress = {
+	/**  Bytes downloaded so far (a number for the window: far below 2^53). */
+	downloaded: number,
+	total: number | null,
+};
 
 /**  A usage file on disk. */
 export type UsageFile = {

@@ -8,6 +8,7 @@ import { Notices } from "./notices.svelte";
 import { SettingsState } from "./settings.svelte";
 import { ShellState } from "./shell.svelte";
 import { SignInState } from "./signin.svelte";
+import { QUIET_CHECK_DELAY_MS, UpdatesState } from "./updates.svelte";
 import { usage } from "./usage.svelte";
 import { ViewState } from "./view.svelte";
 
@@ -21,6 +22,7 @@ export class AppState {
   readonly signin = new SignInState(this.accounts, this.shell, this.notices);
   readonly jobs = new JobsState(this.notices, this.view);
   readonly demo = new DemoMode(this.accounts, this.view, this.notices);
+  readonly updates = new UpdatesState();
 
   /** Loads settings, accounts and jobs and subscribes to the shell's events. Returns an unsubscribe. */
   async start(): Promise<() => void> {
@@ -57,7 +59,12 @@ export class AppState {
       this.notices.notify(keychain.error);
     }
     this.view.ready = true;
-    return () => unlisten.forEach((stop) => stop());
+    // The shell decides whether this may look at all (the setting, never in demo mode).
+    const quietCheck = setTimeout(() => void this.updates.checkQuietly(), QUIET_CHECK_DELAY_MS);
+    return () => {
+      clearTimeout(quietCheck);
+      unlisten.forEach((stop) => stop());
+    };
   }
 
   async #listen(): Promise<Array<() => void>> {
@@ -76,6 +83,7 @@ export class AppState {
         }),
         events.demoChanged.listen((event) => this.demo.set(event.payload.state)),
         events.deviceCodeEvent.listen((event) => this.signin.showDeviceCode(event.payload)),
+        events.updateProgress.listen((event) => this.updates.onProgress(event.payload)),
       ]);
     } catch (error) {
       this.notices.notify(toAppError(error));
@@ -105,6 +113,9 @@ export class AppState {
         break;
       case "checkAccess":
         this.view.openAccess();
+        break;
+      case "checkForUpdates":
+        void this.updates.checkNow();
         break;
       case "supportRequest":
         // The shell opens the support page itself; nothing to show here.
