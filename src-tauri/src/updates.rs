@@ -170,7 +170,9 @@ fn updater<R: Runtime>(app: &AppHandle<R>) -> Result<Updater, AppError> {
 /// A failed check, by what failed: the network, the feed's answer, or the feed itself.
 fn check_error(err: &UpdaterError) -> AppError {
     let code = match err {
-        UpdaterError::Reqwest(e) if e.is_connect() || e.is_timeout() => ErrorCode::Network,
+        UpdaterError::Reqwest(e) if e.is_connect() || e.is_timeout() => {
+            ErrorCode::UpdateUnreachable
+        }
         UpdaterError::Serialization(_) | UpdaterError::Semver(_) => ErrorCode::InvalidResponse,
         UpdaterError::InsecureTransportProtocol | UpdaterError::UrlParse(_) => {
             ErrorCode::InvalidEndpoint
@@ -189,7 +191,7 @@ fn install_error(err: &UpdaterError) -> AppError {
         | UpdaterError::SignedVersionMismatch { .. }
         | UpdaterError::MissingSignedVersion => ErrorCode::UpdateSignatureInvalid,
         UpdaterError::Reqwest(e) if e.is_connect() || e.is_timeout() || e.is_body() => {
-            ErrorCode::Network
+            ErrorCode::UpdateUnreachable
         }
         UpdaterError::Network(_) | UpdaterError::Reqwest(_) => ErrorCode::UpdateUnavailable,
         UpdaterError::Io(e) if e.kind() == std::io::ErrorKind::StorageFull => ErrorCode::DiskFull,
@@ -223,5 +225,20 @@ mod tests {
             serde_json::from_str::<u8>("{").unwrap_err(),
         ));
         assert_eq!(garbled.code, ErrorCode::InvalidResponse);
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_release_page_is_not_blamed_on_microsoft() {
+        // Port 9 (discard) on loopback: nothing listens, the connection is refused.
+        let refused = reqwest::get("http://127.0.0.1:9/latest.json")
+            .await
+            .unwrap_err();
+        let err = check_error(&UpdaterError::Reqwest(refused));
+        assert_eq!(err.code, ErrorCode::UpdateUnreachable);
+        assert!(
+            err.code
+                .message(invoice_desk_api::Locale::En)
+                .contains("release page")
+        );
     }
 }

@@ -131,7 +131,7 @@ fn a_download_that_is_not_the_publishers_is_refused_and_installs_nothing() {
 }
 
 #[test]
-fn the_demo_never_asks_the_release_feed() {
+fn demo_mode_never_asks_the_release_feed() {
     let env = Env::from_process();
     let _release = env.publish_release("9.3.0", "", false);
     let asked = env.update_feed_requests();

@@ -111,11 +111,13 @@ pub enum ErrorCode {
     UpdateInstallFailed,
     /// An update waits until the running saves are done, so none is cut off.
     UpdateWaitsForSaves,
+    /// The release page could not be reached (offline, a proxy, a firewall).
+    UpdateUnreachable,
 }
 
 impl ErrorCode {
     /// Every code, for the catalogue checks.
-    pub const ALL: [Self; 61] = [
+    pub const ALL: [Self; 62] = [
         Self::SettingsCorrupt,
         Self::SettingsUnwritable,
         Self::FolderUnavailable,
@@ -177,6 +179,7 @@ impl ErrorCode {
         Self::UpdateSignatureInvalid,
         Self::UpdateInstallFailed,
         Self::UpdateWaitsForSaves,
+        Self::UpdateUnreachable,
     ];
 
     /// The catalogue's key for the code (`disk_full`).

@@ -495,7 +495,9 @@ export type ErrorCode = "settings_corrupt" | "settings_unwritable" | "folder_una
 /**  The update was downloaded and verified but its installer failed. */
 "update_install_failed" | 
 /**  An update waits until the running saves are done, so none is cut off. */
-"update_waits_for_saves";
+"update_waits_for_saves" | 
+/**  The release page could not be reached (offline, a proxy, a firewall). */
+"update_unreachable";
 
 export type FactView = {
 	code: string,
