@@ -7,7 +7,7 @@
 //! - `bundle`   a release .deb (or another bundle: `bundle --bundles rpm`)
 //! - `bindings` regenerate the TypeScript IPC bindings from the Rust declarations
 //! - `fixtures` record the demo answers the browser tests' IPC mock replays
-//! - `install-check` build, install, start, screenshot and uninstall the release .deb
+//! - `install-check` build, install, start, screenshot and uninstall the release .deb and .rpm
 //! - `fuzz`     run the libFuzzer targets of `crates/fuzz` (10 minutes each unless told)
 
 mod bench;
@@ -66,8 +66,8 @@ fn print_usage() {
          bindings          regenerate ui/src/lib/bindings.ts from the Rust commands\n  \
          fixtures          record the commands' demo answers into ui/src/e2e/recorded/\n  \
          fuzz [TARGET...] [--secs N]  run the fuzz targets, 600 s each unless told\n  \
-         install-check     build the .deb, install it with apt, start it from its desktop entry\n                    \
-         under Xvfb, screenshot it, uninstall it and check nothing of it is left",
+         install-check     build the .deb and the .rpm, install each, start it from its desktop\n                    \
+         entry under Xvfb, screenshot it, uninstall it and check nothing of it is left",
         suites::names().join(", "),
         bench::NAMES.join(", ")
     );

@@ -65,10 +65,16 @@ pub fn system_packages(purpose: Purpose) -> Result<()> {
 /// Chromium for the browser measurements of `cargo xtask bench` (the UI's browser tests drive
 /// `/usr/bin/chromium`), without the rest of the test packages.
 pub fn chromium() -> Result<()> {
+    debian_packages(&["chromium"])
+}
+
+/// Debian packages one command needs beyond the build's (`rpm` for the install check); on
+/// other systems nothing is installed and the command's own check says what is missing.
+pub fn debian_packages(wanted: &[&str]) -> Result<()> {
     if !cfg!(target_os = "linux") || !on_path("dpkg-query") || !on_path("apt-get") {
-        return Ok(()); // elsewhere the browser tests' own check says what is missing
+        return Ok(());
     }
-    install_missing(vec!["chromium"])
+    install_missing(wanted.to_vec())
 }
 
 fn install_missing(wanted: Vec<&str>) -> Result<()> {
