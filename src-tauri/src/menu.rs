@@ -153,6 +153,9 @@ pub enum Entry {
     Separator,
 }
 
+/// The words the app menu carries where the system shows a title of its own.
+const APP_MENU_TITLE_KEY: &str = "menu.appName";
+
 /// One menu of the bar; `title_key: None` is the macOS app menu, which the system names after
 /// the app whatever its title.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -258,7 +261,7 @@ pub fn layout(platform: Platform) -> Vec<MenuLayout> {
 /// Every catalogue key the menus of every system use (checked for both languages by a test).
 #[cfg(test)]
 pub fn text_keys() -> Vec<String> {
-    let mut keys = vec!["menu.appName".to_owned()];
+    let mut keys = vec![APP_MENU_TITLE_KEY.to_owned()];
     for platform in [Platform::MacOs, Platform::WindowsOrLinux] {
         for menu in layout(platform) {
             keys.extend(menu.title_key.map(str::to_owned));
@@ -291,7 +294,7 @@ fn build_menu<R: Runtime>(
     words: &Catalogue,
     menu: MenuLayout,
 ) -> tauri::Result<Submenu<R>> {
-    let title = words.text(menu.title_key.unwrap_or("menu.appName"));
+    let title = words.text(menu.title_key.unwrap_or(APP_MENU_TITLE_KEY));
     let mut submenu = SubmenuBuilder::new(app, title);
     for entry in menu.entries {
         submenu = match entry {

@@ -94,76 +94,48 @@ impl Env {
 
     /// Makes the emulated authority sign `upn` in as soon as the app's browser asks.
     pub fn auto_approve(&self, upn: &str) {
-        let response = reqwest::blocking::Client::new()
-            .post(format!("{}/_emulator/authority", self.emulator))
-            .json(&serde_json::json!({ "auto_approve": upn }))
-            .send()
-            .expect("the emulator's control plane answers");
-        assert!(
-            response.status().is_success(),
-            "auto-approve refused: {}",
-            response.status()
+        self.control(
+            &reqwest::Method::POST,
+            "authority",
+            Some(&serde_json::json!({ "auto_approve": upn })),
         );
     }
 
     /// Replaces the local Azure's fault rules (see the emulator's README): every matching
     /// request misbehaves as the rule says until [`Env::clear_faults`].
     pub fn set_faults(&self, rules: &serde_json::Value) {
-        let response = reqwest::blocking::Client::new()
-            .post(format!("{}/_emulator/faults", self.emulator))
-            .json(rules)
-            .send()
-            .expect("the emulator's control plane answers");
-        assert!(
-            response.status().is_success(),
-            "faults refused: {}",
-            response.status()
-        );
+        self.control(&reqwest::Method::POST, "faults", Some(rules));
     }
 
     /// Makes the local Azure forget every long-running operation and prepared document, as
     /// Azure does once they expire: the next download of each document starts an operation.
     pub fn forget_operations(&self) {
-        let response = reqwest::blocking::Client::new()
-            .delete(format!("{}/_emulator/operations", self.emulator))
-            .send()
-            .expect("the emulator's control plane answers");
-        assert!(response.status().is_success());
+        self.control(&reqwest::Method::DELETE, "operations", None);
     }
 
     /// Takes the local Azure down for `secs`: its port and every open connection close, as a
     /// killed server's do, and it listens on the same port again afterwards, state intact.
     pub fn outage(&self, secs: f64) {
-        let response = reqwest::blocking::Client::new()
-            .post(format!("{}/_emulator/outage", self.emulator))
-            .json(&serde_json::json!({ "secs": secs }))
-            .send()
-            .expect("the emulator's control plane answers");
-        assert!(
-            response.status().is_success(),
-            "outage refused: {}",
-            response.status()
+        self.control(
+            &reqwest::Method::POST,
+            "outage",
+            Some(&serde_json::json!({ "secs": secs })),
         );
     }
 
     /// Makes the local Azure behave again.
     pub fn clear_faults(&self) {
-        let response = reqwest::blocking::Client::new()
-            .delete(format!("{}/_emulator/faults", self.emulator))
-            .send()
-            .expect("the emulator's control plane answers");
-        assert!(response.status().is_success());
+        self.control(&reqwest::Method::DELETE, "faults", None);
     }
 
     /// Every secret the local Azure's authority handed out or was shown so far, as
     /// `(kind, value)`: authorization codes, PKCE verifiers, access, refresh and ID tokens,
     /// device codes.
     pub fn issued_secrets(&self) -> Vec<(String, String)> {
-        let list: Vec<serde_json::Value> = reqwest::blocking::Client::new()
-            .get(format!("{}/_emulator/issued", self.emulator))
-            .send()
-            .and_then(reqwest::blocking::Response::json)
-            .expect("the emulator's control plane answers");
+        let list: Vec<serde_json::Value> = self
+            .control(&reqwest::Method::GET, "issued", None)
+            .json()
+            .expect("the emulator's control plane answers in JSON");
         list.iter()
             .map(|s| {
                 (
@@ -178,36 +150,26 @@ impl Env {
     /// is not the one signed) until the returned guard drops, even when the test fails.
     #[must_use]
     pub fn publish_release(&self, version: &str, notes: &str, tampered: bool) -> Published<'_> {
-        let response = reqwest::blocking::Client::new()
-            .post(format!("{}/_emulator/release", self.emulator))
-            .json(&serde_json::json!({ "version": version, "notes": notes, "tampered": tampered }))
-            .send()
-            .expect("the emulator's control plane answers");
-        assert!(
-            response.status().is_success(),
-            "release refused: {}",
-            response.status()
+        self.control(
+            &reqwest::Method::POST,
+            "release",
+            Some(&serde_json::json!({ "version": version, "notes": notes, "tampered": tampered })),
         );
         Published(self)
     }
 
     /// How often the app's updater asked the local release feed so far.
     pub fn update_feed_requests(&self) -> u64 {
-        let answer: serde_json::Value = reqwest::blocking::Client::new()
-            .get(format!("{}/_emulator/release", self.emulator))
-            .send()
-            .and_then(reqwest::blocking::Response::json)
-            .expect("the emulator's control plane answers");
+        let answer: serde_json::Value = self
+            .control(&reqwest::Method::GET, "release", None)
+            .json()
+            .expect("the emulator's control plane answers in JSON");
         answer["feedRequests"].as_u64().unwrap_or_default()
     }
 
     /// Empties the local release feed again.
     pub fn withdraw_release(&self) {
-        let response = reqwest::blocking::Client::new()
-            .delete(format!("{}/_emulator/release", self.emulator))
-            .send()
-            .expect("the emulator's control plane answers");
-        assert!(response.status().is_success());
+        self.control(&reqwest::Method::DELETE, "release", None);
     }
 
     /// Signs the stand-in Azure CLI in as `upn` (`az login`), or out with `None`.
@@ -224,30 +186,46 @@ impl Env {
     /// Makes Azure Resource Manager answer `upn`'s next call with a Conditional Access claims
     /// challenge (401), until a token issued for those claims comes along.
     pub fn claims_challenge(&self, upn: &str) {
-        let response = reqwest::blocking::Client::new()
-            .post(format!("{}/_emulator/claims-challenge", self.emulator))
-            .json(&serde_json::json!({ "upn": upn }))
-            .send()
-            .expect("the emulator's control plane answers");
-        assert!(
-            response.status().is_success(),
-            "claims challenge refused: {}",
-            response.status()
+        self.control(
+            &reqwest::Method::POST,
+            "claims-challenge",
+            Some(&serde_json::json!({ "upn": upn })),
         );
     }
 
     /// Declines a pending device-code sign-in, as a user pressing "Cancel" on the other device.
     pub fn decline_device_code(&self, user_code: &str) {
-        let response = reqwest::blocking::Client::new()
-            .post(format!("{}/_emulator/devicecode/decline", self.emulator))
-            .json(&serde_json::json!({ "user_code": user_code }))
+        self.control(
+            &reqwest::Method::POST,
+            "devicecode/decline",
+            Some(&serde_json::json!({ "user_code": user_code })),
+        );
+    }
+
+    /// Calls the emulator's control plane (`/_emulator/<path>`); the test fails unless the
+    /// emulator accepts the call.
+    fn control(
+        &self,
+        method: &reqwest::Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> reqwest::blocking::Response {
+        let mut request = reqwest::blocking::Client::new().request(
+            method.clone(),
+            format!("{}/_emulator/{path}", self.emulator),
+        );
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request
             .send()
             .expect("the emulator's control plane answers");
         assert!(
             response.status().is_success(),
-            "decline refused: {}",
+            "{method} /_emulator/{path} refused: {}",
             response.status()
         );
+        response
     }
 
     /// The app's settings file inside the isolated config folder.
