@@ -23,6 +23,7 @@ mod sync;
 mod updates;
 mod usage;
 mod web_pages;
+mod web_view_painting;
 mod window_memory;
 
 use std::sync::Mutex;
@@ -183,6 +184,7 @@ pub fn run() {
             });
             apply_menu(app.handle(), language);
             if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
+                web_view_painting::paint_without_compositing(&window);
                 window_memory::save_when_settled(&window);
             }
             if std::env::args().any(|arg| arg == "--demo") {
