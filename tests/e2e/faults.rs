@@ -502,6 +502,10 @@ impl Drop for SmallDisk {
 }
 
 #[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "fills a small tmpfs, which needs Linux"
+)]
 fn a_full_disk_is_explained_and_sync_again_with_room_saves_the_rest() {
     let env = Env::from_process();
     let total = full_sync_count(&env, USER);

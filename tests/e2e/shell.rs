@@ -205,39 +205,13 @@ fn the_window_reopens_at_the_size_the_user_left_it() {
     again.screenshot("window-size-restored").unwrap();
 }
 
-/// The running app's process: the one whose program is the binary under test.
-fn running_app_pid(env: &Env) -> u32 {
-    let target = std::fs::canonicalize(&env.app).unwrap();
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        if std::fs::read_link(entry.path().join("exe")).is_ok_and(|exe| exe == target) {
-            found.push(pid);
-        }
-    }
-    assert_eq!(
-        found.len(),
-        1,
-        "expected exactly one running app, found {found:?}"
-    );
-    found[0]
-}
-
 #[test]
 fn a_second_launch_hands_over_to_the_running_window_and_exits() {
     let env = Env::from_process();
     let app = env.launch(None);
     heading(&app);
     // Start the binary again the way a second double-click would: same desktop session.
-    let pid = running_app_pid(&env);
-    let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap();
-    let vars = environ.split(|b| *b == 0).filter_map(|pair| {
-        let text = String::from_utf8_lossy(pair).into_owned();
-        text.split_once('=')
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-    });
+    let vars = env.running_app_environment();
     let mut second = std::process::Command::new(&env.app)
         .env_clear()
         .envs(vars)

@@ -142,7 +142,7 @@ fn a_whole_session_leaves_no_token_code_or_verifier_in_any_file_or_the_web_view(
             .map(|(k, _)| *k)
     };
     assert_eq!(leak(&web_view), None, "the web view holds a secret");
-    let written = invoice_desk_e2e::files_under(&env.home);
+    let written = env.app_files();
     let saved_documents = invoice_desk_e2e::files_under(&folder).len();
     assert!(
         saved_documents > 1,
@@ -156,7 +156,7 @@ fn a_whole_session_leaves_no_token_code_or_verifier_in_any_file_or_the_web_view(
         }
         assert!(!regex_lite_jwt()(&text), "{} holds a JWT", file.display());
     }
-    let logs = invoice_desk_e2e::files_under(&env.home.join("state"));
+    let logs = invoice_desk_e2e::files_under(&env.log_folder());
     assert!(
         !logs.is_empty(),
         "no log file was written, so nothing was really searched"

@@ -121,6 +121,10 @@ fn the_web_view_opens_and_reveals_only_documents_the_app_saved() {
 }
 
 #[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "answers the GTK dialog with xdotool"
+)]
 fn a_folder_named_by_the_web_view_is_used_only_once_the_user_confirms_it_in_a_system_dialog() {
     let env = Env::from_process();
     let kept = env.home.join("kept-downloads");

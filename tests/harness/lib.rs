@@ -5,27 +5,41 @@
 //! WebKitWebDriver drops about one request in eight, and every call here must be retried on
 //! transport errors and carry its own timeout (a session whose app died hangs otherwise).
 
+mod processes;
 mod webdriver;
 
 pub use webdriver::{Element, Session, WebDriverError};
 
 use std::path::PathBuf;
 
+/// The name of the app's own folder in the settings and logs homes, as the system spells it.
+const APP_FOLDER: &str = if cfg!(target_os = "linux") {
+    "invoice-desk"
+} else {
+    "Invoice Desk"
+};
+
 /// The environment the xtask sets up. Tests fail loudly outside it rather than pass vacuously.
 #[derive(Debug, Clone)]
 pub struct Env {
     pub driver: String,
     pub app: PathBuf,
+    /// The folder the app keeps its settings in (`invoice-desk/settings.json` inside), and
+    /// beside it its data, its logs and its cache: the run's own on Linux (XDG), the user's
+    /// known folders on Windows (the suite runs there only on a CI runner).
     pub config_home: PathBuf,
+    pub data_home: PathBuf,
+    pub logs_home: PathBuf,
+    pub cache_home: PathBuf,
     pub screenshots: PathBuf,
-    /// The isolated XDG home of the app (config, data, state = logs, cache).
+    /// A scratch folder of the run: download folders and archives the tests choose.
     pub home: PathBuf,
     /// The local Azure (authority + ARM) the app is pointed at.
     pub emulator: String,
     /// The folder of the stand-in `az` on the app's PATH; its `user` file says who `az login`
     /// signed in (no file: signed out).
     pub azure_cli: PathBuf,
-    /// The X display the app's window is on (for answering native dialogs).
+    /// The X display the app's window is on (for answering native dialogs); empty off Linux.
     pub display: String,
     /// The day the app's demo and the local Azure live on (`INVOICE_DESK_TODAY`, YYYY-MM-DD).
     pub today: String,
@@ -46,6 +60,9 @@ impl Env {
             driver: var("INVOICE_DESK_E2E_DRIVER"),
             app: var("INVOICE_DESK_E2E_APP").into(),
             config_home: var("INVOICE_DESK_E2E_CONFIG").into(),
+            data_home: var("INVOICE_DESK_E2E_DATA").into(),
+            logs_home: var("INVOICE_DESK_E2E_LOGS").into(),
+            cache_home: var("INVOICE_DESK_E2E_CACHE").into(),
             screenshots: var("INVOICE_DESK_E2E_SHOTS").into(),
             home: var("INVOICE_DESK_E2E_HOME").into(),
             emulator: var("INVOICE_DESK_E2E_EMULATOR"),
@@ -228,9 +245,35 @@ impl Env {
         response
     }
 
+    /// The folder the app writes its logs into.
+    pub fn log_folder(&self) -> PathBuf {
+        self.logs_home.join(APP_FOLDER).join("logs")
+    }
+
+    /// Every file the app may have written: in its own folders of the settings, data, logs and
+    /// cache homes (the web view's storage included), and in the run's scratch home.
+    pub fn app_files(&self) -> Vec<PathBuf> {
+        // The names the app's folders have: its own, Windows' log folder, Tauri's identifier.
+        const OWN: [&str; 3] = ["invoice-desk", "Invoice Desk", "app.invoicedesk.desktop"];
+        let mut files = files_under(&self.home);
+        for base in [
+            &self.config_home,
+            &self.data_home,
+            &self.logs_home,
+            &self.cache_home,
+        ] {
+            for own in OWN {
+                files.extend(files_under(&base.join(own)));
+            }
+        }
+        files.sort();
+        files.dedup();
+        files
+    }
+
     /// The app's settings file inside the isolated config folder.
     pub fn settings_file(&self) -> PathBuf {
-        self.config_home.join("invoice-desk").join("settings.json")
+        self.config_home.join(APP_FOLDER).join("settings.json")
     }
 
     /// Starts the app with a fresh (or the given) settings file, so tests don't leak into each other.
@@ -240,7 +283,7 @@ impl Env {
 
     /// As [`Self::launch`], with command-line arguments (`--demo`).
     pub fn launch_with(&self, settings: Option<&str>, args: &[&str]) -> Session {
-        let dir = self.config_home.join("invoice-desk");
+        let dir = self.config_home.join(APP_FOLDER);
         let _ = std::fs::remove_dir_all(&dir);
         // The remembered window size and position too: each test starts from the defaults.
         let _ = std::fs::remove_dir_all(self.config_home.join("app.invoicedesk.desktop"));
@@ -283,20 +326,33 @@ impl Env {
             .unwrap_or_else(|err| panic!("the app did not start under WebDriver: {err}"))
     }
 
-    /// Waits until no process runs the app's binary (Linux: `/proc/*/exe`), or `timeout`.
-    pub fn wait_until_no_app_runs(&self, timeout: std::time::Duration) {
-        let app = std::fs::canonicalize(&self.app).unwrap_or_else(|_| self.app.clone());
-        let running = || {
-            std::fs::read_dir("/proc")
-                .into_iter()
-                .flatten()
-                .flatten()
-                .any(|entry| {
-                    std::fs::read_link(entry.path().join("exe")).is_ok_and(|exe| exe == app)
+    /// The environment of the one running app, for starting it again as the same desktop
+    /// session would (Linux: its session bus and display); elsewhere this process's own.
+    pub fn running_app_environment(&self) -> Vec<(String, String)> {
+        let found = processes::running(&self.app);
+        assert_eq!(
+            found.len(),
+            1,
+            "expected exactly one running app, found {found:?}"
+        );
+        if cfg!(target_os = "linux") {
+            let environ = std::fs::read(format!("/proc/{}/environ", found[0])).unwrap();
+            return environ
+                .split(|b| *b == 0)
+                .filter_map(|pair| {
+                    let text = String::from_utf8_lossy(pair).into_owned();
+                    text.split_once('=')
+                        .map(|(k, v)| (k.to_owned(), v.to_owned()))
                 })
-        };
+                .collect();
+        }
+        std::env::vars().collect()
+    }
+
+    /// Waits until no process runs the app's binary, or `timeout`.
+    pub fn wait_until_no_app_runs(&self, timeout: std::time::Duration) {
         let deadline = std::time::Instant::now() + timeout;
-        while running() && std::time::Instant::now() < deadline {
+        while !processes::running(&self.app).is_empty() && std::time::Instant::now() < deadline {
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
     }

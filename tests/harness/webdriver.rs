@@ -10,6 +10,16 @@ const TRIES: usize = 4;
 /// How long one driver call may take. A call that never answers (a hung window) must fail its
 /// test with a message well before the suite's timeout ends the test from outside.
 const CALL_TIMEOUT: Duration = Duration::from_secs(30);
+/// Starts the frame pulse of [`Session::screenshot`], once the page has painted twice.
+const PULSE_START: &str = "const done = arguments[0];\
+    const pulse = document.createElement('div');\
+    pulse.id = 'webdriver-frame-pulse';\
+    pulse.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none;z-index:2147483647';\
+    document.body.append(pulse);\
+    pulse.animate([{ opacity: 0 }, { opacity: 0.004 }], { duration: 100, iterations: Infinity });\
+    requestAnimationFrame(() => requestAnimationFrame(() => done(true)));";
+/// Ends the frame pulse.
+const PULSE_STOP: &str = "document.getElementById('webdriver-frame-pulse')?.remove();";
 /// The file in the screenshots folder naming the session this run holds open.
 const SESSION_RECORD: &str = "webdriver-session";
 
@@ -244,12 +254,22 @@ impl Session {
     /// Saves a PNG of the window as `<screenshots>/<name>.png` after two animation frames, so
     /// the picture shows the state the test just produced rather than the previous frame.
     pub fn screenshot(&mut self, name: &str) -> Result<PathBuf> {
+        // WebKitWebDriver takes its picture after the web view's next painted frame, and a
+        // page painted without GPU compositing (as the app's is on Linux) paints no frame while
+        // it is idle: the call would wait for ever. A one-pixel, all but transparent pulse
+        // keeps frames coming until the picture is taken; it shows in no picture.
         let _ = self.send(
             &reqwest::Method::POST,
             "/execute/async",
-            Some(&json!({"script": "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));", "args": []})),
+            Some(&json!({"script": PULSE_START, "args": []})),
         );
-        let v = self.send(&reqwest::Method::GET, "/screenshot", None)?;
+        let shot = self.send(&reqwest::Method::GET, "/screenshot", None);
+        let _ = self.send(
+            &reqwest::Method::POST,
+            "/execute/sync",
+            Some(&json!({"script": PULSE_STOP, "args": []})),
+        );
+        let v = shot?;
         let png = base64::engine::general_purpose::STANDARD
             .decode(v.as_str().unwrap_or_default())
             .map_err(|e| WebDriverError::Transport(format!("screenshot was not base64: {e}")))?;
@@ -279,45 +299,19 @@ impl Drop for Session {
 }
 
 /// Ends the app processes started from `app` (the binary under test, launched for this test
-/// run by tauri-driver) that are still running after `grace`: SIGTERM, then SIGKILL, by PID.
+/// run by tauri-driver) that are still running after `grace`: asked to end, then killed.
 fn end_running(app: &Path, grace: Duration) {
-    let Ok(target) = std::fs::canonicalize(app) else {
-        return;
-    };
-    let running = || -> Vec<u32> {
-        std::fs::read_dir("/proc")
-            .map(|dir| {
-                dir.flatten()
-                    .filter_map(|e| {
-                        e.file_name()
-                            .to_string_lossy()
-                            .parse::<u32>()
-                            .ok()
-                            .map(|pid| (pid, e.path()))
-                    })
-                    .filter(|(_, path)| {
-                        std::fs::read_link(path.join("exe")).is_ok_and(|exe| exe == target)
-                    })
-                    .map(|(pid, _)| pid)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
     let deadline = Instant::now() + grace;
-    while !running().is_empty() && Instant::now() < deadline {
+    while !crate::processes::running(app).is_empty() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(100));
     }
-    for signal in ["-TERM", "-KILL"] {
-        let pids = running();
+    for force in [false, true] {
+        let pids = crate::processes::running(app);
         if pids.is_empty() {
             return;
         }
-        eprintln!("ending a leftover app window ({signal}): {pids:?}");
-        for pid in pids {
-            let _ = std::process::Command::new("kill")
-                .args([signal, &pid.to_string()])
-                .status();
-        }
+        eprintln!("ending a leftover app window (forced: {force}): {pids:?}");
+        crate::processes::end(&pids, force);
         std::thread::sleep(Duration::from_secs(2));
     }
 }

@@ -1,8 +1,14 @@
-//! The end-to-end suite: the real app in a virtual display, driven over WebDriver.
+//! The end-to-end suite: the real app driven over WebDriver by tauri-driver.
 //!
-//! Starts Xvfb and tauri-driver (inside a private session bus, so single-instance and the
-//! keyring behave as on a desktop) on free ports, runs the `invoice-desk-e2e` tests one at a time
-//! against the freshly built binary, and stops everything it started by process group.
+//! On Linux: Xvfb and tauri-driver with WebKitWebDriver, inside a private session bus with an
+//! unlocked GNOME Keyring, so single-instance and the keychain behave as on a desktop, and the
+//! app's folders in a home of the run's own. On Windows: tauri-driver with Edge's msedgedriver
+//! (WebView2), on the desktop of the CI runner, with Windows Credential Manager; there the app
+//! keeps its folders where Windows puts them for the user, so the suite runs only in CI
+//! (`CI=true`), never over a person's own settings. macOS has no WebDriver for WKWebView.
+//!
+//! Runs the `invoice-desk-e2e` tests one at a time against the freshly built binary, with the
+//! suite's stand-ins for the system browser and the Azure CLI, and stops everything it started.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -15,20 +21,32 @@ use crate::process::{self, target_dir};
 use crate::{dates, setup};
 
 pub fn run() -> Result<()> {
-    if !cfg!(target_os = "linux") {
-        // macOS has no WebDriver for WKWebView, so tauri-driver cannot drive the window there;
-        // the Windows run (tauri-driver with Edge's msedgedriver) is not wired up yet.
-        println!("xtask: the end-to-end tests drive WebKitGTK under Xvfb and run on Linux only");
+    if let Some(why) = not_here() {
+        println!("xtask: the end-to-end tests are skipped here: {why}");
         return Ok(());
     }
     let app = build()?;
     run_tests(&app, &target_dir().join("e2e"), &dates::pinned(), &[])
 }
 
-/// Builds the app and the emulator the suite drives; returns the app's binary.
+/// Why the end-to-end suite cannot run on this system, if it cannot.
+fn not_here() -> Option<&'static str> {
+    if cfg!(target_os = "linux") {
+        None
+    } else if cfg!(windows) {
+        (std::env::var("CI").as_deref() != Ok("true")).then_some(
+            "on Windows the app keeps its settings, sign-ins and logs in the user's own folders, \
+             so the suite runs only on a CI runner (CI=true)",
+        )
+    } else {
+        Some("macOS has no WebDriver for WKWebView, so tauri-driver cannot drive the window")
+    }
+}
+
+/// Builds the app, the emulator and the stand-ins the suite drives; returns the app's binary.
 pub fn build() -> Result<PathBuf> {
-    if !cfg!(target_os = "linux") {
-        bail!("the end-to-end suite drives WebKitGTK and runs on Linux only");
+    if let Some(why) = not_here() {
+        bail!("the end-to-end suite cannot run here: {why}");
     }
     process::run(&mut process::cargo(&[
         "build",
@@ -36,8 +54,50 @@ pub fn build() -> Result<PathBuf> {
         "invoice-desk-app",
         "--package",
         "invoice-desk-emulator",
+        "--package",
+        "invoice-desk-e2e",
+        "--bins",
     ]))?;
-    Ok(target_dir().join("debug").join("invoice-desk-app"))
+    Ok(debug_binary("invoice-desk-app"))
+}
+
+/// A binary of this workspace's debug build.
+fn debug_binary(name: &str) -> PathBuf {
+    target_dir()
+        .join("debug")
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
+}
+
+/// The folders the app keeps its files in during the run (settings, data, logs, cache): inside
+/// `home` where the system lets a run choose them (XDG on Linux), else where the system puts
+/// them for this user.
+struct AppFolders {
+    config: PathBuf,
+    data: PathBuf,
+    logs: PathBuf,
+    cache: PathBuf,
+}
+
+impl AppFolders {
+    fn for_run(home: &Path) -> Result<Self> {
+        if cfg!(target_os = "linux") {
+            return Ok(Self {
+                config: home.join("config"),
+                data: home.join("data"),
+                logs: home.join("state"),
+                cache: home.join("cache"),
+            });
+        }
+        // Windows' known folders, as the app's `dirs` and Tauri's path resolver find them.
+        let roaming = std::env::var_os("APPDATA").context("APPDATA is not set")?;
+        let local = std::env::var_os("LOCALAPPDATA").context("LOCALAPPDATA is not set")?;
+        Ok(Self {
+            config: roaming.clone().into(),
+            data: roaming.into(),
+            logs: local.clone().into(),
+            cache: local.into(),
+        })
+    }
 }
 
 /// Runs the end-to-end tests (all, or those `filter` names, as nextest arguments) against
@@ -47,8 +107,15 @@ pub fn run_tests(app: &Path, work: &Path, today: &str, filter: &[&str]) -> Resul
     let driver_bin = setup::tauri_driver()?;
     let home = work.join("home");
     let _ = std::fs::remove_dir_all(&home);
-    for sub in ["config", "data", "state", "cache"] {
-        std::fs::create_dir_all(home.join(sub))?;
+    std::fs::create_dir_all(&home)?;
+    let folders = AppFolders::for_run(&home)?;
+    for dir in [
+        &folders.config,
+        &folders.data,
+        &folders.logs,
+        &folders.cache,
+    ] {
+        std::fs::create_dir_all(dir)?;
     }
 
     // The local Azure the app signs in to: its authority and ARM endpoint on one loopback port.
@@ -57,48 +124,45 @@ pub fn run_tests(app: &Path, work: &Path, today: &str, filter: &[&str]) -> Resul
     let (browser, opened) = recording_browser(work)?;
     let (update_feed, update_key) = update_feed(&azure)?;
     let appimage = installed_appimage(work)?;
-    let display = Xvfb::start()?;
+    let display = if cfg!(target_os = "linux") {
+        Some(Xvfb::start()?)
+    } else {
+        None
+    };
     let port = free_port()?;
-    // Inside a private session bus with an unlocked gnome-keyring, so the app remembers
-    // sign-ins in a real Secret Service that is not the user's.
-    let script = format!(
-        "printf invoice-desk | gnome-keyring-daemon --unlock --components=secrets >/dev/null; \
-         exec '{}' --port {port} --native-port {}",
-        driver_bin.display(),
-        free_port()?
-    );
-    let driver = Guard::spawn(
-        Command::new("dbus-run-session")
-            .args(["--", "sh", "-c", &script])
+    let mut driver = driver_command(&driver_bin, port)?;
+    driver
+        .env("LANG", "en_US.UTF-8")
+        .env("LANGUAGE", "en_US:en")
+        .env_remove("LC_ALL")
+        .env("PATH", path_with(&azure_cli)?)
+        .env("INVOICE_DESK_AUTHORITY", &azure)
+        .env("INVOICE_DESK_ARM_ENDPOINT", &azure)
+        // The "browser" notes every page the app opens and follows the local authority's
+        // redirect to the app's loopback listener, as a real browser does once the user
+        // picked an account.
+        .env("INVOICE_DESK_BROWSER", quoted(&browser)?)
+        // The updater asks the local release feed, trusts its key (debug builds only) and,
+        // as an AppImage would, installs over a stand-in file rather than over this binary.
+        .env("INVOICE_DESK_UPDATE_ENDPOINT", &update_feed)
+        .env("INVOICE_DESK_UPDATE_PUBKEY", &update_key)
+        .env("APPIMAGE", &appimage)
+        // Everything the app can log, so the leak test has the most to search.
+        .env("RUST_LOG", "trace")
+        .env(dates::TODAY_ENV, today)
+        .stdout(Stdio::null())
+        .stderr(Stdio::from(std::fs::File::create(
+            work.join("tauri-driver.log"),
+        )?));
+    if let Some(display) = &display {
+        driver
             .env("DISPLAY", &display.name)
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .env("XDG_DATA_HOME", home.join("data"))
-            .env("XDG_STATE_HOME", home.join("state"))
-            .env("XDG_CACHE_HOME", home.join("cache"))
-            .env("LANG", "en_US.UTF-8")
-            .env("LANGUAGE", "en_US:en")
-            .env_remove("LC_ALL")
-            .env("PATH", path_with(&azure_cli)?)
-            .env("INVOICE_DESK_AUTHORITY", &azure)
-            .env("INVOICE_DESK_ARM_ENDPOINT", &azure)
-            // The "browser" notes every page the app opens and follows the local authority's
-            // redirect to the app's loopback listener, as a real browser does once the user
-            // picked an account.
-            .env("INVOICE_DESK_BROWSER", &browser)
-            // The updater asks the local release feed, trusts its key (debug builds only) and,
-            // as an AppImage would, installs over a stand-in file rather than over this binary.
-            .env("INVOICE_DESK_UPDATE_ENDPOINT", &update_feed)
-            .env("INVOICE_DESK_UPDATE_PUBKEY", &update_key)
-            .env("APPIMAGE", &appimage)
-            // Everything the app can log, so the leak test has the most to search.
-            .env("RUST_LOG", "trace")
-            .env(dates::TODAY_ENV, today)
-            .stdout(Stdio::null())
-            .stderr(Stdio::from(std::fs::File::create(
-                work.join("tauri-driver.log"),
-            )?)),
-    )
-    .context("starting tauri-driver")?;
+            .env("XDG_CONFIG_HOME", &folders.config)
+            .env("XDG_DATA_HOME", &folders.data)
+            .env("XDG_STATE_HOME", &folders.logs)
+            .env("XDG_CACHE_HOME", &folders.cache);
+    }
+    let driver = Guard::spawn(&mut driver).context("starting tauri-driver")?;
     wait_for_port(port, Duration::from_secs(20)).context("tauri-driver did not start listening")?;
 
     let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("nextest-e2e.toml");
@@ -113,14 +177,20 @@ pub fn run_tests(app: &Path, work: &Path, today: &str, filter: &[&str]) -> Resul
             format!("http://127.0.0.1:{port}"),
         )
         .env("INVOICE_DESK_E2E_APP", app)
-        .env("INVOICE_DESK_E2E_CONFIG", home.join("config"))
+        .env("INVOICE_DESK_E2E_CONFIG", &folders.config)
+        .env("INVOICE_DESK_E2E_DATA", &folders.data)
+        .env("INVOICE_DESK_E2E_LOGS", &folders.logs)
+        .env("INVOICE_DESK_E2E_CACHE", &folders.cache)
         .env("INVOICE_DESK_E2E_HOME", &home)
         .env("INVOICE_DESK_E2E_SHOTS", work)
         .env("INVOICE_DESK_E2E_EMULATOR", &azure)
         .env("INVOICE_DESK_E2E_AZURE_CLI", &azure_cli)
         .env("INVOICE_DESK_E2E_OPENED", &opened)
         .env("INVOICE_DESK_E2E_APPIMAGE", &appimage)
-        .env("INVOICE_DESK_E2E_DISPLAY", &display.name)
+        .env(
+            "INVOICE_DESK_E2E_DISPLAY",
+            display.as_ref().map_or("", |d| d.name.as_str()),
+        )
         .env(dates::TODAY_ENV, today);
     // A few seconds per test normally; a hung window must not hold CI.
     let outcome = process::run_within(&mut tests, Duration::from_secs(15 * 60));
@@ -129,6 +199,61 @@ pub fn run_tests(app: &Path, work: &Path, today: &str, filter: &[&str]) -> Resul
     drop(emulator);
     println!("e2e screenshots are in {}", work.display());
     outcome
+}
+
+/// tauri-driver on `port`, with the system's own WebDriver behind it.
+fn driver_command(driver_bin: &Path, port: u16) -> Result<Command> {
+    let native_port = free_port()?;
+    if cfg!(target_os = "linux") {
+        // Inside a private session bus with an unlocked gnome-keyring, so the app remembers
+        // sign-ins in a real Secret Service that is not the user's.
+        let script = format!(
+            "printf invoice-desk | gnome-keyring-daemon --unlock --components=secrets >/dev/null; \
+             exec '{}' --port {port} --native-port {native_port}",
+            driver_bin.display()
+        );
+        let mut command = Command::new("dbus-run-session");
+        command.args(["--", "sh", "-c", &script]);
+        return Ok(command);
+    }
+    let mut command = Command::new(driver_bin);
+    command
+        .args(["--port", &port.to_string()])
+        .args(["--native-port", &native_port.to_string()])
+        .arg("--native-driver")
+        .arg(edge_driver()?);
+    Ok(command)
+}
+
+/// Edge's WebDriver for WebView2: where GitHub's Windows runners keep it (`EDGEWEBDRIVER`),
+/// else on PATH. It must match the WebView2 runtime's version, as the runners' does.
+fn edge_driver() -> Result<PathBuf> {
+    let name = "msedgedriver.exe";
+    std::env::var_os("EDGEWEBDRIVER")
+        .map(|dir| PathBuf::from(dir).join(name))
+        .filter(|path| path.is_file())
+        .or_else(|| {
+            std::env::var_os("PATH").and_then(|paths| {
+                std::env::split_paths(&paths)
+                    .map(|dir| dir.join(name))
+                    .find(|path| path.is_file())
+            })
+        })
+        .with_context(|| {
+            format!(
+                "{name} was not found (in EDGEWEBDRIVER or on PATH): install the Edge WebDriver \
+                 matching the WebView2 runtime"
+            )
+        })
+}
+
+/// `path` as one word of a browser command (`INVOICE_DESK_BROWSER` is split as a shell does).
+fn quoted(path: &Path) -> Result<String> {
+    let text = path.display().to_string();
+    if text.contains('\'') {
+        bail!("{text} holds a single quote, which the browser command cannot carry");
+    }
+    Ok(format!("'{text}'"))
 }
 
 /// The emulator's release feed and the public key its installers are signed with.
@@ -175,62 +300,36 @@ fn get_json(base: &str, path: &str) -> Result<serde_json::Value> {
     Ok(serde_json::from_str(body)?)
 }
 
-/// A stand-in for the system browser: it writes each address it is asked to open into a file
-/// (returned with the script) and fetches only loopback pages, so no test reaches a remote
-/// host. Returns the script and the file.
+/// The stand-in for the system browser (`e2e-browser`, copied into a folder of its own): it
+/// notes each address it is asked to open in `opened` beside it and fetches only loopback
+/// pages, so no test reaches a remote host. Returns the program and that file.
 fn recording_browser(work: &Path) -> Result<(PathBuf, PathBuf)> {
     let dir = work.join("browser");
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir)?;
+    let program = stand_in(&dir, "e2e-browser", "open")?;
     let opened = dir.join("opened");
     std::fs::write(&opened, "")?;
-    let script = dir.join("open");
-    std::fs::write(
-        &script,
-        r#"#!/bin/sh
-printf '%s\n' "$1" >> "$(dirname "$0")/opened"
-case "$1" in
-  http://127.0.0.1:*|http://localhost:*) exec curl -sS -L -o /dev/null --max-time 60 "$1" ;;
-esac
-"#,
-    )?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))?;
-    }
-    Ok((script, opened))
+    Ok((program, opened))
 }
 
-/// A stand-in for the Azure CLI on the app's PATH: `az account get-access-token` answers with a
-/// token the local Azure issues for the user named in `user` next to it (written by the test,
-/// as `az login` would), or fails as `az` does when nobody is signed in.
+/// The stand-in for the Azure CLI (`e2e-az`), copied as `az` into a folder that goes first on
+/// the app's PATH: `az account get-access-token` answers with a token the local Azure issues
+/// for the user named in `user` beside it (written by the test, as `az login` would), or fails
+/// as `az` does when nobody is signed in. Returns the folder.
 fn fake_azure_cli(work: &Path, azure: &str) -> Result<PathBuf> {
     let dir = work.join("azure-cli");
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir)?;
-    let script = format!(
-        r#"#!/bin/sh
-dir=$(dirname "$0")
-user=$(cat "$dir/user" 2>/dev/null) || {{ echo "ERROR: Please run 'az login' to setup account." >&2; exit 1; }}
-query="user=$user"
-while [ $# -gt 0 ]; do
-  if [ "$1" = "--tenant" ]; then query="$query&tenant=$2"; shift; fi
-  shift
-done
-body=$(curl -sf "{azure}/_emulator/token?$query") || {{ echo "ERROR: AADSTS50076: run 'az login' again." >&2; exit 1; }}
-token=$(printf '%s' "$body" | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
-printf '{{"accessToken":"%s","expires_on":%s,"tokenType":"Bearer"}}\n' "$token" $(( $(date +%s) + 3600 ))
-"#
-    );
-    let az = dir.join("az");
-    std::fs::write(&az, script)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        std::fs::set_permissions(&az, std::fs::Permissions::from_mode(0o755))?;
-    }
+    stand_in(&dir, "e2e-az", "az")?;
+    std::fs::write(dir.join("azure"), azure)?;
     Ok(dir)
+}
+
+/// Copies the stand-in `binary` of this build into a fresh `dir` as `name`; its path.
+fn stand_in(dir: &Path, binary: &str, name: &str) -> Result<PathBuf> {
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir)?;
+    let copy = dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    std::fs::copy(debug_binary(binary), &copy)
+        .with_context(|| format!("the stand-in {binary} was not built"))?;
+    Ok(copy)
 }
 
 /// This process's PATH with `first` in front.
@@ -243,7 +342,7 @@ fn path_with(first: &Path) -> Result<std::ffi::OsString> {
 /// Starts `invoice-desk-emulator` on a free loopback port and returns it with its URL.
 fn start_emulator(work: &Path, today: &str) -> Result<(Guard, String)> {
     use std::io::{BufRead, BufReader};
-    let bin = target_dir().join("debug").join("invoice-desk-emulator");
+    let bin = debug_binary("invoice-desk-emulator");
     let port = free_port()?;
     let mut guard = Guard::spawn(
         Command::new(bin)
