@@ -247,13 +247,13 @@ fn edge_driver() -> Result<PathBuf> {
         })
 }
 
-/// `path` as one word of a browser command (`INVOICE_DESK_BROWSER` is split as a shell does).
+/// `path` as one word of a browser command, quoted with the crate the app splits
+/// `INVOICE_DESK_BROWSER` with.
 fn quoted(path: &Path) -> Result<String> {
     let text = path.display().to_string();
-    if text.contains('\'') {
-        bail!("{text} holds a single quote, which the browser command cannot carry");
-    }
-    Ok(format!("'{text}'"))
+    shlex::try_quote(&text)
+        .map(std::borrow::Cow::into_owned)
+        .with_context(|| format!("{text} cannot be one word of the browser command"))
 }
 
 /// The emulator's release feed and the public key its installers are signed with.
