@@ -4,12 +4,14 @@
 //!
 //! Each round starts, in turn: the app on its welcome screen, the app with `--demo` until the
 //! demo's scopes are listed beside the invoice table, and the minimal app until its page is
-//! painted. Time runs from the spawn to the moment the process prints that its web view
-//! painted the screen (the app with `INVOICE_DESK_STARTUP_PROBE` set; the page reports after
-//! two animation frames). The page cache is dropped before each start where that is allowed
-//! (root on Linux), so every start is cold. After the demo has shown, the whole process tree
-//! (the app and its WebKit processes) is measured idle: RSS summed, and PSS (shared pages
-//! split between the processes) beside it. Installers already built in
+//! painted, once as Tauri sets it up and once painting without GPU compositing as the app does
+//! on Linux (so the app's own cost shows apart from what that setting gains). Time runs from
+//! the spawn to the moment the process prints that its web view painted the screen (the app
+//! with `INVOICE_DESK_STARTUP_PROBE` set; the page reports after two animation frames). The
+//! page cache is dropped before each start where that is allowed (root on Linux), so every
+//! start is cold. After the demo has shown, and after each minimal app has painted, the whole
+//! process tree (the app and its WebKit processes) is measured idle: RSS summed, and PSS
+//! (shared pages split between the processes) beside it. Installers already built in
 //! `target/release/bundle` are listed with their sizes.
 //!
 //! Targets: median first paint ≤ 0.5 s for the welcome screen and for the demo, idle RSS of
@@ -61,13 +63,20 @@ pub fn run(args: &[String]) -> Result<()> {
     let mut welcome = Vec::new();
     let mut demo = Vec::new();
     let mut floor = Vec::new();
+    let mut flat_floor = Vec::new();
     let mut idle = Vec::new();
     let mut floor_idle = Vec::new();
+    let mut flat_floor_idle = Vec::new();
     for round in 1..=runs {
-        let subjects: [(&Path, &[&str], &str); 3] = [
-            (&app, &[], "welcome"),
-            (&app, &["--demo"], "demo"),
-            (&peer, &[], "peer"),
+        let subjects: [(&Path, &[&str], Stage); 4] = [
+            (&app, &[], Stage::Welcome),
+            (&app, &["--demo"], Stage::Demo),
+            (&peer, &[], Stage::Peer),
+            (
+                &peer,
+                &[PEER_WITHOUT_COMPOSITING],
+                Stage::PeerWithoutCompositing,
+            ),
         ];
         for (binary, args, stage) in subjects {
             if cold {
@@ -76,62 +85,79 @@ pub fn run(args: &[String]) -> Result<()> {
             let _ = std::fs::remove_dir_all(&home);
             let started = start(binary, args, stage, &display.name, &home)?;
             match stage {
-                "welcome" => welcome.push(started.painted),
-                "demo" => {
+                Stage::Welcome => welcome.push(started.painted),
+                Stage::Demo => {
                     demo.push(started.painted);
                     std::thread::sleep(Duration::from_secs(3));
                     idle.push(tree_memory(started.child.id()));
                 }
-                _ => {
+                Stage::Peer => {
                     floor.push(started.painted);
                     std::thread::sleep(Duration::from_secs(3));
                     floor_idle.push(tree_memory(started.child.id()));
+                }
+                Stage::PeerWithoutCompositing => {
+                    flat_floor.push(started.painted);
+                    std::thread::sleep(Duration::from_secs(3));
+                    flat_floor_idle.push(tree_memory(started.child.id()));
                 }
             }
             stop(started.child);
         }
         println!(
-            "round {round}/{runs}: welcome {} · demo {} · minimal app {}",
+            "round {round}/{runs}: welcome {} · demo {} · minimal app {} · without compositing {}",
             ms(*welcome.last().unwrap_or(&Duration::ZERO)),
             ms(*demo.last().unwrap_or(&Duration::ZERO)),
             ms(*floor.last().unwrap_or(&Duration::ZERO)),
+            ms(*flat_floor.last().unwrap_or(&Duration::ZERO)),
         );
     }
-    let (welcome_m, demo_m, floor_m) = (median(&welcome), median(&demo), median(&floor));
+    let (welcome_m, demo_m) = (median(&welcome), median(&demo));
+    let (floor_m, flat_floor_m) = (median(&floor), median(&flat_floor));
     let rss = median_f(&idle.iter().map(|m| m.rss_mb).collect::<Vec<_>>());
     let pss = median_f(&idle.iter().map(|m| m.pss_mb).collect::<Vec<_>>());
     let processes = idle.first().map_or(0, |m| m.processes);
-    let floor_rss = median_f(&floor_idle.iter().map(|m| m.rss_mb).collect::<Vec<_>>());
-    let floor_pss = median_f(&floor_idle.iter().map(|m| m.pss_mb).collect::<Vec<_>>());
     println!(
         "\nstartup, median of {runs} {} starts under Xvfb:",
         if cold { "cold-cache" } else { "warm" }
     );
-    println!(
-        "  first paint, welcome screen   {} (range {}–{}), {:.2}× the minimal Tauri app",
-        ms(welcome_m),
-        ms(min(&welcome)),
-        ms(max(&welcome)),
-        ratio(welcome_m, floor_m)
-    );
-    println!(
-        "  first paint, demo scopes      {} (range {}–{}), {:.2}× the minimal Tauri app",
-        ms(demo_m),
-        ms(min(&demo)),
-        ms(max(&demo)),
-        ratio(demo_m, floor_m)
-    );
-    println!(
-        "  minimal Tauri app (floor)     {} (range {}–{})",
-        ms(floor_m),
-        ms(min(&floor)),
-        ms(max(&floor))
-    );
-    println!(
-        "  idle, demo shown: {processes} processes, RSS {rss:.0} MB summed ({:.2}× the minimal app's {floor_rss:.0} MB), PSS {pss:.0} MB ({:.2}× its {floor_pss:.0} MB)",
-        rss / floor_rss.max(1.0),
-        pss / floor_pss.max(1.0)
-    );
+    for (what, times, median) in [
+        ("first paint, welcome screen", &welcome, welcome_m),
+        ("first paint, demo scopes", &demo, demo_m),
+    ] {
+        println!(
+            "  {what:<29} {} (range {}–{}), {:.2}× the minimal Tauri app, {:.2}× it without compositing",
+            ms(median),
+            ms(min(times)),
+            ms(max(times)),
+            ratio(median, floor_m),
+            ratio(median, flat_floor_m)
+        );
+    }
+    for (what, times, median) in [
+        ("minimal Tauri app (floor)", &floor, floor_m),
+        ("  without compositing", &flat_floor, flat_floor_m),
+    ] {
+        println!(
+            "  {what:<29} {} (range {}–{})",
+            ms(median),
+            ms(min(times)),
+            ms(max(times))
+        );
+    }
+    println!("  idle, demo shown: {processes} processes, RSS {rss:.0} MB summed, PSS {pss:.0} MB");
+    for (what, peer_idle) in [
+        ("the minimal app", &floor_idle),
+        ("the minimal app without compositing", &flat_floor_idle),
+    ] {
+        let peer_rss = median_f(&peer_idle.iter().map(|m| m.rss_mb).collect::<Vec<_>>());
+        let peer_pss = median_f(&peer_idle.iter().map(|m| m.pss_mb).collect::<Vec<_>>());
+        println!(
+            "    {:.2}× the RSS of {what} ({peer_rss:.0} MB), {:.2}× its PSS ({peer_pss:.0} MB)",
+            rss / peer_rss.max(1.0),
+            pss / peer_pss.max(1.0)
+        );
+    }
     let mut missed = Vec::new();
     if welcome_m > FIRST_PAINT_TARGET {
         missed.push(format!(
@@ -158,12 +184,43 @@ pub fn run(args: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// What one start waits for.
+#[derive(Clone, Copy)]
+enum Stage {
+    Welcome,
+    Demo,
+    Peer,
+    /// The minimal app painting the way the app does on Linux (`web_view_painting`), so the
+    /// app's own cost shows apart from that choice's gain.
+    PeerWithoutCompositing,
+}
+
+impl Stage {
+    /// The word after `startup-painted` the process prints once painted.
+    fn reported_as(self) -> &'static str {
+        match self {
+            Stage::Welcome => "welcome",
+            Stage::Demo => "demo",
+            Stage::Peer | Stage::PeerWithoutCompositing => "peer",
+        }
+    }
+}
+
+/// The minimal app's switch for painting without GPU compositing.
+const PEER_WITHOUT_COMPOSITING: &str = "--without-compositing";
+
 struct Started {
     child: std::process::Child,
     painted: Duration,
 }
 
-fn start(binary: &Path, args: &[&str], stage: &str, display: &str, home: &Path) -> Result<Started> {
+fn start(
+    binary: &Path,
+    args: &[&str],
+    stage: Stage,
+    display: &str,
+    home: &Path,
+) -> Result<Started> {
     for sub in ["config", "data", "state", "cache"] {
         std::fs::create_dir_all(home.join(sub))?;
     }
@@ -187,7 +244,7 @@ fn start(binary: &Path, args: &[&str], stage: &str, display: &str, home: &Path) 
     let spawned = Instant::now();
     let mut child = process::spawn_group(&mut cmd)?;
     let stdout = child.stdout.take().context("the app's stdout")?;
-    let wanted = format!("startup-painted {stage}");
+    let wanted = format!("startup-painted {}", stage.reported_as());
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
@@ -199,8 +256,9 @@ fn start(binary: &Path, args: &[&str], stage: &str, display: &str, home: &Path) 
     let Ok(at) = rx.recv_timeout(Duration::from_secs(60)) else {
         stop(child);
         bail!(
-            "{} never reported painting its {stage} screen",
-            binary.display()
+            "{} never reported painting its {} screen",
+            binary.display(),
+            stage.reported_as()
         );
     };
     Ok(Started {
@@ -319,16 +377,12 @@ fn build_peer() -> Result<PathBuf> {
             format!(
                 "[package]\nname = \"startup-peer\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
                  [workspace]\n\n[dependencies]\ntauri = {{ version = \"2\", features = [\"custom-protocol\"] }}\n\n\
+                 [target.'cfg(target_os = \"linux\")'.dependencies]\nwebkit2gtk = {{ version = \"2.0.2\", features = [\"v2_40\"] }}\n\n\
                  [build-dependencies]\ntauri-build = \"2\"\n\n[profile.release]\n{profile}\n"
             ),
         ),
         ("build.rs", "fn main() {\n    tauri_build::build();\n}\n".to_owned()),
-        (
-            "src/main.rs",
-            "#[tauri::command]\nfn painted() {\n    use std::io::Write as _;\n    let mut out = std::io::stdout().lock();\n    let _ = writeln!(out, \"startup-painted peer\");\n    let _ = out.flush();\n}\n\n\
-             fn main() {\n    tauri::Builder::default()\n        .invoke_handler(tauri::generate_handler![painted])\n        .run(tauri::generate_context!())\n        .expect(\"the minimal app runs\");\n}\n"
-                .to_owned(),
-        ),
+        ("src/main.rs", PEER_MAIN.to_owned()),
         (
             "tauri.conf.json",
             r#"{
@@ -375,6 +429,49 @@ fn build_peer() -> Result<PathBuf> {
     process::run(&mut cargo)?;
     Ok(target_dir().join("release").join("startup-peer"))
 }
+
+/// The minimal app: reports its first paint, and with `--without-compositing` paints the way
+/// the app does on Linux (the same WebKitGTK setting, set at the same point of start-up).
+const PEER_MAIN: &str = r#"use tauri::Manager as _;
+
+#[tauri::command]
+fn painted() {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "startup-painted peer");
+    let _ = out.flush();
+}
+
+fn main() {
+    tauri::Builder::default()
+        .invoke_handler(tauri::generate_handler![painted])
+        .setup(|app| {
+            if std::env::args().any(|arg| arg == "--without-compositing") {
+                if let Some(window) = app.get_webview_window("main") {
+                    without_compositing(&window)?;
+                }
+            }
+            Ok(())
+        })
+        .run(tauri::generate_context!())
+        .expect("the minimal app runs");
+}
+
+#[cfg(target_os = "linux")]
+fn without_compositing(window: &tauri::WebviewWindow) -> tauri::Result<()> {
+    window.with_webview(|webview| {
+        use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt as _, WebViewExt as _};
+        if let Some(settings) = webview.inner().settings() {
+            settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+        }
+    })
+}
+
+#[cfg(not(target_os = "linux"))]
+fn without_compositing(_: &tauri::WebviewWindow) -> tauri::Result<()> {
+    Ok(())
+}
+"#;
 
 fn median(values: &[Duration]) -> Duration {
     let mut sorted = values.to_vec();
