@@ -257,12 +257,9 @@ pub(crate) fn open_log_folder(app: &AppHandle) -> Result<(), AppError> {
 /// `--demo` (what `cargo xtask run` passes): the window opens on the sample data. The demo
 /// starts before the UI asks for accounts, so the first paint already shows it.
 fn start_demo_at_launch(app: &AppHandle) {
-    let sign_in = app.state::<signin::SignIn>();
     let page = signin::completion_page(app);
-    let started = tauri::async_runtime::block_on(sign_in.enter_demo(demo::DEFAULT_DEMO_USER, page));
-    if let Err(err) = started {
-        tracing::warn!(code = ?err.code, details = ?err.details, "demo mode could not start");
-    }
+    app.state::<signin::SignIn>()
+        .enter_demo_at_launch(demo::DEFAULT_DEMO_USER, page);
 }
 
 fn focus_main_window<R: Runtime>(app: &AppHandle<R>) {

@@ -21,7 +21,7 @@ use tauri_specta::Event;
 use tokio::sync::OnceCell;
 use tokio_util::sync::CancellationToken;
 
-use invoice_desk_api::accounts::{custom_cloud, open_keychain, open_keychain_blocking};
+use invoice_desk_api::accounts::{custom_cloud, open_keychain};
 use invoice_desk_auth::{
     AccountSession, Accounts, AuthConfig, AuthError, AuthOverrides, BrowserOptions, DeviceOptions,
     RememberStore, TenantState, TokenStore,
@@ -46,11 +46,21 @@ pub use demo_mode::*;
 const AUTHORITY_ENV: &str = "INVOICE_DESK_AUTHORITY";
 const ARM_ENDPOINT_ENV: &str = "INVOICE_DESK_ARM_ENDPOINT";
 
+/// What opening the keychain answers.
+type KeychainOpened = Result<Arc<dyn TokenStore>, AuthError>;
+
+/// The keychain being opened, on a thread of its own.
+type KeychainOpening = tauri::async_runtime::JoinHandle<KeychainOpened>;
+
 /// The accounts of this run. Restored from the keychain the first time the UI asks.
 #[derive(Debug)]
 pub struct SignIn {
     accounts: Result<Accounts, AppError>,
     store: Arc<RememberStore>,
+    /// The keychain opened at start-up, until something needs it. Opening it may take the
+    /// system's keychain service a while (or, when it hangs, until the wait runs out): the
+    /// window's main thread must not wait for it, as it answers the page's requests.
+    keychain_opening: tokio::sync::Mutex<Option<KeychainOpening>>,
     keychain_warning: Mutex<Option<AppError>>,
     restored: OnceCell<()>,
     cancel: Mutex<Option<CancellationToken>>,
@@ -59,18 +69,20 @@ pub struct SignIn {
 }
 
 impl SignIn {
-    /// `remember`: the user's "remember my sign-in" setting.
+    /// `remember`: the user's "remember my sign-in" setting. Returns at once: the keychain
+    /// opens meanwhile, and what needs it waits for it.
     pub fn start(remember: bool) -> Self {
+        Self::opening_keychain(remember, open_keychain())
+    }
+
+    /// [`Self::start`] with the keychain opened by `opening`.
+    fn opening_keychain(
+        remember: bool,
+        opening: impl Future<Output = KeychainOpened> + Send + 'static,
+    ) -> Self {
         // Without remembering the keychain is not touched until the user switches it on.
-        let (keychain, keychain_error) = if remember {
-            match open_keychain_blocking() {
-                Ok(keychain) => (Some(keychain), None),
-                Err(error) => (None, Some(error)),
-            }
-        } else {
-            (None, None)
-        };
-        let store = Arc::new(RememberStore::new(keychain, remember));
+        let keychain_opening = remember.then(|| tauri::async_runtime::spawn(opening));
+        let store = Arc::new(RememberStore::new(None, remember));
         let accounts = load_config()
             .and_then(|config| Accounts::new(config, store.clone()))
             .map_err(AppError::from);
@@ -80,7 +92,8 @@ impl SignIn {
         Self {
             accounts,
             store,
-            keychain_warning: Mutex::new(keychain_error.map(AppError::from)),
+            keychain_opening: tokio::sync::Mutex::new(keychain_opening),
+            keychain_warning: Mutex::new(None),
             restored: OnceCell::new(),
             cancel: Mutex::new(None),
             demo: DemoSlot::default(),
@@ -90,6 +103,7 @@ impl SignIn {
     /// Switches "remember my sign-in": off deletes the app's keychain entries (this session
     /// stays signed in), on writes this session's accounts to the keychain.
     pub async fn set_remember(&self, remember: bool) -> Result<(), AppError> {
+        self.keychain_opened().await;
         if remember && !self.store.is_persistent() {
             match open_keychain().await {
                 Ok(keychain) => {
@@ -107,13 +121,36 @@ impl SignIn {
         Ok(())
     }
 
+    /// Waits for the keychain opened at start-up, and hands it to the store (or keeps why it
+    /// could not be opened, for the window's warning).
+    async fn keychain_opened(&self) {
+        let mut opening = self.keychain_opening.lock().await;
+        let Some(opened) = opening.as_mut() else {
+            return;
+        };
+        // Taken only once answered: a caller dropped while waiting leaves it to the next one.
+        let answer = opened.await;
+        *opening = None;
+        match answer {
+            Ok(Ok(keychain)) => self.store.set_keychain(keychain),
+            Ok(Err(error)) => self.set_keychain_warning(Some(error.into())),
+            Err(err) => self.set_keychain_warning(Some(
+                AuthError::KeychainUnavailable {
+                    reason: format!("opening the keychain failed: {err}"),
+                }
+                .into(),
+            )),
+        }
+    }
+
     fn set_keychain_warning(&self, warning: Option<AppError>) {
         if let Ok(mut slot) = self.keychain_warning.lock() {
             *slot = warning;
         }
     }
 
-    fn status(&self) -> KeychainStatus {
+    async fn status(&self) -> KeychainStatus {
+        self.keychain_opened().await;
         // A keychain that failed after start-up was let go of: the same warning as at start-up.
         if let Some(failure) = self.store.take_failure() {
             self.set_keychain_warning(Some(failure.into()));
@@ -134,6 +171,7 @@ impl SignIn {
             return Ok(demo.accounts().clone());
         }
         let accounts = self.accounts.as_ref().map_err(Clone::clone)?;
+        self.keychain_opened().await;
         self.restored
             .get_or_init(|| async {
                 if let Err(err) = accounts.restore().await {
@@ -263,8 +301,10 @@ pub async fn list_accounts(state: State<'_, SignIn>) -> Result<Vec<AccountSummar
 
 #[tauri::command]
 #[specta::specta]
-pub fn keychain_status(state: State<'_, SignIn>) -> KeychainStatus {
-    state.status()
+pub async fn keychain_status(app: AppHandle) -> KeychainStatus {
+    // The handle, not a borrowed `State`: an async command borrowing would have to return a
+    // `Result`, and this answer cannot fail.
+    app.state::<SignIn>().status().await
 }
 
 #[tauri::command]
@@ -431,4 +471,67 @@ pub async fn sign_in_again(
         .await?;
     announce(&app, &state).await;
     Ok(summary(&session))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    /// A keychain that answers only when the test says so.
+    fn keychain_answering_later() -> (tokio::sync::oneshot::Sender<KeychainOpened>, SignIn) {
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        let sign_in = SignIn::opening_keychain(true, async move {
+            answered.await.unwrap_or_else(|_| {
+                Err(AuthError::KeychainUnavailable {
+                    reason: "the test ended".into(),
+                })
+            })
+        });
+        (answer, sign_in)
+    }
+
+    #[tokio::test]
+    async fn a_slow_keychain_holds_up_only_what_needs_it_and_its_failure_is_shown() {
+        let (answer, sign_in) = keychain_answering_later();
+        // Start-up went on (the window's page loads meanwhile); the keychain's answer is awaited.
+        assert!(
+            tokio::time::timeout(Duration::from_millis(200), sign_in.status())
+                .await
+                .is_err(),
+            "the keychain status did not wait for the keychain"
+        );
+        assert!(
+            tokio::time::timeout(Duration::from_millis(200), sign_in.summaries())
+                .await
+                .is_err(),
+            "the accounts were listed before the keychain could restore them"
+        );
+        answer
+            .send(Err(AuthError::KeychainUnavailable {
+                reason: "no Secret Service".into(),
+            }))
+            .unwrap();
+        let status = tokio::time::timeout(Duration::from_secs(5), sign_in.status())
+            .await
+            .expect("the keychain answered");
+        assert!(!status.remembered);
+        let warning = status.warning.expect("the window is told why");
+        assert_eq!(warning.code, ErrorCode::KeychainUnavailable);
+        // Nobody was remembered, and this session still works without the keychain.
+        assert_eq!(sign_in.summaries().await.unwrap().len(), 0);
+    }
+
+    #[tokio::test]
+    async fn remembering_off_never_opens_the_keychain() {
+        let sign_in = SignIn::opening_keychain(false, async {
+            panic!("the keychain was opened");
+        });
+        let status = tokio::time::timeout(Duration::from_secs(5), sign_in.status())
+            .await
+            .expect("nothing to wait for");
+        assert!(!status.remembered);
+        assert!(status.warning.is_none());
+    }
 }

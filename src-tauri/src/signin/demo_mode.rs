@@ -29,12 +29,25 @@ impl SignIn {
         page: CompletionPage,
     ) -> Result<DemoState, AppError> {
         let mut slot = self.demo.lock().await;
-        if slot.is_none() {
-            *slot = Some(Demo::start(scenario, None).await?);
-        }
-        let demo = slot.as_mut().expect("just started");
-        demo.sign_in_as(upn, page).await?;
-        Ok(DemoState::of(demo))
+        enter(&mut slot, scenario, upn, page).await
+    }
+
+    /// Starts demo mode as the app opens (`--demo`), without holding up the window: the
+    /// demo's slot is taken at once, so the window's first questions (who is signed in, is a
+    /// demo running) wait for the demo instead of finding nobody signed in.
+    pub fn enter_demo_at_launch(&self, upn: &str, page: CompletionPage) {
+        let slot = self.demo.clone();
+        let taken = slot.clone().try_lock_owned();
+        let upn = upn.to_owned();
+        tauri::async_runtime::spawn(async move {
+            let mut slot = match taken {
+                Ok(slot) => slot,
+                Err(_) => slot.lock_owned().await,
+            };
+            if let Err(err) = enter(&mut slot, DEMO_SCENARIO, &upn, page).await {
+                tracing::warn!(code = ?err.code, details = ?err.details, "demo mode could not start");
+            }
+        });
     }
 
     /// The running demo's emulator address.
@@ -60,6 +73,21 @@ impl SignIn {
     pub(super) async fn demo_state(&self) -> Option<DemoState> {
         self.demo.lock().await.as_ref().map(DemoState::of)
     }
+}
+
+/// Starts the demo in `slot` on `scenario` unless it runs, and signs in as `upn`.
+async fn enter(
+    slot: &mut Option<Demo>,
+    scenario: &str,
+    upn: &str,
+    page: CompletionPage,
+) -> Result<DemoState, AppError> {
+    if slot.is_none() {
+        *slot = Some(Demo::start(scenario, None).await?);
+    }
+    let demo = slot.as_mut().expect("just started");
+    demo.sign_in_as(upn, page).await?;
+    Ok(DemoState::of(demo))
 }
 
 /// Sent when demo mode starts, switches user or ends (`state: null`).
