@@ -29,6 +29,23 @@ async function openSettings(page: Page): Promise<void> {
   await page.waitForSelector('[data-testid="settings"]');
 }
 
+describe("loading", () => {
+  it("speaks the user's language and theme while the keychain is slow to answer", async () => {
+    const page = await open(
+      { keychainDelayMs: 1500, settings: { language: "nl", theme: "dark" } },
+      { pastLoading: false },
+    );
+    const status = page.locator('[data-screen="loading"] [role="status"]');
+    await expect.poll(() => status.textContent()).toBe(nl["app.loading"]);
+    expect(await page.getAttribute("html", "lang")).toBe("nl");
+    expect(await page.getAttribute("html", "data-theme")).toBe("dark");
+    await shot(page, "loading-slow-keychain-dark-nl");
+    // Once the keychain answered, the screen the accounts call for.
+    await page.waitForSelector('[data-testid="welcome"]');
+    expect(await page.textContent("#welcome-heading")).toBe(nl["welcome.title"]);
+  });
+});
+
 describe("welcome", () => {
   it("renders the welcome screen with the sign-in choices", async () => {
     const page = await open({ azureCliAvailable: true });

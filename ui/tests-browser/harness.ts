@@ -27,10 +27,12 @@ export const CHROMIUM_ARGS = [
 export interface OpenOptions {
   colorScheme?: "light" | "dark";
   locale?: string;
+  /** `false`: returns as soon as the page loaded, on its loading screen (default: past it). */
+  pastLoading?: boolean;
 }
 
 export interface Harness {
-  /** A fresh browser context and page with the app loaded past its loading screen. */
+  /** A fresh browser context and page with the app loaded past its loading screen (unless asked). */
   open(init?: E2eInit, options?: OpenOptions): Promise<Page>;
   /** The context of the page opened last (closed after each test). */
   context(): BrowserContext | undefined;
@@ -90,7 +92,7 @@ export function useHarness(contextOptions: BrowserContextOptions = {}): Harness 
       window.__E2E_INIT__ = seed;
     }, init);
     await page.goto(baseUrl);
-    await page.waitForSelector('.screen:not([data-screen="loading"])');
+    if (options.pastLoading !== false) await page.waitForSelector('.screen:not([data-screen="loading"])');
     return page;
   }
 

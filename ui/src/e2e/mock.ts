@@ -87,6 +87,11 @@ export interface E2eInit {
   /** What `keychain_status` answers (default: remembered, no warning). */
   keychain?: KeychainStatus;
   /**
+   * Milliseconds `keychain_status` and `list_accounts` take, as the shell's do while the system's
+   * keychain is slow to open (default 0).
+   */
+  keychainDelayMs?: number;
+  /**
    * How `sign_in` goes. Without it, it fails at once with `sign_in_unavailable`. With it, the
    * call waits until `__e2e.finishSignIn()` (or `cancel_sign_in`); a `deviceCode` is emitted as
    * `device-code-event` first. On success the account is added and `accounts-changed` sent.
@@ -201,6 +206,7 @@ export function installMock(): void {
   const keychain: KeychainStatus = init.keychain ?? { remembered: true, warning: null };
   const needsSignInWhenEnabled = new Set(init.needsSignInWhenEnabled ?? []);
   const tenantDelayMs = init.tenantDelayMs ?? 0;
+  const keychainDelayMs = init.keychainDelayMs ?? 0;
   const failScopes = new Map<string, AppError>(Object.entries(init.failScopes ?? {}));
   const scopesDelayMs = init.scopesDelayMs ?? 0;
   const periodsDelayMs = init.periodsDelayMs ?? 0;
@@ -631,12 +637,14 @@ export function installMock(): void {
       case "startup_painted":
         return null;
       case "keychain_status":
+        await sleep(keychainDelayMs);
         return keychain;
       case "choose_folder":
         return folder;
       case "show_logs":
         return null;
       case "list_accounts":
+        await sleep(keychainDelayMs);
         return accounts;
       case "sign_in":
         return signIn();

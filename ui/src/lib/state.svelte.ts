@@ -27,8 +27,18 @@ export class AppState {
   /** Loads settings, accounts and jobs and subscribes to the shell's events. Returns an unsubscribe. */
   async start(): Promise<() => void> {
     const unlisten = await this.#listen();
-    const [settings, accounts, jobs, info, keychain, demo] = await Promise.all([
-      call(() => commands.getSettings()),
+    // The settings are applied as soon as they arrive: the accounts may wait for the system's
+    // keychain, and meanwhile the loading screen speaks the user's language and theme.
+    const settingsApplied = call(() => commands.getSettings()).then((settings) => {
+      if (settings.status === "ok") {
+        this.settings.apply(settings.data);
+        if (settings.data.warning) this.notices.notify(settings.data.warning, "warning");
+      } else {
+        this.notices.notify(settings.error);
+      }
+    });
+    const [, accounts, jobs, info, keychain, demo] = await Promise.all([
+      settingsApplied,
       call(() => commands.listAccounts()),
       attempt(() => commands.listJobs()),
       attempt(() => commands.appInfo()),
@@ -37,12 +47,6 @@ export class AppState {
     ]);
     // Launched with --demo: the window opens in demo mode.
     if (demo.status === "ok") this.demo.current = demo.data;
-    if (settings.status === "ok") {
-      this.settings.apply(settings.data);
-      if (settings.data.warning) this.notices.notify(settings.data.warning, "warning");
-    } else {
-      this.notices.notify(settings.error);
-    }
     if (accounts.status === "ok") this.accounts.set(accounts.data);
     else this.notices.notify(accounts.error);
     if (jobs.status === "ok") {
