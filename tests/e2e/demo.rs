@@ -114,13 +114,13 @@ fn the_demo_shows_scopes_periods_and_why_an_invoice_is_missing_in_both_languages
     if app.find("[data-testid=reason-card]").is_err() {
         select(&app, too_new);
     }
-    let card = app
-        .wait_for(
+    // The card stays while its words change: wait for the Dutch ones, not for the card.
+    let dutch = app
+        .wait_for_text(
             "[data-testid=reason-card][data-reason=subscription_too_new]",
-            WAIT,
+            |text| text.contains("30 dagen"),
         )
-        .unwrap();
-    let dutch = app.text(&card).unwrap();
+        .expect("the reason card did not change language");
     assert_ne!(dutch, english, "the reason card did not change language");
     app.screenshot("demo-reason-nl").unwrap();
 
