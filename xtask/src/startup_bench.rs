@@ -60,98 +60,66 @@ pub fn run(args: &[String]) -> Result<()> {
     if !cold {
         println!("xtask: cannot drop the page cache here (needs root): starts are warm");
     }
-    let mut welcome = Vec::new();
-    let mut demo = Vec::new();
-    let mut floor = Vec::new();
-    let mut flat_floor = Vec::new();
-    let mut idle = Vec::new();
-    let mut floor_idle = Vec::new();
-    let mut flat_floor_idle = Vec::new();
+    let subjects: [(&Path, &[&str], Stage); 4] = [
+        (&app, &[], Stage::Welcome),
+        (&app, &["--demo"], Stage::Demo),
+        (&peer, &[], Stage::Peer),
+        (
+            &peer,
+            &[PEER_WITHOUT_COMPOSITING],
+            Stage::PeerWithoutCompositing,
+        ),
+    ];
+    let mut measured: [Measured; 4] = Default::default();
     for round in 1..=runs {
-        let subjects: [(&Path, &[&str], Stage); 4] = [
-            (&app, &[], Stage::Welcome),
-            (&app, &["--demo"], Stage::Demo),
-            (&peer, &[], Stage::Peer),
-            (
-                &peer,
-                &[PEER_WITHOUT_COMPOSITING],
-                Stage::PeerWithoutCompositing,
-            ),
-        ];
-        for (binary, args, stage) in subjects {
+        for ((binary, args, stage), measured) in subjects.iter().zip(&mut measured) {
             if cold {
                 drop_caches();
             }
             let _ = std::fs::remove_dir_all(&home);
-            let started = start(binary, args, stage, &display.name, &home)?;
-            match stage {
-                Stage::Welcome => welcome.push(started.painted),
-                Stage::Demo => {
-                    demo.push(started.painted);
-                    std::thread::sleep(Duration::from_secs(3));
-                    idle.push(tree_memory(started.child.id()));
-                }
-                Stage::Peer => {
-                    floor.push(started.painted);
-                    std::thread::sleep(Duration::from_secs(3));
-                    floor_idle.push(tree_memory(started.child.id()));
-                }
-                Stage::PeerWithoutCompositing => {
-                    flat_floor.push(started.painted);
-                    std::thread::sleep(Duration::from_secs(3));
-                    flat_floor_idle.push(tree_memory(started.child.id()));
-                }
+            let started = start(binary, args, *stage, &display.name, &home)?;
+            measured.painted.push(started.painted);
+            if stage.measured_idle() {
+                std::thread::sleep(Duration::from_secs(3));
+                measured.idle.push(tree_memory(started.child.id()));
             }
             stop(started.child);
         }
         println!(
             "round {round}/{runs}: welcome {} · demo {} · minimal app {} · without compositing {}",
-            ms(*welcome.last().unwrap_or(&Duration::ZERO)),
-            ms(*demo.last().unwrap_or(&Duration::ZERO)),
-            ms(*floor.last().unwrap_or(&Duration::ZERO)),
-            ms(*flat_floor.last().unwrap_or(&Duration::ZERO)),
+            ms(measured[0].last()),
+            ms(measured[1].last()),
+            ms(measured[2].last()),
+            ms(measured[3].last()),
         );
     }
-    let (welcome_m, demo_m) = (median(&welcome), median(&demo));
-    let (floor_m, flat_floor_m) = (median(&floor), median(&flat_floor));
-    let rss = median_f(&idle.iter().map(|m| m.rss_mb).collect::<Vec<_>>());
-    let pss = median_f(&idle.iter().map(|m| m.pss_mb).collect::<Vec<_>>());
-    let processes = idle.first().map_or(0, |m| m.processes);
+    let [welcome, demo, floor, flat_floor] = &measured;
+    let (welcome_m, demo_m) = (welcome.median(), demo.median());
+    let (rss, pss) = (demo.idle_rss(), demo.idle_pss());
+    let processes = demo.idle.first().map_or(0, |m| m.processes);
     println!(
         "\nstartup, median of {runs} {} starts under Xvfb:",
         if cold { "cold-cache" } else { "warm" }
     );
-    for (what, times, median) in [
-        ("first paint, welcome screen", &welcome, welcome_m),
-        ("first paint, demo scopes", &demo, demo_m),
+    for (what, times) in [
+        ("first paint, welcome screen", welcome),
+        ("first paint, demo scopes", demo),
     ] {
         println!(
-            "  {what:<29} {} (range {}–{}), {:.2}× the minimal Tauri app, {:.2}× it without compositing",
-            ms(median),
-            ms(min(times)),
-            ms(max(times)),
-            ratio(median, floor_m),
-            ratio(median, flat_floor_m)
+            "  {what:<29} {}, {:.2}× the minimal Tauri app, {:.2}× it without compositing",
+            times.summary(),
+            ratio(times.median(), floor.median()),
+            ratio(times.median(), flat_floor.median())
         );
     }
-    for (what, times, median) in [
-        ("minimal Tauri app (floor)", &floor, floor_m),
-        ("  without compositing", &flat_floor, flat_floor_m),
-    ] {
-        println!(
-            "  {what:<29} {} (range {}–{})",
-            ms(median),
-            ms(min(times)),
-            ms(max(times))
-        );
-    }
+    println!("  {:<29} {}", "minimal Tauri app (floor)", floor.summary());
+    println!("  {:<29} {}", "  without compositing", flat_floor.summary());
     println!("  idle, demo shown: {processes} processes, RSS {rss:.0} MB summed, PSS {pss:.0} MB");
-    for (what, peer_idle) in [
-        ("the minimal app", &floor_idle),
-        ("the minimal app without compositing", &flat_floor_idle),
+    for (what, peer) in [
+        ("the minimal app", floor),
+        ("the minimal app without compositing", flat_floor),
     ] {
-        let peer_rss = median_f(&peer_idle.iter().map(|m| m.rss_mb).collect::<Vec<_>>());
-        let peer_pss = median_f(&peer_idle.iter().map(|m| m.pss_mb).collect::<Vec<_>>());
+        let (peer_rss, peer_pss) = (peer.idle_rss(), peer.idle_pss());
         println!(
             "    {:.2}× the RSS of {what} ({peer_rss:.0} MB), {:.2}× its PSS ({peer_pss:.0} MB)",
             rss / peer_rss.max(1.0),
@@ -196,6 +164,12 @@ enum Stage {
 }
 
 impl Stage {
+    /// Whether the process tree's idle memory is measured once painted (the demo with its
+    /// table, and the minimal apps it is compared with).
+    fn measured_idle(self) -> bool {
+        !matches!(self, Stage::Welcome)
+    }
+
     /// The word after `startup-painted` the process prints once painted.
     fn reported_as(self) -> &'static str {
         match self {
@@ -208,6 +182,41 @@ impl Stage {
 
 /// The minimal app's switch for painting without GPU compositing.
 const PEER_WITHOUT_COMPOSITING: &str = "--without-compositing";
+
+/// One stage's figures over all rounds.
+#[derive(Default)]
+struct Measured {
+    painted: Vec<Duration>,
+    idle: Vec<Memory>,
+}
+
+impl Measured {
+    fn last(&self) -> Duration {
+        self.painted.last().copied().unwrap_or_default()
+    }
+
+    fn median(&self) -> Duration {
+        median(&self.painted)
+    }
+
+    /// The median with the range around it.
+    fn summary(&self) -> String {
+        format!(
+            "{} (range {}–{})",
+            ms(self.median()),
+            ms(min(&self.painted)),
+            ms(max(&self.painted))
+        )
+    }
+
+    fn idle_rss(&self) -> f64 {
+        median_f(&self.idle.iter().map(|m| m.rss_mb).collect::<Vec<_>>())
+    }
+
+    fn idle_pss(&self) -> f64 {
+        median_f(&self.idle.iter().map(|m| m.pss_mb).collect::<Vec<_>>())
+    }
+}
 
 struct Started {
     child: std::process::Child,
@@ -382,7 +391,10 @@ fn build_peer() -> Result<PathBuf> {
             ),
         ),
         ("build.rs", "fn main() {\n    tauri_build::build();\n}\n".to_owned()),
-        ("src/main.rs", PEER_MAIN.to_owned()),
+        (
+            "src/main.rs",
+            PEER_MAIN.replace("PEER_WITHOUT_COMPOSITING", PEER_WITHOUT_COMPOSITING),
+        ),
         (
             "tauri.conf.json",
             r#"{
@@ -430,8 +442,9 @@ fn build_peer() -> Result<PathBuf> {
     Ok(target_dir().join("release").join("startup-peer"))
 }
 
-/// The minimal app: reports its first paint, and with `--without-compositing` paints the way
-/// the app does on Linux (the same WebKitGTK setting, set at the same point of start-up).
+/// The minimal app: reports its first paint, and with [`PEER_WITHOUT_COMPOSITING`] (put in for
+/// its name) paints the way the app does on Linux (the same WebKitGTK setting, set at the same
+/// point of start-up).
 const PEER_MAIN: &str = r#"use tauri::Manager as _;
 
 #[tauri::command]
@@ -446,7 +459,7 @@ fn main() {
     tauri::Builder::default()
         .invoke_handler(tauri::generate_handler![painted])
         .setup(|app| {
-            if std::env::args().any(|arg| arg == "--without-compositing") {
+            if std::env::args().any(|arg| arg == "PEER_WITHOUT_COMPOSITING") {
                 if let Some(window) = app.get_webview_window("main") {
                     without_compositing(&window)?;
                 }
