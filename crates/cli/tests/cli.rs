@@ -5,7 +5,6 @@
 //! an unlocked gnome-keyring and `INVOICE_DESK_REQUIRE_KEYRING=1`; without a keychain the
 //! remembered-account steps are skipped with a note, unless that variable makes it a failure.
 
-use std::path::Path;
 use std::process::{Output, Stdio};
 use std::time::Duration;
 
@@ -435,7 +434,7 @@ async fn the_org_config_file_points_at_the_cloud() {
 }
 
 #[cfg(unix)]
-fn fake_az(dir: &Path, token: &str) {
+fn fake_az(dir: &std::path::Path, token: &str) {
     use std::os::unix::fs::PermissionsExt as _;
     let expires = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
