@@ -11,6 +11,7 @@
 //! - `fuzz`     run the libFuzzer targets of `crates/fuzz` (10 minutes each unless told)
 
 mod bench;
+mod cross_clippy;
 mod dates;
 mod e2e;
 mod fixtures;

@@ -1,7 +1,7 @@
 //! Installing what the commands need, only when it is missing, so a fresh machine with Rust,
 //! Node and git gets everything from the project's own files.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
@@ -83,29 +83,33 @@ fn install_missing(wanted: Vec<&str>) -> Result<()> {
         return Ok(());
     }
     println!("xtask: installing Debian packages: {}", missing.join(" "));
-    let sudo = !is_root();
-    if sudo && !on_path("sudo") {
-        bail!(
-            "these packages are missing and there is no sudo to install them: {}",
-            missing.join(" ")
-        );
-    }
-    let apt = |args: &[&str]| {
-        let mut cmd = if sudo {
-            Command::new("sudo")
-        } else {
-            Command::new("apt-get")
-        };
-        if sudo {
-            cmd.arg("apt-get");
-        }
-        cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
-        cmd
-    };
-    process::run(&mut apt(&["update", "-qq"]))?;
-    let mut install = apt(&["install", "-y", "-qq", "--no-install-recommends"]);
+    apt_update()?;
+    let mut install = apt_get(&["install", "-y", "-qq", "--no-install-recommends"])?;
     install.args(&missing);
     process::run(&mut install)
+}
+
+/// Refreshes apt's package lists (a fresh container has none).
+pub fn apt_update() -> Result<()> {
+    process::run(&mut apt_get(&["update", "-qq"])?)
+}
+
+/// `apt-get` as root: directly when we are root, else through sudo.
+fn apt_get(args: &[&str]) -> Result<Command> {
+    let mut cmd = if is_root() {
+        Command::new("apt-get")
+    } else if on_path("sudo") {
+        let mut sudo = Command::new("sudo");
+        sudo.arg("apt-get");
+        sudo
+    } else {
+        bail!(
+            "`apt-get {}` needs root, and there is no sudo",
+            args.join(" ")
+        );
+    };
+    cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+    Ok(cmd)
 }
 
 fn dpkg_installed(package: &str) -> bool {
@@ -191,6 +195,32 @@ pub fn azurite() -> Result<PathBuf> {
 
 /// The Azurite release line the download tests are written against.
 const AZURITE_VERSION: &str = "azurite@3";
+
+/// A Python virtual environment at `venv` holding exactly the pinned PyPI `requirements`;
+/// returns its folder of executables. The requirements are noted in the environment, so it is
+/// rebuilt only when they change.
+pub fn pypi_tools(venv: &Path, requirements: &[&str]) -> Result<PathBuf> {
+    let bin = venv.join(if cfg!(windows) { "Scripts" } else { "bin" });
+    let noted = venv.join("invoice-desk-requirements.txt");
+    let wanted = requirements.join("\n");
+    if std::fs::read_to_string(&noted).is_ok_and(|had| had == wanted) {
+        return Ok(bin);
+    }
+    println!("xtask: installing {} from PyPI", requirements.join(" "));
+    let _ = std::fs::remove_dir_all(venv);
+    let python = if cfg!(windows) { "python" } else { "python3" };
+    process::run(Command::new(python).args(["-m", "venv"]).arg(venv))
+        .context("creating a Python environment (Debian: python3-venv)")?;
+    let pip = bin.join(if cfg!(windows) { "pip.exe" } else { "pip" });
+    process::run(
+        Command::new(pip)
+            .args(["install", "--quiet"])
+            .args(requirements),
+    )
+    .with_context(|| format!("installing {} from PyPI", requirements.join(" ")))?;
+    std::fs::write(&noted, wanted)?;
+    Ok(bin)
+}
 
 /// `npm ci` in ui/ when node_modules is missing or older than the lock file.
 pub fn ui_dependencies() -> Result<()> {

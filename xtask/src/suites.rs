@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Result, bail};
 
 use crate::process::{self, on_path};
-use crate::{dates, e2e, setup, workflows};
+use crate::{cross_clippy, dates, e2e, setup, workflows};
 
 type SuiteFn = fn() -> Result<()>;
 
@@ -25,6 +25,7 @@ const SUITES: &[(&str, SuiteFn)] = &[
     ("ui-unit", || process::run(&mut process::npm(&["test"]))),
     ("ui-browser", ui_browser),
     ("workflows", workflows::run),
+    ("cross-clippy", cross_clippy::run),
     ("e2e", e2e::run),
     ("edge-dates", edge_dates),
 ];

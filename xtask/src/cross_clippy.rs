@@ -1,0 +1,323 @@
+//! The `cross-clippy` suite: clippy, as strict as the `rust-clippy` suite, for Windows and
+//! macOS, run on Linux. The code behind `cfg(windows)` and `cfg(target_os = "macos")` (the
+//! Credential Manager, the macOS menu, the Windows path rules) is then compiled on every run of
+//! the test command, not only in ci.yml's Windows and macOS jobs.
+//!
+//! - **Compiler.** rustup cannot fetch other targets' standard libraries on machines limited to
+//!   the package registries. Debian 12's newer Rust (`rustc-web`, the one its Firefox is built
+//!   with) ships the standard library's source, so cargo builds it for each target
+//!   (`-Zbuild-std`). The packages are unpacked into `target/tools/cross`, never installed
+//!   over the system's Rust.
+//! - **C compiler.** ring and aws-lc-sys build C. zig compiles it for both targets, with its
+//!   own Windows and macOS headers. zig and cargo-zigbuild, which wires zig into cargo, come
+//!   from PyPI.
+//! - **Targets.** Windows is checked as `x86_64-pc-windows-gnu`: the MSVC target's C headers
+//!   come only with Visual Studio. Our code has no `target_env`-specific paths, so the two
+//!   targets see the same Rust.
+
+use anyhow::Result;
+
+/// The targets checked, one Windows and one macOS: the code has no architecture-specific paths.
+const TARGETS: &[&str] = &["x86_64-pc-windows-gnu", "aarch64-apple-darwin"];
+
+pub fn run() -> Result<()> {
+    #[cfg(target_os = "linux")]
+    return linux::run();
+    #[cfg(not(target_os = "linux"))]
+    {
+        println!(
+            "xtask: cross-clippy skipped: this system compiles its own code in the rust-clippy suite"
+        );
+        Ok(())
+    }
+}
+
+#[cfg(target_os = "linux")]
+mod linux {
+    use std::ffi::OsString;
+    use std::path::{Path, PathBuf};
+    use std::process::Command;
+
+    use anyhow::{Context, Result, bail};
+
+    use super::TARGETS;
+    use crate::process::{self, on_path, root, target_dir};
+    use crate::setup;
+
+    /// Debian 12's newer Rust, its standard library's source (for `-Zbuild-std`) and clippy.
+    /// Their libraries (`libstd-rust-web-*` and the `libllvm*` it is built against) are found
+    /// from their dependencies.
+    const DEBIAN_TOOLCHAIN: &[&str] = &["rustc-web", "rust-web-src", "rust-web-clippy"];
+
+    /// The dependencies of [`DEBIAN_TOOLCHAIN`] that must be unpacked with it; everything
+    /// else they depend on (libc, gcc) is part of any Debian system.
+    const BUNDLED_DEPENDENCIES: &[&str] = &["libstd-rust-web", "libllvm"];
+
+    const PYPI_TOOLS: &[&str] = &["ziglang==0.17.1", "cargo-zigbuild==0.24.1"];
+
+    pub fn run() -> Result<()> {
+        let tools = target_dir().join("tools").join("cross");
+        let Some(toolchain) = debian_toolchain(&tools)? else {
+            println!(
+                "xtask: cross-clippy skipped: this system's package sources have no `rustc-web` \
+                 (Debian 12 has it); ci.yml's Windows and macOS jobs compile that code instead"
+            );
+            return Ok(());
+        };
+        let zig = setup::pypi_tools(&tools.join("py"), PYPI_TOOLS)?;
+        let shims = shims(&tools, &toolchain)?;
+        let clippy = |folder: &Path| -> Result<Command> {
+            let mut cmd = Command::new(zig.join("cargo-zigbuild"));
+            cmd.args(["clippy", "-Zbuild-std"]);
+            for target in TARGETS {
+                cmd.args(["--target", target]);
+            }
+            cmd.args(["--workspace", "--all-targets", "--keep-going"])
+                .args(["--", "-D", "warnings"])
+                .current_dir(folder)
+                .env("PATH", search_path(&[&shims, &zig])?)
+                .env("RUSTC", toolchain.bin.join("rustc"))
+                // -Zbuild-std is unstable; this switch lets a stable compiler take it.
+                .env("RUSTC_BOOTSTRAP", "1")
+                .env(
+                    "LD_LIBRARY_PATH",
+                    std::env::join_paths(&toolchain.libraries)?,
+                )
+                // Its own folder: another compiler would otherwise rebuild the usual target/
+                // on each run. The canary shares it, so the standard library is built once.
+                .env("CARGO_TARGET_DIR", target_dir().join("cross"));
+            Ok(cmd)
+        };
+        canary_is_caught(clippy(&canary(&tools)?)?)?;
+        process::run(&mut clippy(&root())?)
+    }
+
+    /// A crate whose only faults are in Windows-only and macOS-only code.
+    fn canary(tools: &Path) -> Result<PathBuf> {
+        let canary = tools.join("canary");
+        std::fs::create_dir_all(canary.join("src"))?;
+        let workspace = std::fs::read_to_string(root().join("Cargo.toml"))?;
+        std::fs::write(
+            canary.join("Cargo.toml"),
+            format!(
+                "[package]\nname = \"canary\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n\
+                 [workspace]\n\n{}",
+                dev_profile(&workspace)
+            ),
+        )?;
+        std::fs::write(
+            canary.join("src").join("lib.rs"),
+            "#[cfg(windows)]\npub fn f() -> u8 { let windows_only = 1; 2 }\n\
+             #[cfg(target_os = \"macos\")]\npub fn f() -> u8 { let macos_only = 1; 2 }\n",
+        )?;
+        Ok(canary)
+    }
+
+    /// The workspace's `[profile.dev…]` sections: with the same profile the canary reuses the
+    /// standard library the workspace's run builds, instead of building its own.
+    pub(super) fn dev_profile(workspace_manifest: &str) -> String {
+        let mut copied = String::new();
+        let mut inside = false;
+        for line in workspace_manifest.lines() {
+            if line.starts_with('[') {
+                inside = line.starts_with("[profile.dev]") || line.starts_with("[profile.dev.");
+            }
+            if inside {
+                copied.push_str(line);
+                copied.push('\n');
+            }
+        }
+        copied
+    }
+
+    /// The canary must fail on both systems' faults, so a run that compiles neither system's
+    /// code (a wrong target, a cfg that never matches) fails the suite instead of passing it.
+    fn canary_is_caught(mut clippy: Command) -> Result<()> {
+        let out = clippy
+            .output()
+            .with_context(|| format!("could not start `{}`", process::describe(&clippy)))?;
+        let said = String::from_utf8_lossy(&out.stderr);
+        for fault in ["windows_only", "macos_only"] {
+            if out.status.success() || !said.contains(&format!("unused variable: `{fault}`")) {
+                bail!(
+                    "cross-clippy did not find the canary's `{fault}`, so it checks nothing:\n{said}"
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// The unpacked Debian toolchain.
+    struct Toolchain {
+        bin: PathBuf,
+        /// Where its compiler finds `librustc_driver` and `libLLVM`.
+        libraries: Vec<PathBuf>,
+    }
+
+    /// Downloads and unpacks [`DEBIAN_TOOLCHAIN`] when the version on offer is not the one
+    /// unpacked; `None` when the package sources have no `rustc-web`.
+    fn debian_toolchain(tools: &Path) -> Result<Option<Toolchain>> {
+        if !on_path("apt-get") || !on_path("dpkg-deb") {
+            return Ok(None);
+        }
+        let mut version = candidate_version(DEBIAN_TOOLCHAIN[0])?;
+        if version.is_none() {
+            // A fresh container has no package lists until someone asks for them.
+            setup::apt_update()?;
+            version = candidate_version(DEBIAN_TOOLCHAIN[0])?;
+        }
+        let Some(version) = version else {
+            return Ok(None);
+        };
+        let unpacked = tools.join("root");
+        let noted = tools.join("rustc-web-version");
+        if std::fs::read_to_string(&noted).ok().as_deref() != Some(version.as_str()) {
+            println!(
+                "xtask: unpacking Debian's rustc-web {version} into {}",
+                tools.display()
+            );
+            let _ = std::fs::remove_dir_all(tools.join("debs"));
+            let _ = std::fs::remove_dir_all(&unpacked);
+            let debs = tools.join("debs");
+            std::fs::create_dir_all(&debs)?;
+            let packages = with_bundled_dependencies()?;
+            process::run(
+                Command::new("apt-get")
+                    // Run as root, apt downloads as its `_apt` user, who cannot write into target/.
+                    .args(["-o", "APT::Sandbox::User=root", "download"])
+                    .args(&packages)
+                    .current_dir(&debs),
+            )
+            .context("downloading Debian's rustc-web")?;
+            for deb in std::fs::read_dir(&debs)? {
+                let deb = deb?.path();
+                process::run(Command::new("dpkg-deb").arg("-x").arg(&deb).arg(&unpacked))?;
+            }
+            std::fs::write(&noted, &version)?;
+        }
+        let usr = unpacked.join("usr");
+        let mut libraries = vec![usr.join("lib").join("x86_64-linux-gnu")];
+        for entry in std::fs::read_dir(usr.join("lib"))? {
+            let dir = entry?.path();
+            if dir
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("llvm-"))
+            {
+                libraries.push(dir.join("lib"));
+            }
+        }
+        Ok(Some(Toolchain {
+            bin: usr.join("bin"),
+            libraries,
+        }))
+    }
+
+    /// The version apt would install, from `apt-cache policy`'s `Candidate:` line.
+    fn candidate_version(package: &str) -> Result<Option<String>> {
+        let out = Command::new("apt-cache")
+            .args(["policy", package])
+            .output()?;
+        let policy = String::from_utf8_lossy(&out.stdout);
+        Ok(policy
+            .lines()
+            .filter_map(|line| line.trim().strip_prefix("Candidate:"))
+            .map(str::trim)
+            .find(|v| !v.is_empty() && *v != "(none)")
+            .map(str::to_owned))
+    }
+
+    /// [`DEBIAN_TOOLCHAIN`] with the [`BUNDLED_DEPENDENCIES`] it needs, followed through their
+    /// own dependencies.
+    fn with_bundled_dependencies() -> Result<Vec<String>> {
+        let mut packages: Vec<String> = DEBIAN_TOOLCHAIN.iter().map(|&p| p.to_owned()).collect();
+        let mut next = 0;
+        while next < packages.len() {
+            let out = Command::new("apt-cache")
+                .args([
+                    "depends",
+                    "--no-recommends",
+                    "--no-suggests",
+                    "--no-conflicts",
+                ])
+                .args([
+                    "--no-breaks",
+                    "--no-replaces",
+                    "--no-enhances",
+                    &packages[next],
+                ])
+                .output()?;
+            if !out.status.success() {
+                bail!("apt-cache knows no `{}`", packages[next]);
+            }
+            for dependency in dependencies(&String::from_utf8_lossy(&out.stdout)) {
+                let bundled = BUNDLED_DEPENDENCIES
+                    .iter()
+                    .any(|p| dependency.starts_with(p));
+                if bundled && !packages.contains(&dependency) {
+                    packages.push(dependency);
+                }
+            }
+            next += 1;
+        }
+        Ok(packages)
+    }
+
+    /// The package names on `Depends:` lines of `apt-cache depends` (alternatives included,
+    /// virtual packages left out).
+    pub(super) fn dependencies(listing: &str) -> Vec<String> {
+        listing
+            .lines()
+            .filter_map(|line| line.trim().trim_start_matches('|').strip_prefix("Depends:"))
+            .map(str::trim)
+            .filter(|name| !name.starts_with('<'))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// A folder put first on PATH: `cargo clippy` then reaches Debian's clippy (which must
+    /// match the compiler), while `cargo` stays the one running this command.
+    fn shims(tools: &Path, toolchain: &Toolchain) -> Result<PathBuf> {
+        let shims = tools.join("shims");
+        let _ = std::fs::remove_dir_all(&shims);
+        std::fs::create_dir_all(&shims)?;
+        let cargo = std::env::var_os("CARGO").context("run this through `cargo xtask`")?;
+        std::os::unix::fs::symlink(cargo, shims.join("cargo"))?;
+        std::os::unix::fs::symlink(
+            toolchain.bin.join("cargo-clippy"),
+            shims.join("cargo-clippy"),
+        )?;
+        Ok(shims)
+    }
+
+    fn search_path(first: &[&Path]) -> Result<OsString> {
+        let rest = std::env::var_os("PATH").unwrap_or_default();
+        let dirs = first
+            .iter()
+            .map(|p| p.to_path_buf())
+            .chain(std::env::split_paths(&rest));
+        Ok(std::env::join_paths(dirs)?)
+    }
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::linux::{dependencies, dev_profile};
+
+    #[test]
+    fn the_canary_takes_only_the_dev_profile() {
+        let manifest = "[workspace]\nmembers = []\n\n[profile.release]\nlto = true\n\n[profile.dev]\ndebug = 1\n\n[profile.dev.package.\"*\"]\ndebug = false\n\n[patch.crates-io]\nx = 1\n";
+        assert_eq!(
+            dev_profile(manifest),
+            "[profile.dev]\ndebug = 1\n\n[profile.dev.package.\"*\"]\ndebug = false\n\n"
+        );
+    }
+
+    #[test]
+    fn apt_dependencies_are_read_with_alternatives_and_without_virtual_packages() {
+        let listing = "rustc-web\n  Depends: libc6\n |Depends: gcc\n  Depends: libstd-rust-web-dev\n  Depends: <libstd-rust-1.96>\n  Conflicts: rustup\n";
+        assert_eq!(
+            dependencies(listing),
+            ["libc6", "gcc", "libstd-rust-web-dev"]
+        );
+    }
+}
