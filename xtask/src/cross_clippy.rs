@@ -17,9 +17,13 @@
 
 use anyhow::Result;
 
-/// The targets checked, one Windows and one macOS: the code has no architecture-specific paths.
-const TARGETS: &[&str] = &["x86_64-pc-windows-gnu", "aarch64-apple-darwin"];
-
+#[cfg_attr(
+    not(target_os = "linux"),
+    expect(
+        clippy::unnecessary_wraps,
+        reason = "every suite answers with a Result"
+    )
+)]
 pub fn run() -> Result<()> {
     #[cfg(target_os = "linux")]
     return linux::run();
@@ -40,9 +44,12 @@ mod linux {
 
     use anyhow::{Context, Result, bail};
 
-    use super::TARGETS;
     use crate::process::{self, on_path, root, target_dir};
     use crate::setup;
+
+    /// The targets checked, one Windows and one macOS: the code has no architecture-specific
+    /// paths.
+    const TARGETS: &[&str] = &["x86_64-pc-windows-gnu", "aarch64-apple-darwin"];
 
     /// Debian 12's newer Rust, its standard library's source (for `-Zbuild-std`) and clippy.
     /// Their libraries (`libstd-rust-web-*` and the `libllvm*` it is built against) are found
@@ -193,6 +200,7 @@ mod linux {
                 let deb = deb?.path();
                 process::run(Command::new("dpkg-deb").arg("-x").arg(&deb).arg(&unpacked))?;
             }
+            std::fs::remove_dir_all(&debs)?;
             std::fs::write(&noted, &version)?;
         }
         let usr = unpacked.join("usr");
