@@ -73,7 +73,7 @@ mod linux {
         };
         let zig = setup::pypi_tools(&tools.join("py"), PYPI_TOOLS)?;
         let shims = shims(&tools, &toolchain)?;
-        let clippy = |folder: &Path| -> Result<Command> {
+        let clippy = |folder: &Path, target_folder: &str| -> Result<Command> {
             let mut cmd = Command::new(zig.join("cargo-zigbuild"));
             cmd.args(["clippy", "-Zbuild-std"]);
             for target in TARGETS {
@@ -90,27 +90,24 @@ mod linux {
                     "LD_LIBRARY_PATH",
                     std::env::join_paths(&toolchain.libraries)?,
                 )
-                // Its own folder: another compiler would otherwise rebuild the usual target/
-                // on each run. The canary shares it, so the standard library is built once.
-                .env("CARGO_TARGET_DIR", target_dir().join("cross"));
+                // Folders of their own: another compiler would rebuild the usual target/ on
+                // each run. The canary cannot share the workspace's either: cargo notes the
+                // standard library's path relative to each one's root, so they would rebuild
+                // it, and everything above it, for each other.
+                .env("CARGO_TARGET_DIR", target_dir().join(target_folder));
             Ok(cmd)
         };
-        canary_is_caught(clippy(&canary(&tools)?)?)?;
-        process::run(&mut clippy(&root())?)
+        canary_is_caught(clippy(&canary(&tools)?, "cross-canary")?)?;
+        process::run(&mut clippy(&root(), "cross")?)
     }
 
     /// A crate whose only faults are in Windows-only and macOS-only code.
     fn canary(tools: &Path) -> Result<PathBuf> {
         let canary = tools.join("canary");
         std::fs::create_dir_all(canary.join("src"))?;
-        let workspace = std::fs::read_to_string(root().join("Cargo.toml"))?;
         std::fs::write(
             canary.join("Cargo.toml"),
-            format!(
-                "[package]\nname = \"canary\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n\
-                 [workspace]\n\n{}",
-                dev_profile(&workspace)
-            ),
+            "[package]\nname = \"canary\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n[workspace]\n",
         )?;
         std::fs::write(
             canary.join("src").join("lib.rs"),
@@ -118,23 +115,6 @@ mod linux {
              #[cfg(target_os = \"macos\")]\npub fn f() -> u8 { let macos_only = 1; 2 }\n",
         )?;
         Ok(canary)
-    }
-
-    /// The workspace's `[profile.dev…]` sections: with the same profile the canary reuses the
-    /// standard library the workspace's run builds, instead of building its own.
-    pub(super) fn dev_profile(workspace_manifest: &str) -> String {
-        let mut copied = String::new();
-        let mut inside = false;
-        for line in workspace_manifest.lines() {
-            if line.starts_with('[') {
-                inside = line.starts_with("[profile.dev]") || line.starts_with("[profile.dev.");
-            }
-            if inside {
-                copied.push_str(line);
-                copied.push('\n');
-            }
-        }
-        copied
     }
 
     /// The canary must fail on both systems' faults, so a run that compiles neither system's
@@ -309,16 +289,7 @@ mod linux {
 
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
-    use super::linux::{dependencies, dev_profile};
-
-    #[test]
-    fn the_canary_takes_only_the_dev_profile() {
-        let manifest = "[workspace]\nmembers = []\n\n[profile.release]\nlto = true\n\n[profile.dev]\ndebug = 1\n\n[profile.dev.package.\"*\"]\ndebug = false\n\n[patch.crates-io]\nx = 1\n";
-        assert_eq!(
-            dev_profile(manifest),
-            "[profile.dev]\ndebug = 1\n\n[profile.dev.package.\"*\"]\ndebug = false\n\n"
-        );
-    }
+    use super::linux::dependencies;
 
     #[test]
     fn apt_dependencies_are_read_with_alternatives_and_without_virtual_packages() {
