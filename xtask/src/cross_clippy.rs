@@ -151,8 +151,9 @@ mod linux {
             return Ok(None);
         }
         let mut version = candidate_version(DEBIAN_TOOLCHAIN[0])?;
-        if version.is_none() {
-            // A fresh container has no package lists until someone asks for them.
+        if version.is_none() && candidate_version("libc6")?.is_none() {
+            // A fresh container has no package lists until someone asks for them. A system
+            // whose lists simply lack rustc-web (Ubuntu) is not asked for sudo on every run.
             setup::apt_update()?;
             version = candidate_version(DEBIAN_TOOLCHAIN[0])?;
         }
