@@ -38,14 +38,13 @@ pub fn run() -> Result<()> {
 
 #[cfg(target_os = "linux")]
 mod linux {
-    use std::ffi::OsString;
     use std::path::{Path, PathBuf};
     use std::process::Command;
 
     use anyhow::{Context, Result, bail};
 
     use crate::process::{self, on_path, root, target_dir};
-    use crate::setup;
+    use crate::{setup, suites};
 
     /// The targets checked, one Windows and one macOS: the code has no architecture-specific
     /// paths.
@@ -75,14 +74,13 @@ mod linux {
         let shims = shims(&tools, &toolchain)?;
         let clippy = |folder: &Path, target_folder: &str| -> Result<Command> {
             let mut cmd = Command::new(zig.join("cargo-zigbuild"));
-            cmd.args(["clippy", "-Zbuild-std"]);
+            cmd.args(["clippy", "-Zbuild-std", "--keep-going"]);
             for target in TARGETS {
                 cmd.args(["--target", target]);
             }
-            cmd.args(["--workspace", "--all-targets", "--keep-going"])
-                .args(["--", "-D", "warnings"])
+            cmd.args(suites::CLIPPY_STRICTNESS)
                 .current_dir(folder)
-                .env("PATH", search_path(&[&shims, &zig])?)
+                .env("PATH", process::path_with(&[&shims, &zig])?)
                 .env("RUSTC", toolchain.bin.join("rustc"))
                 // -Zbuild-std is unstable; this switch lets a stable compiler take it.
                 .env("RUSTC_BOOTSTRAP", "1")
@@ -167,9 +165,9 @@ mod linux {
                 "xtask: unpacking Debian's rustc-web {version} into {}",
                 tools.display()
             );
-            let _ = std::fs::remove_dir_all(tools.join("debs"));
-            let _ = std::fs::remove_dir_all(&unpacked);
             let debs = tools.join("debs");
+            let _ = std::fs::remove_dir_all(&debs);
+            let _ = std::fs::remove_dir_all(&unpacked);
             std::fs::create_dir_all(&debs)?;
             let packages = with_bundled_dependencies()?;
             process::run(
@@ -231,12 +229,8 @@ mod linux {
                     "--no-suggests",
                     "--no-conflicts",
                 ])
-                .args([
-                    "--no-breaks",
-                    "--no-replaces",
-                    "--no-enhances",
-                    &packages[next],
-                ])
+                .args(["--no-breaks", "--no-replaces", "--no-enhances"])
+                .arg(&packages[next])
                 .output()?;
             if !out.status.success() {
                 bail!("apt-cache knows no `{}`", packages[next]);
@@ -279,15 +273,6 @@ mod linux {
             shims.join("cargo-clippy"),
         )?;
         Ok(shims)
-    }
-
-    fn search_path(first: &[&Path]) -> Result<OsString> {
-        let rest = std::env::var_os("PATH").unwrap_or_default();
-        let dirs = first
-            .iter()
-            .map(|p| p.to_path_buf())
-            .chain(std::env::split_paths(&rest));
-        Ok(std::env::join_paths(dirs)?)
     }
 }
 

@@ -135,7 +135,7 @@ pub fn run_tests(app: &Path, work: &Path, today: &str, filter: &[&str]) -> Resul
         .env("LANG", "en_US.UTF-8")
         .env("LANGUAGE", "en_US:en")
         .env_remove("LC_ALL")
-        .env("PATH", path_with(&azure_cli)?)
+        .env("PATH", process::path_with(&[&azure_cli])?)
         .env("INVOICE_DESK_AUTHORITY", &azure)
         .env("INVOICE_DESK_ARM_ENDPOINT", &azure)
         // The "browser" notes every page the app opens and follows the local authority's
@@ -330,13 +330,6 @@ fn stand_in(dir: &Path, binary: &str, name: &str) -> Result<PathBuf> {
     std::fs::copy(debug_binary(binary), &copy)
         .with_context(|| format!("the stand-in {binary} was not built"))?;
     Ok(copy)
-}
-
-/// This process's PATH with `first` in front.
-fn path_with(first: &Path) -> Result<std::ffi::OsString> {
-    let rest = std::env::var_os("PATH").unwrap_or_default();
-    let paths = std::iter::once(first.to_path_buf()).chain(std::env::split_paths(&rest));
-    Ok(std::env::join_paths(paths)?)
 }
 
 /// Starts `invoice-desk-emulator` on a free loopback port and returns it with its URL.

@@ -122,6 +122,16 @@ pub fn end_group(child: &mut std::process::Child, grace: std::time::Duration) {
     let _ = child.wait();
 }
 
+/// This process's PATH with `first` in front, in that order.
+pub fn path_with(first: &[&std::path::Path]) -> Result<std::ffi::OsString> {
+    let rest = std::env::var_os("PATH").unwrap_or_default();
+    let dirs = first
+        .iter()
+        .map(|dir| dir.to_path_buf())
+        .chain(std::env::split_paths(&rest));
+    Ok(std::env::join_paths(dirs)?)
+}
+
 /// Whether a program can be found on PATH.
 pub fn on_path(program: &str) -> bool {
     std::env::var_os("PATH").is_some_and(|paths| {

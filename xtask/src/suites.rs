@@ -89,15 +89,12 @@ fn rust_fmt() -> Result<()> {
     process::run(&mut process::cargo(&["fmt", "--all", "--", "--check"]))
 }
 
+/// How strict clippy is, here and for the other systems in `cross-clippy`: pedantic (from the
+/// workspace's lints), every crate and target, any warning an error.
+pub const CLIPPY_STRICTNESS: &[&str] = &["--workspace", "--all-targets", "--", "-D", "warnings"];
+
 fn rust_clippy() -> Result<()> {
-    process::run(&mut process::cargo(&[
-        "clippy",
-        "--workspace",
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ]))
+    process::run(process::cargo(&["clippy"]).args(CLIPPY_STRICTNESS))
 }
 
 /// Unit and integration tests of every crate except the end-to-end one (which needs the
