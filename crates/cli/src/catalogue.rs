@@ -18,8 +18,9 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// The operating system's language, resolved as the window resolves it (`LANGUAGE`,
-    /// `LC_ALL`, `LC_MESSAGES`, then `LANG`).
+    /// The operating system's language, resolved as the window resolves it (on Linux from
+    /// `LANGUAGE`, `LC_ALL`, `LC_MESSAGES`, then `LANG`; on Windows and macOS from the
+    /// system's language settings).
     pub fn from_env() -> Self {
         Self::of(Locale::system())
     }

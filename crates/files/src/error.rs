@@ -296,8 +296,23 @@ mod tests {
     #[test]
     fn os_errors_become_typed_errors() {
         let p = Path::new("/x/y.pdf");
-        let full = io::Error::from_raw_os_error(28);
+        // Each system's own number for a full disk: 28 on Windows is "out of paper".
+        let disk_full = if cfg!(windows) { 112 } else { 28 };
+        let full = io::Error::from_raw_os_error(disk_full);
         assert_eq!(FilesError::io(p, &full).code(), "disk_full");
+        #[cfg(windows)]
+        {
+            assert_eq!(
+                FilesError::io(p, &io::Error::from_raw_os_error(28)).code(),
+                "io",
+                "ERROR_OUT_OF_PAPER is not a full disk"
+            );
+            assert_eq!(
+                FilesError::io(p, &io::Error::from_raw_os_error(206)).code(),
+                "path_too_long",
+                "ERROR_FILENAME_EXCED_RANGE"
+            );
+        }
         let denied = io::Error::from(io::ErrorKind::PermissionDenied);
         assert_eq!(FilesError::io(p, &denied).code(), "permission_denied");
         #[cfg(target_os = "linux")]
