@@ -11,6 +11,8 @@
 //! - `fuzz`     run the libFuzzer targets of `crates/fuzz` (10 minutes each unless told)
 
 mod bench;
+#[cfg(target_os = "linux")]
+mod cross;
 mod cross_clippy;
 mod dates;
 mod e2e;
@@ -21,6 +23,7 @@ mod process;
 mod setup;
 mod startup_bench;
 mod suites;
+mod windows_wine;
 mod workflows;
 
 use anyhow::{Result, bail};

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Result, bail};
 
 use crate::process::{self, on_path};
-use crate::{cross_clippy, dates, e2e, setup, workflows};
+use crate::{cross_clippy, dates, e2e, setup, windows_wine, workflows};
 
 type SuiteFn = fn() -> Result<()>;
 
@@ -26,6 +26,7 @@ const SUITES: &[(&str, SuiteFn)] = &[
     ("ui-browser", ui_browser),
     ("workflows", workflows::run),
     ("cross-clippy", cross_clippy::run),
+    ("windows-wine", windows_wine::run),
     ("e2e", e2e::run),
     ("edge-dates", edge_dates),
 ];
