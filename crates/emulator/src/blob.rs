@@ -169,8 +169,11 @@ fn spoil(entries: &mut Vec<zip::Entry>, defect: BundleDefect) {
         }
         BundleDefect::Bomb => {
             if let Some(first) = entries.first_mut() {
+                // 8 MiB of zeros packs a thousandfold, far past any PDF's ratio. Larger would
+                // only slow the answer: it is built before its first byte is sent, and a
+                // client that gives up waiting and asks again gets a healthy bundle.
                 let mut content = b"%PDF-1.7\n".to_vec();
-                content.resize(64 << 20, 0);
+                content.resize(8 << 20, 0);
                 *first = zip::Entry::deflated(first.name.clone(), &content);
             }
         }
