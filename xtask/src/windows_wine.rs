@@ -36,10 +36,9 @@ pub fn run() -> Result<()> {
 
 #[cfg(target_os = "linux")]
 mod linux {
-    use std::io::{BufRead, BufReader};
     use std::path::{Path, PathBuf};
     use std::process::{Command, Stdio};
-    use std::time::Instant;
+    use std::time::{Duration, Instant};
 
     use anyhow::{Context, Result, bail};
     use serde_json::Value;
@@ -66,6 +65,10 @@ mod linux {
     /// Debian 13, whose Wine (10) is the first in Debian that Rust's programs start under.
     const SYSTEM: &str = "trixie";
     const WINE_PACKAGES: &[&str] = &["wine", "wine64"];
+
+    /// The longest one test program may take under Wine (the slowest takes 40 s): a hung one
+    /// is stopped rather than holding CI until its own limit.
+    const PROGRAM_LIMIT: Duration = Duration::from_secs(600);
 
     /// A test program, and the folder cargo would run it in (its package's).
     pub(super) struct TestProgram {
@@ -95,12 +98,16 @@ mod linux {
             bail!("the Windows build produced no test programs, so nothing would be checked");
         }
         let system = wine_system()?;
+        let log = target_dir()
+            .join("tools")
+            .join("wine")
+            .join("last-program.log");
         let mut failed = Vec::new();
         let mut passed_tests = 0;
         for program in &programs {
             println!("\n--> {} (Windows, under Wine)", program.name);
             let t0 = Instant::now();
-            let outcome = run_counting(&mut under_wine(&system, program));
+            let outcome = run_counting(&mut under_wine(&system, program), &log);
             if let Ok(passed) = &outcome {
                 passed_tests += passed;
             }
@@ -129,23 +136,15 @@ mod linux {
         Ok(())
     }
 
-    /// Runs a test program, passing its output on, and answers how many tests passed.
-    fn run_counting(cmd: &mut Command) -> Result<usize> {
-        let mut child = cmd
-            .stdout(Stdio::piped())
-            .spawn()
-            .with_context(|| format!("could not start `{}`", process::describe(cmd)))?;
-        let mut passed = 0;
-        for line in BufReader::new(child.stdout.take().context("no stdout")?).lines() {
-            let line = line?;
-            println!("{line}");
-            passed += passed_in(&line);
-        }
-        let status = child.wait()?;
-        if !status.success() {
-            bail!("`{}` failed ({status})", process::describe(cmd));
-        }
-        Ok(passed)
+    /// Runs a test program within [`PROGRAM_LIMIT`], then passes its output on and answers
+    /// how many tests passed.
+    fn run_counting(cmd: &mut Command, log: &Path) -> Result<usize> {
+        cmd.stdout(std::fs::File::create(log)?);
+        let outcome = process::run_within(cmd, PROGRAM_LIMIT);
+        let output = std::fs::read_to_string(log).unwrap_or_default();
+        print!("{output}");
+        outcome?;
+        Ok(output.lines().map(passed_in).sum())
     }
 
     /// The count on a test program's `test result: ok. 12 passed; …` line, else 0.
@@ -270,7 +269,9 @@ mod linux {
             mounts.push(target_dir());
         }
         let mut cmd = Command::new("unshare");
-        cmd.args(["--mount", "--pid", "--fork"])
+        // --kill-child: if unshare is stopped, the namespace's first process, and with it
+        // everything in the namespace, ends too.
+        cmd.args(["--mount", "--pid", "--fork", "--kill-child"])
             .arg(format!("--mount-proc={}", system.join("proc").display()))
             .args(["--", "sh", "-ec"])
             .arg(
