@@ -117,7 +117,8 @@ mod linux {
                 if outcome.is_ok() { "passed" } else { "FAILED" },
                 t0.elapsed().as_secs_f64()
             );
-            if outcome.is_err() {
+            if let Err(error) = outcome {
+                eprintln!("{error:#}");
                 failed.push(program.name.as_str());
             }
         }
