@@ -243,6 +243,7 @@ mod linux {
             tools.display()
         );
         setup::debian_packages(&["mmdebstrap"])?;
+        refuse_if_mounted(&tools)?;
         let _ = std::fs::remove_dir_all(&tools);
         std::fs::create_dir_all(&tools)?;
         process::run(
@@ -259,6 +260,29 @@ mod linux {
         std::fs::write(system.join("etc").join("hosts"), "127.0.0.1\tlocalhost\n")?;
         std::fs::write(&noted, recipe)?;
         Ok(system)
+    }
+
+    /// The workspace is mounted inside the Wine system only within a test's own namespace, which
+    /// ends with it. Should a mount still be seen here, deleting the old system would delete
+    /// what it shows (the workspace itself), so nothing is deleted.
+    fn refuse_if_mounted(tools: &Path) -> Result<()> {
+        let mounts = std::fs::read_to_string("/proc/self/mounts").unwrap_or_default();
+        if let Some(point) = mount_points(&mounts).find(|point| Path::new(point).starts_with(tools))
+        {
+            bail!(
+                "{point} is still mounted; unmount it before the Wine system in {} is made again",
+                tools.display()
+            );
+        }
+        Ok(())
+    }
+
+    /// The mount points in `/proc/self/mounts` (the second field; spaces escaped as `\040`).
+    pub(super) fn mount_points(mounts: &str) -> impl Iterator<Item = String> + '_ {
+        mounts
+            .lines()
+            .filter_map(|line| line.split(' ').nth(1))
+            .map(|point| point.replace("\\040", " "))
     }
 
     /// `program` run by Wine inside `system`, in private mount and process namespaces: the
@@ -307,7 +331,14 @@ mod linux {
 
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
-    use super::linux::{passed_in, test_programs};
+    use super::linux::{mount_points, passed_in, test_programs};
+
+    #[test]
+    fn mount_points_are_read_with_their_spaces() {
+        let mounts = "proc /proc proc rw 0 0\n/dev/vda /w/my\\040folder/target/tools/wine/root/w ext4 rw 0 0\n";
+        let points: Vec<String> = mount_points(mounts).collect();
+        assert_eq!(points, ["/proc", "/w/my folder/target/tools/wine/root/w"]);
+    }
 
     #[test]
     fn passed_tests_are_counted_from_the_result_line() {
