@@ -13,6 +13,7 @@
 mod bench;
 #[cfg(target_os = "linux")]
 mod cross;
+#[cfg(target_os = "linux")]
 mod cross_clippy;
 mod dates;
 mod e2e;
@@ -23,6 +24,7 @@ mod process;
 mod setup;
 mod startup_bench;
 mod suites;
+#[cfg(target_os = "linux")]
 mod windows_wine;
 mod workflows;
 

@@ -13,325 +13,300 @@
 //!   it), and the Azurite download tests (Azurite is a Node program the Wine system lacks;
 //!   the same downloads run against the emulator here).
 
-use anyhow::Result;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
-#[cfg_attr(
-    not(target_os = "linux"),
-    expect(
-        clippy::unnecessary_wraps,
-        reason = "every suite answers with a Result"
-    )
-)]
+use anyhow::{Context, Result, bail};
+use serde_json::Value;
+
+use crate::cross::{Cross, WINDOWS};
+use crate::process::{self, on_path, root, target_dir};
+use crate::{dates, setup};
+
+/// Every crate below the window.
+const CRATES: &[&str] = &[
+    "invoice-desk-api",
+    "invoice-desk-auth",
+    "invoice-desk-billing",
+    "invoice-desk-cli",
+    "invoice-desk-files",
+    "invoice-desk-logging",
+    "invoice-desk-settings",
+    "invoice-desk-usage",
+];
+
+/// Test programs (package, test target) that need what the Wine system lacks.
+const LEFT_OUT: &[(&str, &str)] = &[("invoice-desk-files", "azurite")];
+
+/// Debian 13, whose Wine (10) is the first in Debian that Rust's programs start under.
+const SYSTEM: &str = "trixie";
+const WINE_PACKAGES: &[&str] = &["wine", "wine64"];
+
+/// The longest one test program may take under Wine (the slowest takes 40 s): a hung one
+/// is stopped rather than holding CI until its own limit.
+const PROGRAM_LIMIT: Duration = Duration::from_secs(600);
+
+/// A test program, and the folder cargo would run it in (its package's).
+struct TestProgram {
+    name: String,
+    executable: PathBuf,
+    package_dir: PathBuf,
+}
+
 pub fn run() -> Result<()> {
-    #[cfg(target_os = "linux")]
-    return linux::run();
-    #[cfg(not(target_os = "linux"))]
-    {
+    if !can_enter_a_system() {
         println!(
-            "xtask: windows-wine skipped: this system runs its own tests in the rust-tests suite"
+            "xtask: windows-wine skipped: it enters its Wine system with unshare, mount and \
+             chroot, which need root (and, in a container, privileges); ci.yml's Windows \
+             job runs these tests on Windows instead"
         );
-        Ok(())
+        return Ok(());
+    }
+    let Some(cross) = Cross::prepare()? else {
+        println!(
+            "xtask: windows-wine skipped: this system's package sources have no `rustc-web` \
+             (Debian 12 has it); ci.yml's Windows job runs these tests on Windows instead"
+        );
+        return Ok(());
+    };
+    let programs = build(&cross)?;
+    if programs.is_empty() {
+        bail!("the Windows build produced no test programs, so nothing would be checked");
+    }
+    let system = wine_system()?;
+    let log = target_dir()
+        .join("tools")
+        .join("wine")
+        .join("last-program.log");
+    let mut failed = Vec::new();
+    let mut passed_tests = 0;
+    for program in &programs {
+        println!("\n--> {} (Windows, under Wine)", program.name);
+        let t0 = Instant::now();
+        let outcome = run_counting(&mut under_wine(&system, program), &log);
+        if let Ok(passed) = &outcome {
+            passed_tests += passed;
+        }
+        println!(
+            "--> {}: {} in {:.1} s",
+            program.name,
+            if outcome.is_ok() { "passed" } else { "FAILED" },
+            t0.elapsed().as_secs_f64()
+        );
+        if let Err(error) = outcome {
+            eprintln!("{error:#}");
+            failed.push(program.name.as_str());
+        }
+    }
+    if !failed.is_empty() {
+        bail!(
+            "{} of {} Windows test programs failed: {}",
+            failed.len(),
+            programs.len(),
+            failed.join(", ")
+        );
+    }
+    println!(
+        "xtask: {passed_tests} tests in {} Windows test programs passed under Wine",
+        programs.len()
+    );
+    Ok(())
+}
+
+/// Runs a test program within [`PROGRAM_LIMIT`], then passes its output on and answers
+/// how many tests passed.
+fn run_counting(cmd: &mut Command, log: &Path) -> Result<usize> {
+    cmd.stdout(std::fs::File::create(log)?);
+    let outcome = process::run_within(cmd, PROGRAM_LIMIT);
+    let output = std::fs::read_to_string(log).unwrap_or_default();
+    print!("{output}");
+    outcome?;
+    Ok(output.lines().map(passed_in).sum())
+}
+
+/// The count on a test program's `test result: ok. 12 passed; …` line, else 0.
+fn passed_in(line: &str) -> usize {
+    line.strip_prefix("test result: ")
+        .and_then(|rest| {
+            rest.split_once(". ")?
+                .1
+                .split_once(" passed")
+                .map(|(n, _)| n)
+        })
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Whether this process may make private mount and process namespaces and chroot.
+fn can_enter_a_system() -> bool {
+    setup::is_root()
+        && on_path("chroot")
+        && Command::new("unshare")
+            .args(["--mount", "--pid", "--fork", "--mount-proc", "true"])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+}
+
+/// Builds the [`CRATES`]' tests for Windows and returns the programs to run.
+fn build(cross: &Cross) -> Result<Vec<TestProgram>> {
+    let mut cargo = cross.cargo("test", &root(), "cross")?;
+    cargo.args(["--no-run", "--message-format=json-render-diagnostics"]);
+    cargo.args(["--target", WINDOWS]);
+    for krate in CRATES {
+        cargo.args(["--package", krate]);
+    }
+    let out = cargo
+        .stderr(Stdio::inherit())
+        .output()
+        .with_context(|| format!("could not start `{}`", process::describe(&cargo)))?;
+    if !out.status.success() {
+        bail!("building the tests for Windows failed ({})", out.status);
+    }
+    test_programs(&String::from_utf8_lossy(&out.stdout))
+}
+
+/// The test programs in cargo's JSON messages, without the [`LEFT_OUT`] ones.
+fn test_programs(messages: &str) -> Result<Vec<TestProgram>> {
+    let mut programs = Vec::new();
+    for line in messages.lines().filter(|l| l.starts_with('{')) {
+        let message: Value = serde_json::from_str(line)?;
+        let (Some(executable), true) = (
+            message["executable"].as_str(),
+            message["profile"]["test"] == true,
+        ) else {
+            continue;
+        };
+        let manifest = Path::new(message["manifest_path"].as_str().unwrap_or_default());
+        let target = message["target"]["name"].as_str().unwrap_or_default();
+        let package = package_name(message["package_id"].as_str().unwrap_or_default());
+        if LEFT_OUT.contains(&(package, target)) {
+            println!(
+                "xtask: {package} {target} left out: it needs a program the Wine system lacks"
+            );
+            continue;
+        }
+        programs.push(TestProgram {
+            name: format!("{package} {target}"),
+            executable: executable.into(),
+            package_dir: manifest.parent().unwrap_or(manifest).to_owned(),
+        });
+    }
+    Ok(programs)
+}
+
+/// The package's name in a cargo package id (`path+file:///w/crates/x#name@0.1.0`, or
+/// `…/crates/name#0.1.0` when the folder is named after the package).
+fn package_name(id: &str) -> &str {
+    let (location, version) = id.rsplit_once('#').unwrap_or(("", id));
+    match version.split_once('@') {
+        Some((name, _)) => name,
+        None => location.rsplit('/').next().unwrap_or(location),
     }
 }
 
-#[cfg(target_os = "linux")]
-mod linux {
-    use std::path::{Path, PathBuf};
-    use std::process::{Command, Stdio};
-    use std::time::{Duration, Instant};
-
-    use anyhow::{Context, Result, bail};
-    use serde_json::Value;
-
-    use crate::cross::{Cross, WINDOWS};
-    use crate::process::{self, on_path, root, target_dir};
-    use crate::{dates, setup};
-
-    /// Every crate below the window.
-    const CRATES: &[&str] = &[
-        "invoice-desk-api",
-        "invoice-desk-auth",
-        "invoice-desk-billing",
-        "invoice-desk-cli",
-        "invoice-desk-files",
-        "invoice-desk-logging",
-        "invoice-desk-settings",
-        "invoice-desk-usage",
-    ];
-
-    /// Test programs (package, test target) that need what the Wine system lacks.
-    const LEFT_OUT: &[(&str, &str)] = &[("invoice-desk-files", "azurite")];
-
-    /// Debian 13, whose Wine (10) is the first in Debian that Rust's programs start under.
-    const SYSTEM: &str = "trixie";
-    const WINE_PACKAGES: &[&str] = &["wine", "wine64"];
-
-    /// The longest one test program may take under Wine (the slowest takes 40 s): a hung one
-    /// is stopped rather than holding CI until its own limit.
-    const PROGRAM_LIMIT: Duration = Duration::from_secs(600);
-
-    /// A test program, and the folder cargo would run it in (its package's).
-    pub(super) struct TestProgram {
-        pub(super) name: String,
-        executable: PathBuf,
-        pub(super) package_dir: PathBuf,
+/// A Debian 13 system with Wine in `target/tools/wine/root`, made once.
+fn wine_system() -> Result<PathBuf> {
+    let tools = target_dir().join("tools").join("wine");
+    let system = tools.join("root");
+    let noted = tools.join("made-from");
+    let recipe = format!("{SYSTEM} {}", WINE_PACKAGES.join(","));
+    if std::fs::read_to_string(&noted).is_ok_and(|had| had == recipe) {
+        return Ok(system);
     }
+    println!(
+        "xtask: unpacking Debian {SYSTEM} with Wine into {}",
+        tools.display()
+    );
+    setup::debian_packages(&["mmdebstrap"])?;
+    refuse_if_mounted(&tools)?;
+    let _ = std::fs::remove_dir_all(&tools);
+    std::fs::create_dir_all(&tools)?;
+    process::run(
+        Command::new("mmdebstrap")
+            .args(["--quiet", "--variant=apt"])
+            .arg(format!("--include={}", WINE_PACKAGES.join(",")))
+            .arg("--aptopt=APT::Install-Recommends \"false\"")
+            .arg(SYSTEM)
+            .arg(&system),
+    )
+    .context("making the Wine system with mmdebstrap")?;
+    // Only IPv4: Wine hands Rust a misaligned address for `::1`, which a debug build's
+    // checks stop at. Windows itself always answers `localhost`.
+    std::fs::write(system.join("etc").join("hosts"), "127.0.0.1\tlocalhost\n")?;
+    std::fs::write(&noted, recipe)?;
+    Ok(system)
+}
 
-    pub fn run() -> Result<()> {
-        if !can_enter_a_system() {
-            println!(
-                "xtask: windows-wine skipped: it enters its Wine system with unshare, mount and \
-                 chroot, which need root (and, in a container, privileges); ci.yml's Windows \
-                 job runs these tests on Windows instead"
-            );
-            return Ok(());
-        }
-        let Some(cross) = Cross::prepare()? else {
-            println!(
-                "xtask: windows-wine skipped: this system's package sources have no `rustc-web` \
-                 (Debian 12 has it); ci.yml's Windows job runs these tests on Windows instead"
-            );
-            return Ok(());
-        };
-        let programs = build(&cross)?;
-        if programs.is_empty() {
-            bail!("the Windows build produced no test programs, so nothing would be checked");
-        }
-        let system = wine_system()?;
-        let log = target_dir()
-            .join("tools")
-            .join("wine")
-            .join("last-program.log");
-        let mut failed = Vec::new();
-        let mut passed_tests = 0;
-        for program in &programs {
-            println!("\n--> {} (Windows, under Wine)", program.name);
-            let t0 = Instant::now();
-            let outcome = run_counting(&mut under_wine(&system, program), &log);
-            if let Ok(passed) = &outcome {
-                passed_tests += passed;
-            }
-            println!(
-                "--> {}: {} in {:.1} s",
-                program.name,
-                if outcome.is_ok() { "passed" } else { "FAILED" },
-                t0.elapsed().as_secs_f64()
-            );
-            if let Err(error) = outcome {
-                eprintln!("{error:#}");
-                failed.push(program.name.as_str());
-            }
-        }
-        if !failed.is_empty() {
-            bail!(
-                "{} of {} Windows test programs failed: {}",
-                failed.len(),
-                programs.len(),
-                failed.join(", ")
-            );
-        }
-        println!(
-            "xtask: {passed_tests} tests in {} Windows test programs passed under Wine",
-            programs.len()
-        );
-        Ok(())
-    }
-
-    /// Runs a test program within [`PROGRAM_LIMIT`], then passes its output on and answers
-    /// how many tests passed.
-    fn run_counting(cmd: &mut Command, log: &Path) -> Result<usize> {
-        cmd.stdout(std::fs::File::create(log)?);
-        let outcome = process::run_within(cmd, PROGRAM_LIMIT);
-        let output = std::fs::read_to_string(log).unwrap_or_default();
-        print!("{output}");
-        outcome?;
-        Ok(output.lines().map(passed_in).sum())
-    }
-
-    /// The count on a test program's `test result: ok. 12 passed; …` line, else 0.
-    pub(super) fn passed_in(line: &str) -> usize {
-        line.strip_prefix("test result: ")
-            .and_then(|rest| {
-                rest.split_once(". ")?
-                    .1
-                    .split_once(" passed")
-                    .map(|(n, _)| n)
-            })
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(0)
-    }
-
-    /// Whether this process may make private mount and process namespaces and chroot.
-    fn can_enter_a_system() -> bool {
-        setup::is_root()
-            && on_path("chroot")
-            && Command::new("unshare")
-                .args(["--mount", "--pid", "--fork", "--mount-proc", "true"])
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success())
-    }
-
-    /// Builds the [`CRATES`]' tests for Windows and returns the programs to run.
-    fn build(cross: &Cross) -> Result<Vec<TestProgram>> {
-        let mut cargo = cross.cargo("test", &root(), "cross")?;
-        cargo.args(["--no-run", "--message-format=json-render-diagnostics"]);
-        cargo.args(["--target", WINDOWS]);
-        for krate in CRATES {
-            cargo.args(["--package", krate]);
-        }
-        let out = cargo
-            .stderr(Stdio::inherit())
-            .output()
-            .with_context(|| format!("could not start `{}`", process::describe(&cargo)))?;
-        if !out.status.success() {
-            bail!("building the tests for Windows failed ({})", out.status);
-        }
-        test_programs(&String::from_utf8_lossy(&out.stdout))
-    }
-
-    /// The test programs in cargo's JSON messages, without the [`LEFT_OUT`] ones.
-    pub(super) fn test_programs(messages: &str) -> Result<Vec<TestProgram>> {
-        let mut programs = Vec::new();
-        for line in messages.lines().filter(|l| l.starts_with('{')) {
-            let message: Value = serde_json::from_str(line)?;
-            let (Some(executable), true) = (
-                message["executable"].as_str(),
-                message["profile"]["test"] == true,
-            ) else {
-                continue;
-            };
-            let manifest = Path::new(message["manifest_path"].as_str().unwrap_or_default());
-            let target = message["target"]["name"].as_str().unwrap_or_default();
-            let package = package_name(message["package_id"].as_str().unwrap_or_default());
-            if LEFT_OUT.contains(&(package, target)) {
-                println!(
-                    "xtask: {package} {target} left out: it needs a program the Wine system lacks"
-                );
-                continue;
-            }
-            programs.push(TestProgram {
-                name: format!("{package} {target}"),
-                executable: executable.into(),
-                package_dir: manifest.parent().unwrap_or(manifest).to_owned(),
-            });
-        }
-        Ok(programs)
-    }
-
-    /// The package's name in a cargo package id (`path+file:///w/crates/x#name@0.1.0`, or
-    /// `…/crates/name#0.1.0` when the folder is named after the package).
-    fn package_name(id: &str) -> &str {
-        let (location, version) = id.rsplit_once('#').unwrap_or(("", id));
-        match version.split_once('@') {
-            Some((name, _)) => name,
-            None => location.rsplit('/').next().unwrap_or(location),
-        }
-    }
-
-    /// A Debian 13 system with Wine in `target/tools/wine/root`, made once.
-    fn wine_system() -> Result<PathBuf> {
-        let tools = target_dir().join("tools").join("wine");
-        let system = tools.join("root");
-        let noted = tools.join("made-from");
-        let recipe = format!("{SYSTEM} {}", WINE_PACKAGES.join(","));
-        if std::fs::read_to_string(&noted).is_ok_and(|had| had == recipe) {
-            return Ok(system);
-        }
-        println!(
-            "xtask: unpacking Debian {SYSTEM} with Wine into {}",
+/// The workspace is mounted inside the Wine system only within a test's own namespace, which
+/// ends with it. Should a mount still be seen here, deleting the old system would delete
+/// what it shows (the workspace itself), so nothing is deleted.
+fn refuse_if_mounted(tools: &Path) -> Result<()> {
+    let mounts = std::fs::read_to_string("/proc/self/mounts").unwrap_or_default();
+    if let Some(point) = mount_points(&mounts).find(|point| Path::new(point).starts_with(tools)) {
+        bail!(
+            "{point} is still mounted; unmount it before the Wine system in {} is made again",
             tools.display()
         );
-        setup::debian_packages(&["mmdebstrap"])?;
-        refuse_if_mounted(&tools)?;
-        let _ = std::fs::remove_dir_all(&tools);
-        std::fs::create_dir_all(&tools)?;
-        process::run(
-            Command::new("mmdebstrap")
-                .args(["--quiet", "--variant=apt"])
-                .arg(format!("--include={}", WINE_PACKAGES.join(",")))
-                .arg("--aptopt=APT::Install-Recommends \"false\"")
-                .arg(SYSTEM)
-                .arg(&system),
-        )
-        .context("making the Wine system with mmdebstrap")?;
-        // Only IPv4: Wine hands Rust a misaligned address for `::1`, which a debug build's
-        // checks stop at. Windows itself always answers `localhost`.
-        std::fs::write(system.join("etc").join("hosts"), "127.0.0.1\tlocalhost\n")?;
-        std::fs::write(&noted, recipe)?;
-        Ok(system)
     }
-
-    /// The workspace is mounted inside the Wine system only within a test's own namespace, which
-    /// ends with it. Should a mount still be seen here, deleting the old system would delete
-    /// what it shows (the workspace itself), so nothing is deleted.
-    fn refuse_if_mounted(tools: &Path) -> Result<()> {
-        let mounts = std::fs::read_to_string("/proc/self/mounts").unwrap_or_default();
-        if let Some(point) = mount_points(&mounts).find(|point| Path::new(point).starts_with(tools))
-        {
-            bail!(
-                "{point} is still mounted; unmount it before the Wine system in {} is made again",
-                tools.display()
-            );
-        }
-        Ok(())
-    }
-
-    /// The mount points in `/proc/self/mounts` (the second field; spaces escaped as `\040`).
-    pub(super) fn mount_points(mounts: &str) -> impl Iterator<Item = String> + '_ {
-        mounts
-            .lines()
-            .filter_map(|line| line.split(' ').nth(1))
-            .map(|point| point.replace("\\040", " "))
-    }
-
-    /// `program` run by Wine inside `system`, in private mount and process namespaces: the
-    /// workspace (and the target folder, wherever it is) is mounted at its own path, and Wine's
-    /// server ends with the test.
-    fn under_wine(system: &Path, program: &TestProgram) -> Command {
-        let mut mounts = vec![root()];
-        if !target_dir().starts_with(root()) {
-            mounts.push(target_dir());
-        }
-        let mut cmd = Command::new("unshare");
-        // --kill-child: if unshare is stopped, the namespace's first process, and with it
-        // everything in the namespace, ends too.
-        cmd.args(["--mount", "--pid", "--fork", "--kill-child"])
-            .arg(format!("--mount-proc={}", system.join("proc").display()))
-            .args(["--", "sh", "-ec"])
-            .arg(
-                r#"system="$1"; folder="$2"; shift 2
-                while [ "$1" != -- ]; do
-                    mkdir -p "$system$1"; mount --bind "$1" "$system$1"; shift
-                done
-                shift
-                exec chroot "$system" /usr/bin/env -i -C "$folder" "$@""#,
-            )
-            .arg("sh")
-            .arg(system)
-            .arg(&program.package_dir)
-            .args(&mounts)
-            .arg("--")
-            .args([
-                "HOME=/root",
-                "PATH=/usr/bin:/bin",
-                "LANG=C.UTF-8",
-                // Wine's own notes on what it does not implement, not the tests' output.
-                "WINEDEBUG=-all",
-                "RUST_BACKTRACE=1",
-                // The Credential Manager is there: a keychain test must use it, not skip.
-                "INVOICE_DESK_REQUIRE_KEYRING=1",
-            ])
-            .arg(format!("{}={}", dates::TODAY_ENV, dates::pinned()))
-            .arg("wine")
-            .arg(&program.executable);
-        cmd
-    }
+    Ok(())
 }
 
-#[cfg(all(test, target_os = "linux"))]
+/// The mount points in `/proc/self/mounts` (the second field; spaces escaped as `\040`).
+fn mount_points(mounts: &str) -> impl Iterator<Item = String> + '_ {
+    mounts
+        .lines()
+        .filter_map(|line| line.split(' ').nth(1))
+        .map(|point| point.replace("\\040", " "))
+}
+
+/// `program` run by Wine inside `system`, in private mount and process namespaces: the
+/// workspace (and the target folder, wherever it is) is mounted at its own path, and Wine's
+/// server ends with the test.
+fn under_wine(system: &Path, program: &TestProgram) -> Command {
+    let mut mounts = vec![root()];
+    if !target_dir().starts_with(root()) {
+        mounts.push(target_dir());
+    }
+    let mut cmd = Command::new("unshare");
+    // --kill-child: if unshare is stopped, the namespace's first process, and with it
+    // everything in the namespace, ends too.
+    cmd.args(["--mount", "--pid", "--fork", "--kill-child"])
+        .arg(format!("--mount-proc={}", system.join("proc").display()))
+        .args(["--", "sh", "-ec"])
+        .arg(
+            r#"system="$1"; folder="$2"; shift 2
+            while [ "$1" != -- ]; do
+                mkdir -p "$system$1"; mount --bind "$1" "$system$1"; shift
+            done
+            shift
+            exec chroot "$system" /usr/bin/env -i -C "$folder" "$@""#,
+        )
+        .arg("sh")
+        .arg(system)
+        .arg(&program.package_dir)
+        .args(&mounts)
+        .arg("--")
+        .args([
+            "HOME=/root",
+            "PATH=/usr/bin:/bin",
+            "LANG=C.UTF-8",
+            // Wine's own notes on what it does not implement, not the tests' output.
+            "WINEDEBUG=-all",
+            "RUST_BACKTRACE=1",
+            // The Credential Manager is there: a keychain test must use it, not skip.
+            "INVOICE_DESK_REQUIRE_KEYRING=1",
+        ])
+        .arg(format!("{}={}", dates::TODAY_ENV, dates::pinned()))
+        .arg("wine")
+        .arg(&program.executable);
+    cmd
+}
+
+#[cfg(test)]
 mod tests {
-    use super::linux::{mount_points, passed_in, test_programs};
+    use super::{mount_points, passed_in, test_programs};
 
     #[test]
     fn mount_points_are_read_with_their_spaces() {
