@@ -8,7 +8,6 @@
 #![allow(clippy::needless_pass_by_value)] // `#[tauri::command]` hands extractors over by value
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State};
@@ -25,6 +24,7 @@ use invoice_desk_files::{
 use crate::browse::Browse;
 use crate::error::{AppError, ErrorCode};
 use crate::jobs::{JobKind, RetryRequest};
+use crate::saved_files::{SavedElsewhere, saved_file};
 use crate::state::AppState;
 use invoice_desk_api::jobs::BatchProgress;
 
@@ -97,7 +97,7 @@ pub(crate) fn archive_folder(state: &AppState) -> Result<PathBuf, AppError> {
 }
 
 /// Where saved invoices may be: the download folder, and the archive when it is elsewhere.
-fn saved_roots(state: &AppState) -> Result<Vec<PathBuf>, AppError> {
+pub(crate) fn saved_roots(state: &AppState) -> Result<Vec<PathBuf>, AppError> {
     let mut roots = vec![download_folder(state)?];
     let archive = archive_folder(state)?;
     if !roots.contains(&archive) {
@@ -377,65 +377,6 @@ pub async fn saved_documents(
     })
     .await
     .map_err(|e| AppError::new(ErrorCode::Internal).with_details(e.to_string()))
-}
-
-/// Files this run saved outside the download folder and the archive ("Save as…"), which the
-/// window may open or reveal too.
-#[derive(Debug, Default)]
-pub struct SavedElsewhere(Mutex<std::collections::HashSet<PathBuf>>);
-
-impl SavedElsewhere {
-    pub fn add(&self, path: &Path) {
-        if let Ok(path) = std::fs::canonicalize(path) {
-            self.0
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .insert(path);
-        }
-    }
-
-    fn contains(&self, path: &Path) -> bool {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .contains(path)
-    }
-}
-
-/// The kinds of document the app writes: the only files the window may open or reveal.
-const DOCUMENT_EXTENSIONS: [&str; 3] = ["pdf", "csv", "zip"];
-
-/// A saved document, only when the index of the download folder or the archive records it, or
-/// this run saved it elsewhere, and only a kind of file the app writes: the web view may open
-/// what the app saved, never another file it names (an installer lying in the same folder).
-pub(crate) fn saved_file(
-    state: &AppState,
-    elsewhere: &SavedElsewhere,
-    path: &str,
-) -> Result<PathBuf, AppError> {
-    let refused = || {
-        AppError::new(ErrorCode::NotFound)
-            .with_details("That file is not among the saved invoices.")
-            .with_details(path.to_owned())
-    };
-    let file = std::fs::canonicalize(path).map_err(|_| refused())?;
-    let is_document = file.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-        DOCUMENT_EXTENSIONS
-            .iter()
-            .any(|d| d.eq_ignore_ascii_case(e))
-    });
-    if !is_document || !file.is_file() {
-        return Err(refused());
-    }
-    let recorded = elsewhere.contains(&file)
-        || saved_roots(state)?
-            .iter()
-            .filter_map(|root| std::fs::canonicalize(root).ok())
-            .any(|root| {
-                file.strip_prefix(&root)
-                    .is_ok_and(|relative| ArchiveIndex::records(&root, relative))
-            });
-    if recorded { Ok(file) } else { Err(refused()) }
 }
 
 /// Opens a saved invoice in the system's PDF viewer.

@@ -161,10 +161,10 @@ pub async fn start_drag_saved(
     app: AppHandle,
     window: WebviewWindow,
     state: State<'_, AppState>,
-    elsewhere: State<'_, crate::downloads::SavedElsewhere>,
+    elsewhere: State<'_, crate::saved_files::SavedElsewhere>,
     path: String,
 ) -> Result<bool, AppError> {
-    let file = crate::downloads::saved_file(&state, &elsewhere, &path)?;
+    let file = crate::saved_files::saved_file(&state, &elsewhere, &path)?;
     drag_files(&app, window, vec![file]).await
 }
 

@@ -16,6 +16,7 @@ pub mod jobs;
 mod listing_cache;
 mod menu;
 mod save_as;
+mod saved_files;
 mod signin;
 mod startup;
 mod state;
@@ -157,7 +158,7 @@ pub fn run() {
             app.manage(signin::SignIn::start(loaded.settings.remember_sign_in));
             app.manage(browse::Browse::default());
             app.manage(drag_out::DragCache::default());
-            app.manage(downloads::SavedElsewhere::default());
+            app.manage(saved_files::SavedElsewhere::default());
             app.manage(folder_guard::PickedFolders::default());
             app.manage(updates::Updates::default());
             app.manage(sync::StartSync::default());

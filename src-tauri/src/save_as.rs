@@ -17,9 +17,10 @@ use invoice_desk_files::FilesError;
 
 use crate::browse::Browse;
 use crate::catalogue::{Catalogue, Locale};
-use crate::downloads::{SavedDocument, SavedElsewhere, download_folder};
+use crate::downloads::{SavedDocument, download_folder};
 use crate::drag_out::{DragCache, local_copies};
 use crate::error::{AppError, ErrorCode};
+use crate::saved_files::SavedElsewhere;
 use crate::state::AppState;
 
 /// The dialog's words, from the window's catalogue.

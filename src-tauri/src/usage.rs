@@ -19,9 +19,10 @@ use invoice_desk_files::Template;
 use invoice_desk_files::report::ReportParts;
 
 use crate::browse::Browse;
-use crate::downloads::{SavedElsewhere, archive_folder, download_folder, fetcher, saved_file};
+use crate::downloads::{archive_folder, download_folder, fetcher};
 use crate::error::{AppError, ErrorCode};
 use crate::jobs::{JobKind, RetryRequest};
+use crate::saved_files::{SavedElsewhere, saved_file};
 use crate::state::AppState;
 
 /// Where usage files go and how they are named, from the settings.
