@@ -331,7 +331,7 @@ fn invoke_all(
             cmd: cmd.to_owned(),
             callback: CallbackFn(0),
             error: CallbackFn(1),
-            url: "tauri://localhost".parse()?,
+            url: harness::page_origin(),
             body: InvokeBody::Json(args),
             headers: tauri::http::HeaderMap::default(),
             invoke_key: INVOKE_KEY.to_owned(),

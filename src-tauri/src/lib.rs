@@ -298,6 +298,18 @@ pub mod harness {
             .manage(listing_cache::ListingCache::open(None))
     }
 
+    /// The origin the app's own page is served from, which Tauri's permissions trust: WebView2
+    /// serves custom protocols over `http` on Windows.
+    #[must_use]
+    pub fn page_origin() -> Url {
+        let origin = if cfg!(windows) {
+            "http://tauri.localhost"
+        } else {
+            "tauri://localhost"
+        };
+        Url::parse(origin).expect("a valid origin")
+    }
+
     /// Demo mode on the emulator's `scenario`, signed in as `upn` through its authority the
     /// way "Try with demo data" signs in; returns the emulator's address.
     pub async fn start_demo<R: Runtime>(
