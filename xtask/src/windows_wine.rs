@@ -1,15 +1,16 @@
-//! The `windows-wine` suite: the tests of every crate below the window, built for Windows and
-//! run as Windows programs under Wine, on Linux. `cross-clippy` shows that the Windows code
-//! compiles; this shows that it works: the Credential Manager (chunked tokens), Windows' error
-//! numbers and `\` paths, the loopback sign-in and the downloads over Winsock, the command
-//! line's output.
+//! The `windows-wine` suite: the tests of every crate, the app's shell included, built for
+//! Windows and run as Windows programs under Wine, on Linux. `cross-clippy` shows that the
+//! Windows code compiles; this shows that it works: the Credential Manager (chunked tokens),
+//! Windows' error numbers and `\` paths (and the names handed to other programs), the loopback
+//! sign-in and the downloads over Winsock, the command line's output, the shell's menu and
+//! keychain thread.
 //!
 //! - **Compiler:** the one `cross-clippy` uses (`cross.rs`), linking with zig.
 //! - **Wine:** Rust's standard library needs `bcryptprimitives.dll`, which Wine has only since
 //!   version 9; Debian 12 ships 8. So Wine runs in a small Debian 13 system (`mmdebstrap`, from
 //!   Debian's packages) unpacked into `target/tools/wine` and entered with `chroot`, with the
 //!   workspace mounted at its own path so the paths compiled into the tests hold.
-//! - **Left out:** the window (WebView2 does not run under Wine: ci.yml's Windows job drives
+//! - **Left out:** the window itself (WebView2 does not run under Wine: ci.yml's Windows job drives
 //!   it), and the Azurite download tests (Azurite is a Node program the Wine system lacks;
 //!   the same downloads run against the emulator here).
 
@@ -24,8 +25,9 @@ use crate::cross::{Cross, WINDOWS};
 use crate::process::{self, on_path, root, target_dir};
 use crate::{dates, setup};
 
-/// Every crate below the window.
+/// Every crate with tests that run without a window.
 const CRATES: &[&str] = &[
+    "invoice-desk-app",
     "invoice-desk-api",
     "invoice-desk-auth",
     "invoice-desk-billing",
@@ -295,13 +297,28 @@ fn under_wine(system: &Path, program: &TestProgram) -> Command {
             // Wine's own notes on what it does not implement, not the tests' output.
             "WINEDEBUG=-all",
             "RUST_BACKTRACE=1",
+            // Where Wine's display drivers look for a Wayland display (there is none): unset,
+            // they print an error line into the test's output.
+            "XDG_RUNTIME_DIR=/tmp",
             // The Credential Manager is there: a keychain test must use it, not skip.
             "INVOICE_DESK_REQUIRE_KEYRING=1",
         ])
         .arg(format!("{}={}", dates::TODAY_ENV, dates::pinned()))
+        .arg(format!("WINEPATH={}", dll_folder(&program.executable)))
         .arg("wine")
         .arg(&program.executable);
     cmd
+}
+
+/// Where the build put the DLLs its programs load (`WebView2Loader.dll`, which the shell's
+/// tests link): the profile's folder, above the test programs' `deps`. `cargo test` on Windows
+/// puts it on `PATH` the same way.
+fn dll_folder(executable: &Path) -> String {
+    let profile = executable
+        .parent()
+        .and_then(Path::parent)
+        .unwrap_or(executable);
+    format!("Z:{}", profile.display())
 }
 
 #[cfg(test)]
