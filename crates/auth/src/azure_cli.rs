@@ -167,4 +167,21 @@ mod tests {
             None
         );
     }
+
+    /// The Azure CLI's Windows installer puts `az.cmd` on `PATH` (in `CLI2\wbin`).
+    #[cfg(windows)]
+    #[test]
+    fn finds_the_az_cmd_of_the_windows_installer() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = std::env::join_paths([dir.path()]).unwrap();
+        std::fs::write(dir.path().join("az"), "").unwrap();
+        assert_eq!(
+            find_on_path(&path),
+            None,
+            "a file without an extension does not run on Windows"
+        );
+        let az = dir.path().join("az.cmd");
+        std::fs::write(&az, "@echo off\r\n").unwrap();
+        assert_eq!(find_on_path(&path), Some(az));
+    }
 }
