@@ -36,9 +36,8 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use tauri::ipc::{CallbackFn, InvokeBody, InvokeError, InvokeResponse};
+use tauri::ipc::{InvokeError, InvokeResponse};
 use tauri::test::{INVOKE_KEY, MockRuntime, mock_builder, mock_context, noop_assets};
-use tauri::webview::InvokeRequest;
 use tauri::{WebviewWindow, WebviewWindowBuilder};
 use time::OffsetDateTime;
 use url::Url;
@@ -327,15 +326,7 @@ fn invoke_all(
     let count = invokes.len();
     for (index, (cmd, args)) in invokes.into_iter().enumerate() {
         let tx = tx.clone();
-        let request = InvokeRequest {
-            cmd: cmd.to_owned(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: harness::page_origin(),
-            body: InvokeBody::Json(args),
-            headers: tauri::http::HeaderMap::default(),
-            invoke_key: INVOKE_KEY.to_owned(),
-        };
+        let request = harness::invoke_request(cmd, args, INVOKE_KEY);
         let name = cmd.to_owned();
         webview.as_ref().clone().on_message(
             request,

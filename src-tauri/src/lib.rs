@@ -277,6 +277,8 @@ fn focus_main_window<R: Runtime>(app: &AppHandle<R>) {
 /// records their answers and `demo_state`'s on the `demo` scenario. Not an API of the app.
 #[doc(hidden)]
 pub mod harness {
+    use tauri::ipc::{CallbackFn, InvokeBody};
+    use tauri::webview::InvokeRequest;
     use tauri::{AppHandle, Manager, Runtime};
     use url::Url;
 
@@ -298,10 +300,24 @@ pub mod harness {
             .manage(listing_cache::ListingCache::open(None))
     }
 
+    /// `cmd` with `args` as the app's own page sends it over IPC. `invoke_key` is the mock
+    /// runtime's (`tauri::test::INVOKE_KEY`, which only Tauri's `test` feature has).
+    #[must_use]
+    pub fn invoke_request(cmd: &str, args: serde_json::Value, invoke_key: &str) -> InvokeRequest {
+        InvokeRequest {
+            cmd: cmd.to_owned(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: page_origin(),
+            body: InvokeBody::Json(args),
+            headers: tauri::http::HeaderMap::default(),
+            invoke_key: invoke_key.to_owned(),
+        }
+    }
+
     /// The origin the app's own page is served from, which Tauri's permissions trust: WebView2
     /// serves custom protocols over `http` on Windows.
-    #[must_use]
-    pub fn page_origin() -> Url {
+    fn page_origin() -> Url {
         let origin = if cfg!(windows) {
             "http://tauri.localhost"
         } else {

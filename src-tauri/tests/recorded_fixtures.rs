@@ -31,11 +31,9 @@ use std::process::Command;
 
 use serde_json::{Map, Value, json};
 use tauri::WebviewWindow;
-use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{
     INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets,
 };
-use tauri::webview::InvokeRequest;
 use url::Url;
 
 use invoice_desk_api::{DEFAULT_DEMO_USER, DEMO_SCENARIO};
@@ -210,15 +208,7 @@ fn answer(result: Result<Value, Value>) -> Value {
 
 /// One command over Tauri's IPC, its answer parsed as the web view would.
 fn invoke(webview: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
-    let request = InvokeRequest {
-        cmd: cmd.to_owned(),
-        callback: CallbackFn(0),
-        error: CallbackFn(1),
-        url: harness::page_origin(),
-        body: InvokeBody::Json(args),
-        headers: tauri::http::HeaderMap::default(),
-        invoke_key: INVOKE_KEY.to_owned(),
-    };
+    let request = harness::invoke_request(cmd, args, INVOKE_KEY);
     get_ipc_response(webview, request).map(|body| {
         body.deserialize()
             .unwrap_or_else(|err| panic!("{cmd} answered no JSON: {err}"))
