@@ -46,6 +46,7 @@ use invoice_desk_app::harness;
 use invoice_desk_billing::arm::DEFAULT_MAX_CONCURRENCY;
 use invoice_desk_billing::browse::{Caller, discover_scopes, scope_periods};
 use invoice_desk_billing::{ArmClient, Cloud, Portal, ShownRange, StaticTokenCredential};
+use invoice_desk_emulator::CONTROL_SECRET_HEADER;
 
 type Failure = Box<dyn std::error::Error>;
 
@@ -370,14 +371,21 @@ struct Control {
 }
 
 impl Control {
-    fn new(base: Url) -> Result<Self, Failure> {
+    fn new(demo: harness::DemoEmulator) -> Result<Self, Failure> {
+        // The demo's control plane answers only requests that carry its secret.
+        let mut headers = reqwest::header::HeaderMap::new();
+        if let Some(secret) = demo.control_secret {
+            headers.insert(CONTROL_SECRET_HEADER, secret.parse()?);
+        }
         Ok(Self {
-            base,
+            base: demo.url,
             // Multi-threaded, as the app's async runtime: the billing path runs on it too.
             runtime: tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()?,
-            http: reqwest::Client::new(),
+            http: reqwest::Client::builder()
+                .default_headers(headers)
+                .build()?,
         })
     }
 

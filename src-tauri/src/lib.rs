@@ -326,22 +326,42 @@ pub mod harness {
         Url::parse(origin).expect("a valid origin")
     }
 
+    /// The running demo's emulator.
+    pub struct DemoEmulator {
+        pub url: Url,
+        /// What its control plane (`/_emulator/*`) asks for in
+        /// `invoice_desk_emulator::CONTROL_SECRET_HEADER`.
+        pub control_secret: Option<String>,
+    }
+
+    impl std::fmt::Debug for DemoEmulator {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("DemoEmulator")
+                .field("url", &self.url.as_str())
+                .finish_non_exhaustive()
+        }
+    }
+
     /// Demo mode on the emulator's `scenario`, signed in as `upn` through its authority the
-    /// way "Try with demo data" signs in; returns the emulator's address.
+    /// way "Try with demo data" signs in.
     pub async fn start_demo<R: Runtime>(
         app: &AppHandle<R>,
         scenario: &str,
         upn: &str,
-    ) -> Result<Url, String> {
+    ) -> Result<DemoEmulator, String> {
         let sign_in = app.state::<signin::SignIn>();
         sign_in
             .enter_demo_in(scenario, upn, signin::completion_page_in(Locale::En))
             .await
             .map_err(|err| format!("{}: {:?}", err.message, err.details))?;
-        sign_in
-            .demo_url()
+        let (url, control_secret) = sign_in
+            .demo_control()
             .await
-            .ok_or_else(|| "the demo did not start".to_owned())
+            .ok_or_else(|| "the demo did not start".to_owned())?;
+        Ok(DemoEmulator {
+            url,
+            control_secret,
+        })
     }
 }
 

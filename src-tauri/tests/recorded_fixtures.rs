@@ -136,7 +136,8 @@ impl Session {
             .expect("no webview");
         let emulator =
             tauri::async_runtime::block_on(harness::start_demo(app.handle(), DEMO_SCENARIO, upn))
-                .unwrap_or_else(|err| panic!("demo mode as {upn} did not start: {err}"));
+                .unwrap_or_else(|err| panic!("demo mode as {upn} did not start: {err}"))
+                .url;
         Self {
             app,
             webview,

@@ -79,6 +79,12 @@ impl Demo {
         self.emulator.base_url()
     }
 
+    /// The secret the sample Azure's `/_emulator` control asks for: only code in this process
+    /// (a benchmark) steers the demo.
+    pub fn control_secret(&self) -> Option<&str> {
+        self.emulator.control_secret()
+    }
+
     /// "Today" in the demo: the day the sample Azure lives on, so what the app decides about
     /// dates agrees with the sample data on any day.
     pub fn clock(&self) -> Clock {

@@ -245,6 +245,12 @@ impl Emulator {
         self.app.base_url.clone()
     }
 
+    /// What the control plane asks for in [`CONTROL_SECRET_HEADER`], when it asks.
+    #[must_use]
+    pub fn control_secret(&self) -> Option<&str> {
+        self.app.settings.control_secret.as_deref()
+    }
+
     /// A bearer token for a scenario user (home tenant, one hour), as `GET /_emulator/token` gives.
     #[must_use]
     pub fn token_for(&self, upn: &str) -> Option<String> {

@@ -50,9 +50,13 @@ impl SignIn {
         });
     }
 
-    /// The running demo's emulator address.
-    pub async fn demo_url(&self) -> Option<Url> {
-        self.demo.lock().await.as_ref().map(Demo::base_url)
+    /// The running demo's emulator address, and the secret its control plane asks for.
+    pub async fn demo_control(&self) -> Option<(Url, Option<String>)> {
+        self.demo
+            .lock()
+            .await
+            .as_ref()
+            .map(|demo| (demo.base_url(), demo.control_secret().map(str::to_owned)))
     }
 
     /// Where "today" comes from: the day the demo's sample Azure lives on while a demo runs,
