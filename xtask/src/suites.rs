@@ -79,17 +79,26 @@ pub fn run_all(args: &[String]) -> Result<()> {
         if let Err(err) = &outcome {
             eprintln!("suite {name} failed: {err:#}");
         }
-        results.push((*name, outcome.is_ok(), t0.elapsed()));
+        results.push((*name, outcome.err(), t0.elapsed()));
     }
     println!();
-    for (name, ok, took) in &results {
+    // Why each suite failed comes again last: a run's end is what a CI log keeps.
+    for (name, error, _) in &results {
+        if let Some(error) = error {
+            println!("suite {name} failed: {error:#}\n");
+        }
+    }
+    for (name, error, took) in &results {
         println!(
             "suite {name:<12} {} in {}",
-            if *ok { "passed" } else { "FAILED" },
+            if error.is_none() { "passed" } else { "FAILED" },
             seconds(*took)
         );
     }
-    let failed = results.iter().filter(|(_, ok, _)| !ok).count();
+    let failed = results
+        .iter()
+        .filter(|(_, error, _)| error.is_some())
+        .count();
     println!("total time {}", seconds(started.elapsed()));
     println!("suites: {} passed, {failed} failed", results.len() - failed);
     if failed > 0 {

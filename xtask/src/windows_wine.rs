@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use serde_json::Value;
 
 use crate::cross::{Cross, WINDOWS};
@@ -126,15 +126,15 @@ pub fn run() -> Result<()> {
         );
         if let Err(error) = outcome {
             eprintln!("{error:#}");
-            failed.push(program.name.as_str());
+            failed.push(format!("{}: {error:#}", program.name));
         }
     }
     if !failed.is_empty() {
         bail!(
-            "{} of {} Windows test programs failed: {}",
+            "{} of {} Windows test programs failed:\n{}",
             failed.len(),
             programs.len(),
-            failed.join(", ")
+            failed.join("\n")
         );
     }
     println!(
@@ -151,8 +151,40 @@ fn run_counting(cmd: &mut Command, log: &Path) -> Result<usize> {
     let outcome = process::run_within(cmd, PROGRAM_LIMIT);
     let output = std::fs::read_to_string(log).unwrap_or_default();
     print!("{output}");
-    outcome?;
+    if let Err(error) = outcome {
+        return Err(match failures(&output) {
+            Some(failures) => anyhow!("{error:#}\n{failures}"),
+            None => error,
+        });
+    }
     Ok(output.lines().map(passed_in).sum())
+}
+
+/// The part of a failed test program's output that says which tests failed and why
+/// (libtest's `failures:` blocks, through its result line), so the suite's closing lines
+/// repeat it. A long one keeps its start (the first panic) and its end (the names).
+fn failures(output: &str) -> Option<String> {
+    const HEAD: usize = 40;
+    const TAIL: usize = 20;
+    let start = output.find("\nfailures:\n")?;
+    let end = output[start..]
+        .find("\ntest result: ")
+        .and_then(|at| {
+            output[start + at + 1..]
+                .find('\n')
+                .map(|eol| start + at + 1 + eol)
+        })
+        .unwrap_or(output.len());
+    let lines: Vec<&str> = output[start..end].trim().lines().collect();
+    if lines.len() <= HEAD + TAIL {
+        return Some(lines.join("\n"));
+    }
+    let cut = lines.len() - HEAD - TAIL;
+    Some(format!(
+        "{}\n[… {cut} lines …]\n{}",
+        lines[..HEAD].join("\n"),
+        lines[lines.len() - TAIL..].join("\n")
+    ))
 }
 
 /// The count on a test program's `test result: ok. 12 passed; …` line, else 0.
@@ -363,7 +395,7 @@ fn dll_folder(executable: &Path) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{mount_points, passed_in, test_programs};
+    use super::{failures, mount_points, passed_in, test_programs};
 
     #[test]
     fn mount_points_are_read_with_their_spaces() {
@@ -379,6 +411,22 @@ mod tests {
         let failed = "test result: FAILED. 6 passed; 1 failed; 0 ignored";
         assert_eq!(passed_in(failed), 6);
         assert_eq!(passed_in("test passed_in ... ok"), 0);
+    }
+
+    #[test]
+    fn failed_tests_are_repeated_with_their_panics() {
+        let output = "running 2 tests\ntest a ... ok\ntest b ... FAILED\n\nfailures:\n\n---- b stdout ----\n\nthread 'b' panicked at src\\lib.rs:3:5:\nboom\n\n\nfailures:\n    b\n\ntest result: FAILED. 1 passed; 1 failed; 0 ignored\n\nerror: test failed\n";
+        let repeated = failures(output).unwrap();
+        assert!(
+            repeated.starts_with("failures:\n\n---- b stdout ----"),
+            "{repeated}"
+        );
+        assert!(repeated.contains("boom"), "{repeated}");
+        assert!(
+            repeated.ends_with("test result: FAILED. 1 passed; 1 failed; 0 ignored"),
+            "{repeated}"
+        );
+        assert_eq!(failures("test result: ok. 3 passed; 0 failed"), None);
     }
 
     #[test]
