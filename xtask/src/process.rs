@@ -75,15 +75,36 @@ pub fn run_within(cmd: &mut Command, limit: std::time::Duration) -> Result<()> {
         }
         if std::time::Instant::now() > deadline {
             end_group(&mut child, std::time::Duration::from_secs(3));
-            bail!(
-                "`{}` did not finish within {} s and was stopped",
-                describe(cmd),
-                limit.as_secs()
-            );
+            return Err(TimedOut {
+                command: describe(cmd),
+                limit,
+            }
+            .into());
         }
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
 }
+
+/// [`run_within`]'s error when the command was stopped at its limit, so a caller can tell a
+/// hang from a failure.
+#[derive(Debug)]
+pub struct TimedOut {
+    command: String,
+    limit: std::time::Duration,
+}
+
+impl std::fmt::Display for TimedOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "`{}` did not finish within {} s and was stopped",
+            self.command,
+            self.limit.as_secs()
+        )
+    }
+}
+
+impl std::error::Error for TimedOut {}
 
 /// Starts `cmd` in a process group of its own (Unix), so [`end_group`] can end everything it
 /// starts.
