@@ -516,7 +516,7 @@ mod tests {
 
     #[test]
     fn only_a_program_stopped_at_its_limit_counts_as_hung() {
-        let stopped = process::run_within(&mut Command::new("sleep").arg("5"), Duration::ZERO)
+        let stopped = process::run_within(Command::new("sleep").arg("5"), Duration::ZERO)
             .unwrap_err()
             .context("still running: stuck");
         assert_eq!(hung(&stopped).as_deref(), Some("still running: stuck"));
