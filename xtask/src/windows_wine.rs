@@ -161,18 +161,41 @@ pub fn run() -> Result<()> {
     Ok(())
 }
 
-/// What a test program that was stopped at [`PROGRAM_LIMIT`] was still doing, or `None`
-/// when it did not hang (it passed, or failed by itself).
+/// A test program stopped at its limit, with the tests it was still running.
+#[derive(Debug)]
+struct Hung {
+    limit: Duration,
+    running: String,
+}
+
+impl std::fmt::Display for Hung {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let limit = self.limit.as_secs();
+        write!(
+            f,
+            "stopped after {limit} s; still running: {}",
+            self.running
+        )
+    }
+}
+
+impl std::error::Error for Hung {}
+
+/// What a test program that hung was still doing, or `None` when it did not hang (it
+/// passed, or failed by itself).
 fn hung(error: &anyhow::Error) -> Option<String> {
-    // The outermost context is run_counting's "still running: …".
-    error.is::<process::TimedOut>().then(|| error.to_string())
+    error.downcast_ref::<Hung>().map(ToString::to_string)
 }
 
 /// Runs a test program within [`PROGRAM_LIMIT`], then passes its output on and answers
 /// how many tests passed.
 fn run_counting(cmd: &mut Command, log: &Path) -> Result<usize> {
+    run_counting_within(cmd, log, PROGRAM_LIMIT)
+}
+
+fn run_counting_within(cmd: &mut Command, log: &Path, limit: Duration) -> Result<usize> {
     cmd.stdout(std::fs::File::create(log)?);
-    let outcome = process::run_within(cmd, PROGRAM_LIMIT);
+    let outcome = process::run_within(cmd, limit);
     let output = std::fs::read_to_string(log).unwrap_or_default();
     print!("{output}");
     if let Err(error) = outcome {
@@ -183,7 +206,7 @@ fn run_counting(cmd: &mut Command, log: &Path) -> Result<usize> {
             } else {
                 running.join(", ")
             };
-            return Err(error.context(format!("still running: {running}")));
+            return Err(Hung { limit, running }.into());
         }
         return Err(match failures(&output) {
             Some(failures) => anyhow!("{error:#}\n{failures}"),
@@ -470,8 +493,9 @@ fn dll_folder(executable: &Path) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{failures, hung, mount_points, passed_in, still_running, test_programs};
-    use crate::process;
+    use super::{
+        failures, hung, mount_points, passed_in, run_counting_within, still_running, test_programs,
+    };
     use std::process::Command;
     use std::time::Duration;
 
@@ -516,13 +540,21 @@ mod tests {
 
     #[test]
     fn only_a_program_stopped_at_its_limit_counts_as_hung() {
-        let stopped = process::run_within(Command::new("sleep").arg("5"), Duration::ZERO)
-            .unwrap_err()
-            .context("still running: stuck");
-        assert_eq!(hung(&stopped).as_deref(), Some("still running: stuck"));
-        let failed =
-            process::run_within(&mut Command::new("false"), Duration::from_secs(5)).unwrap_err();
+        let log = std::env::temp_dir().join(format!("xtask-hung-{}.log", std::process::id()));
+        let mut stuck = Command::new("sh");
+        stuck.args([
+            "-c",
+            "echo 'test stuck has been running for over 60 seconds'; sleep 5",
+        ]);
+        let stopped = run_counting_within(&mut stuck, &log, Duration::ZERO).unwrap_err();
+        assert_eq!(
+            hung(&stopped).as_deref(),
+            Some("stopped after 0 s; still running: stuck")
+        );
+        let mut failing = Command::new("false");
+        let failed = run_counting_within(&mut failing, &log, Duration::from_secs(5)).unwrap_err();
         assert_eq!(hung(&failed), None);
+        let _ = std::fs::remove_file(log);
     }
 
     #[test]
