@@ -120,8 +120,8 @@ pub fn run() -> Result<()> {
         println!("\n--> {} (Windows, under Wine)", program.name);
         let t0 = Instant::now();
         let mut outcome = run_counting(&mut under_wine(&system, program), &log);
-        // Wine itself now and then hangs a program that passes when run again; one that hangs
-        // twice fails, and one that hung once is named in the suite's last line either way.
+        // A hang of Wine's own passes when run again; one of ours hangs twice and fails. One
+        // that hung once is named in the suite's last line either way.
         if let Some(hang) = outcome.as_ref().err().and_then(hung) {
             println!("--> {} hung ({hang}); running it once more", program.name);
             hung_once.push(format!("{} ({hang})", program.name));
