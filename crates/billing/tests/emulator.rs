@@ -147,6 +147,60 @@ async fn small_emulator_pages_and_an_injected_throttle_are_absorbed() {
     emulator.shutdown().await;
 }
 
+/// A call waiting behind the client's own other calls keeps its whole time budget: sixteen
+/// calls of 100 ms, one at a time, take 1.6 s together, more than one call's budget of 1 s,
+/// and every one is answered.
+#[tokio::test]
+async fn calls_queued_behind_the_clients_own_keep_their_whole_budget() {
+    let emulator = Emulator::start(EmulatorConfig {
+        faults: vec![FaultRule {
+            route: None,
+            method: None,
+            count: None,
+            kind: FaultKind::Latency { ms: 100 },
+        }],
+        ..EmulatorConfig::default()
+    })
+    .await
+    .unwrap();
+    let token = emulator.token_for(OWNER).expect("scenario user");
+    let client = ArmClient::builder(
+        Cloud::Custom {
+            arm_url: emulator.base_url().to_string(),
+            token_scope: String::new(),
+        },
+        Arc::new(StaticTokenCredential::for_a_day(token)),
+    )
+    .max_concurrency(1)
+    .retry_policy(RetryPolicy {
+        max_attempts: 1,
+        base_delay: Duration::from_millis(10),
+        max_delay: Duration::from_millis(10),
+        max_total: Duration::from_secs(1),
+        attempt_timeout: Duration::from_secs(1),
+    })
+    .build()
+    .unwrap();
+    let options = ListOptions::default();
+    let started = Instant::now();
+    let answers = futures::future::join_all((0..16).map(|_| {
+        client
+            .list_billing_accounts(&options)
+            .try_collect::<Vec<_>>()
+    }))
+    .await;
+    let elapsed = started.elapsed();
+    for (call, answer) in answers.into_iter().enumerate() {
+        let accounts = answer.unwrap_or_else(|e| panic!("call {call}: {e:?}"));
+        assert!(!accounts.is_empty());
+    }
+    assert!(
+        elapsed >= Duration::from_millis(1600),
+        "one at a time: {elapsed:?}"
+    );
+    emulator.shutdown().await;
+}
+
 #[tokio::test]
 async fn user_without_a_role_is_told_what_is_missing() {
     let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();

@@ -238,14 +238,15 @@ impl ArmClient {
 
     async fn execute(&self, request: &Request, authorize: bool) -> Result<Response, BillingError> {
         let policy = &self.inner.retry;
-        let deadline = Instant::now() + policy.max_total;
+        // Set once the first attempt may go out (see `attempt`).
+        let mut deadline = None;
         // One id for the logical call so ARM support can correlate its retries.
         let client_request_id = uuid::Uuid::new_v4().to_string();
         let mut attempt = 0;
         loop {
             attempt += 1;
             let (error, server_delay, retryable) = match self
-                .attempt(request, authorize, &client_request_id, deadline)
+                .attempt(request, authorize, &client_request_id, &mut deadline)
                 .await
             {
                 Ok(response) if response.status.is_success() => return Ok(response),
@@ -275,7 +276,7 @@ impl ArmClient {
             let delay = server_delay.unwrap_or_else(|| policy.backoff(attempt));
             if Instant::now()
                 .checked_add(delay)
-                .is_none_or(|then| then >= deadline)
+                .is_none_or(|then| deadline.is_some_and(|deadline| then >= deadline))
             {
                 return Err(error);
             }
@@ -296,7 +297,7 @@ impl ArmClient {
         request: &Request,
         authorize: bool,
         client_request_id: &str,
-        deadline: Instant,
+        deadline: &mut Option<Instant>,
     ) -> Result<Response, AttemptError> {
         let mut builder = self
             .inner
@@ -331,6 +332,10 @@ impl ArmClient {
             .acquire()
             .await
             .map_err(|_| AttemptError::Fatal(BillingError::Cancelled))?;
+        // The call's budget starts when it may first go out: time spent queued behind this
+        // client's own other calls (a 100-scope sweep queues hundreds) says nothing about
+        // the server, and counting it timed out calls that were never sent.
+        let deadline = *deadline.get_or_insert_with(|| Instant::now() + self.inner.retry.max_total);
         let budget = deadline
             .saturating_duration_since(Instant::now())
             .min(self.inner.retry.attempt_timeout);

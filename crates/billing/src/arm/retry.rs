@@ -14,8 +14,9 @@ pub struct RetryPolicy {
     pub base_delay: Duration,
     /// Upper bound of one computed backoff (a server's `Retry-After` is honoured as given).
     pub max_delay: Duration,
-    /// Wall-clock budget for one call including all retries; a wait that would overrun it
-    /// ends the call with the last error instead.
+    /// Wall-clock budget for one call including all retries, from when its first attempt may
+    /// go out (time queued behind the client's other calls does not count); a wait that
+    /// would overrun it ends the call with the last error instead.
     pub max_total: Duration,
     /// Budget of one attempt (send plus reading the body).
     pub attempt_timeout: Duration,
