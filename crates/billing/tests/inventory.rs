@@ -241,9 +241,14 @@ async fn calls_overlap_up_to_the_limit() {
     assert_eq!(found.scopes.len(), 100);
     assert_eq!(invoice_names(&found, &periods).len(), 2400);
     // 405 calls of 50 ms: one after the other that is over 20 s; 25 at a time it is six
-    // dependent levels (discovery five, periods one) and about 16 rounds, near 1.1 s. The
-    // bound leaves room for a loaded machine and an unoptimised build.
+    // dependent levels (discovery five, periods one) and about 16 rounds, near 1.1 s. Only
+    // overlapping calls finish before the serial time, however loaded the machine (under
+    // Wine on a busy machine this took 12 s); the benchmark measures how much faster.
+    let serial = Duration::from_millis(405 * 50);
     assert!(elapsed >= Duration::from_millis(300), "{elapsed:?}");
-    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+    assert!(
+        elapsed < serial,
+        "{elapsed:?}, one after the other: {serial:?}"
+    );
     emulator.shutdown().await;
 }
