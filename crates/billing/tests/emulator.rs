@@ -1,14 +1,14 @@
 //! The real client against the loopback emulator: what a demo user sees, across small pages,
 //! injected throttling, roles and document downloads.
 
-use std::sync::Arc;
+mod common;
+
 use std::time::{Duration, Instant};
 
 use futures::TryStreamExt;
 use invoice_desk_billing::model::{AgreementType, Invoice};
 use invoice_desk_billing::{
-    ArmClient, BillingError, Cloud, InvoiceQuery, ListOptions, LroOptions, LroPolicy, RetryPolicy,
-    StaticTokenCredential,
+    ArmClient, BillingError, InvoiceQuery, ListOptions, LroOptions, LroPolicy, RetryPolicy,
 };
 use invoice_desk_emulator::{Emulator, EmulatorConfig, FaultKind, FaultRule};
 
@@ -17,28 +17,22 @@ const NO_ROLE: &str = "nora.norole@contoso.example";
 
 fn client_for(emulator: &Emulator, upn: &str) -> ArmClient {
     let token = emulator.token_for(upn).expect("scenario user");
-    ArmClient::builder(
-        Cloud::Custom {
-            arm_url: emulator.base_url().to_string(),
-            token_scope: String::new(),
-        },
-        Arc::new(StaticTokenCredential::for_a_day(token)),
-    )
-    .retry_policy(RetryPolicy {
-        max_attempts: 4,
-        base_delay: Duration::from_millis(10),
-        max_delay: Duration::from_millis(100),
-        max_total: Duration::from_secs(10),
-        attempt_timeout: Duration::from_secs(5),
-    })
-    .lro_policy(LroPolicy {
-        default_poll_interval: Duration::from_millis(10),
-        min_poll_interval: Duration::from_millis(1),
-        max_poll_interval: Duration::from_millis(100),
-        ..LroPolicy::default()
-    })
-    .build()
-    .unwrap()
+    common::builder(emulator, token)
+        .retry_policy(RetryPolicy {
+            max_attempts: 4,
+            base_delay: Duration::from_millis(10),
+            max_delay: Duration::from_millis(100),
+            max_total: Duration::from_secs(10),
+            attempt_timeout: Duration::from_secs(5),
+        })
+        .lro_policy(LroPolicy {
+            default_poll_interval: Duration::from_millis(10),
+            min_poll_interval: Duration::from_millis(1),
+            max_poll_interval: Duration::from_millis(100),
+            ..LroPolicy::default()
+        })
+        .build()
+        .unwrap()
 }
 
 /// Every (account, profile, invoice) name the user can reach, in listing order.
@@ -164,23 +158,17 @@ async fn calls_queued_behind_the_clients_own_keep_their_whole_budget() {
     .await
     .unwrap();
     let token = emulator.token_for(OWNER).expect("scenario user");
-    let client = ArmClient::builder(
-        Cloud::Custom {
-            arm_url: emulator.base_url().to_string(),
-            token_scope: String::new(),
-        },
-        Arc::new(StaticTokenCredential::for_a_day(token)),
-    )
-    .max_concurrency(1)
-    .retry_policy(RetryPolicy {
-        max_attempts: 1,
-        base_delay: Duration::from_millis(10),
-        max_delay: Duration::from_millis(10),
-        max_total: Duration::from_secs(1),
-        attempt_timeout: Duration::from_secs(1),
-    })
-    .build()
-    .unwrap();
+    let client = common::builder(&emulator, token)
+        .max_concurrency(1)
+        .retry_policy(RetryPolicy {
+            max_attempts: 1,
+            base_delay: Duration::from_millis(10),
+            max_delay: Duration::from_millis(10),
+            max_total: Duration::from_secs(1),
+            attempt_timeout: Duration::from_secs(1),
+        })
+        .build()
+        .unwrap();
     let options = ListOptions::default();
     let started = Instant::now();
     let answers = futures::future::join_all((0..16).map(|_| {

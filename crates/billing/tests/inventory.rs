@@ -3,15 +3,15 @@
 //! ([`scope_periods`]). Every invoice found, small pages, failures confined to their scope or
 //! account, and concurrency actually used.
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::future::join_all;
 use invoice_desk_billing::browse::{Caller, Discovery, discover_scopes, scope_periods};
 use invoice_desk_billing::{
-    ArmClient, BillingError, Cloud, PeriodRow, Portal, RetryPolicy, ScopeKind, ShownRange,
-    StaticTokenCredential,
+    ArmClient, BillingError, PeriodRow, Portal, RetryPolicy, ScopeKind, ShownRange,
 };
 use invoice_desk_emulator::{Emulator, EmulatorConfig, FaultKind, FaultRule};
 
@@ -28,23 +28,17 @@ async fn emulator(page_size: usize) -> Emulator {
 }
 
 fn client(emulator: &Emulator, token: String, limit: usize) -> ArmClient {
-    ArmClient::builder(
-        Cloud::Custom {
-            arm_url: emulator.base_url().to_string(),
-            token_scope: String::new(),
-        },
-        Arc::new(StaticTokenCredential::for_a_day(token)),
-    )
-    .max_concurrency(limit)
-    .retry_policy(RetryPolicy {
-        max_attempts: 2,
-        base_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(20),
-        max_total: Duration::from_secs(10),
-        attempt_timeout: Duration::from_secs(5),
-    })
-    .build()
-    .unwrap()
+    common::builder(emulator, token)
+        .max_concurrency(limit)
+        .retry_policy(RetryPolicy {
+            max_attempts: 2,
+            base_delay: Duration::from_millis(5),
+            max_delay: Duration::from_millis(20),
+            max_total: Duration::from_secs(10),
+            attempt_timeout: Duration::from_secs(5),
+        })
+        .build()
+        .unwrap()
 }
 
 fn bench_client(emulator: &Emulator, limit: usize) -> ArmClient {

@@ -8,8 +8,21 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use invoice_desk_billing::browse::{Caller, Discovery, discover_scopes};
-use invoice_desk_billing::{ArmClient, Cloud, Portal, RetryPolicy, StaticTokenCredential};
+use invoice_desk_billing::{
+    ArmClient, ArmClientBuilder, Cloud, Portal, RetryPolicy, StaticTokenCredential,
+};
 use invoice_desk_emulator::{Emulator, EmulatorConfig};
+
+/// A client for the emulator's ARM endpoint holding `token`; the caller sets its policies.
+pub fn builder(emulator: &Emulator, token: String) -> ArmClientBuilder {
+    ArmClient::builder(
+        Cloud::Custom {
+            arm_url: emulator.base_url().to_string(),
+            token_scope: String::new(),
+        },
+        Arc::new(StaticTokenCredential::for_a_day(token)),
+    )
+}
 
 pub struct Session {
     pub client: ArmClient,
@@ -24,24 +37,16 @@ pub fn session(emulator: &Emulator, upn: &str, with_oid: bool) -> Session {
         .into_iter()
         .find(|u| u.upn == upn)
         .expect("demo user");
-    let client = ArmClient::builder(
-        Cloud::Custom {
-            arm_url: emulator.base_url().to_string(),
-            token_scope: String::new(),
-        },
-        Arc::new(StaticTokenCredential::for_a_day(
-            emulator.token_for(upn).unwrap(),
-        )),
-    )
-    .retry_policy(RetryPolicy {
-        max_attempts: 2,
-        base_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(20),
-        max_total: Duration::from_secs(10),
-        attempt_timeout: Duration::from_secs(5),
-    })
-    .build()
-    .unwrap();
+    let client = builder(emulator, emulator.token_for(upn).unwrap())
+        .retry_policy(RetryPolicy {
+            max_attempts: 2,
+            base_delay: Duration::from_millis(5),
+            max_delay: Duration::from_millis(20),
+            max_total: Duration::from_secs(10),
+            attempt_timeout: Duration::from_secs(5),
+        })
+        .build()
+        .unwrap();
     Session {
         client,
         caller: Caller {
